@@ -1,0 +1,52 @@
+import Fluent
+import Vapor
+
+/// `pingyi serve`: prepares the database (migrations, first admin, demo campaign), prints the URL and login, then
+/// hands over to Vapor's own serve command with the same flags.
+struct PingyiServeCommand: AnyAsyncCommand {
+    let serve: ServeCommand
+
+    var help: String { "启动服务器（自动迁移数据库；首次启动创建管理员并载入演示活动） / Start the server" }
+
+    func run(using context: inout CommandContext) async throws {
+        let app = context.application
+        try await prepareDatabase(app)
+        let report = try await bootstrap(app, adminPassword: Environment.get("PINGYI_ADMIN_PASSWORD"))
+        try await serve.run(using: &context)
+        let address = app.http.server.shared.localAddress
+        let host = app.http.server.configuration.hostname
+        let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(address?.port ?? app.http.server.configuration.port)"
+        printOut(startupLines(url: url, location: app.databaseLocation, report: report))
+    }
+
+    func outputHelp(using context: inout CommandContext) {
+        serve.outputHelp(using: &context)
+    }
+}
+
+/// What `pingyi serve` tells the person who started it.
+func startupLines(url: String, location: DatabaseLocation, report: BootstrapReport) -> [String] {
+    var lines = [
+        "",
+        "评议 Pingyi 已启动 / running at \(url)",
+        "数据库 / database: \(location.displayName)",
+    ]
+    if let password = report.generatedAdminPassword {
+        lines.append("首位管理员 / first admin: admin  密码 / password: \(password)")
+        lines.append("（密码只显示这一次，请登录后修改 / shown only this once）")
+    } else if report.adminCreated {
+        lines.append("首位管理员 / first admin: admin  密码 / password: 取自 PINGYI_ADMIN_PASSWORD")
+    } else {
+        lines.append("管理员 / admin: admin（已存在 / already exists）")
+    }
+    if report.demoLoaded {
+        lines.append("已载入演示活动 / demo campaign loaded: \(DemoCampaign.title)（标记为“演示”，登录后可一键删除，或运行 pingyi demo remove）")
+    }
+    lines.append("")
+    return lines
+}
+
+/// Writes lines to standard output at once, even when it is a pipe.
+func printOut(_ lines: [String]) {
+    FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Where Pingyi keeps its data, from `PINGYI_DATABASE_URL`: `sqlite:PATH`, `sqlite::memory:` or `postgres://…`.
+public enum DatabaseLocation: Equatable, Sendable {
+    case sqliteFile(path: String)
+    case sqliteMemory
+    /// `searchPath` puts every table in one schema (tests give each run its own).
+    case postgres(url: String, searchPath: String? = nil)
+
+    public static let defaultSQLitePath = "pingyi.sqlite"
+
+    /// The location named by the environment, or `pingyi.sqlite` in the working directory.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(PingyiStartupError) -> DatabaseLocation {
+        guard let value = environment["PINGYI_DATABASE_URL"], !value.isEmpty else {
+            return .sqliteFile(path: defaultSQLitePath)
+        }
+        return try parse(value)
+    }
+
+    public static func parse(_ value: String) throws(PingyiStartupError) -> DatabaseLocation {
+        if value == "sqlite::memory:" || value == "sqlite:memory" { return .sqliteMemory }
+        if value.hasPrefix("sqlite:") {
+            var path = String(value.dropFirst("sqlite:".count))
+            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
+            guard !path.isEmpty else { throw .badDatabaseURL(value) }
+            return .sqliteFile(path: path)
+        }
+        if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
+            guard let url = URL(string: value), url.host != nil else { throw .badDatabaseURL(value) }
+            return .postgres(url: value)
+        }
+        throw .badDatabaseURL(value)
+    }
+
+    /// `sqlite` or `postgres`, as `/healthz` reports it.
+    public var kind: String {
+        switch self {
+        case .sqliteFile, .sqliteMemory: "sqlite"
+        case .postgres: "postgres"
+        }
+    }
+
+    /// For start-up messages: never prints a password.
+    public var displayName: String {
+        switch self {
+        case .sqliteFile(let path): return "SQLite \(path)"
+        case .sqliteMemory: return "SQLite (内存)"
+        case .postgres(let url, _):
+            if var parts = URLComponents(string: url) {
+                parts.password = parts.password == nil ? nil : "***"
+                return "PostgreSQL \(parts.string ?? "")"
+            }
+            return "PostgreSQL"
+        }
+    }
+}
+
+/// A start-up failure, printed as one line in Chinese and English with a non-zero exit.
+public enum PingyiStartupError: Error, Equatable, Sendable {
+    case badDatabaseURL(String)
+    case databaseUnreachable(String)
+    case badSetting(String, String)
+
+    public var line: String {
+        switch self {
+        case .badDatabaseURL(let value):
+            "错误：无法识别的数据库地址 PINGYI_DATABASE_URL=\(value)，应为 sqlite:路径 或 postgres://… / Error: unrecognized PINGYI_DATABASE_URL (expected sqlite:PATH or postgres://…)"
+        case .databaseUnreachable(let detail):
+            "错误：无法连接数据库（\(detail)） / Error: cannot reach the database (\(detail))"
+        case .badSetting(let name, let detail):
+            "错误：配置 \(name) 无效：\(detail) / Error: invalid setting \(name): \(detail)"
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import Fluent
+
+/// Every migration in the order it landed. Never edit one that has landed: add a new one.
+enum PingyiMigrations {
+    static let all: [any Migration] = [
+        CreateOrgUnits(),
+        CreateUsers(),
+        CreateUserTokens(),
+        CreateCampaigns(),
+        CreateRaterGroups(),
+        CreateReportees(),
+        CreateParticipants(),
+    ]
+}

@@ -1,0 +1,171 @@
+import Fluent
+import Foundation
+import PingyiCore
+
+/// 年度述职评议: one review campaign.
+final class Campaign: Model, @unchecked Sendable {
+    static let schema = "campaigns"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "title") var title: String
+    @Field(key: "year") var year: Int
+    @Field(key: "level") var level: CampaignLevel
+    @Parent(key: "org_unit_id") var orgUnit: OrgUnit
+    @Field(key: "status") var status: CampaignStatus
+    /// 演示: created by the first start, removable in one action.
+    @Field(key: "is_demo") var isDemo: Bool
+    /// The forms as they were when the campaign was set up; later template changes do not reach it.
+    @Field(key: "forms") var forms: [FormTemplate]
+    @Field(key: "rules") var rules: EvaluationRules
+    @Children(for: \.$campaign) var raterGroups: [RaterGroup]
+    @Children(for: \.$campaign) var reportees: [Reportee]
+    @Children(for: \.$campaign) var participants: [Participant]
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(id: UUID? = nil, title: String, year: Int, level: CampaignLevel, orgUnitID: UUID,
+         status: CampaignStatus = .preparing, isDemo: Bool = false, forms: [FormTemplate], rules: EvaluationRules) {
+        self.id = id
+        self.title = title
+        self.year = year
+        self.level = level
+        self.$orgUnit.id = orgUnitID
+        self.status = status
+        self.isDemo = isDemo
+        self.forms = forms
+        self.rules = rules
+    }
+}
+
+/// 层级 of a campaign (区镇社区三级).
+enum CampaignLevel: String, Codable, CaseIterable, Sendable {
+    case district, town, community
+
+    var label: String {
+        switch self {
+        case .district: "区级"
+        case .town: "镇（街道、部门）级"
+        case .community: "社区（村）级"
+        }
+    }
+}
+
+/// 筹备 → 会议中 → 计票 → 已发布 → 归档
+enum CampaignStatus: String, Codable, CaseIterable, Sendable {
+    case preparing, meeting, counting, published, archived
+
+    var label: String {
+        switch self {
+        case .preparing: "筹备"
+        case .meeting: "会议中"
+        case .counting: "计票"
+        case .published: "已发布"
+        case .archived: "归档"
+        }
+    }
+}
+
+/// 评议人类别, e.g. 区领导 / 部门负责人 / 党代表·群众代表. Its weight lives in the campaign's rules.
+final class RaterGroup: Model, @unchecked Sendable {
+    static let schema = "rater_groups"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "campaign_id") var campaign: Campaign
+    @Field(key: "name") var name: String
+    @Field(key: "position") var position: Int
+
+    init() {}
+
+    init(id: UUID? = nil, campaignID: UUID, name: String, position: Int) {
+        self.id = id
+        self.$campaign.id = campaignID
+        self.name = name
+        self.position = position
+    }
+}
+
+/// 述职对象: a secretary reporting in this campaign.
+final class Reportee: Model, @unchecked Sendable {
+    static let schema = "reportees"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "campaign_id") var campaign: Campaign
+    @OptionalParent(key: "org_unit_id") var orgUnit: OrgUnit?
+    @Field(key: "name") var name: String
+    @Field(key: "unit_name") var unitName: String
+    /// 职务, e.g. 党委书记
+    @Field(key: "title") var title: String
+    @Field(key: "mode") var mode: ReportMode
+    @Field(key: "position") var position: Int
+    @Field(key: "time_limit_seconds") var timeLimitSeconds: Int
+
+    init() {}
+
+    init(id: UUID? = nil, campaignID: UUID, orgUnitID: UUID?, name: String, unitName: String, title: String,
+         mode: ReportMode, position: Int, timeLimitSeconds: Int = ReportMode.defaultTimeLimitSeconds) {
+        self.id = id
+        self.$campaign.id = campaignID
+        self.$orgUnit.id = orgUnitID
+        self.name = name
+        self.unitName = unitName
+        self.title = title
+        self.mode = mode
+        self.position = position
+        self.timeLimitSeconds = timeLimitSeconds
+    }
+}
+
+enum ReportMode: String, Codable, CaseIterable, Sendable {
+    /// 会上述职
+    case onsite
+    /// 书面述职
+    case written
+
+    static let defaultTimeLimitSeconds = 8 * 60
+
+    var label: String { self == .onsite ? "会上述职" : "书面述职" }
+}
+
+/// 参会人员: attendees vote (出席), observers (列席) and guests (指导) never do.
+final class Participant: Model, @unchecked Sendable {
+    static let schema = "participants"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "campaign_id") var campaign: Campaign
+    @Field(key: "name") var name: String
+    @Field(key: "unit_name") var unitName: String
+    @Field(key: "role") var role: ParticipantRole
+    @OptionalParent(key: "rater_group_id") var raterGroup: RaterGroup?
+    @Field(key: "position") var position: Int
+
+    init() {}
+
+    init(id: UUID? = nil, campaignID: UUID, name: String, unitName: String, role: ParticipantRole,
+         raterGroupID: UUID?, position: Int) {
+        self.id = id
+        self.$campaign.id = campaignID
+        self.name = name
+        self.unitName = unitName
+        self.role = role
+        self.$raterGroup.id = raterGroupID
+        self.position = position
+    }
+}
+
+enum ParticipantRole: String, Codable, CaseIterable, Sendable {
+    /// 出席: votes
+    case attendee
+    /// 列席
+    case observer
+    /// 指导
+    case guest
+
+    var label: String {
+        switch self {
+        case .attendee: "出席"
+        case .observer: "列席"
+        case .guest: "指导"
+        }
+    }
+}

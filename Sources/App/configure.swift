@@ -1,0 +1,73 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import Vapor
+
+extension DatabaseLocation: StorageKey {
+    public typealias Value = DatabaseLocation
+}
+
+extension Application {
+    /// The database this application was configured with.
+    public var databaseLocation: DatabaseLocation {
+        storage[DatabaseLocation.self] ?? .sqliteMemory
+    }
+}
+
+/// Configures databases, migrations, middleware, views and routes. Does not touch the database.
+public func configure(_ app: Application, database location: DatabaseLocation) async throws {
+    app.storage[DatabaseLocation.self] = location
+    app.directory = resourceDirectory(default: app.directory)
+    switch location {
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+    case .postgres(let url, let searchPath):
+        var configuration = try SQLPostgresConfiguration(url: url)
+        if let searchPath { configuration.searchPath = [searchPath] }
+        app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
+    }
+    app.migrations.add(PingyiMigrations.all)
+
+    app.routes.defaultMaxBodySize = "1mb"
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(APIErrorMiddleware(environment: app.environment))
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    app.views.use(.leaf)
+    app.asyncCommands.use(PingyiMigrateCommand(), as: "migrate")
+    app.asyncCommands.use(PingyiServeCommand(serve: await app.servers.asyncCommand), as: "serve", isDefault: true)
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+
+    try routes(app)
+}
+
+/// Brings the database to the current schema; on SQLite files also turns on WAL with synchronous=FULL.
+public func prepareDatabase(_ app: Application) async throws {
+    do {
+        if case .sqliteFile = app.databaseLocation, let sql = app.db as? any SQLDatabase {
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql.raw("PRAGMA synchronous=FULL").run()
+        }
+        try await app.autoMigrate()
+    } catch let error as PingyiStartupError {
+        throw error
+    } catch {
+        // PSQLError hides its reason from `describing`; `reflecting` names it (never the password).
+        let detail = String(reflecting: error).replacingOccurrences(of: "\n", with: " ")
+        throw PingyiStartupError.databaseUnreachable(String(detail.prefix(300)))
+    }
+}
+
+/// The working directory when it holds `Resources/Views`; otherwise the package root this binary was built from,
+/// so `pingyi` started from another folder (benchmarks, browser tests) still finds its pages.
+func resourceDirectory(default directory: DirectoryConfiguration) -> DirectoryConfiguration {
+    let fileManager = FileManager.default
+    if fileManager.fileExists(atPath: directory.viewsDirectory) { return directory }
+    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let candidate = DirectoryConfiguration(workingDirectory: packageRoot.path)
+    return fileManager.fileExists(atPath: candidate.viewsDirectory) ? candidate : directory
+}
