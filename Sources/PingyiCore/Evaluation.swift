@@ -52,8 +52,8 @@ public struct ReporteeResult: Sendable, Hashable {
     public var composite: Double?
     /// Form 好评率 (overall columns) combined by the same form weights.
     public var goodRate: Double?
-    /// (一般+差)/valid over the overall columns of all forms, pooled; a ranking tie-break.
-    public var lowRate: Double?
+    /// 差评率 over the overall columns of all forms, pooled; a ranking tie-break.
+    public var poorRate: Double?
     /// 1-based; `nil` when there is no composite.
     public var rank: Int?
     public var grade: Grade?
@@ -62,8 +62,8 @@ public struct ReporteeResult: Sendable, Hashable {
 
 /// Scores, ranks and grades every reportee of a campaign from a tally.
 ///
-/// Ranking: composite (higher first), then composite 好评率 (higher first), then the pooled share of 一般+差 on
-/// overall columns (lower first), then campaign order. Scores are compared after `Score.normalized`.
+/// Ranking: composite (higher first), then composite 好评率 (higher first), then the pooled 差评率 on overall
+/// columns (lower first), then campaign order. Scores are compared after `Score.normalized`.
 public func evaluate(_ tally: Tally, spec: BallotSpec, rules: EvaluationRules) -> [ReporteeResult] {
     let formWeight = { (form: String) in rules.formWeights.isEmpty ? 1 : rules.formWeights[form] ?? 0 }
     var results = spec.reportees.map { reportee -> ReporteeResult in
@@ -86,7 +86,7 @@ public func evaluate(_ tally: Tally, spec: BallotSpec, rules: EvaluationRules) -
         if composite == nil { flags.append(.noValidVotes) }
         return ReporteeResult(
             reportee: reportee, forms: forms, composite: composite, goodRate: goodRate,
-            lowRate: overallPooled.lowRate, rank: nil, grade: nil, flags: flags)
+            poorRate: overallPooled.poorRate, rank: nil, grade: nil, flags: flags)
     }
     rankAndGrade(&results, order: spec.reportees, grading: rules.grading)
     return results
@@ -119,8 +119,8 @@ func rankAndGrade(_ results: inout [ReporteeResult], order: [String], grading: G
         if xs != ys { return xs > ys }
         let xg = Score.normalized(x.goodRate ?? 0), yg = Score.normalized(y.goodRate ?? 0)
         if xg != yg { return xg > yg }
-        let xl = Score.normalized(x.lowRate ?? 0), yl = Score.normalized(y.lowRate ?? 0)
-        if xl != yl { return xl < yl }
+        let xp = Score.normalized(x.poorRate ?? 0), yp = Score.normalized(y.poorRate ?? 0)
+        if xp != yp { return xp < yp }
         return position[x.reportee, default: .max] < position[y.reportee, default: .max]
     }
     for (offset, index) in ranked.enumerated() {
