@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 
 struct CreateOrgUnits: AsyncMigration {
     func prepare(on database: any Database) async throws {
@@ -15,6 +16,10 @@ struct CreateOrgUnits: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        // SQLite drops a table by deleting its rows first, which the parent link would refuse.
+        if let sql = database as? any SQLDatabase {
+            try await sql.update(OrgUnit.schema).set("parent_id", to: SQLLiteral.null).run()
+        }
         try await database.schema(OrgUnit.schema).delete()
     }
 }

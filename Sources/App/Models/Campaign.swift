@@ -15,7 +15,11 @@ final class Campaign: Model, @unchecked Sendable {
     /// 演示: created by the first start, removable in one action.
     @Field(key: "is_demo") var isDemo: Bool
     /// The forms as they were when the campaign was set up; later template changes do not reach it.
-    @Field(key: "forms") var forms: [FormTemplate]
+    @Field(key: "forms") var storedForms: JSONList<FormTemplate>
+    var forms: [FormTemplate] {
+        get { storedForms.items }
+        set { storedForms = JSONList(newValue) }
+    }
     @Field(key: "rules") var rules: EvaluationRules
     @Children(for: \.$campaign) var raterGroups: [RaterGroup]
     @Children(for: \.$campaign) var reportees: [Reportee]
@@ -33,7 +37,7 @@ final class Campaign: Model, @unchecked Sendable {
         self.$orgUnit.id = orgUnitID
         self.status = status
         self.isDemo = isDemo
-        self.forms = forms
+        self.storedForms = JSONList(forms)
         self.rules = rules
     }
 }
@@ -168,4 +172,12 @@ enum ParticipantRole: String, Codable, CaseIterable, Sendable {
         case .guest: "指导"
         }
     }
+}
+
+/// A list stored as one JSON object `{"items": […]}`. A bare Swift array (even behind a single-value wrapper) goes to
+/// PostgreSQL as `jsonb[]`, which a `jsonb` column refuses.
+struct JSONList<Element: Codable & Sendable & Hashable>: Codable, Sendable, Hashable {
+    var items: [Element]
+
+    init(_ items: [Element]) { self.items = items }
 }

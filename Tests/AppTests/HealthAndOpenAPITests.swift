@@ -1,0 +1,84 @@
+@testable import App
+import Foundation
+import Testing
+import VaporTesting
+
+@Suite("Health and the OpenAPI document")
+struct HealthAndOpenAPITests {
+    @Test(arguments: TestDatabase.available)
+    func healthzNamesTheDatabaseKind(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            try await app.testing().test(.GET, "healthz") { res in
+                #expect(res.status == .ok)
+                let body = try res.content.decode(HealthDTO.self)
+                #expect(body.status == "ok")
+                #expect(body.database == database.rawValue)
+            }
+        }
+    }
+
+    @Test func openAPIDocumentIsServedAsOpenAPI3() async throws {
+        try await withApp(.sqlite) { app in
+            try await app.testing().test(.GET, "api/v1/openapi.json") { res in
+                #expect(res.status == .ok)
+                #expect(res.headers.contentType == .json)
+                let document = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: res.body))
+                #expect(document["openapi"] == "3.0.3")
+                #expect(document["paths"]?["/api/v1/session"]?["post"] != nil)
+            }
+        }
+    }
+
+    /// Every route under /api/v1 is documented, and every documented operation exists.
+    @Test func documentAndRouteTableAgree() async throws {
+        try await withApp(.sqlite) { app in
+            let routes = Set(app.routes.all.compactMap { route -> String? in
+                let path = "/" + route.path.map { component -> String in
+                    if case .parameter(let name) = component { return "{\(name)}" }
+                    return component.description
+                }.joined(separator: "/")
+                guard path.hasPrefix("/api/v1/"), path != "/api/v1/openapi.json" else { return nil }
+                return "\(route.method.rawValue.lowercased()) \(path)"
+            })
+            let documented = Set(OpenAPIDocument.operations.map { "\($0.method) \($0.path)" })
+            #expect(routes == documented)
+            #expect(!routes.isEmpty)
+        }
+    }
+
+    @Test func everySchemaReferenceResolves() throws {
+        let data = try JSONEncoder().encode(OpenAPIDocument.document)
+        let text = String(decoding: data, as: UTF8.self)
+        let schemas = Set(OpenAPISchemas.all.keys)
+        let regex = try Regex(#"#\\?/components\\?/schemas\\?/([A-Za-z]+)"#)
+        let references = text.matches(of: regex).map { String(text[$0.range].split(separator: "/").last!) }
+        #expect(!references.isEmpty)
+        for reference in references {
+            #expect(schemas.contains(reference), "unresolved $ref \(reference)")
+        }
+    }
+
+    @Test func operationIDsAreUnique() {
+        let ids = OpenAPIDocument.operations.map(OpenAPIDocument.operationID)
+        #expect(Set(ids).count == ids.count)
+    }
+
+    @Test func homePageIsChinese() async throws {
+        try await withApp(.sqlite) { app in
+            try await app.testing().test(.GET, "/") { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("lang=\"zh-CN\""))
+                #expect(res.body.string.contains("基层党组织书记述职评议考核系统"))
+                #expect(res.body.string.contains("width=device-width"))
+            }
+        }
+    }
+
+    @Test func unknownPathsAnswerAChineseJSON404() async throws {
+        try await withApp(.sqlite) { app in
+            try await app.testing().test(.GET, "api/v1/nothing-here") { res in
+                try expectError(res, .notFound, code: "not_found")
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// The databases every HTTP test runs against. PostgreSQL joins when `PINGYI_TEST_POSTGRES_URL` is set, and
+/// always under CI, where a missing server must fail rather than skip.
+enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    static var available: [TestDatabase] {
+        let env = ProcessInfo.processInfo.environment
+        if env["PINGYI_TEST_POSTGRES_URL"] != nil || env["CI"] == "true" { return [.sqlite, .postgres] }
+        return [.sqlite]
+    }
+
+    var testDescription: String { rawValue }
+}
+
+/// Runs `body` against a freshly migrated app (the database is required: VaporTesting's own `withApp { }` would
+/// otherwise be picked and hand over an unconfigured app) on its own database (SQLite in memory, or a PostgreSQL schema of its
+/// own that is dropped afterwards), and always shuts the app down.
+func withApp(_ database: TestDatabase, _ body: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    var schema: String?
+    do {
+        switch database {
+        case .sqlite:
+            try await configure(app, database: .sqliteMemory)
+        case .postgres:
+            guard let url = ProcessInfo.processInfo.environment["PINGYI_TEST_POSTGRES_URL"] else {
+                Issue.record("PINGYI_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot run")
+                try await app.asyncShutdown()
+                return
+            }
+            let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            schema = name
+            try await configure(app, database: .postgres(url: url, searchPath: name))
+            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: name)").run()
+        }
+        app.passwords.use(.bcrypt(cost: 4))
+        try await prepareDatabase(app)
+        try await body(app)
+    } catch {
+        await cleanUp(app, schema: schema)
+        // PSQLError hides its reason from the default description.
+        Issue.record("\(String(reflecting: error))")
+        throw error
+    }
+    await cleanUp(app, schema: schema)
+}
+
+private func cleanUp(_ app: Application, schema: String?) async {
+    if let schema, let sql = app.db as? any SQLDatabase {
+        try? await sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+    }
+    try? await app.asyncShutdown()
+}
+
+/// Creates a user directly in the database.
+@discardableResult
+func makeUser(_ app: Application, username: String, password: String = "password123", role: User.Role,
+              orgUnitID: UUID? = nil) async throws -> User {
+    let user = User(username: username, passwordHash: try app.password.hash(password), displayName: username,
+                    role: role, orgUnitID: orgUnitID)
+    try await user.save(on: app.db)
+    return user
+}
+
+/// Logs in over HTTP and returns the bearer token.
+func login(_ app: Application, _ username: String, _ password: String = "password123") async throws -> String {
+    var token = ""
+    try await app.testing().test(.POST, "api/v1/session", beforeRequest: { req in
+        try req.content.encode(["username": username, "password": password], as: .json)
+    }, afterResponse: { res in
+        #expect(res.status == .ok)
+        token = try res.content.decode(SessionDTO.self).token
+    })
+    return token
+}
+
+func bearer(_ token: String) -> HTTPHeaders { ["Authorization": "Bearer \(token)"] }
+
+/// The error body every failure must carry.
+func expectError(_ res: TestingHTTPResponse, _ status: HTTPStatus, code: String? = nil,
+                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+    #expect(res.status == status, sourceLocation: sourceLocation)
+    let body = try res.content.decode(ErrorBody.self)
+    #expect(body.error, sourceLocation: sourceLocation)
+    if let code { #expect(body.code == code, sourceLocation: sourceLocation) }
+    // The reason is for a Chinese-speaking user: it must contain CJK characters.
+    #expect(body.reason.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "reason: \(body.reason)",
+            sourceLocation: sourceLocation)
+}

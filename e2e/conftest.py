@@ -1,0 +1,71 @@
+"""Shared helpers for the end-to-end checks: they drive the real `pingyi` binary in a fresh folder."""
+import os
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pingyi_bin():
+    path = os.environ.get("PINGYI_BIN") or os.path.join(ROOT, ".build", "debug", "pingyi")
+    if not os.path.exists(path):
+        pytest.fail(f"pingyi binary not found at {path}; run `swift build` first")
+    return path
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`pingyi serve` started in its own empty folder, stopped at the end."""
+
+    def __init__(self, folder, env=None):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = os.path.join(folder, "server.log")
+        run_env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
+        run_env.update(env or {})
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [pingyi_bin(), "serve", "--port", str(self.port)],
+            cwd=folder, env=run_env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"pingyi serve exited with {self.proc.returncode}:\n{self.output()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200 and "running at" in self.output():
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("pingyi serve did not answer within 60 s:\n" + self.output())
+
+    def output(self):
+        self.log.flush()
+        with open(self.log_path, encoding="utf-8") as f:
+            return f.read()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    s = Server(str(tmp_path))
+    yield s
+    s.stop()

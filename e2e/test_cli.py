@@ -1,0 +1,139 @@
+"""The README's first command, as a person would run it: `pingyi serve` in an empty folder, and the CLI's errors."""
+import os
+import re
+import sqlite3
+import subprocess
+
+import requests
+
+from conftest import Server, pingyi_bin
+
+
+def run(args, cwd, env=None, timeout=60):
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
+    run_env.update(env or {})
+    return subprocess.run([pingyi_bin(), *args], cwd=cwd, env=run_env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_serve_in_an_empty_folder_prints_url_and_first_login(server, tmp_path):
+    out = server.output()
+    assert f"running at {server.url}" in out
+    match = re.search(r"first admin: admin\s+密码 / password: (\S+)", out)
+    assert match, out
+    password = match.group(1)
+    assert "演示" in out
+    # The printed login works and shows the demo campaign.
+    session = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": password}, timeout=10)
+    assert session.status_code == 200, session.text
+    token = session.json()["token"]
+    campaigns = requests.get(server.url + "/api/v1/campaigns", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    assert [c["title"] for c in campaigns] == ["2022年度**区基层党组织书记落实主体责任述职评议"]
+    assert campaigns[0]["isDemo"] is True
+    # The database file is where the README says, in WAL mode.
+    db = tmp_path / "pingyi.sqlite"
+    assert db.exists()
+    assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_healthz_and_openapi_answer(server):
+    health = requests.get(server.url + "/healthz", timeout=10)
+    assert health.json() == {"status": "ok", "database": "sqlite", "version": health.json()["version"]}
+    doc = requests.get(server.url + "/api/v1/openapi.json", timeout=10)
+    assert doc.status_code == 200
+    assert doc.json()["openapi"].startswith("3.")
+    assert "/api/v1/session" in doc.json()["paths"]
+
+
+def test_the_home_page_and_its_assets_are_served(server):
+    home = requests.get(server.url + "/", timeout=10)
+    assert home.status_code == 200 and "评议" in home.text
+    for asset in ["/css/pingyi.css", "/js/home.js"]:
+        assert requests.get(server.url + asset, timeout=10).status_code == 200, asset
+
+
+def test_a_second_start_keeps_the_data_and_prints_no_password(tmp_path):
+    first = Server(str(tmp_path))
+    first.stop()
+    second = Server(str(tmp_path))
+    try:
+        out = second.output()
+        assert "already exists" in out
+        assert "password:" not in out.split("running at")[1]
+    finally:
+        second.stop()
+
+
+def test_admin_password_from_the_environment(tmp_path):
+    s = Server(str(tmp_path), env={"PINGYI_ADMIN_PASSWORD": "pingyi-test-pass"})
+    try:
+        assert "PINGYI_ADMIN_PASSWORD" in s.output()
+        assert "pingyi-test-pass" not in s.output()
+        r = requests.post(s.url + "/api/v1/session", json={"username": "admin", "password": "pingyi-test-pass"}, timeout=10)
+        assert r.status_code == 200
+    finally:
+        s.stop()
+
+
+def test_help_lists_the_commands(tmp_path):
+    result = run(["--help"], cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ["serve", "migrate", "demo"]:
+        assert command in result.stdout
+
+
+def one_line_error(result):
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode != 0
+    assert len(lines) == 1, result.stderr
+    assert "错误" in lines[0] and "Error" in lines[0]
+    assert "Traceback" not in result.stderr and "Fatal error" not in result.stderr
+
+
+def test_a_bad_flag_is_one_bilingual_line(tmp_path):
+    one_line_error(run(["serve", "--no-such-flag"], cwd=tmp_path))
+
+
+def test_an_unknown_command_is_one_bilingual_line(tmp_path):
+    one_line_error(run(["frobnicate"], cwd=tmp_path))
+
+
+def test_a_bad_database_url_is_one_bilingual_line(tmp_path):
+    one_line_error(run(["migrate"], cwd=tmp_path, env={"PINGYI_DATABASE_URL": "mysql://nowhere"}))
+
+
+def test_an_unreachable_database_is_one_bilingual_line(tmp_path):
+    result = run(["migrate"], cwd=tmp_path, env={"PINGYI_DATABASE_URL": "postgres://pingyi:x@127.0.0.1:1/pingyi"})
+    one_line_error(result)
+    assert "无法连接数据库" in result.stderr
+
+
+def test_migrate_then_demo_remove(tmp_path):
+    assert run(["migrate"], cwd=tmp_path).returncode == 0
+    loaded = run(["demo", "load"], cwd=tmp_path)
+    assert loaded.returncode == 0 and "已载入演示活动" in loaded.stdout
+    removed = run(["demo", "remove"], cwd=tmp_path)
+    assert removed.returncode == 0 and "1 个活动" in removed.stdout
+    count = sqlite3.connect(tmp_path / "pingyi.sqlite").execute("SELECT count(*) FROM campaigns").fetchone()[0]
+    assert count == 0
+
+
+def test_serve_on_postgres_when_available(tmp_path):
+    url = os.environ.get("PINGYI_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            raise AssertionError("PINGYI_TEST_POSTGRES_URL must be set under CI")
+        return
+    # Its own database so the schema starts empty.
+    import uuid
+    name = "serve_" + uuid.uuid4().hex[:10]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    try:
+        s = Server(str(tmp_path), env={"PINGYI_DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name})
+        try:
+            assert requests.get(s.url + "/healthz", timeout=10).json()["database"] == "postgres"
+            assert "PostgreSQL" in s.output() and "演示" in s.output()
+        finally:
+            s.stop()
+    finally:
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE {name} WITH (FORCE)"], check=False)
