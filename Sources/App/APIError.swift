@@ -35,6 +35,12 @@ struct APIErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
+        } catch let failure as ImportFailure {
+            let response = Response(status: .unprocessableEntity)
+            let reason = "导入失败，没有导入任何数据：" + failure.issues.prefix(3).map(\.text).joined(separator: "；")
+                + (failure.issues.count > 3 ? "……共 \(failure.issues.count) 处问题" : "")
+            try response.content.encode(ImportErrorDTO(error: true, code: "import_failed", reason: reason, issues: failure.issues), as: .json)
+            return response
         } catch {
             let body = Self.body(for: error)
             if body.status.code >= 500 {
@@ -56,6 +62,8 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return (.unprocessableEntity, "invalid_ballot", error.message)
         case let error as RulesError:
             return (.unprocessableEntity, "invalid_rules", error.message)
+        case let error as LifecycleError:
+            return (.conflict, "wrong_state", error.message)
         case let error as any AbortError:
             return (error.status, code(for: error.status), chineseReason(for: error.status))
         default:

@@ -59,6 +59,7 @@ public enum DatabaseLocation: Equatable, Sendable {
 public enum PingyiStartupError: Error, Equatable, Sendable {
     case badDatabaseURL(String)
     case databaseUnreachable(String)
+    case migrationFailed(String)
     case badSetting(String, String)
 
     public var line: String {
@@ -67,6 +68,8 @@ public enum PingyiStartupError: Error, Equatable, Sendable {
             "错误：无法识别的数据库地址 PINGYI_DATABASE_URL=\(value)，应为 sqlite:路径 或 postgres://… / Error: unrecognized PINGYI_DATABASE_URL (expected sqlite:PATH or postgres://…)"
         case .databaseUnreachable(let detail):
             "错误：无法连接数据库（\(detail)） / Error: cannot reach the database (\(detail))"
+        case .migrationFailed(let detail):
+            "错误：数据库迁移失败（\(detail)） / Error: database migration failed (\(detail))"
         case .badSetting(let name, let detail):
             "错误：配置 \(name) 无效：\(detail) / Error: invalid setting \(name): \(detail)"
         }

@@ -65,7 +65,7 @@ enum DemoCampaign {
             var weights: [String: Double] = [:]
             var groupIDs: [UUID] = []
             for (offset, group) in raterGroups.enumerated() {
-                let raterGroup = RaterGroup(campaignID: campaignID, name: group.name, position: offset)
+                let raterGroup = RaterGroup(campaignID: campaignID, name: group.name, position: offset + 1)
                 try await raterGroup.save(on: db)
                 let id = try raterGroup.requireID()
                 groupIDs.append(id)

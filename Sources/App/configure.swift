@@ -35,6 +35,7 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(APIErrorMiddleware(environment: app.environment))
+    app.middleware.use(SetIssuedCookie())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
     app.views.use(.leaf)
@@ -47,19 +48,26 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
 
 /// Brings the database to the current schema; on SQLite files also turns on WAL with synchronous=FULL.
 public func prepareDatabase(_ app: Application) async throws {
+    guard let sql = app.db as? any SQLDatabase else { return try await app.autoMigrate() }
     do {
-        if case .sqliteFile = app.databaseLocation, let sql = app.db as? any SQLDatabase {
+        try await sql.raw("SELECT 1").run()
+    } catch {
+        throw PingyiStartupError.databaseUnreachable(describeDatabaseError(error))
+    }
+    do {
+        if case .sqliteFile = app.databaseLocation {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA synchronous=FULL").run()
         }
         try await app.autoMigrate()
-    } catch let error as PingyiStartupError {
-        throw error
     } catch {
-        // PSQLError hides its reason from `describing`; `reflecting` names it (never the password).
-        let detail = String(reflecting: error).replacingOccurrences(of: "\n", with: " ")
-        throw PingyiStartupError.databaseUnreachable(String(detail.prefix(300)))
+        throw PingyiStartupError.migrationFailed(describeDatabaseError(error))
     }
+}
+
+/// One line; PSQLError hides its reason from `describing`, `reflecting` names it (never the password).
+func describeDatabaseError(_ error: any Error) -> String {
+    String(String(reflecting: error).replacingOccurrences(of: "\n", with: " ").prefix(300))
 }
 
 /// The working directory when it holds `Resources/Views`; otherwise the package root this binary was built from,

@@ -4,6 +4,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: OpenAPIController())
     try app.register(collection: SessionController())
+    try app.register(collection: UserController())
+    try app.register(collection: OrgUnitController())
     try app.register(collection: CampaignController())
-    try app.register(collection: HomeController())
+    try app.register(collection: MaterialsController())
+    try app.register(collection: PageController())
 }

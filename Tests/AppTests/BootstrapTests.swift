@@ -27,7 +27,7 @@ struct BootstrapTests {
             #expect(campaign.isDemo)
             #expect(campaign.status == .preparing)
             #expect(campaign.forms.map(\.name) == ["抓基层党建工作", "履行党风廉政建设主体责任", "落实意识形态工作责任制"])
-            let detail = try await campaignDetail(campaign, on: app.db)
+            let detail = try await campaignDetail(campaign, for: nil, on: app.db)
             let onsite = detail.reportees.filter { $0.mode == "onsite" }
             #expect(onsite.map(\.unitName) == ["**镇党委", "区教育党工委", "区社会事务局党组", "**市园艺场党委"])
             #expect(onsite.allSatisfy { $0.timeLimitSeconds == 480 })

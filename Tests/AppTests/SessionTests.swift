@@ -17,7 +17,7 @@ struct SessionTests {
             // check
             try await app.testing().test(.GET, "api/v1/me", headers: bearer(token)) { res in
                 #expect(res.status == .ok)
-                let user = try res.content.decode(UserDTO.self)
+                let user = try res.content.decode(MeDTO.self).user
                 #expect(user.username == "clerk")
                 #expect(user.role == "campaign_admin")
                 #expect(user.roleLabel == "活动管理员")

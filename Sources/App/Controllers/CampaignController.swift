@@ -1,69 +1,350 @@
 import Fluent
+import PingyiCore
 import Vapor
 
+/// Campaigns (年度述职评议): listing, set-up, lifecycle and the audit log. Rater groups, reportees and participants
+/// are in the `CampaignController+…` files.
 struct CampaignController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1").grouped(BearerTokenAuthenticator())
-        api.get("campaigns", use: list)
-        api.get("campaigns", ":campaignID", use: detail)
+        let api = routes.apiV1()
         api.delete("demo", use: removeDemo)
+        let campaigns = api.grouped("campaigns")
+        campaigns.get(use: list)
+        campaigns.post(use: create)
+        let campaign = campaigns.grouped(":campaignID")
+        campaign.get(use: detail)
+        campaign.patch(use: update)
+        campaign.delete(use: delete)
+        campaign.post("status", use: changeStatus)
+        campaign.put("forms", use: replaceForms)
+        campaign.put("rules", use: replaceRules)
+        campaign.get("audit", use: auditLog)
+        bootRaterGroups(campaign)
+        bootReportees(campaign)
+        bootParticipants(campaign)
     }
 
     @Sendable
     func list(req: Request) async throws -> [CampaignSummaryDTO] {
-        let user = try req.requireUser()
-        let scope = try await OrgScope.of(user, on: req.db)
-        return try await visibleCampaigns(scope: scope, on: req.db).map(CampaignSummaryDTO.init)
+        let actor = try await req.actor()
+        return try await visibleCampaigns(for: actor, on: req.db).map(CampaignSummaryDTO.init)
     }
 
     @Sendable
     func detail(req: Request) async throws -> CampaignDetailDTO {
-        let user = try req.requireUser()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: user, on: req.db)
-        return try await campaignDetail(campaign, on: req.db)
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .view, on: req.db)
+        return try await campaignDetail(campaign, for: actor, on: req.db)
+    }
+
+    @Sendable
+    func create(req: Request) async throws -> Response {
+        let actor = try await req.actor()
+        guard actor.isAdmin else { throw APIError.forbidden }
+        let body = try req.content.decode(CampaignCreateRequest.self)
+        let title = try requireText(body.title, "活动名称", max: 200)
+        guard (2000...2100).contains(body.year) else { throw APIError(.unprocessableEntity, "invalid", "年度应在 2000 到 2100 之间") }
+        let level = try parseLevel(body.level)
+        guard actor.scope.contains(body.orgUnitID), try await OrgUnit.find(body.orgUnitID, on: req.db) != nil else {
+            throw APIError.notFound("组织")
+        }
+        var source: Campaign?
+        if let copyFrom = body.copyFrom { source = try await findCampaign(copyFrom.uuidString, for: actor, .manage, on: req.db) }
+        let copying = source
+        let campaign = try await req.db.transaction { db in
+            let campaign = try await createCampaign(title: title, year: body.year, level: level, orgUnitID: body.orgUnitID,
+                                                    copying: copying, on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.create",
+                                  summary: copying.map { "复制“\($0.title)”新建评议活动" } ?? "按标准模板新建评议活动",
+                                  after: try CampaignSummaryDTO(campaign))
+            return campaign
+        }
+        let response = Response(status: .created)
+        try response.content.encode(try await campaignDetail(campaign, for: actor, on: req.db))
+        return response
+    }
+
+    @Sendable
+    func update(req: Request) async throws -> CampaignDetailDTO {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        try campaign.require({ !$0.isReadOnly }, "活动信息")
+        let body = try req.content.decode(CampaignUpdateRequest.self)
+        let before = try CampaignSummaryDTO(campaign)
+        if let title = body.title { campaign.title = try requireText(title, "活动名称", max: 200) }
+        if let year = body.year {
+            guard (2000...2100).contains(year) else { throw APIError(.unprocessableEntity, "invalid", "年度应在 2000 到 2100 之间") }
+            campaign.year = year
+        }
+        if let level = body.level { campaign.level = try parseLevel(level) }
+        if let open = body.materialsPublic {
+            campaign.materialsPublic = open
+            if campaign.materialsToken == nil { campaign.materialsToken = Tokens.generate() }
+        }
+        try await req.db.transaction { db in
+            try await campaign.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.update",
+                                  summary: body.materialsPublic.map { $0 ? "开放述职材料阅读链接" : "关闭述职材料阅读链接" } ?? "修改活动信息",
+                                  before: before, after: try CampaignSummaryDTO(campaign))
+        }
+        return try await campaignDetail(campaign, for: actor, on: req.db)
+    }
+
+    /// Deletes a campaign that is still being prepared (nothing has happened in it yet).
+    @Sendable
+    func delete(req: Request) async throws -> HTTPStatus {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        guard campaign.status == .preparing else { throw APIError.conflict("只能删除筹备中的评议活动") }
+        try await req.db.transaction { db in
+            let id = try campaign.requireID()
+            try await Participant.query(on: db).filter(\.$campaign.$id == id).delete()
+            let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).all()
+            try await ReportDocument.query(on: db).filter(\.$reportee.$id ~~ reportees.compactMap(\.id)).delete()
+            try await Reportee.query(on: db).filter(\.$campaign.$id == id).delete()
+            try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).delete()
+            try await campaign.delete(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: id, action: "campaign.delete",
+                                  summary: "删除评议活动“\(campaign.title)”", before: try CampaignSummaryDTO(campaign))
+        }
+        return .noContent
+    }
+
+    @Sendable
+    func changeStatus(req: Request) async throws -> CampaignDetailDTO {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let body = try req.content.decode(StatusChangeRequest.self)
+        guard let target = CampaignPhase(rawValue: body.status) else {
+            throw APIError(.unprocessableEntity, "invalid", "状态无效：\(body.status.prefix(40))")
+        }
+        let from = campaign.status
+        try await req.db.transaction { db in
+            // Ballots arrive with the ballot box; until then no campaign has any.
+            try from.transition(to: target, hasBallots: false)
+            if from == .preparing, target == .meeting { try await checkReadyForMeeting(campaign, on: db) }
+            campaign.status = target
+            try await campaign.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.status",
+                                  summary: "活动状态：\(from.label) → \(target.label)",
+                                  before: ["status": from.rawValue], after: ["status": target.rawValue])
+        }
+        return try await campaignDetail(campaign, for: actor, on: req.db)
+    }
+
+    @Sendable
+    func replaceForms(req: Request) async throws -> CampaignDetailDTO {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        try campaign.require(\.allowsSetupChanges, "评议表")
+        let forms = try normalizedForms(try req.content.decode([FormInput].self))
+        let before = campaign.forms
+        campaign.forms = forms
+        // Form weights name forms; when the set of forms changes they no longer fit and go back to equal weights.
+        if Set(campaign.rules.formWeights.keys) != Set(forms.map(\.id)) { campaign.rules.formWeights = [:] }
+        try await req.db.transaction { db in
+            try await campaign.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.forms",
+                                  summary: "修改评议表（\(forms.count) 张）", before: before, after: forms)
+        }
+        return try await campaignDetail(campaign, for: actor, on: req.db)
+    }
+
+    @Sendable
+    func replaceRules(req: Request) async throws -> CampaignDetailDTO {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        try campaign.require(\.allowsSetupChanges, "评议规则")
+        let rules = try req.content.decode(EvaluationRules.self)
+        let groups = try await RaterGroup.query(on: req.db).filter(\.$campaign.$id == campaign.requireID()).all()
+        try rules.validate(raterGroups: groups.map { $0.id!.uuidString }, forms: campaign.forms.map(\.id))
+        let before = campaign.rules
+        campaign.rules = rules
+        try await req.db.transaction { db in
+            try await campaign.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.rules",
+                                  summary: "修改评议规则", before: before, after: rules)
+        }
+        return try await campaignDetail(campaign, for: actor, on: req.db)
+    }
+
+    @Sendable
+    func auditLog(req: Request) async throws -> [AuditEntryDTO] {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        return try await AuditEntry.query(on: req.db).filter(\.$campaignID == campaign.requireID())
+            .sort(\.$createdAt, .descending).all().map(AuditEntryDTO.init)
     }
 
     @Sendable
     func removeDemo(req: Request) async throws -> DemoRemovalDTO {
-        let user = try req.requireUser()
-        guard user.role == .systemAdmin else { throw APIError.forbidden }
-        let removed = try await DemoCampaign.remove(on: req.db)
-        req.logger.info("demo data removed", metadata: ["campaigns": "\(removed.campaigns)"])
+        let actor = try await req.actor()
+        guard actor.isSystemAdmin else { throw APIError.forbidden }
+        let removed = try await req.db.transaction { db in
+            let removed = try await DemoCampaign.remove(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: nil, action: "demo.remove",
+                                  summary: "删除演示数据：\(removed.campaigns) 个活动，\(removed.orgUnits) 个组织")
+            return removed
+        }
         return DemoRemovalDTO(removedCampaigns: removed.campaigns, removedOrgUnits: removed.orgUnits)
     }
 }
 
-/// Campaigns the scope may see, newest year first.
-func visibleCampaigns(scope: OrgScope, on db: any Database) async throws -> [Campaign] {
-    var query = Campaign.query(on: db)
-    if let units = scope.unitIDs { query = query.filter(\.$orgUnit.$id ~~ Array(units)) }
-    return try await query.sort(\.$year, .descending).sort(\.$title).all()
-}
-
-/// A campaign the user may see, or 404 — the same answer for "does not exist" and "not yours", so ids leak nothing.
-func findCampaign(_ rawID: String?, for user: User, on db: any Database) async throws -> Campaign {
-    guard let rawID, let id = UUID(uuidString: rawID), let campaign = try await Campaign.find(id, on: db) else {
-        throw APIError.notFound("评议活动")
+/// Creates a campaign from the seed template (three forms, standard rules, the seed's rater groups) or as a copy of
+/// another campaign's set-up, reportees and participants.
+func createCampaign(title: String, year: Int, level: CampaignLevel, orgUnitID: UUID, copying source: Campaign?,
+                    on db: any Database) async throws -> Campaign {
+    let campaign = Campaign(title: title, year: year, level: level, orgUnitID: orgUnitID,
+                            forms: source?.forms ?? FormTemplate.seedForms, rules: source?.rules ?? .standard)
+    try await campaign.save(on: db)
+    let id = try campaign.requireID()
+    var groupMap: [UUID: UUID] = [:]
+    var weights: [String: Double] = [:]
+    if let source {
+        let sourceID = try source.requireID()
+        for group in try await RaterGroup.query(on: db).filter(\.$campaign.$id == sourceID).sort(\.$position).all() {
+            let copy = RaterGroup(campaignID: id, name: group.name, position: group.position)
+            try await copy.save(on: db)
+            groupMap[group.id!] = copy.id!
+            if let weight = source.rules.raterGroupWeights[group.id!.uuidString] { weights[copy.id!.uuidString] = weight }
+        }
+        for reportee in try await Reportee.query(on: db).filter(\.$campaign.$id == sourceID).all() {
+            try await Reportee(campaignID: id, orgUnitID: reportee.$orgUnit.id, name: reportee.name, unitName: reportee.unitName,
+                               title: reportee.title, mode: reportee.mode, position: reportee.position,
+                               timeLimitSeconds: reportee.timeLimitSeconds).save(on: db)
+        }
+        for participant in try await Participant.query(on: db).filter(\.$campaign.$id == sourceID).all() {
+            try await Participant(campaignID: id, name: participant.name, unitName: participant.unitName, role: participant.role,
+                                  raterGroupID: participant.$raterGroup.id.flatMap { groupMap[$0] },
+                                  position: participant.position).save(on: db)
+        }
+    } else {
+        for (offset, group) in DemoCampaign.raterGroups.enumerated() {
+            let raterGroup = RaterGroup(campaignID: id, name: group.name, position: offset + 1)
+            try await raterGroup.save(on: db)
+            weights[raterGroup.id!.uuidString] = group.weight
+        }
     }
-    let scope = try await OrgScope.of(user, on: db)
-    guard scope.contains(campaign.$orgUnit.id) else { throw APIError.notFound("评议活动") }
+    campaign.rules.raterGroupWeights = weights
+    try await campaign.save(on: db)
     return campaign
 }
 
-func campaignDetail(_ campaign: Campaign, on db: any Database) async throws -> CampaignDetailDTO {
+/// A meeting needs something to evaluate and someone to evaluate it.
+func checkReadyForMeeting(_ campaign: Campaign, on db: any Database) async throws {
+    let id = try campaign.requireID()
+    var missing: [String] = []
+    if try await Reportee.query(on: db).filter(\.$campaign.$id == id).count() == 0 { missing.append("述职对象") }
+    if try await Participant.query(on: db).filter(\.$campaign.$id == id).filter(\.$role == .attendee).count() == 0 {
+        missing.append("出席人员")
+    }
+    if campaign.forms.isEmpty { missing.append("评议表") }
+    guard missing.isEmpty else { throw APIError.conflict("开始会议前请先设置：\(missing.joined(separator: "、"))") }
+    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).all()
+    try campaign.rules.validate(raterGroups: groups.map { $0.id!.uuidString }, forms: campaign.forms.map(\.id))
+}
+
+/// Checks and completes submitted forms: ids are assigned where missing, names trimmed, one 总体评价 per form.
+func normalizedForms(_ inputs: [FormInput]) throws -> [FormTemplate] {
+    guard (1...10).contains(inputs.count) else { throw APIError(.unprocessableEntity, "invalid", "评议表应有 1 到 10 张") }
+    var usedIDs = Set(inputs.compactMap(\.id).filter { !$0.isEmpty })
+    var forms: [FormTemplate] = []
+    for (offset, input) in inputs.enumerated() {
+        let label = "第 \(offset + 1) 张评议表"
+        var id = (input.id ?? "").trimmingCharacters(in: .whitespaces)
+        guard id.count <= 40, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw APIError(.unprocessableEntity, "invalid", "\(label)的编号只能由字母、数字和下划线组成")
+        }
+        if id.isEmpty {
+            var n = offset + 1
+            while usedIDs.contains("form\(n)") { n += 1 }
+            id = "form\(n)"
+            usedIDs.insert(id)
+        }
+        guard (1...12).contains(input.columns.count) else {
+            throw APIError(.unprocessableEntity, "invalid", "\(label)应有 1 到 12 个栏目")
+        }
+        let isColumnID = { (id: String) in
+            !id.isEmpty && id.count <= 40 && id != FormTemplate.overallColumnID
+                && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+        }
+        // New columns get `itemN` ids that clash with no id the client sent, so kept ids keep their meaning.
+        let sentIDs = Set(input.columns.compactMap { $0.id?.trimmingCharacters(in: .whitespaces) })
+        var taken = Set<String>()
+        var columns: [FormColumn] = []
+        for column in input.columns {
+            guard let kind = FormColumn.Kind(rawValue: column.kind) else {
+                throw APIError(.unprocessableEntity, "invalid", "\(label)的栏目类型只能是 overall 或 item")
+            }
+            let name = try requireText(column.name, "\(label)的栏目名称", max: 50)
+            if kind == .overall {
+                columns.append(FormColumn(id: FormTemplate.overallColumnID, name: name, kind: .overall))
+                continue
+            }
+            var columnID = (column.id ?? "").trimmingCharacters(in: .whitespaces)
+            if !isColumnID(columnID) || taken.contains(columnID) {
+                var n = 1
+                while taken.contains("item\(n)") || sentIDs.contains("item\(n)") { n += 1 }
+                columnID = "item\(n)"
+            }
+            taken.insert(columnID)
+            columns.append(FormColumn(id: columnID, name: name, kind: .item))
+        }
+        let form = FormTemplate(id: id, name: try requireText(input.name, "\(label)的名称", max: 50), columns: columns)
+        do {
+            try form.validate()
+        } catch {
+            throw APIError(.unprocessableEntity, "invalid_rules", error.message)
+        }
+        forms.append(form)
+    }
+    guard Set(forms.map(\.id)).count == forms.count else { throw APIError(.unprocessableEntity, "invalid", "评议表编号重复") }
+    return forms
+}
+
+func parseLevel(_ raw: String) throws -> CampaignLevel {
+    guard let level = CampaignLevel(rawValue: raw) else {
+        throw APIError(.unprocessableEntity, "invalid", "层级应为 district（区级）、town（镇级）或 community（社区级）")
+    }
+    return level
+}
+
+func campaignDetail(_ campaign: Campaign, for actor: Actor?, on db: any Database) async throws -> CampaignDetailDTO {
     let id = try campaign.requireID()
     let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
     let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
     let participants = try await Participant.query(on: db).filter(\.$campaign.$id == id).all()
+    let reports = try await reportInfos(for: reportees, on: db)
     let count = { (role: ParticipantRole) in participants.filter { $0.role == role }.count }
+    let manage = actor.map { $0.isAdmin && ($0.isSystemAdmin || $0.scope.contains(campaign.$orgUnit.id)) } ?? false
+    let staff = actor.map { $0.isMeetingStaff && $0.scope.contains(campaign.$orgUnit.id) } ?? false
     return CampaignDetailDTO(
         campaign: try CampaignSummaryDTO(campaign),
         forms: campaign.forms,
         rules: campaign.rules,
         raterGroups: try groups.map { group in
             let groupID = try group.requireID()
-            return RaterGroupDTO(id: groupID, name: group.name, weight: campaign.rules.raterGroupWeights[groupID.uuidString])
+            return RaterGroupDTO(id: groupID, name: group.name, position: group.position,
+                                 weight: campaign.rules.raterGroupWeights[groupID.uuidString],
+                                 attendees: participants.filter { $0.$raterGroup.id == groupID }.count)
         },
-        reportees: try reportees.map(ReporteeDTO.init),
-        participants: ParticipantCountsDTO(attendees: count(.attendee), observers: count(.observer), guests: count(.guest)))
+        reportees: try reportees.map { try ReporteeDTO($0, report: reports[$0.id!]) },
+        participants: ParticipantCountsDTO(attendees: count(.attendee), observers: count(.observer), guests: count(.guest)),
+        permissions: CampaignPermissionsDTO(manage: manage, viewParticipants: manage || staff),
+        materialsPath: manage ? campaign.materialsToken.map { "/m/\($0)" } : nil,
+        materialsPublic: campaign.materialsPublic,
+        nextStatus: campaign.status.next?.rawValue)
+}
+
+/// Report metadata (no file bodies) for the given reportees.
+func reportInfos(for reportees: [Reportee], on db: any Database) async throws -> [UUID: ReportInfoDTO] {
+    let ids = reportees.compactMap(\.id)
+    guard !ids.isEmpty else { return [:] }
+    let documents = try await ReportDocument.query(on: db).filter(\.$reportee.$id ~~ ids)
+        .field(\.$id).field(\.$reportee.$id).field(\.$fileName).field(\.$contentType).field(\.$byteCount).field(\.$sha256)
+        .all()
+    return Dictionary(documents.map { document in
+        (document.$reportee.id, ReportInfoDTO(fileName: document.fileName, contentType: document.contentType,
+                                              byteCount: document.byteCount, sha256: document.sha256))
+    }, uniquingKeysWith: { a, _ in a })
 }

@@ -3,23 +3,33 @@ import Vapor
 
 struct SessionController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1")
+        let api = routes.apiV1()
         api.post("session", use: login)
-        let authed = api.grouped(BearerTokenAuthenticator())
-        authed.delete("session", use: logout)
-        authed.get("me", use: me)
+        api.delete("session", use: logout)
+        api.get("me", use: me)
+        api.post("me", "password", use: changePassword)
     }
 
+    /// `mode: "token"` (default) answers a bearer token; `mode: "cookie"` sets the browser session cookie and answers
+    /// only the CSRF token, so page scripts never hold the session itself.
     @Sendable
     func login(req: Request) async throws -> SessionDTO {
         let body = try req.content.decode(LoginRequest.self)
         guard !body.username.isEmpty, body.username.count <= 100, !body.password.isEmpty, body.password.count <= 200 else {
             throw APIError.badRequest("请填写用户名和密码")
         }
+        let mode = body.mode ?? "token"
+        guard mode == "token" || mode == "cookie" else { throw APIError.badRequest("mode 只能是 token 或 cookie") }
         switch try await checkLogin(username: body.username, password: body.password, on: req.db, verifier: req.password.async) {
         case .success(let user):
             let issued = try await issueToken(for: user, on: req.db)
-            return SessionDTO(token: issued.token, expiresAt: issued.expiresAt, user: try UserDTO(user))
+            if mode == "cookie" {
+                req.storage[IssuedCookieKey.self] = CookieSession.cookie(
+                    issued.token, secure: CookieSession.isSecure(req), expires: issued.expiresAt)
+                return SessionDTO(token: nil, csrfToken: CookieSession.csrfToken(for: issued.token),
+                                  expiresAt: issued.expiresAt, user: try UserDTO(user))
+            }
+            return SessionDTO(token: issued.token, csrfToken: nil, expiresAt: issued.expiresAt, user: try UserDTO(user))
         case .wrongCredentials:
             throw APIError(.unauthorized, "wrong_credentials", "用户名或密码错误")
         case .locked:
@@ -28,16 +38,66 @@ struct SessionController: RouteCollection {
     }
 
     @Sendable
-    func logout(req: Request) async throws -> HTTPStatus {
+    func logout(req: Request) async throws -> Response {
         _ = try req.requireUser()
-        if let bearer = req.headers.bearerAuthorization {
-            try await UserToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(bearer.token)).delete()
+        let token = req.headers.bearerAuthorization?.token ?? req.storage[CookieSessionKey.self]
+        if let token {
+            try await UserToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token)).delete()
         }
-        return .noContent
+        let response = Response(status: .noContent)
+        response.cookies[CookieSession.cookieName] = HTTPCookies.Value(
+            string: "", expires: Date(timeIntervalSince1970: 0), path: "/", isHTTPOnly: true, sameSite: .strict)
+        return response
     }
 
     @Sendable
-    func me(req: Request) async throws -> UserDTO {
-        try UserDTO(req.requireUser())
+    func me(req: Request) async throws -> MeDTO {
+        let user = try req.requireUser()
+        return MeDTO(user: try UserDTO(user), csrfToken: req.storage[CookieSessionKey.self].map(CookieSession.csrfToken))
+    }
+
+    /// Changes one's own password; every other session of the account ends.
+    @Sendable
+    func changePassword(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        let body = try req.content.decode(PasswordChangeRequest.self)
+        guard try await req.password.async.verify(body.currentPassword, created: user.passwordHash).get() else {
+            throw APIError(.unprocessableEntity, "wrong_password", "当前密码不正确")
+        }
+        try validateNewPassword(body.newPassword)
+        user.passwordHash = try await req.password.async.hash(body.newPassword).get()
+        let current = req.headers.bearerAuthorization?.token ?? req.storage[CookieSessionKey.self]
+        let keep = current.map { Tokens.hash($0) }
+        let actor = try await req.actor()
+        try await req.db.transaction { db in
+            try await user.save(on: db)
+            var others = UserToken.query(on: db).filter(\.$user.$id == (try user.requireID()))
+            if let keep { others = others.filter(\.$tokenHash != keep) }
+            try await others.delete()
+            try await recordAudit(on: db, actor: actor, campaignID: nil, action: "user.password", summary: "修改了自己的密码")
+        }
+        return .noContent
+    }
+}
+
+/// Passwords: 8 to 200 characters, not all the same character.
+func validateNewPassword(_ password: String) throws {
+    guard password.count >= 8, password.count <= 200 else { throw APIError(.unprocessableEntity, "weak_password", "新密码长度应为 8 到 200 个字符") }
+    guard Set(password).count > 1 else { throw APIError(.unprocessableEntity, "weak_password", "新密码过于简单") }
+}
+
+/// The cookie a login handler wants set; `SetIssuedCookie` puts it on the response.
+struct IssuedCookieKey: StorageKey {
+    typealias Value = HTTPCookies.Value
+}
+
+/// Sets the session cookie chosen by the login handler on its response.
+struct SetIssuedCookie: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        if let cookie = request.storage[IssuedCookieKey.self] {
+            response.cookies[CookieSession.cookieName] = cookie
+        }
+        return response
     }
 }

@@ -4,6 +4,19 @@ import Vapor
 struct LoginRequest: Content {
     var username: String
     var password: String
+    /// `token` (default) or `cookie`.
+    var mode: String?
+}
+
+struct PasswordChangeRequest: Content {
+    var currentPassword: String
+    var newPassword: String
+}
+
+struct MeDTO: Content {
+    var user: UserDTO
+    /// Present when the request came with the session cookie: the page sends it back in `X-CSRF-Token`.
+    var csrfToken: String?
 }
 
 struct UserDTO: Content {
@@ -25,7 +38,8 @@ struct UserDTO: Content {
 }
 
 struct SessionDTO: Content {
-    var token: String
+    var token: String?
+    var csrfToken: String?
     var expiresAt: Date
     var user: UserDTO
 }

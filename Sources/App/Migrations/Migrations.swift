@@ -10,5 +10,9 @@ enum PingyiMigrations {
         CreateRaterGroups(),
         CreateReportees(),
         CreateParticipants(),
+        AddReporteeAccounts(),
+        CreateReportDocuments(),
+        CreateAuditEntries(),
+        AddCampaignMaterials(),
     ]
 }

@@ -21,6 +21,9 @@ final class Campaign: Model, @unchecked Sendable {
         set { storedForms = JSONList(newValue) }
     }
     @Field(key: "rules") var rules: EvaluationRules
+    /// The token of the participants' reading link (述职材料); `nil` until first needed.
+    @OptionalField(key: "materials_token") var materialsToken: String?
+    @Field(key: "materials_public") var materialsPublic: Bool
     @Children(for: \.$campaign) var raterGroups: [RaterGroup]
     @Children(for: \.$campaign) var reportees: [Reportee]
     @Children(for: \.$campaign) var participants: [Participant]
@@ -39,6 +42,8 @@ final class Campaign: Model, @unchecked Sendable {
         self.isDemo = isDemo
         self.storedForms = JSONList(forms)
         self.rules = rules
+        self.materialsToken = Tokens.generate()
+        self.materialsPublic = false
     }
 }
 
@@ -55,20 +60,7 @@ enum CampaignLevel: String, Codable, CaseIterable, Sendable {
     }
 }
 
-/// 筹备 → 会议中 → 计票 → 已发布 → 归档
-enum CampaignStatus: String, Codable, CaseIterable, Sendable {
-    case preparing, meeting, counting, published, archived
-
-    var label: String {
-        switch self {
-        case .preparing: "筹备"
-        case .meeting: "会议中"
-        case .counting: "计票"
-        case .published: "已发布"
-        case .archived: "归档"
-        }
-    }
-}
+typealias CampaignStatus = CampaignPhase
 
 /// 评议人类别, e.g. 区领导 / 部门负责人 / 党代表·群众代表. Its weight lives in the campaign's rules.
 final class RaterGroup: Model, @unchecked Sendable {
@@ -96,6 +88,8 @@ final class Reportee: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Parent(key: "campaign_id") var campaign: Campaign
     @OptionalParent(key: "org_unit_id") var orgUnit: OrgUnit?
+    /// The secretary's own account, if they have one.
+    @OptionalParent(key: "user_id") var user: User?
     @Field(key: "name") var name: String
     @Field(key: "unit_name") var unitName: String
     /// 职务, e.g. 党委书记
@@ -154,23 +148,6 @@ final class Participant: Model, @unchecked Sendable {
         self.role = role
         self.$raterGroup.id = raterGroupID
         self.position = position
-    }
-}
-
-enum ParticipantRole: String, Codable, CaseIterable, Sendable {
-    /// 出席: votes
-    case attendee
-    /// 列席
-    case observer
-    /// 指导
-    case guest
-
-    var label: String {
-        switch self {
-        case .attendee: "出席"
-        case .observer: "列席"
-        case .guest: "指导"
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import PingyiCore
 
 /// 组织: a unit of the three-level tree (区 → 镇/部门 → 社区/村).
 final class OrgUnit: Model, @unchecked Sendable {
@@ -30,20 +31,3 @@ final class OrgUnit: Model, @unchecked Sendable {
     }
 }
 
-/// 领域
-enum OrgDomain: String, Codable, CaseIterable, Sendable {
-    case rural, urbanCommunity = "urban_community", government, stateEnterprise = "state_enterprise"
-    case newOrganization = "new_organization", school, health
-
-    var label: String {
-        switch self {
-        case .rural: "农村"
-        case .urbanCommunity: "城市社区"
-        case .government: "机关"
-        case .stateEnterprise: "国企"
-        case .newOrganization: "两新组织"
-        case .school: "学校"
-        case .health: "卫健"
-        }
-    }
-}

@@ -2,17 +2,26 @@ import Foundation
 
 /// One operation of `/api/v1`, as the OpenAPI document describes it.
 struct APIOperation: Sendable {
+    enum Body: Sendable {
+        case json(String)
+        /// A file sent as the raw request body (CSV, XLSX, PDF, DOCX, TXT).
+        case file
+    }
+
     var method: String
     /// OpenAPI form, e.g. `/api/v1/campaigns/{campaignID}`.
     var path: String
     var summary: String
     var tag: String
-    var authenticated: Bool
-    var requestSchema: String?
-    /// Success status and schema reference (`nil` for an empty body).
+    var authenticated: Bool = true
+    var body: Body? = nil
+    /// Success status and schema (`nil` for an empty body).
     var success: (status: Int, schema: JSONValue?)
-    /// Error statuses this operation may answer besides the common ones.
+    /// Error statuses this operation may answer besides 401 (on authenticated operations).
     var errors: [Int]
+    var query: [String] = []
+    /// The success body is a file, not JSON.
+    var fileResponse: Bool = false
 }
 
 /// The OpenAPI 3 description of the API. `OpenAPITests` checks it against the app's route table.
@@ -20,42 +29,122 @@ enum OpenAPIDocument {
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
     static func arrayOf(_ name: String) -> JSONValue { ["type": "array", "items": ref(name)] }
 
+    static let campaign = "/api/v1/campaigns/{campaignID}"
+    static let manageErrors = [400, 403, 404, 409, 422]
+
     static let operations: [APIOperation] = [
-        APIOperation(method: "post", path: "/api/v1/session", summary: "登录，换取访问令牌 (log in, get a bearer token)",
-                     tag: "会话", authenticated: false, requestSchema: "LoginRequest",
-                     success: (200, ref("Session")), errors: [400, 401, 429]),
-        APIOperation(method: "delete", path: "/api/v1/session", summary: "注销当前令牌 (log out)",
-                     tag: "会话", authenticated: true, requestSchema: nil, success: (204, nil), errors: [401]),
-        APIOperation(method: "get", path: "/api/v1/me", summary: "当前用户 (the current user)",
-                     tag: "会话", authenticated: true, requestSchema: nil, success: (200, ref("User")), errors: [401]),
-        APIOperation(method: "get", path: "/api/v1/campaigns", summary: "可见的评议活动 (campaigns in scope)",
-                     tag: "评议活动", authenticated: true, requestSchema: nil, success: (200, arrayOf("CampaignSummary")), errors: [401]),
-        APIOperation(method: "get", path: "/api/v1/campaigns/{campaignID}", summary: "评议活动详情 (campaign detail)",
-                     tag: "评议活动", authenticated: true, requestSchema: nil, success: (200, ref("CampaignDetail")), errors: [401, 404]),
-        APIOperation(method: "delete", path: "/api/v1/demo", summary: "删除演示数据 (remove the demo campaign)",
-                     tag: "评议活动", authenticated: true, requestSchema: nil, success: (200, ref("DemoRemoval")), errors: [401, 403]),
+        APIOperation(method: "post", path: "/api/v1/session", summary: "登录：换取访问令牌，或设置浏览器会话 (log in)",
+                     tag: "会话", authenticated: false, body: .json("LoginRequest"), success: (200, ref("Session")), errors: [400, 401, 429]),
+        APIOperation(method: "delete", path: "/api/v1/session", summary: "注销当前令牌或会话 (log out)", tag: "会话",
+                     success: (204, nil), errors: [403]),
+        APIOperation(method: "get", path: "/api/v1/me", summary: "当前用户 (the current user)", tag: "会话",
+                     success: (200, ref("Me")), errors: []),
+        APIOperation(method: "post", path: "/api/v1/me/password", summary: "修改自己的密码 (change own password)", tag: "会话",
+                     body: .json("PasswordChange"), success: (204, nil), errors: [400, 403, 422]),
+
+        APIOperation(method: "get", path: "/api/v1/users", summary: "账号列表 (accounts in scope)", tag: "账号",
+                     success: (200, arrayOf("UserAdmin")), errors: [403]),
+        APIOperation(method: "post", path: "/api/v1/users", summary: "新建账号 (create an account)", tag: "账号",
+                     body: .json("UserCreate"), success: (201, ref("UserAdmin")), errors: [400, 403, 404, 409, 422]),
+        APIOperation(method: "patch", path: "/api/v1/users/{userID}", summary: "修改账号、重置密码、解锁 (update an account)", tag: "账号",
+                     body: .json("UserUpdate"), success: (200, ref("UserAdmin")), errors: [400, 403, 404, 422]),
+        APIOperation(method: "delete", path: "/api/v1/users/{userID}", summary: "删除账号 (delete an account)", tag: "账号",
+                     success: (204, nil), errors: [403, 404, 422]),
+
+        APIOperation(method: "get", path: "/api/v1/org-units", summary: "组织树（权限范围内） (org units in scope)", tag: "组织",
+                     success: (200, arrayOf("OrgUnit")), errors: []),
+        APIOperation(method: "post", path: "/api/v1/org-units", summary: "新建组织 (create an org unit)", tag: "组织",
+                     body: .json("OrgUnitCreate"), success: (201, ref("OrgUnit")), errors: [400, 403, 404, 422]),
+        APIOperation(method: "patch", path: "/api/v1/org-units/{unitID}", summary: "修改或移动组织 (update or move)", tag: "组织",
+                     body: .json("OrgUnitUpdate"), success: (200, ref("OrgUnit")), errors: [400, 403, 404, 409, 422]),
+        APIOperation(method: "delete", path: "/api/v1/org-units/{unitID}", summary: "删除组织 (delete an unused unit)", tag: "组织",
+                     success: (204, nil), errors: [403, 404, 409]),
+        APIOperation(method: "post", path: "/api/v1/org-units/import", summary: "从 CSV/XLSX 导入组织（有错误则全部不导入）", tag: "组织",
+                     body: .file, success: (201, ref("ImportResult")), errors: [400, 403, 404, 413, 422], query: ["parent"]),
+
+        APIOperation(method: "get", path: "/api/v1/campaigns", summary: "可见的评议活动 (campaigns in scope)", tag: "评议活动",
+                     success: (200, arrayOf("CampaignSummary")), errors: []),
+        APIOperation(method: "post", path: "/api/v1/campaigns", summary: "新建评议活动（标准模板或复制） (create a campaign)", tag: "评议活动",
+                     body: .json("CampaignCreate"), success: (201, ref("CampaignDetail")), errors: [400, 403, 404, 422]),
+        APIOperation(method: "get", path: campaign, summary: "评议活动详情 (campaign detail)", tag: "评议活动",
+                     success: (200, ref("CampaignDetail")), errors: [404]),
+        APIOperation(method: "patch", path: campaign, summary: "修改活动信息、开关述职材料链接 (update a campaign)", tag: "评议活动",
+                     body: .json("CampaignUpdate"), success: (200, ref("CampaignDetail")), errors: manageErrors),
+        APIOperation(method: "delete", path: campaign, summary: "删除筹备中的评议活动 (delete a campaign in preparation)", tag: "评议活动",
+                     success: (204, nil), errors: [403, 404, 409]),
+        APIOperation(method: "post", path: campaign + "/status", summary: "变更活动状态 (change the lifecycle state)", tag: "评议活动",
+                     body: .json("StatusChange"), success: (200, ref("CampaignDetail")), errors: manageErrors),
+        APIOperation(method: "put", path: campaign + "/forms", summary: "设置评议表 (replace the forms)", tag: "评议活动",
+                     body: .json("FormInputList"), success: (200, ref("CampaignDetail")), errors: manageErrors),
+        APIOperation(method: "put", path: campaign + "/rules", summary: "设置评议规则 (replace the rules)", tag: "评议活动",
+                     body: .json("Rules"), success: (200, ref("CampaignDetail")), errors: manageErrors),
+        APIOperation(method: "get", path: campaign + "/audit", summary: "操作日志 (audit log)", tag: "评议活动",
+                     success: (200, arrayOf("AuditEntry")), errors: [403, 404]),
+
+        APIOperation(method: "post", path: campaign + "/rater-groups", summary: "新增评议人类别 (add a rater group)", tag: "评议人类别",
+                     body: .json("RaterGroupCreate"), success: (201, ref("CampaignDetail")), errors: manageErrors),
+        APIOperation(method: "patch", path: campaign + "/rater-groups/{groupID}", summary: "修改评议人类别 (rename or reorder)", tag: "评议人类别",
+                     body: .json("RaterGroupUpdate"), success: (200, ref("CampaignDetail")), errors: manageErrors),
+        APIOperation(method: "delete", path: campaign + "/rater-groups/{groupID}", summary: "删除评议人类别 (remove an empty group)", tag: "评议人类别",
+                     success: (200, ref("CampaignDetail")), errors: [403, 404, 409]),
+
+        APIOperation(method: "post", path: campaign + "/reportees", summary: "新增述职对象 (add a reportee)", tag: "述职对象",
+                     body: .json("ReporteeCreate"), success: (201, ref("CampaignDetail")), errors: manageErrors),
+        APIOperation(method: "patch", path: campaign + "/reportees/{reporteeID}", summary: "修改述职对象、调整顺序 (update or reorder)", tag: "述职对象",
+                     body: .json("ReporteeUpdate"), success: (200, ref("CampaignDetail")), errors: manageErrors),
+        APIOperation(method: "delete", path: campaign + "/reportees/{reporteeID}", summary: "删除述职对象 (remove a reportee)", tag: "述职对象",
+                     success: (200, ref("CampaignDetail")), errors: [403, 404, 409]),
+        APIOperation(method: "put", path: campaign + "/reportees/{reporteeID}/report", summary: "上传书面述职材料（PDF/DOCX/TXT，≤20 MB）", tag: "述职对象",
+                     body: .file, success: (200, ref("ReportInfo")), errors: [403, 404, 409, 413, 415, 422]),
+        APIOperation(method: "get", path: campaign + "/reportees/{reporteeID}/report", summary: "下载书面述职材料 (download the report)", tag: "述职对象",
+                     success: (200, nil), errors: [404], fileResponse: true),
+        APIOperation(method: "delete", path: campaign + "/reportees/{reporteeID}/report", summary: "删除书面述职材料 (delete the report)", tag: "述职对象",
+                     success: (204, nil), errors: [403, 404, 409]),
+
+        APIOperation(method: "get", path: campaign + "/participants", summary: "参会人员名单 (participants)", tag: "参会人员",
+                     success: (200, arrayOf("Participant")), errors: [403, 404]),
+        APIOperation(method: "post", path: campaign + "/participants", summary: "新增参会人员 (add a participant)", tag: "参会人员",
+                     body: .json("ParticipantCreate"), success: (201, ref("Participant")), errors: manageErrors),
+        APIOperation(method: "patch", path: campaign + "/participants/{participantID}", summary: "修改参会人员 (update a participant)", tag: "参会人员",
+                     body: .json("ParticipantUpdate"), success: (200, ref("Participant")), errors: manageErrors),
+        APIOperation(method: "delete", path: campaign + "/participants/{participantID}", summary: "删除参会人员 (remove a participant)", tag: "参会人员",
+                     success: (204, nil), errors: [403, 404, 409]),
+        APIOperation(method: "post", path: campaign + "/participants/import", summary: "从 CSV/XLSX 导入参会人员（有错误则全部不导入）", tag: "参会人员",
+                     body: .file, success: (201, ref("ImportResult")), errors: [400, 403, 404, 409, 413, 422]),
+
+        APIOperation(method: "delete", path: "/api/v1/demo", summary: "删除演示数据 (remove the demo campaign)", tag: "评议活动",
+                     success: (200, ref("DemoRemoval")), errors: [403]),
     ]
 
     static let errorStatusText: [Int: String] = [
-        400: "请求格式不正确", 401: "未登录或令牌无效", 403: "没有权限", 404: "不存在或不在权限范围内",
-        409: "状态冲突", 413: "请求体过大", 415: "内容类型不支持", 422: "内容无法处理", 429: "请求过于频繁或账号已锁定",
+        400: "请求格式不正确", 401: "未登录或令牌无效", 403: "没有权限，或页面已过期（CSRF）", 404: "不存在或不在权限范围内",
+        409: "当前状态不允许此操作", 413: "请求体过大", 415: "内容类型不支持", 422: "内容不符合要求（导入失败时附逐行问题）",
+        429: "请求过于频繁或账号已锁定",
     ]
 
     static var document: JSONValue {
         var paths: [String: JSONValue] = [:]
         for operation in operations {
             var responses: [String: JSONValue] = [:]
-            if let schema = operation.success.schema {
+            if operation.fileResponse {
+                responses[String(operation.success.status)] = [
+                    "description": "文件",
+                    "content": ["application/octet-stream": ["schema": ["type": "string", "format": "binary"]]],
+                ]
+            } else if let schema = operation.success.schema {
                 responses[String(operation.success.status)] = [
                     "description": "成功", "content": ["application/json": ["schema": schema]],
                 ]
             } else {
                 responses[String(operation.success.status)] = ["description": "成功"]
             }
-            for status in operation.errors + (operation.requestSchema == nil ? [] : [413, 415]) {
+            var errors = operation.errors + (operation.authenticated ? [401] : [])
+            if case .json = operation.body { errors += [413, 415] }
+            for status in Set(errors).sorted() {
+                let schema = status == 422 && operation.path.hasSuffix("/import") ? ref("ImportError") : ref("Error")
                 responses[String(status)] = [
                     "description": .string(errorStatusText[status] ?? "错误"),
-                    "content": ["application/json": ["schema": ref("Error")]],
+                    "content": ["application/json": ["schema": schema]],
                 ]
             }
             var entry: [String: JSONValue] = [
@@ -64,16 +153,23 @@ enum OpenAPIDocument {
                 "tags": [.string(operation.tag)],
                 "responses": .object(responses),
             ]
-            let parameters = pathParameters(operation.path)
-            if !parameters.isEmpty {
-                entry["parameters"] = .array(parameters.map { name in
-                    ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
-                })
+            let parameters: [JSONValue] = pathParameters(operation.path).map { name in
+                ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
+            } + operation.query.map { name in
+                ["name": .string(name), "in": "query", "required": false, "schema": ["type": "string", "format": "uuid"]]
             }
-            if let request = operation.requestSchema {
-                entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(request)]]]
+            if !parameters.isEmpty { entry["parameters"] = .array(parameters) }
+            switch operation.body {
+            case .json(let schema):
+                entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(schema)]]]
+            case .file:
+                entry["requestBody"] = ["required": true, "content": [
+                    "application/octet-stream": ["schema": ["type": "string", "format": "binary"]],
+                ]]
+            case nil:
+                break
             }
-            entry["security"] = operation.authenticated ? [["bearerAuth": []]] : []
+            entry["security"] = operation.authenticated ? [["bearerAuth": []], ["cookieSession": []]] : []
             var item = paths[operation.path]?.objectValue ?? [:]
             item[operation.method] = .object(entry)
             paths[operation.path] = .object(item)
@@ -83,19 +179,26 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Pingyi 评议 API",
                 "version": .string(PingyiVersion.current),
-                "description": "基层党组织书记述职评议考核系统的接口。所有错误以 JSON 返回：{error, code, reason}，reason 为中文说明。",
+                "description": """
+                基层党组织书记述职评议考核系统的接口。认证：Authorization: Bearer 令牌；或浏览器会话 Cookie，此时修改类请求须带 \
+                X-CSRF-Token。所有错误以 JSON 返回：{error, code, reason}，reason 为中文说明。
+                """,
             ],
             "paths": .object(paths),
             "components": [
-                "securitySchemes": ["bearerAuth": ["type": "http", "scheme": "bearer"]],
+                "securitySchemes": [
+                    "bearerAuth": ["type": "http", "scheme": "bearer"],
+                    "cookieSession": ["type": "apiKey", "in": "cookie", "name": .string(CookieSession.cookieName)],
+                ],
                 "schemas": .object(OpenAPISchemas.all),
             ],
         ]
     }
 
     static func operationID(_ operation: APIOperation) -> String {
-        let words = operation.path.split(separator: "/").dropFirst(2).map { part in
-            part.hasPrefix("{") ? "By" + part.dropFirst().dropLast().prefix(1).uppercased() + part.dropFirst(2).dropLast() : String(part)
+        let words = operation.path.split(separator: "/").dropFirst(2).map { part -> String in
+            if part.hasPrefix("{") { return "By" + part.dropFirst().prefix(1).uppercased() + part.dropFirst(2).dropLast() }
+            return part.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
         }
         return operation.method + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }

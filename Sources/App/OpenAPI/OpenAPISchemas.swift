@@ -2,11 +2,24 @@ import Foundation
 
 /// Component schemas of the OpenAPI document, one per DTO.
 enum OpenAPISchemas {
-    static func object(_ properties: [String: JSONValue], required: [String]? = nil) -> JSONValue {
+    /// An object schema; `required` defaults to every property, `optional` lists those that may be absent or null.
+    static func object(_ properties: [String: JSONValue], optional: [String] = [], additional: Bool = false) -> JSONValue {
+        var props = properties
+        for key in optional { props[key] = nullable(props[key] ?? [:]) }
+        return [
+            "type": "object",
+            "properties": .object(props),
+            "required": .array(properties.keys.filter { !optional.contains($0) }.sorted().map { .string($0) }),
+            "additionalProperties": .bool(additional),
+        ]
+    }
+
+    /// A request body: every property optional unless listed as required.
+    static func input(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
         [
             "type": "object",
             "properties": .object(properties),
-            "required": .array((required ?? properties.keys.sorted()).map { .string($0) }),
+            "required": .array(required.map { .string($0) }),
         ]
     }
 
@@ -16,35 +29,73 @@ enum OpenAPISchemas {
     static let number: JSONValue = ["type": "number"]
     static let boolean: JSONValue = ["type": "boolean"]
     static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
+    static func text(_ max: Int) -> JSONValue { ["type": "string", "maxLength": .number(Double(max))] }
     static func nullable(_ schema: JSONValue) -> JSONValue {
         guard case .object(var object) = schema else { return schema }
         object["nullable"] = true
         return .object(object)
     }
+    static func enumeration(_ values: [String]) -> JSONValue { ["type": "string", "enum": .array(values.map { .string($0) })] }
     static func map(of value: JSONValue) -> JSONValue { ["type": "object", "additionalProperties": value] }
-    static let grade: JSONValue = ["type": "string", "enum": ["good", "fairly_good", "average", "poor"]]
+    static let grade = enumeration(["good", "fairly_good", "average", "poor"])
     static let fraction = object(["numerator": integer, "denominator": integer])
+    static let role = enumeration(["system_admin", "campaign_admin", "chair", "teller", "scrutineer", "reportee"])
+    static let level = enumeration(["district", "town", "community"])
+    static let status = enumeration(["preparing", "meeting", "counting", "published", "archived"])
+    static let mode = enumeration(["onsite", "written"])
+    static let participantRole = enumeration(["attendee", "observer", "guest"])
 
     static let all: [String: JSONValue] = [
         "Error": object(["error": boolean, "code": string, "reason": string]),
-        "LoginRequest": object([
+        "ImportError": object([
+            "error": boolean, "code": string, "reason": string,
+            "issues": ["type": "array", "items": object(["line": integer, "message": string])],
+        ]),
+        "ImportResult": object(["imported": integer]),
+        "LoginRequest": input([
             "username": ["type": "string", "minLength": 1, "maxLength": 100],
             "password": ["type": "string", "minLength": 1, "maxLength": 200],
-        ]),
+            "mode": enumeration(["token", "cookie"]),
+        ], required: ["username", "password"]),
+        "PasswordChange": input(["currentPassword": string, "newPassword": text(200)], required: ["currentPassword", "newPassword"]),
         "User": object([
-            "id": uuid, "username": string, "displayName": string,
-            "role": ["type": "string", "enum": ["system_admin", "campaign_admin", "chair", "teller", "scrutineer", "reportee"]],
-            "roleLabel": string, "orgUnitID": nullable(uuid),
-        ], required: ["id", "username", "displayName", "role", "roleLabel"]),
-        "Session": object(["token": string, "expiresAt": dateTime, "user": OpenAPIDocument.ref("User")]),
+            "id": uuid, "username": string, "displayName": string, "role": role, "roleLabel": string, "orgUnitID": uuid,
+        ], optional: ["orgUnitID"]),
+        "Me": object(["user": OpenAPIDocument.ref("User"), "csrfToken": string], optional: ["csrfToken"]),
+        "Session": object(["token": string, "csrfToken": string, "expiresAt": dateTime, "user": OpenAPIDocument.ref("User")],
+                          optional: ["token", "csrfToken"]),
+        "UserAdmin": object([
+            "id": uuid, "username": string, "displayName": string, "role": role, "roleLabel": string,
+            "orgUnitID": uuid, "orgUnitName": string, "locked": boolean,
+        ], optional: ["orgUnitID", "orgUnitName"]),
+        "UserCreate": input(["username": text(50), "displayName": text(50), "role": role, "orgUnitID": uuid, "password": text(200)],
+                            required: ["username", "displayName", "role", "password"]),
+        "UserUpdate": input(["displayName": text(50), "role": role, "orgUnitID": uuid, "password": text(200), "unlock": boolean]),
+        "OrgUnit": object([
+            "id": uuid, "parentID": uuid, "name": string, "kind": string, "domain": string, "domainLabel": string,
+            "secretaryName": string, "position": integer, "isDemo": boolean,
+        ], optional: ["parentID"]),
+        "OrgUnitCreate": input(["parentID": uuid, "name": text(100), "kind": string, "domain": string, "secretaryName": text(50)],
+                               required: ["name", "kind", "domain"]),
+        "OrgUnitUpdate": input(["name": text(100), "kind": string, "domain": string, "secretaryName": text(50), "parentID": uuid]),
         "CampaignSummary": object([
-            "id": uuid, "title": string, "year": integer,
-            "level": ["type": "string", "enum": ["district", "town", "community"]],
-            "status": ["type": "string", "enum": ["preparing", "meeting", "counting", "published", "archived"]],
-            "statusLabel": string, "isDemo": boolean, "orgUnitID": uuid,
+            "id": uuid, "title": string, "year": integer, "level": level, "levelLabel": string,
+            "status": status, "statusLabel": string, "isDemo": boolean, "orgUnitID": uuid,
         ]),
-        "FormColumn": object(["id": string, "name": string, "kind": ["type": "string", "enum": ["overall", "item"]]]),
-        "Form": object(["id": string, "name": string, "columns": ["type": "array", "items": OpenAPIDocument.ref("FormColumn")]]),
+        "CampaignCreate": input(["title": text(200), "year": integer, "level": level, "orgUnitID": uuid, "copyFrom": uuid],
+                                required: ["title", "year", "level", "orgUnitID"]),
+        "CampaignUpdate": input(["title": text(200), "year": integer, "level": level, "materialsPublic": boolean]),
+        "StatusChange": input(["status": status], required: ["status"]),
+        "FormColumn": object(["id": string, "name": string, "kind": enumeration(["overall", "item"])]),
+        "Form": object(["id": string, "name": string, "columns": OpenAPIDocument.arrayOf("FormColumn")]),
+        "FormInputList": [
+            "type": "array",
+            "items": input([
+                "id": string, "name": text(50),
+                "columns": ["type": "array", "items": input(["id": string, "name": text(50), "kind": enumeration(["overall", "item"])],
+                                                             required: ["name", "kind"])],
+            ], required: ["name", "columns"]),
+        ],
         "Rules": object([
             "points": object(["good": number, "fairlyGood": number, "average": number, "poor": number]),
             "raterGroupWeights": map(of: number),
@@ -54,12 +105,25 @@ enum OpenAPISchemas {
                 "lowRatingThreshold": fraction,
                 "lowRatingCeiling": grade,
                 "maxGoodShare": fraction,
-            ], required: ["bands", "lowRatingThreshold"]),
+            ], optional: ["lowRatingCeiling", "maxGoodShare"]),
         ]),
-        "RaterGroup": object(["id": uuid, "name": string, "weight": number], required: ["id", "name"]),
+        "RaterGroup": object(["id": uuid, "name": string, "position": integer, "weight": number, "attendees": integer],
+                             optional: ["weight"]),
+        "RaterGroupCreate": input(["name": text(30), "weight": number], required: ["name"]),
+        "RaterGroupUpdate": input(["name": text(30), "position": integer]),
+        "ReportInfo": object(["fileName": string, "contentType": string, "byteCount": integer, "sha256": string]),
         "Reportee": object([
-            "id": uuid, "name": string, "unitName": string, "title": string,
-            "mode": ["type": "string", "enum": ["onsite", "written"]], "position": integer, "timeLimitSeconds": integer,
+            "id": uuid, "name": string, "unitName": string, "title": string, "mode": mode, "modeLabel": string,
+            "position": integer, "timeLimitSeconds": integer, "orgUnitID": uuid, "userID": uuid,
+            "report": OpenAPIDocument.ref("ReportInfo"),
+        ], optional: ["orgUnitID", "userID", "report"]),
+        "ReporteeCreate": input([
+            "name": text(50), "unitName": text(100), "title": text(50), "mode": mode, "timeLimitSeconds": integer,
+            "orgUnitID": uuid, "userID": uuid,
+        ], required: ["name", "unitName", "mode"]),
+        "ReporteeUpdate": input([
+            "name": text(50), "unitName": text(100), "title": text(50), "mode": mode, "timeLimitSeconds": integer,
+            "position": integer, "orgUnitID": uuid, "userID": uuid,
         ]),
         "CampaignDetail": object([
             "campaign": OpenAPIDocument.ref("CampaignSummary"),
@@ -68,7 +132,21 @@ enum OpenAPISchemas {
             "raterGroups": OpenAPIDocument.arrayOf("RaterGroup"),
             "reportees": OpenAPIDocument.arrayOf("Reportee"),
             "participants": object(["attendees": integer, "observers": integer, "guests": integer]),
-        ]),
+            "permissions": object(["manage": boolean, "viewParticipants": boolean]),
+            "materialsPath": string,
+            "materialsPublic": boolean,
+            "nextStatus": status,
+        ], optional: ["materialsPath", "nextStatus"]),
+        "Participant": object([
+            "id": uuid, "name": string, "unitName": string, "role": participantRole, "roleLabel": string,
+            "raterGroupID": uuid, "position": integer,
+        ], optional: ["raterGroupID"]),
+        "ParticipantCreate": input(["name": text(50), "unitName": text(100), "role": participantRole, "raterGroupID": uuid],
+                                   required: ["name", "role"]),
+        "ParticipantUpdate": input(["name": text(50), "unitName": text(100), "role": participantRole, "raterGroupID": uuid]),
+        "AuditEntry": object([
+            "id": uuid, "at": dateTime, "actor": string, "action": string, "summary": string, "before": string, "after": string,
+        ], optional: ["before", "after"]),
         "DemoRemoval": object(["removedCampaigns": integer, "removedOrgUnits": integer]),
     ]
 }

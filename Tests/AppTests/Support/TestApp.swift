@@ -78,7 +78,7 @@ func login(_ app: Application, _ username: String, _ password: String = "passwor
         try req.content.encode(["username": username, "password": password], as: .json)
     }, afterResponse: { res in
         #expect(res.status == .ok)
-        token = try res.content.decode(SessionDTO.self).token
+        token = try res.content.decode(SessionDTO.self).token ?? ""
     })
     return token
 }
@@ -95,4 +95,87 @@ func expectError(_ res: TestingHTTPResponse, _ status: HTTPStatus, code: String?
     // The reason is for a Chinese-speaking user: it must contain CJK characters.
     #expect(body.reason.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "reason: \(body.reason)",
             sourceLocation: sourceLocation)
+}
+
+/// One HTTP exchange, for tests that make many: the status and the body.
+struct Reply {
+    var status: HTTPStatus
+    var headers: HTTPHeaders
+    var body: ByteBuffer
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder.pingyi.decode(T.self, from: Data(buffer: body))
+    }
+
+    var text: String { String(buffer: body) }
+}
+
+extension JSONDecoder {
+    static var pingyi: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
+
+/// Sends a request with an optional bearer token and JSON (or raw) body.
+@discardableResult
+func call(_ app: Application, _ method: HTTPMethod, _ path: String, token: String? = nil,
+          json: (any Encodable & Sendable)? = nil, raw: Data? = nil, headers extra: HTTPHeaders = [:]) async throws -> Reply {
+    var headers = extra
+    if let token { headers.add(name: .authorization, value: "Bearer \(token)") }
+    var body: ByteBuffer?
+    if let json {
+        headers.replaceOrAdd(name: .contentType, value: "application/json")
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        body = ByteBuffer(data: try encoder.encode(json))
+    } else if let raw {
+        if !headers.contains(name: .contentType) { headers.add(name: .contentType, value: "application/octet-stream") }
+        body = ByteBuffer(data: raw)
+    }
+    var reply: Reply?
+    try await app.testing().test(method, path, headers: headers, body: body) { res in
+        reply = Reply(status: res.status, headers: res.headers, body: res.body)
+    }
+    return reply!
+}
+
+/// The demo campaign plus one account of every role, inside and outside the district's scope.
+struct World {
+    var app: Application
+    var campaign: Campaign
+    var campaignID: String { campaign.id!.uuidString }
+    var district: OrgUnit
+    var town: OrgUnit
+    var otherTown: OrgUnit
+    /// Tokens by name: sysadmin, districtAdmin, townAdmin, chair, teller, scrutineer, outsideChair, reportee, otherReportee.
+    var tokens: [String: String]
+
+    func token(_ name: String) -> String { tokens[name]! }
+
+    static func make(_ app: Application) async throws -> World {
+        let report = try await bootstrap(app, adminPassword: "admin-password")
+        _ = report
+        let campaign = try await Campaign.query(on: app.db).first()!
+        let district = try await OrgUnit.query(on: app.db).filter(\.$name == "**区委").first()!
+        let town = try await OrgUnit.query(on: app.db).filter(\.$name == "**镇党委").first()!
+        let otherTown = try await OrgUnit.query(on: app.db).filter(\.$name == "**乡党委").first()!
+        var tokens = ["sysadmin": try await login(app, "admin", "admin-password")]
+        let accounts: [(String, User.Role, OrgUnit)] = [
+            ("districtAdmin", .campaignAdmin, district), ("townAdmin", .campaignAdmin, town),
+            ("chair", .chair, district), ("teller", .teller, district), ("scrutineer", .scrutineer, district),
+            ("outsideChair", .chair, town), ("reportee", .reportee, town), ("otherReportee", .reportee, otherTown),
+        ]
+        for (name, role, unit) in accounts {
+            let user = try await makeUser(app, username: name, role: role, orgUnitID: unit.id)
+            if name == "reportee" {
+                let reportee = try await Reportee.query(on: app.db).filter(\.$unitName == "**镇党委").first()!
+                reportee.$user.id = user.id
+                try await reportee.save(on: app.db)
+            }
+            tokens[name] = try await login(app, name)
+        }
+        return World(app: app, campaign: campaign, district: district, town: town, otherTown: otherTown, tokens: tokens)
+    }
 }

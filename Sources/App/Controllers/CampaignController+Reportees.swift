@@ -1,0 +1,227 @@
+import Crypto
+import Fluent
+import PingyiCore
+import Vapor
+import ZIPFoundation
+
+/// 述职对象 of a campaign, and their written reports (书面述职材料).
+extension CampaignController {
+    func bootReportees(_ campaign: any RoutesBuilder) {
+        let reportees = campaign.grouped("reportees")
+        reportees.post(use: createReportee)
+        reportees.patch(":reporteeID", use: updateReportee)
+        reportees.delete(":reporteeID", use: deleteReportee)
+        reportees.on(.PUT, ":reporteeID", "report", body: .collect(maxSize: ByteCount(value: ReportFile.maxBytes + 1024)), use: uploadReport)
+        reportees.get(":reporteeID", "report", use: downloadReport)
+        reportees.delete(":reporteeID", "report", use: deleteReport)
+    }
+
+    @Sendable
+    func createReportee(req: Request) async throws -> Response {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        try campaign.require(\.allowsSetupChanges, "述职对象")
+        let body = try req.content.decode(ReporteeCreateRequest.self)
+        let campaignID = try campaign.requireID()
+        let reportee = Reportee(
+            campaignID: campaignID, orgUnitID: nil, name: try requireText(body.name, "姓名", max: 50),
+            unitName: try requireText(body.unitName, "单位", max: 100), title: try optionalText(body.title, "职务", max: 50),
+            mode: try parseMode(body.mode), position: 0,
+            timeLimitSeconds: try parseTimeLimit(body.timeLimitSeconds ?? ReportMode.defaultTimeLimitSeconds))
+        try await linkReportee(reportee, orgUnitID: body.orgUnitID, userID: body.userID, actor: actor, on: req.db)
+        try await req.db.transaction { db in
+            reportee.position = try await Reportee.query(on: db).filter(\.$campaign.$id == campaignID).count() + 1
+            try await reportee.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "reportee.create",
+                                  summary: "新增述职对象 \(reportee.name)（\(reportee.unitName)）", after: try ReporteeDTO(reportee, report: nil))
+        }
+        let response = Response(status: .created)
+        try response.content.encode(try await campaignDetail(campaign, for: actor, on: req.db))
+        return response
+    }
+
+    @Sendable
+    func updateReportee(req: Request) async throws -> CampaignDetailDTO {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        try campaign.require(\.allowsSetupChanges, "述职对象")
+        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
+        let body = try req.content.decode(ReporteeUpdateRequest.self)
+        let before = try ReporteeDTO(reportee, report: nil)
+        if let name = body.name { reportee.name = try requireText(name, "姓名", max: 50) }
+        if let unit = body.unitName { reportee.unitName = try requireText(unit, "单位", max: 100) }
+        if let title = body.title { reportee.title = try optionalText(title, "职务", max: 50) }
+        if let mode = body.mode { reportee.mode = try parseMode(mode) }
+        if let limit = body.timeLimitSeconds { reportee.timeLimitSeconds = try parseTimeLimit(limit) }
+        if body.orgUnitID != nil || body.userID != nil {
+            try await linkReportee(reportee, orgUnitID: body.orgUnitID ?? reportee.$orgUnit.id,
+                                   userID: body.userID ?? reportee.$user.id, actor: actor, on: req.db)
+        }
+        try await req.db.transaction { db in
+            try await reportee.save(on: db)
+            if let position = body.position {
+                let all = try await Reportee.query(on: db).filter(\.$campaign.$id == campaign.requireID()).all()
+                try await reorder(all, moving: reportee.requireID(), to: position, on: db)
+            }
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "reportee.update",
+                                  summary: "修改述职对象 \(reportee.name)", before: before, after: try ReporteeDTO(reportee, report: nil))
+        }
+        return try await campaignDetail(campaign, for: actor, on: req.db)
+    }
+
+    @Sendable
+    func deleteReportee(req: Request) async throws -> CampaignDetailDTO {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        try campaign.require(\.allowsSetupChanges, "述职对象")
+        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
+        try await req.db.transaction { db in
+            try await ReportDocument.query(on: db).filter(\.$reportee.$id == reportee.requireID()).delete()
+            try await reportee.delete(on: db)
+            try await renumber(try await Reportee.query(on: db).filter(\.$campaign.$id == campaign.requireID()).sort(\.$position).all(), on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "reportee.delete",
+                                  summary: "删除述职对象 \(reportee.name)（\(reportee.unitName)）", before: try ReporteeDTO(reportee, report: nil))
+        }
+        return try await campaignDetail(campaign, for: actor, on: req.db)
+    }
+
+    /// Uploads or replaces a reportee's written report. Admins in scope, or the secretary's own account.
+    @Sendable
+    func uploadReport(req: Request) async throws -> ReportInfoDTO {
+        let actor = try await req.actor()
+        let (campaign, reportee) = try await reportTarget(req, actor: actor, upload: true)
+        try campaign.require(\.allowsReportChanges, "述职材料")
+        let data = Data(buffer: req.body.data ?? ByteBuffer())
+        let rawName = req.headers.first(name: "X-File-Name").flatMap { $0.removingPercentEncoding } ?? "report"
+        let file = try ReportFile.check(data, fileName: rawName)
+        let document = try await ReportDocument.query(on: req.db).filter(\.$reportee.$id == reportee.requireID()).first()
+            ?? ReportDocument()
+        let replaced = document.id != nil
+        document.$reportee.id = try reportee.requireID()
+        document.fileName = file.fileName
+        document.contentType = file.contentType
+        document.byteCount = data.count
+        document.sha256 = file.sha256
+        document.data = data
+        document.uploadedAt = Date()
+        let info = ReportInfoDTO(fileName: file.fileName, contentType: file.contentType, byteCount: data.count, sha256: file.sha256)
+        try await req.db.transaction { db in
+            try await document.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "report.upload",
+                                  summary: "\(replaced ? "替换" : "上传")述职材料：\(reportee.name)《\(file.fileName)》", after: info)
+        }
+        return info
+    }
+
+    @Sendable
+    func downloadReport(req: Request) async throws -> Response {
+        let actor = try await req.actor()
+        let (_, reportee) = try await reportTarget(req, actor: actor, upload: false)
+        guard let document = try await ReportDocument.query(on: req.db).filter(\.$reportee.$id == reportee.requireID()).first() else {
+            throw APIError.notFound("述职材料")
+        }
+        return reportResponse(document)
+    }
+
+    @Sendable
+    func deleteReport(req: Request) async throws -> HTTPStatus {
+        let actor = try await req.actor()
+        let (campaign, reportee) = try await reportTarget(req, actor: actor, upload: true)
+        try campaign.require(\.allowsReportChanges, "述职材料")
+        try await req.db.transaction { db in
+            let deleted = try await ReportDocument.query(on: db).filter(\.$reportee.$id == reportee.requireID()).all()
+            guard !deleted.isEmpty else { throw APIError.notFound("述职材料") }
+            try await ReportDocument.query(on: db).filter(\.$reportee.$id == reportee.requireID()).delete()
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "report.delete",
+                                  summary: "删除述职材料：\(reportee.name)", before: deleted.map(\.fileName))
+        }
+        return .noContent
+    }
+
+    /// The campaign and reportee of a report request. Uploading needs manage rights or being that reportee.
+    func reportTarget(_ req: Request, actor: Actor, upload: Bool) async throws -> (Campaign, Reportee) {
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .view, on: req.db)
+        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
+        if upload {
+            let manages = actor.isAdmin && (actor.isSystemAdmin || actor.scope.contains(campaign.$orgUnit.id))
+            guard manages || reportee.$user.id == actor.id else { throw APIError.forbidden }
+        }
+        return (campaign, reportee)
+    }
+}
+
+/// A download that opens in the browser (PDF, text) or saves (DOCX), with the original Chinese file name.
+func reportResponse(_ document: ReportDocument) -> Response {
+    let response = Response(status: .ok, body: .init(data: document.data))
+    response.headers.replaceOrAdd(name: .contentType, value: document.contentType)
+    let encoded = document.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "report"
+    response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"report\"; filename*=UTF-8''\(encoded)")
+    response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+    response.headers.replaceOrAdd(name: "X-Checksum-SHA256", value: document.sha256)
+    return response
+}
+
+/// Sets a reportee's org unit (in scope) and account (a reportee account the actor manages).
+func linkReportee(_ reportee: Reportee, orgUnitID: UUID?, userID: UUID?, actor: Actor, on db: any Database) async throws {
+    if let orgUnitID {
+        guard actor.scope.contains(orgUnitID), try await OrgUnit.find(orgUnitID, on: db) != nil else { throw APIError.notFound("组织") }
+    }
+    if let userID {
+        guard let user = try await User.find(userID, on: db), canManage(actor, user) else { throw APIError.notFound("账号") }
+        guard user.role == .reportee else { throw APIError(.unprocessableEntity, "invalid", "只能关联“述职对象”角色的账号") }
+    }
+    reportee.$orgUnit.id = orgUnitID
+    reportee.$user.id = userID
+}
+
+func parseMode(_ raw: String) throws -> ReportMode {
+    guard let mode = ReportMode(rawValue: raw) else {
+        throw APIError(.unprocessableEntity, "invalid", "述职方式应为 onsite（会上述职）或 written（书面述职）")
+    }
+    return mode
+}
+
+func parseTimeLimit(_ seconds: Int) throws -> Int {
+    guard (60...3600).contains(seconds) else { throw APIError(.unprocessableEntity, "invalid", "发言时限应在 1 到 60 分钟之间") }
+    return seconds
+}
+
+/// What an uploaded report may be: PDF, DOCX or plain text, at most 20 MB, recognized by content, not by name.
+enum ReportFile {
+    static let maxBytes = 20 * 1024 * 1024
+
+    struct Checked {
+        var fileName: String
+        var contentType: String
+        var sha256: String
+    }
+
+    static func check(_ data: Data, fileName rawName: String) throws -> Checked {
+        guard !data.isEmpty else { throw APIError(.unprocessableEntity, "invalid", "文件是空的") }
+        guard data.count <= maxBytes else { throw APIError(.payloadTooLarge, "payload_too_large", "文件超过 20 MB") }
+        let base = (rawName as NSString).lastPathComponent
+            .filter { !$0.isNewline && $0 != "\"" && $0 != "\\" && !($0.asciiValue.map { $0 < 32 } ?? false) }
+        let stem = base.isEmpty ? "述职材料" : String(base.prefix(100))
+        let type: (String, String)
+        if data.starts(with: Array("%PDF-".utf8)) {
+            type = ("application/pdf", "pdf")
+        } else if data.starts(with: [0x50, 0x4B, 0x03, 0x04]), isDOCX(data) {
+            type = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
+        } else if let text = ImportFile.decodeText(data), !text.unicodeScalars.contains(where: { $0.value == 0 }) {
+            type = ("text/plain; charset=utf-8", "txt")
+        } else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "只能上传 PDF、DOCX 或 TXT 文件")
+        }
+        var name = stem
+        if !name.lowercased().hasSuffix("." + type.1) {
+            name = ((name as NSString).deletingPathExtension.isEmpty ? "述职材料" : (name as NSString).deletingPathExtension) + "." + type.1
+        }
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return Checked(fileName: name, contentType: type.0, sha256: digest)
+    }
+
+    static func isDOCX(_ data: Data) -> Bool {
+        guard let archive = try? Archive(data: data, accessMode: .read) else { return false }
+        return archive["word/document.xml"] != nil
+    }
+}

@@ -1,0 +1,24 @@
+import Vapor
+
+/// The web UI: thin Leaf shells; each page's script talks to `/api/v1` with the session cookie.
+struct PageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: page("index", "评议活动"))
+        routes.get("orgs", use: page("orgs", "组织管理"))
+        routes.get("users", use: page("users", "账号管理"))
+        routes.get("account", use: page("account", "修改密码"))
+        routes.get("campaigns", ":campaignID", use: page("campaign", "活动设置"))
+    }
+
+    struct PageContext: Encodable {
+        var title: String
+        var script: String
+        var version: String
+    }
+
+    func page(_ name: String, _ title: String) -> @Sendable (Request) async throws -> View {
+        { req in
+            try await req.view.render(name, PageContext(title: title, script: name, version: PingyiVersion.current))
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import PingyiCore
+import ZIPFoundation
+
+/// Reads the first worksheet of an XLSX workbook as text records, one per row, with the row numbers Excel shows.
+enum XLSXReader {
+    static let maxUncompressedBytes = 50 * 1024 * 1024
+
+    static func firstSheet(_ data: Data) throws(ImportFailure) -> [CSVRecord] {
+        let bad = ImportFailure([ImportIssue(line: 0, message: "无法读取 XLSX 文件，请用 Excel 或 WPS 另存为 .xlsx 后重试")])
+        guard let archive = try? Archive(data: data, accessMode: .read) else { throw bad }
+        func read(_ path: String) -> Data? {
+            guard let entry = archive[path], entry.uncompressedSize <= UInt64(maxUncompressedBytes) else { return nil }
+            var out = Data()
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    out.append(chunk)
+                    if out.count > maxUncompressedBytes { throw CocoaError(.fileReadTooLarge) }
+                }
+            } catch {
+                return nil
+            }
+            return out
+        }
+        let sheetPath = firstSheetPath(workbook: read("xl/workbook.xml"), rels: read("xl/_rels/workbook.xml.rels"))
+        guard let sheet = read(sheetPath) else { throw bad }
+        let shared = read("xl/sharedStrings.xml").map(SharedStringsParser.parse) ?? []
+        guard let rows = SheetParser.parse(sheet, sharedStrings: shared) else { throw bad }
+        return rows
+    }
+
+    /// The path of the first `<sheet>` in the workbook, through its relationship; `sheet1.xml` as a fallback.
+    static func firstSheetPath(workbook: Data?, rels: Data?) -> String {
+        let fallback = "xl/worksheets/sheet1.xml"
+        guard let workbook, let rels else { return fallback }
+        let sheetRel = AttributeCollector.first(element: "sheet", attribute: "r:id", in: workbook)
+        guard let sheetRel else { return fallback }
+        let targets = AttributeCollector.all(element: "Relationship", in: rels)
+        guard let target = targets.first(where: { $0["Id"] == sheetRel })?["Target"] else { return fallback }
+        if target.hasPrefix("/") { return String(target.dropFirst()) }
+        return "xl/" + target
+    }
+}
+
+/// Collects the attributes of elements with a given name.
+private final class AttributeCollector: NSObject, XMLParserDelegate {
+    let element: String
+    var found: [[String: String]] = []
+
+    init(element: String) { self.element = element }
+
+    static func all(element: String, in data: Data) -> [[String: String]] {
+        let collector = AttributeCollector(element: element)
+        let parser = XMLParser(data: data)
+        parser.delegate = collector
+        parser.parse()
+        return collector.found
+    }
+
+    static func first(element: String, attribute: String, in data: Data) -> String? {
+        all(element: element, in: data).first?[attribute]
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        if name == element || name.hasSuffix(":" + element) { found.append(attributes) }
+    }
+}
+
+/// `xl/sharedStrings.xml`: `<si>` items, each the concatenation of its `<t>` texts (rich text has several runs).
+private final class SharedStringsParser: NSObject, XMLParserDelegate {
+    var strings: [String] = []
+    var current = ""
+    var inText = false
+    var inPhonetic = false
+
+    static func parse(_ data: Data) -> [String] {
+        let delegate = SharedStringsParser()
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        parser.parse()
+        return delegate.strings
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        switch name {
+        case "si": current = ""
+        case "t": inText = true
+        case "rPh": inPhonetic = true
+        default: break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if inText && !inPhonetic { current += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        switch name {
+        case "si": strings.append(current)
+        case "t": inText = false
+        case "rPh": inPhonetic = false
+        default: break
+        }
+    }
+}
+
+/// A worksheet's `<row r=…><c r=… t=…><v>…</v></c></row>` into records; column letters place each cell.
+private final class SheetParser: NSObject, XMLParserDelegate {
+    let shared: [String]
+    var records: [CSVRecord] = []
+    var rowNumber = 0
+    var cells: [Int: String] = [:]
+    var cellColumn = 0
+    var cellType = ""
+    var value = ""
+    var capturing = false
+    var nextColumn = 0
+    var failed = false
+
+    init(shared: [String]) { self.shared = shared }
+
+    static func parse(_ data: Data, sharedStrings: [String]) -> [CSVRecord]? {
+        let delegate = SheetParser(shared: sharedStrings)
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        guard parser.parse(), !delegate.failed else { return nil }
+        return delegate.records
+    }
+
+    static func columnIndex(_ reference: String) -> Int? {
+        var index = 0
+        var letters = 0
+        for scalar in reference.unicodeScalars {
+            guard scalar.value >= 65, scalar.value <= 90 else { break }
+            index = index * 26 + Int(scalar.value - 64)
+            letters += 1
+        }
+        return letters == 0 || letters > 3 ? nil : index - 1
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        switch name {
+        case "row":
+            rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
+            cells = [:]
+            nextColumn = 0
+        case "c":
+            cellColumn = attributes["r"].flatMap(Self.columnIndex) ?? nextColumn
+            cellType = attributes["t"] ?? ""
+            value = ""
+        case "v", "t":
+            capturing = true
+        default: break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if capturing { value += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        switch name {
+        case "v", "t":
+            capturing = false
+        case "c":
+            var text = value
+            if cellType == "s" {
+                guard let index = Int(value), shared.indices.contains(index) else { failed = true; return }
+                text = shared[index]
+            } else if cellType == "b" {
+                text = value == "1" ? "TRUE" : "FALSE"
+            } else if cellType.isEmpty || cellType == "n", let number = Double(value), number == number.rounded(), abs(number) < 1e15 {
+                text = String(Int(number))
+            }
+            if cellColumn < 16_384 { cells[cellColumn] = text }
+            nextColumn = cellColumn + 1
+        case "row":
+            let width = (cells.keys.max() ?? -1) + 1
+            records.append(CSVRecord(line: rowNumber, fields: (0..<width).map { cells[$0] ?? "" }))
+        default: break
+        }
+    }
+}

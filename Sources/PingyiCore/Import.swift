@@ -1,0 +1,215 @@
+import Foundation
+
+/// One problem found in an import file. Line 0 means the file as a whole.
+public struct ImportIssue: Hashable, Sendable, Codable {
+    public var line: Int
+    public var message: String
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+
+    /// "第 3 行：…" as the clerk reads it.
+    public var text: String { line > 0 ? "第 \(line) 行：\(message)" : message }
+}
+
+/// An import that imports nothing, with every problem found.
+public struct ImportFailure: Error, Hashable, Sendable {
+    public var issues: [ImportIssue]
+    public init(_ issues: [ImportIssue]) { self.issues = issues }
+}
+
+/// A sheet of text cells with a header row naming the columns (in any order).
+public struct ImportTable: Sendable {
+    public var header: [String]
+    public var rows: [CSVRecord]
+
+    /// Takes the first non-blank record as the header; drops blank rows.
+    public init(records: [CSVRecord]) throws(ImportFailure) {
+        let nonBlank = records.filter { !$0.isBlank }
+        guard let first = nonBlank.first else { throw ImportFailure([ImportIssue(line: 0, message: "文件是空的")]) }
+        header = first.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        rows = Array(nonBlank.dropFirst())
+        guard !rows.isEmpty else { throw ImportFailure([ImportIssue(line: 0, message: "文件只有表头，没有数据")]) }
+    }
+
+    /// Column indexes for the given names; every required one must be present, unknown columns are refused so that a
+    /// misspelt header is not silently ignored.
+    func columns(required: [String], optional: [String]) throws(ImportFailure) -> [String: Int] {
+        var issues: [ImportIssue] = []
+        var index: [String: Int] = [:]
+        for (offset, name) in header.enumerated() where !name.isEmpty {
+            if index[name] != nil {
+                issues.append(ImportIssue(line: 0, message: "表头“\(name)”重复"))
+            } else if required.contains(name) || optional.contains(name) {
+                index[name] = offset
+            } else {
+                issues.append(ImportIssue(line: 0, message: "无法识别的列“\(name)”，可用的列：\((required + optional).joined(separator: "、"))"))
+            }
+        }
+        for name in required where index[name] == nil {
+            issues.append(ImportIssue(line: 0, message: "缺少必填列“\(name)”"))
+        }
+        if !issues.isEmpty { throw ImportFailure(issues) }
+        return index
+    }
+
+    static func cell(_ row: CSVRecord, _ column: Int?) -> String {
+        guard let column, column < row.fields.count else { return "" }
+        return row.fields[column].trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// A row of an org-tree import: 名称, 上级组织, 类型, 领域, 书记.
+public struct OrgImportRow: Hashable, Sendable {
+    public var line: Int
+    public var name: String
+    /// Empty: directly under the unit the file is imported into.
+    public var parentName: String
+    public var kind: String
+    public var domain: OrgDomain
+    public var secretary: String
+}
+
+public enum OrgImport {
+    public static let columns = ["名称", "上级组织", "类型", "领域", "书记"]
+    static let maxNameLength = 100
+
+    /// Validates every row; `existingNames` are units already in scope that rows may name as parent.
+    /// Parents may come later in the file. A name used as a parent must be unique among file and existing units.
+    public static func parse(_ records: [CSVRecord], existingNames: [String]) -> Result<[OrgImportRow], ImportFailure> {
+        do {
+            let table = try ImportTable(records: records)
+            let index = try table.columns(required: ["名称", "类型", "领域"], optional: ["上级组织", "书记"])
+            var issues: [ImportIssue] = []
+            var rows: [OrgImportRow] = []
+            for record in table.rows {
+                let name = ImportTable.cell(record, index["名称"])
+                let kind = ImportTable.cell(record, index["类型"])
+                let domainText = ImportTable.cell(record, index["领域"])
+                var rowIssues: [String] = []
+                if name.isEmpty { rowIssues.append("名称不能为空") }
+                if name.count > maxNameLength { rowIssues.append("名称超过 \(maxNameLength) 个字") }
+                if !OrgKind.all.contains(kind) { rowIssues.append("类型“\(kind)”无效，应为：\(OrgKind.all.joined(separator: "、"))") }
+                let domain = OrgDomain(code: domainText)
+                if domain == nil {
+                    rowIssues.append("领域“\(domainText)”无效，应为：\(OrgDomain.allCases.map(\.label).joined(separator: "、"))")
+                }
+                if record.fields.count > table.header.count { rowIssues.append("列数多于表头") }
+                issues += rowIssues.map { ImportIssue(line: record.line, message: $0) }
+                if rowIssues.isEmpty, let domain {
+                    rows.append(OrgImportRow(line: record.line, name: name, parentName: ImportTable.cell(record, index["上级组织"]),
+                                             kind: kind, domain: domain, secretary: ImportTable.cell(record, index["书记"])))
+                }
+            }
+            let fileNames = rows.map(\.name)
+            var seen: [String: Int] = [:]
+            for row in rows {
+                if let first = seen[row.name] {
+                    issues.append(ImportIssue(line: row.line, message: "名称“\(row.name)”与第 \(first) 行重复"))
+                } else {
+                    seen[row.name] = row.line
+                }
+                if existingNames.contains(row.name) {
+                    issues.append(ImportIssue(line: row.line, message: "名称“\(row.name)”已存在"))
+                }
+                guard !row.parentName.isEmpty else { continue }
+                let matches = fileNames.filter { $0 == row.parentName }.count + existingNames.filter { $0 == row.parentName }.count
+                if row.parentName == row.name {
+                    issues.append(ImportIssue(line: row.line, message: "上级组织不能是自己"))
+                } else if matches == 0 {
+                    issues.append(ImportIssue(line: row.line, message: "上级组织“\(row.parentName)”不存在"))
+                } else if matches > 1 {
+                    issues.append(ImportIssue(line: row.line, message: "上级组织“\(row.parentName)”不唯一"))
+                }
+            }
+            if issues.isEmpty, let cycle = firstCycle(rows) {
+                issues.append(ImportIssue(line: cycle, message: "上级组织形成了循环"))
+            }
+            return issues.isEmpty ? .success(ordered(rows)) : .failure(ImportFailure(issues.sorted { $0.line < $1.line }))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Parents before children, otherwise file order.
+    static func ordered(_ rows: [OrgImportRow]) -> [OrgImportRow] {
+        var done = Set<String>()
+        var result: [OrgImportRow] = []
+        let inFile = Set(rows.map(\.name))
+        var pending = rows
+        while !pending.isEmpty {
+            let ready = pending.filter { $0.parentName.isEmpty || !inFile.contains($0.parentName) || done.contains($0.parentName) }
+            guard !ready.isEmpty else { break }
+            result += ready
+            done.formUnion(ready.map(\.name))
+            pending.removeAll { row in ready.contains(row) }
+        }
+        return result + pending
+    }
+
+    static func firstCycle(_ rows: [OrgImportRow]) -> Int? {
+        let parent = Dictionary(rows.map { ($0.name, $0.parentName) }, uniquingKeysWith: { a, _ in a })
+        for row in rows {
+            var seen: Set<String> = [row.name]
+            var current = row.parentName
+            while let next = parent[current] {
+                if !seen.insert(current).inserted { return row.line }
+                current = next
+            }
+        }
+        return nil
+    }
+}
+
+/// A row of a participant import: 姓名, 单位, 身份 (出席/列席/指导), 评议人类别.
+public struct ParticipantImportRow: Hashable, Sendable {
+    public var line: Int
+    public var name: String
+    public var unit: String
+    public var role: ParticipantRole
+    /// Required for 出席, empty otherwise.
+    public var raterGroup: String
+}
+
+public enum ParticipantImport {
+    public static let columns = ["姓名", "单位", "身份", "评议人类别"]
+
+    public static func parse(_ records: [CSVRecord], raterGroups: [String]) -> Result<[ParticipantImportRow], ImportFailure> {
+        do {
+            let table = try ImportTable(records: records)
+            let index = try table.columns(required: ["姓名"], optional: ["单位", "身份", "评议人类别"])
+            var issues: [ImportIssue] = []
+            var rows: [ParticipantImportRow] = []
+            for record in table.rows {
+                let name = ImportTable.cell(record, index["姓名"])
+                let roleText = ImportTable.cell(record, index["身份"])
+                let group = ImportTable.cell(record, index["评议人类别"])
+                var rowIssues: [String] = []
+                if name.isEmpty { rowIssues.append("姓名不能为空") }
+                if name.count > 50 { rowIssues.append("姓名超过 50 个字") }
+                let role = roleText.isEmpty ? ParticipantRole.attendee : ParticipantRole(code: roleText)
+                if role == nil { rowIssues.append("身份“\(roleText)”无效，应为：出席、列席、指导") }
+                if role == .attendee {
+                    if group.isEmpty {
+                        rowIssues.append("出席人员必须填写评议人类别")
+                    } else if !raterGroups.contains(group) {
+                        rowIssues.append("评议人类别“\(group)”不存在，应为：\(raterGroups.joined(separator: "、"))")
+                    }
+                } else if role != nil, !group.isEmpty {
+                    rowIssues.append("\(role!.label)人员不参加评议，评议人类别应留空")
+                }
+                if record.fields.count > table.header.count { rowIssues.append("列数多于表头") }
+                issues += rowIssues.map { ImportIssue(line: record.line, message: $0) }
+                if rowIssues.isEmpty, let role {
+                    rows.append(ParticipantImportRow(line: record.line, name: name, unit: ImportTable.cell(record, index["单位"]),
+                                                     role: role, raterGroup: group))
+                }
+            }
+            return issues.isEmpty ? .success(rows) : .failure(ImportFailure(issues))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
