@@ -207,7 +207,7 @@ enum ReportFile {
             type = ("application/pdf", "pdf")
         } else if data.starts(with: [0x50, 0x4B, 0x03, 0x04]), isDOCX(data) {
             type = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
-        } else if let text = ImportFile.decodeText(data), !text.unicodeScalars.contains(where: { $0.value == 0 }) {
+        } else if ImportFile.plainText(data) != nil {
             type = ("text/plain; charset=utf-8", "txt")
         } else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "只能上传 PDF、DOCX 或 TXT 文件")

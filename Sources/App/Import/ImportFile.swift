@@ -14,17 +14,21 @@ enum ImportFile {
         if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             return try XLSXReader.firstSheet(data)
         }
-        guard let text = decodeText(data) else {
-            throw ImportFailure([ImportIssue(line: 0, message: "无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV，或 XLSX")])
-        }
-        guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else {
-            throw ImportFailure([ImportIssue(line: 0, message: "不是文本文件，请上传 CSV 或 XLSX")])
+        guard let text = plainText(data) else {
+            throw ImportFailure([ImportIssue(line: 0, message: "无法读取文件：请上传 XLSX，或 UTF-8、GBK 编码的 CSV")])
         }
         do {
             return try CSV.parse(text)
         } catch {
             throw ImportFailure([error.issue])
         }
+    }
+
+    /// Text a person wrote: no NUL byte, decodable, and hardly any control characters.
+    static func plainText(_ data: Data) -> String? {
+        guard !data.contains(0), let text = decodeText(data) else { return nil }
+        let controls = text.unicodeScalars.filter { $0.value < 32 && !"\t\n\r\u{0C}".unicodeScalars.contains($0) }.count
+        return controls * 100 <= text.unicodeScalars.count ? text : nil
     }
 
     /// UTF-8 (with or without BOM), else GB18030 — what Excel on a Chinese Windows writes as "CSV".
@@ -43,6 +47,7 @@ enum ImportFile {
             for (i, byte) in raw.enumerated() { input[i] = CChar(bitPattern: byte) }
         }
         var output = [CChar](repeating: 0, count: data.count * 4 + 4)
+        var produced = 0
         let ok: Bool = input.withUnsafeMutableBufferPointer { inBuffer in
             output.withUnsafeMutableBufferPointer { outBuffer in
                 var inPointer: UnsafeMutablePointer<CChar>? = inBuffer.baseAddress
@@ -51,12 +56,12 @@ enum ImportFile {
                 var outLeft = outBuffer.count
                 let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
                 if result == -1 || inLeft != 0 { return false }
-                outBuffer[outBuffer.count - outLeft] = 0
+                produced = outBuffer.count - outLeft
                 return true
             }
         }
         guard ok else { return nil }
-        return output.withUnsafeBufferPointer { String(validatingCString: $0.baseAddress!) }
+        return String(data: Data(output.prefix(produced).map { UInt8(bitPattern: $0) }), encoding: .utf8)
         #else
         return nil
         #endif

@@ -88,8 +88,13 @@ func bearer(_ token: String) -> HTTPHeaders { ["Authorization": "Bearer \(token)
 /// The error body every failure must carry.
 func expectError(_ res: TestingHTTPResponse, _ status: HTTPStatus, code: String? = nil,
                  sourceLocation: SourceLocation = #_sourceLocation) throws {
-    #expect(res.status == status, sourceLocation: sourceLocation)
-    let body = try res.content.decode(ErrorBody.self)
+    try expectError(Reply(status: res.status, headers: res.headers, body: res.body), status, code: code, sourceLocation: sourceLocation)
+}
+
+func expectError(_ res: Reply, _ status: HTTPStatus, code: String? = nil,
+                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+    #expect(res.status == status, "\(res.text)", sourceLocation: sourceLocation)
+    let body = try res.decode(ErrorBody.self)
     #expect(body.error, sourceLocation: sourceLocation)
     if let code { #expect(body.code == code, sourceLocation: sourceLocation) }
     // The reason is for a Chinese-speaking user: it must contain CJK characters.

@@ -1,0 +1,362 @@
+// One campaign's set-up: lifecycle, reportees and reports, participants, rater groups, forms, rules, materials, audit.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
+  var id = location.pathname.split("/")[2];
+  var base = "/api/v1/campaigns/" + id;
+  var detail = null, participants = [], draftForms = null;
+  var statusNames = { preparing: "筹备", meeting: "会议中", counting: "计票", published: "已发布", archived: "归档" };
+  var grades = [["good", "好"], ["fairly_good", "较好"], ["average", "一般"], ["poor", "差"]];
+  var pointKeys = { good: "good", fairly_good: "fairlyGood", average: "average", poor: "poor" };
+
+  function setup() { return detail.permissions.manage && detail.campaign.status === "preparing"; }
+  function peopleEditable() { return detail.permissions.manage && ["preparing", "meeting"].indexOf(detail.campaign.status) >= 0; }
+  function show(selector, visible) {
+    Array.prototype.forEach.call(document.querySelectorAll(selector), function (n) { n.hidden = !visible; });
+  }
+
+  function load() {
+    return P.api("GET", base).then(function (d) { detail = d; draftForms = null; render(); return loadParticipants(); }).catch(P.fail);
+  }
+
+  function apply(promise, message) {
+    return promise.then(function (d) {
+      if (d && d.campaign) { detail = d; draftForms = null; render(); }
+      if (message) P.flash(message);
+    });
+  }
+
+  function render() {
+    var c = detail.campaign;
+    document.title = c.title + " · 评议 Pingyi";
+    $("crumb-title").textContent = c.title;
+    $("c-title").textContent = c.title;
+    $("c-status").textContent = c.statusLabel;
+    $("c-status").className = "state state-" + c.status;
+    $("c-demo").hidden = !c.isDemo;
+    $("c-meta").textContent = c.year + " 年度 · " + c.levelLabel + " · 述职对象 " + detail.reportees.length + " 人 · 出席 " +
+      detail.participants.attendees + " 人，列席 " + detail.participants.observers + " 人，指导 " + detail.participants.guests + " 人";
+    show("[data-manage]", detail.permissions.manage);
+    show("[data-setup]", setup());
+    show(".manage-col", detail.permissions.manage);
+    $("info-form").hidden = !detail.permissions.manage || c.status === "archived";
+    $("e-title").value = c.title;
+    $("e-year").value = c.year;
+    renderLifecycle();
+    renderReportees();
+    renderGroups();
+    renderForms();
+    renderRules();
+    renderMaterials();
+    $("participant-form").hidden = !peopleEditable();
+    $("participant-import").hidden = !peopleEditable();
+  }
+
+  function renderLifecycle() {
+    var box = $("lifecycle");
+    box.textContent = "";
+    var c = detail.campaign;
+    if (detail.nextStatus) {
+      box.appendChild(el("button", { type: "button", class: "primary", onclick: function (e) { changeStatus(e.target, detail.nextStatus); } },
+        "进入“" + statusNames[detail.nextStatus] + "”阶段"));
+    }
+    if (c.status === "meeting") {
+      box.appendChild(el("button", { type: "button", onclick: function (e) { changeStatus(e.target, "preparing"); } }, "退回筹备"));
+    }
+    if (c.status === "preparing") {
+      box.appendChild(el("button", { type: "button", class: "danger", onclick: removeCampaign }, "删除本活动"));
+    }
+    box.appendChild(el("span", { class: "muted" }, {
+      preparing: "筹备阶段可修改评议表、规则、述职对象。进入会议后这些设置将锁定。",
+      meeting: "会议进行中：可补充参会人员、上传述职材料。",
+      counting: "计票阶段。", published: "结果已发布。", archived: "已归档，所有内容只读。"
+    }[c.status]));
+  }
+
+  function changeStatus(button, target) {
+    var warn = target === "meeting" ? "进入会议后评议表、规则、述职对象将不能再修改。确定继续？"
+      : "确定将活动状态改为“" + statusNames[target] + "”吗？";
+    if (!window.confirm(warn)) return;
+    P.busy(button, "正在处理…", function () { return apply(P.api("POST", base + "/status", { status: target }), "活动状态已更新"); });
+  }
+
+  function removeCampaign() {
+    if (!window.confirm("确定删除本活动及其全部设置吗？此操作不可恢复。")) return;
+    P.api("DELETE", base).then(function () { location.href = "/"; }).catch(P.fail);
+  }
+
+  $("info-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    P.busy(event.target.querySelector("button"), "正在保存…", function () {
+      return apply(P.api("PATCH", base, { title: $("e-title").value, year: parseInt($("e-year").value, 10) }), "活动信息已保存");
+    });
+  });
+
+  // 述职对象
+  function renderReportees() {
+    var body = $("reportee-table").querySelector("tbody");
+    body.textContent = "";
+    $("reportee-count").textContent = "（会上述职 " + detail.reportees.filter(function (r) { return r.mode === "onsite"; }).length +
+      " 人，书面述职 " + detail.reportees.filter(function (r) { return r.mode === "written"; }).length + " 人）";
+    var canUpload = detail.permissions.manage && ["preparing", "meeting"].indexOf(detail.campaign.status) >= 0;
+    detail.reportees.forEach(function (r, index) {
+      var report = r.report
+        ? el("span", null, el("a", { href: base + "/reportees/" + r.id + "/report", target: "_blank", rel: "noopener" }, r.report.fileName),
+             " ", el("span", { class: "muted", title: "SHA-256 " + r.report.sha256 }, P.formatBytes(r.report.byteCount)))
+        : el("span", { class: "muted" }, "未上传");
+      var upload = canUpload ? el("label", { class: "button-like" }, r.report ? "替换" : "上传",
+        el("input", { type: "file", class: "visually-hidden", accept: ".pdf,.docx,.txt", "aria-label": "上传 " + r.name + " 的述职材料",
+                      onchange: function (e) { uploadReport(r, e.target); } })) : null;
+      var actions = el("td", { class: "nowrap manage-col", hidden: !detail.permissions.manage }, upload,
+        setup() && index > 0 ? el("button", { type: "button", title: "上移", "aria-label": "上移 " + r.name, onclick: function () { moveReportee(r, r.position - 1); } }, "↑") : null,
+        setup() && index < detail.reportees.length - 1 ? el("button", { type: "button", title: "下移", "aria-label": "下移 " + r.name, onclick: function () { moveReportee(r, r.position + 1); } }, "↓") : null,
+        setup() ? el("button", { type: "button", onclick: function () { toggleMode(r); } }, r.mode === "onsite" ? "改为书面" : "改为会上") : null,
+        setup() ? el("button", { type: "button", class: "danger", onclick: function () { removeReportee(r); } }, "删除") : null);
+      body.appendChild(el("tr", null, el("td", null, String(r.position)), el("td", null, r.name), el("td", null, r.unitName),
+        el("td", null, r.title || "—"), el("td", null, r.modeLabel),
+        el("td", null, r.mode === "onsite" ? (r.timeLimitSeconds / 60) + " 分钟" : "—"), el("td", null, report), actions));
+    });
+  }
+
+  function uploadReport(r, input) {
+    var file = input.files[0];
+    if (!file) return;
+    if (file.size > 20 * 1024 * 1024) { P.flash("文件超过 20 MB", "error"); return; }
+    P.flash("正在上传 " + file.name + "…");
+    P.api("PUT", base + "/reportees/" + r.id + "/report", undefined, { file: file })
+      .then(function (info) { P.flash("已上传 " + r.name + " 的述职材料《" + info.fileName + "》"); return load(); }).catch(P.fail);
+  }
+  function moveReportee(r, position) { apply(P.api("PATCH", base + "/reportees/" + r.id, { position: position })).catch(P.fail); }
+  function toggleMode(r) {
+    apply(P.api("PATCH", base + "/reportees/" + r.id, { mode: r.mode === "onsite" ? "written" : "onsite" }), "已修改 " + r.name + " 的述职方式").catch(P.fail);
+  }
+  function removeReportee(r) {
+    if (!window.confirm("确定删除述职对象 " + r.name + " 吗？")) return;
+    apply(P.api("DELETE", base + "/reportees/" + r.id), "已删除 " + r.name).catch(P.fail);
+  }
+  $("reportee-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    P.busy(event.target.querySelector("button"), "正在保存…", function () {
+      return apply(P.api("POST", base + "/reportees", {
+        name: $("r-name").value, unitName: $("r-unit").value, title: $("r-title").value, mode: $("r-mode").value,
+        timeLimitSeconds: Math.round(parseFloat($("r-limit").value || "8") * 60)
+      }), "已新增述职对象").then(function () { $("r-name").value = ""; $("r-unit").value = ""; $("r-title").value = ""; $("r-name").focus(); });
+    });
+  });
+
+  // 参会人员
+  function loadParticipants() {
+    if (!detail.permissions.viewParticipants) {
+      $("participant-denied").hidden = false;
+      $("participant-box").hidden = true;
+      return;
+    }
+    return P.api("GET", base + "/participants").then(function (list) { participants = list; renderParticipants(); }).catch(P.fail);
+  }
+
+  function groupName(groupID) {
+    var g = detail.raterGroups.filter(function (g) { return g.id === groupID; })[0];
+    return g ? g.name : "—";
+  }
+
+  function renderParticipants() {
+    var filter = $("p-filter").value.trim();
+    var body = $("participant-table").querySelector("tbody");
+    body.textContent = "";
+    var shown = participants.filter(function (p) { return !filter || p.name.indexOf(filter) >= 0 || p.unitName.indexOf(filter) >= 0; });
+    $("participant-count").textContent = "（共 " + participants.length + " 人" + (filter ? "，筛选出 " + shown.length + " 人" : "") + "）";
+    shown.forEach(function (p) {
+      body.appendChild(el("tr", null, el("td", null, String(p.position)), el("td", null, p.name), el("td", null, p.unitName || "—"),
+        el("td", null, p.roleLabel), el("td", null, p.role === "attendee" ? groupName(p.raterGroupID) : "不参加评议"),
+        el("td", { class: "manage-col", hidden: !detail.permissions.manage }, peopleEditable()
+          ? el("button", { type: "button", class: "danger", onclick: function () { removeParticipant(p); } }, "删除") : null)));
+    });
+    var select = $("p-group");
+    select.textContent = "";
+    detail.raterGroups.forEach(function (g) { select.appendChild(P.option(g.id, g.name)); });
+  }
+  $("p-filter").addEventListener("input", renderParticipants);
+  $("p-role").addEventListener("change", function () { $("p-group").disabled = $("p-role").value !== "attendee"; });
+
+  function removeParticipant(p) {
+    if (!window.confirm("确定删除参会人员 " + p.name + " 吗？")) return;
+    P.api("DELETE", base + "/participants/" + p.id).then(function () { P.flash("已删除 " + p.name); return load(); }).catch(P.fail);
+  }
+  $("participant-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var role = $("p-role").value;
+    P.busy(event.target.querySelector("button"), "正在保存…", function () {
+      return P.api("POST", base + "/participants", {
+        name: $("p-name").value, unitName: $("p-unit").value, role: role,
+        raterGroupID: role === "attendee" ? $("p-group").value : undefined
+      }).then(function (p) { $("p-name").value = ""; $("p-name").focus(); P.flash("已新增 " + p.name); return load(); });
+    });
+  });
+  $("participant-import").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var file = $("p-file").files[0];
+    if (!file) return;
+    $("participant-issues").hidden = true;
+    P.busy(event.target.querySelector("button"), "正在导入…", function () {
+      return P.api("POST", base + "/participants/import", undefined, { file: file })
+        .then(function (r) { P.flash("已导入 " + r.imported + " 名参会人员"); event.target.reset(); return load(); },
+              function (err) { P.showIssues($("participant-issues"), err); throw err; });
+    });
+  });
+
+  // 评议人类别
+  function renderGroups() {
+    var body = $("group-table").querySelector("tbody");
+    body.textContent = "";
+    detail.raterGroups.forEach(function (g, index) {
+      body.appendChild(el("tr", null, el("td", null, String(index + 1)), el("td", null, g.name),
+        el("td", null, g.weight === undefined || g.weight === null ? "—" : String(g.weight)), el("td", null, String(g.attendees)),
+        el("td", { class: "nowrap manage-col", hidden: !detail.permissions.manage }, setup() ? [
+          index > 0 ? el("button", { type: "button", "aria-label": "上移 " + g.name, onclick: function () { apply(P.api("PATCH", base + "/rater-groups/" + g.id, { position: index })).catch(P.fail); } }, "↑") : null,
+          el("button", { type: "button", onclick: function () { renameGroup(g); } }, "改名"),
+          el("button", { type: "button", class: "danger", onclick: function () { removeGroup(g); } }, "删除")
+        ].reduce(function (td, b) { if (b) td.appendChild(b); return td; }, document.createDocumentFragment()) : null)));
+    });
+  }
+  function renameGroup(g) {
+    var name = window.prompt("类别名称：", g.name);
+    if (name && name !== g.name) apply(P.api("PATCH", base + "/rater-groups/" + g.id, { name: name }), "已改名").catch(P.fail);
+  }
+  function removeGroup(g) {
+    if (!window.confirm("确定删除评议人类别“" + g.name + "”吗？")) return;
+    apply(P.api("DELETE", base + "/rater-groups/" + g.id), "已删除 " + g.name).catch(P.fail);
+  }
+  $("group-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var weight = $("g-weight").value;
+    P.busy(event.target.querySelector("button"), "正在保存…", function () {
+      return apply(P.api("POST", base + "/rater-groups", { name: $("g-name").value, weight: weight ? parseFloat(weight) : undefined }), "已新增类别")
+        .then(function () { event.target.reset(); });
+    });
+  });
+
+  // 评议表
+  function renderForms() {
+    var forms = draftForms || detail.forms;
+    var box = $("form-editor");
+    box.textContent = "";
+    var editable = setup();
+    forms.forEach(function (form, fi) {
+      var list = el("ol", { class: "columns" });
+      form.columns.forEach(function (col, ci) {
+        var label = editable
+          ? el("input", { value: col.name, "aria-label": "栏目名称", maxlength: "50", oninput: function (e) { edit().forms[fi].columns[ci].name = e.target.value; } })
+          : el("span", null, col.name);
+        list.appendChild(el("li", { class: col.kind === "overall" ? "overall" : "" }, label,
+          el("span", { class: "muted" }, col.kind === "overall" ? " 总体评价栏" : " 单项"),
+          editable && col.kind === "item" ? el("button", { type: "button", class: "danger small", "aria-label": "删除栏目 " + col.name,
+            onclick: function () { edit().forms[fi].columns.splice(ci, 1); renderForms(); } }, "删除") : null));
+      });
+      var title = editable
+        ? el("input", { value: form.name, class: "form-name", "aria-label": "评议表名称", maxlength: "50", oninput: function (e) { edit().forms[fi].name = e.target.value; } })
+        : el("strong", null, form.name);
+      box.appendChild(el("div", { class: "form-card" }, el("div", { class: "form-card-head" }, el("span", null, "表" + (fi + 1) + "："), title,
+        editable && forms.length > 1 ? el("button", { type: "button", class: "danger small", onclick: function () { edit().forms.splice(fi, 1); renderForms(); } }, "删除此表") : null),
+        list, editable ? el("button", { type: "button", class: "small", onclick: function () {
+          edit().forms[fi].columns.push({ name: "新栏目", kind: "item" }); renderForms();
+        } }, "新增单项栏目") : null));
+    });
+  }
+  function edit() {
+    if (!draftForms) draftForms = JSON.parse(JSON.stringify(detail.forms));
+    return { forms: draftForms };
+  }
+  $("add-form").addEventListener("click", function () {
+    edit().forms.push({ name: "新评议表", columns: [{ name: "总体评价", kind: "overall" }, { name: "单项一", kind: "item" }] });
+    renderForms();
+  });
+  $("save-forms").addEventListener("click", function (event) {
+    P.busy(event.target, "正在保存…", function () {
+      return apply(P.api("PUT", base + "/forms", draftForms || detail.forms), "评议表已保存");
+    });
+  });
+
+  // 评议规则
+  function renderRules() {
+    var r = detail.rules;
+    grades.forEach(function (g) { $("pt-" + g[0]).value = r.points[pointKeys[g[0]]]; });
+    ["good", "fairly_good", "average"].forEach(function (g) {
+      var band = r.grading.bands.filter(function (b) { return b.grade === g; })[0];
+      $("band-" + g).value = band ? band.minimum : "";
+    });
+    $("low-num").value = r.grading.lowRatingThreshold.numerator;
+    $("low-den").value = r.grading.lowRatingThreshold.denominator;
+    $("low-ceiling").value = r.grading.lowRatingCeiling || "";
+    $("cap-on").checked = !!r.grading.maxGoodShare;
+    $("cap-pct").value = r.grading.maxGoodShare ? Math.round(100 * r.grading.maxGoodShare.numerator / r.grading.maxGoodShare.denominator) : 30;
+    var fw = $("form-weights");
+    fw.textContent = "";
+    $("fw-on").checked = Object.keys(r.formWeights).length > 0;
+    detail.forms.forEach(function (f) {
+      fw.appendChild(el("label", null, f.name + " ", el("input", { type: "number", step: "any", min: "0", class: "tiny", "data-form": f.id, value: r.formWeights[f.id] || 1 })));
+    });
+    var gw = $("group-weights");
+    gw.textContent = "";
+    $("gw-on").checked = Object.keys(r.raterGroupWeights).length > 0;
+    detail.raterGroups.forEach(function (g) {
+      gw.appendChild(el("label", null, g.name + " ", el("input", { type: "number", step: "any", min: "0", class: "tiny", "data-group": g.id, value: r.raterGroupWeights[g.id] || 1 })));
+    });
+    Array.prototype.forEach.call($("rules-form").querySelectorAll("input, select"), function (n) { n.disabled = !setup(); });
+  }
+  $("rules-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var num = function (id) { return parseFloat($(id).value); };
+    var rules = {
+      points: { good: num("pt-good"), fairlyGood: num("pt-fairly_good"), average: num("pt-average"), poor: num("pt-poor") },
+      raterGroupWeights: {}, formWeights: {},
+      grading: {
+        bands: [{ grade: "good", minimum: num("band-good") }, { grade: "fairly_good", minimum: num("band-fairly_good") },
+                { grade: "average", minimum: num("band-average") }],
+        lowRatingThreshold: { numerator: parseInt($("low-num").value, 10), denominator: parseInt($("low-den").value, 10) }
+      }
+    };
+    if ($("low-ceiling").value) rules.grading.lowRatingCeiling = $("low-ceiling").value;
+    if ($("cap-on").checked) rules.grading.maxGoodShare = { numerator: parseInt($("cap-pct").value, 10), denominator: 100 };
+    if ($("fw-on").checked) Array.prototype.forEach.call($("form-weights").querySelectorAll("input"), function (n) { rules.formWeights[n.getAttribute("data-form")] = parseFloat(n.value); });
+    if ($("gw-on").checked) Array.prototype.forEach.call($("group-weights").querySelectorAll("input"), function (n) { rules.raterGroupWeights[n.getAttribute("data-group")] = parseFloat(n.value); });
+    P.busy(event.target.querySelector("button"), "正在保存…", function () {
+      return apply(P.api("PUT", base + "/rules", rules), "评议规则已保存");
+    });
+  });
+
+  // 述职材料
+  function renderMaterials() {
+    if (!detail.materialsPath) return;
+    var url = location.origin + detail.materialsPath;
+    $("materials-link").textContent = url;
+    $("materials-link").href = url;
+    $("materials-state").textContent = detail.materialsPublic ? "已开放" : "已关闭";
+    $("materials-state").className = "state " + (detail.materialsPublic ? "state-meeting" : "state-archived");
+    $("materials-toggle").textContent = detail.materialsPublic ? "关闭阅读链接" : "开放阅读链接";
+    $("materials-toggle").disabled = detail.campaign.status === "archived";
+  }
+  $("materials-toggle").addEventListener("click", function (event) {
+    P.busy(event.target, "正在处理…", function () {
+      return apply(P.api("PATCH", base, { materialsPublic: !detail.materialsPublic }), detail.materialsPublic ? "已关闭阅读链接" : "已开放阅读链接");
+    });
+  });
+
+  // 操作日志
+  $("load-audit").addEventListener("click", function (event) {
+    P.busy(event.target, "正在加载…", function () {
+      return P.api("GET", base + "/audit").then(function (entries) {
+        var body = $("audit-table").querySelector("tbody");
+        body.textContent = "";
+        entries.forEach(function (e) {
+          var diff = e.before || e.after ? el("details", null, el("summary", null, "查看"),
+            e.before ? el("pre", null, "修改前：" + e.before) : null, e.after ? el("pre", null, "修改后：" + e.after) : null) : null;
+          body.appendChild(el("tr", null, el("td", { class: "nowrap" }, P.formatTime(e.at)), el("td", null, e.actor), el("td", null, e.summary), el("td", null, diff)));
+        });
+        $("audit-table").hidden = false;
+        if (!entries.length) P.flash("暂无操作记录");
+      });
+    });
+  });
+
+  P.start(load);
+});

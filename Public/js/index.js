@@ -1,0 +1,87 @@
+// Home: sign in, list the campaigns in scope, create one (template or copy), remove the demo.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var P = window.Pingyi, $ = function (id) { return document.getElementById(id); };
+  var campaigns = [];
+
+  function showLogin() {
+    $("login-panel").hidden = false;
+    $("campaign-panel").hidden = true;
+    $("username").focus();
+  }
+
+  function load() {
+    $("campaign-panel").hidden = false;
+    $("login-panel").hidden = true;
+    $("campaign-status").textContent = "正在加载…";
+    return P.api("GET", "/api/v1/campaigns").then(function (list) {
+      campaigns = list;
+      var body = $("campaign-table").querySelector("tbody");
+      body.textContent = "";
+      list.forEach(function (c) {
+        var link = P.el("a", { href: "/campaigns/" + c.id }, c.title);
+        body.appendChild(P.el("tr", null,
+          P.el("td", null, String(c.year)),
+          P.el("td", null, link, c.isDemo ? P.el("span", { class: "badge" }, "演示") : null),
+          P.el("td", null, c.levelLabel),
+          P.el("td", null, P.el("span", { class: "state state-" + c.status }, c.statusLabel))));
+      });
+      $("campaign-table").hidden = list.length === 0;
+      $("campaign-status").textContent = list.length === 0 ? "暂无评议活动。" : "共 " + list.length + " 个评议活动。";
+      $("demo-actions").hidden = !(P.me.role === "system_admin" && list.some(function (c) { return c.isDemo; }));
+    }).catch(P.fail);
+  }
+
+  $("login-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    $("login-error").hidden = true;
+    P.busy(event.target.querySelector("button"), "正在登录…", function () {
+      return P.api("POST", "/api/v1/session", { username: $("username").value, password: $("password").value, mode: "cookie" })
+        .then(function (session) {
+          P.setCSRF(session.csrfToken);
+          $("password").value = "";
+          var next = new URLSearchParams(location.search).get("next");
+          if (next && next.charAt(0) === "/" && next.charAt(1) !== "/") { location.href = next; return; }
+          return P.start(load);
+        }, function (err) {
+          $("login-error").textContent = err.message;
+          $("login-error").hidden = false;
+        });
+    });
+  });
+
+  $("show-create").addEventListener("click", function () {
+    $("create-form").hidden = false;
+    $("c-year").value = new Date().getFullYear();
+    P.api("GET", "/api/v1/org-units").then(function (units) {
+      P.unitOptions(units, $("c-unit"), P.me.orgUnitID);
+    }).catch(P.fail);
+    var copy = $("c-copy");
+    while (copy.options.length > 1) copy.remove(1);
+    campaigns.forEach(function (c) { copy.appendChild(P.option(c.id, "复制：" + c.year + " " + c.title)); });
+    $("c-title").focus();
+  });
+  $("cancel-create").addEventListener("click", function () { $("create-form").hidden = true; });
+
+  $("create-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    P.busy(event.target.querySelector("button.primary"), "正在创建…", function () {
+      return P.api("POST", "/api/v1/campaigns", {
+        title: $("c-title").value, year: parseInt($("c-year").value, 10), level: $("c-level").value,
+        orgUnitID: $("c-unit").value, copyFrom: $("c-copy").value || undefined
+      }).then(function (detail) { location.href = "/campaigns/" + detail.campaign.id; });
+    });
+  });
+
+  $("remove-demo").addEventListener("click", function () {
+    if (!window.confirm("确定删除全部演示数据吗？此操作不可恢复。")) return;
+    P.busy($("remove-demo"), "正在删除…", function () {
+      return P.api("DELETE", "/api/v1/demo").then(function (r) {
+        P.flash("已删除 " + r.removedCampaigns + " 个演示活动、" + r.removedOrgUnits + " 个演示组织。");
+        return load();
+      });
+    });
+  });
+
+  P.start(load, showLogin);
+});

@@ -1,0 +1,89 @@
+// The org tree: list with indentation, create, rename, move, delete, import a CSV/XLSX.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var P = window.Pingyi, $ = function (id) { return document.getElementById(id); };
+  var kinds = ["党委", "党工委", "党组", "党总支", "党支部", "联合党支部", "临时党支部"];
+  var domains = [["rural", "农村"], ["urban_community", "城市社区"], ["government", "机关"], ["state_enterprise", "国企"],
+                 ["new_organization", "两新组织"], ["school", "学校"], ["health", "卫健"]];
+  var units = [];
+
+  kinds.forEach(function (k) { $("o-kind").appendChild(P.option(k, k)); });
+  domains.forEach(function (d) { $("o-domain").appendChild(P.option(d[0], d[1])); });
+
+  function load() {
+    return P.api("GET", "/api/v1/org-units").then(function (list) {
+      units = list;
+      var body = $("org-table").querySelector("tbody");
+      body.textContent = "";
+      var children = {}, ids = {};
+      list.forEach(function (u) { ids[u.id] = true; (children[u.parentID || ""] = children[u.parentID || ""] || []).push(u); });
+      function row(unit, depth) {
+        body.appendChild(P.el("tr", null,
+          P.el("td", { style: "padding-left:" + (0.5 + depth * 1.5) + "em" }, unit.name, unit.isDemo ? P.el("span", { class: "badge" }, "演示") : null),
+          P.el("td", null, unit.kind), P.el("td", null, unit.domainLabel), P.el("td", null, unit.secretaryName || "—"),
+          P.el("td", { class: "nowrap" },
+            P.el("button", { type: "button", onclick: function () { rename(unit); } }, "改名"),
+            P.el("button", { type: "button", onclick: function () { secretary(unit); } }, "书记"),
+            P.el("button", { type: "button", onclick: function () { move(unit); } }, "移动"),
+            P.el("button", { type: "button", class: "danger", onclick: function () { remove(unit); } }, "删除"))));
+        (children[unit.id] || []).forEach(function (c) { row(c, depth + 1); });
+      }
+      list.filter(function (u) { return !u.parentID || !ids[u.parentID]; }).forEach(function (u) { row(u, 0); });
+      var noneLabel = P.me.role === "system_admin" ? "（顶级组织）" : null;
+      P.unitOptions(list, $("o-parent"), P.me.orgUnitID, noneLabel);
+      P.unitOptions(list, $("i-parent"), P.me.orgUnitID);
+    }).catch(P.fail);
+  }
+
+  function patch(unit, body, done) {
+    return P.api("PATCH", "/api/v1/org-units/" + unit.id, body).then(function () { P.flash(done); return load(); }).catch(P.fail);
+  }
+  function rename(unit) {
+    var name = window.prompt("新的组织名称：", unit.name);
+    if (name && name !== unit.name) patch(unit, { name: name }, "已改名为 " + name);
+  }
+  function secretary(unit) {
+    var name = window.prompt(unit.name + " 的书记姓名：", unit.secretaryName);
+    if (name !== null) patch(unit, { secretaryName: name }, "已更新书记");
+  }
+  function move(unit) {
+    var choices = units.filter(function (u) { return u.id !== unit.id; });
+    var list = choices.map(function (u, i) { return (i + 1) + ". " + u.name; }).join("\n");
+    var answer = window.prompt("把“" + unit.name + "”移动到哪个组织之下？输入序号：\n" + list);
+    var index = parseInt(answer, 10) - 1;
+    if (choices[index]) patch(unit, { parentID: choices[index].id }, "已移动到 " + choices[index].name + " 之下");
+  }
+  function remove(unit) {
+    if (!window.confirm("确定删除组织“" + unit.name + "”吗？")) return;
+    P.api("DELETE", "/api/v1/org-units/" + unit.id).then(function () { P.flash("已删除 " + unit.name); return load(); }).catch(P.fail);
+  }
+
+  $("org-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    P.busy(event.target.querySelector("button"), "正在保存…", function () {
+      return P.api("POST", "/api/v1/org-units", {
+        parentID: $("o-parent").value || undefined, name: $("o-name").value, kind: $("o-kind").value,
+        domain: $("o-domain").value, secretaryName: $("o-secretary").value
+      }).then(function (u) { $("o-name").value = ""; $("o-secretary").value = ""; P.flash("已新建 " + u.name); return load(); });
+    });
+  });
+
+  $("org-import").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var file = $("i-file").files[0];
+    if (!file) return;
+    $("import-issues").hidden = true;
+    P.busy(event.target.querySelector("button"), "正在导入…", function () {
+      return P.api("POST", "/api/v1/org-units/import?parent=" + encodeURIComponent($("i-parent").value), undefined, { file: file })
+        .then(function (r) { P.flash("已导入 " + r.imported + " 个组织"); event.target.reset(); return load(); },
+              function (err) { P.showIssues($("import-issues"), err); throw err; });
+    });
+  });
+
+  P.start(function () {
+    if (!P.isAdmin()) {
+      Array.prototype.forEach.call(document.querySelectorAll("form, h2"), function (n) { n.hidden = true; });
+    }
+    return load();
+  });
+});
