@@ -1,0 +1,96 @@
+"""Headless Chromium through Selenium, at desktop or phone size, with screenshots under e2e/artifacts/."""
+import os
+import shutil
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ARTIFACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts")
+
+
+def find_binary(*names):
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    raise RuntimeError(f"none of {names} is installed (apt-get install chromium chromium-driver)")
+
+
+def make_driver(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = find_binary("chromium", "chromium-browser", "google-chrome")
+    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
+                "--lang=zh-CN", "--force-device-scale-factor=1"]:
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(find_binary("chromedriver")), options=options)
+    driver.set_window_size(width, height)
+    return driver
+
+
+class Page:
+    """Small helpers with waits, so a failure names the step and the element it waited for."""
+
+    def __init__(self, driver, base_url):
+        self.driver = driver
+        self.base = base_url
+        self.wait = WebDriverWait(driver, 15)
+
+    def open(self, path):
+        self.driver.get(self.base + path)
+
+    def el(self, css):
+        return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)), f"waiting for {css}")
+
+    def visible(self, css):
+        return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)), f"waiting for visible {css}")
+
+    def all(self, css):
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def fill(self, css, value):
+        field = self.visible(css)
+        field.clear()
+        field.send_keys(value)
+
+    def select(self, css, label):
+        from selenium.webdriver.support.ui import Select
+        Select(self.visible(css)).select_by_visible_text(label)
+
+    def click(self, css):
+        self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)), f"waiting for clickable {css}").click()
+
+    def click_text(self, text, tag="button"):
+        xpath = f"//{tag}[normalize-space()='{text}']"
+        self.wait.until(EC.element_to_be_clickable((By.XPATH, xpath)), f"waiting for {tag} “{text}”").click()
+
+    def accept_confirm(self):
+        self.wait.until(EC.alert_is_present(), "waiting for the confirm dialog")
+        self.driver.switch_to.alert.accept()
+
+    def text_appears(self, css, text):
+        self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text), f"waiting for “{text}” in {css}")
+
+    def flash(self, text):
+        self.text_appears("#flash", text)
+
+    def overflowing(self):
+        """Elements that stick out past the right edge (empty when the page needs no sideways scrolling)."""
+        return self.driver.execute_script("""
+            var w = document.documentElement.clientWidth, out = [];
+            if (document.documentElement.scrollWidth <= w + 1) return out;
+            document.querySelectorAll('body *').forEach(function (e) {
+              var r = e.getBoundingClientRect();
+              if (r.right > w + 1 && r.width > 0) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                (e.className && e.className.baseVal === undefined ? '.' + String(e.className).replace(/ /g, '.') : '') + ' → ' + Math.round(r.right));
+            });
+            return out.slice(0, 10);""")
+
+    def no_horizontal_scroll(self):
+        return not self.overflowing()
+
+    def screenshot(self, name):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        self.driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
