@@ -47,7 +47,7 @@ def test_healthz_and_openapi_answer(server):
 def test_the_home_page_and_its_assets_are_served(server):
     home = requests.get(server.url + "/", timeout=10)
     assert home.status_code == 200 and "评议" in home.text
-    for asset in ["/css/pingyi.css", "/js/home.js"]:
+    for asset in ["/css/pingyi.css", "/js/pingyi.js", "/js/index.js", "/js/live.js"]:
         assert requests.get(server.url + asset, timeout=10).status_code == 200, asset
 
 

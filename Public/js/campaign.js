@@ -111,6 +111,7 @@ document.addEventListener("DOMContentLoaded", function () {
         setup() && index > 0 ? el("button", { type: "button", title: "上移", "aria-label": "上移 " + r.name, onclick: function () { moveReportee(r, r.position - 1); } }, "↑") : null,
         setup() && index < detail.reportees.length - 1 ? el("button", { type: "button", title: "下移", "aria-label": "下移 " + r.name, onclick: function () { moveReportee(r, r.position + 1); } }, "↓") : null,
         setup() ? el("button", { type: "button", onclick: function () { toggleMode(r); } }, r.mode === "onsite" ? "改为书面" : "改为会上") : null,
+        setup() && r.mode === "onsite" ? el("button", { type: "button", onclick: function () { changeLimit(r); } }, "时限") : null,
         setup() ? el("button", { type: "button", class: "danger", onclick: function () { removeReportee(r); } }, "删除") : null);
       body.appendChild(el("tr", null, el("td", null, String(r.position)), el("td", null, r.name), el("td", null, r.unitName),
         el("td", null, r.title || "—"), el("td", null, r.modeLabel),
@@ -129,6 +130,13 @@ document.addEventListener("DOMContentLoaded", function () {
   function moveReportee(r, position) { apply(P.api("PATCH", base + "/reportees/" + r.id, { position: position })).catch(P.fail); }
   function toggleMode(r) {
     apply(P.api("PATCH", base + "/reportees/" + r.id, { mode: r.mode === "onsite" ? "written" : "onsite" }), "已修改 " + r.name + " 的述职方式").catch(P.fail);
+  }
+  function changeLimit(r) {
+    var minutes = window.prompt(r.name + " 的发言时限（分钟）：", String(r.timeLimitSeconds / 60));
+    if (minutes === null) return;
+    var seconds = Math.round(parseFloat(minutes) * 60);
+    if (!(seconds > 0)) { P.flash("请输入分钟数", "error"); return; }
+    apply(P.api("PATCH", base + "/reportees/" + r.id, { timeLimitSeconds: seconds }), "已修改 " + r.name + " 的发言时限").catch(P.fail);
   }
   function removeReportee(r) {
     if (!window.confirm("确定删除述职对象 " + r.name + " 吗？")) return;
@@ -249,6 +257,10 @@ document.addEventListener("DOMContentLoaded", function () {
           : el("span", null, col.name);
         list.appendChild(el("li", { class: col.kind === "overall" ? "overall" : "" }, label,
           el("span", { class: "muted" }, col.kind === "overall" ? " 总体评价栏" : " 单项"),
+          editable && col.kind === "item" && ci > 0 && form.columns[ci - 1].kind === "item" ? el("button", { type: "button", class: "small",
+            "aria-label": "上移栏目 " + col.name, onclick: function () {
+              var cols = edit().forms[fi].columns; cols.splice(ci - 1, 0, cols.splice(ci, 1)[0]); renderForms();
+            } }, "↑") : null,
           editable && col.kind === "item" ? el("button", { type: "button", class: "danger small", "aria-label": "删除栏目 " + col.name,
             onclick: function () { edit().forms[fi].columns.splice(ci, 1); renderForms(); } }, "删除") : null));
       });

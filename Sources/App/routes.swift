@@ -7,6 +7,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: UserController())
     try app.register(collection: OrgUnitController())
     try app.register(collection: CampaignController())
+    try app.register(collection: MeetingController())
     try app.register(collection: MaterialsController())
     try app.register(collection: PageController())
 }

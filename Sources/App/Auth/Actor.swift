@@ -32,6 +32,10 @@ enum CampaignAccess: Sendable {
     case viewParticipants
     /// Change the set-up: admins in scope only.
     case manage
+    /// Drive the meeting from the console: admins and the chair, in scope.
+    case chair
+    /// Check people in at the door: admins and meeting staff, in scope.
+    case checkIn
 }
 
 /// Loads a campaign the actor may access as asked. Out of scope answers 404, the same as a missing campaign, so
@@ -50,7 +54,7 @@ func findCampaign(_ rawID: String?, for actor: Actor, _ access: CampaignAccess, 
         return campaign
     case .chair, .teller, .scrutineer:
         guard inScope else { throw APIError.notFound("评议活动") }
-        guard access != .manage else { throw APIError.forbidden }
+        guard access != .manage, access != .chair || actor.role == .chair else { throw APIError.forbidden }
         return campaign
     case .reportee:
         let linked = try await Reportee.query(on: db).filter(\.$campaign.$id == id).filter(\.$user.$id == actor.id).count() > 0

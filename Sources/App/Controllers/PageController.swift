@@ -8,12 +8,22 @@ struct PageController: RouteCollection {
         routes.get("users", use: page("users", "账号管理"))
         routes.get("account", use: page("account", "修改密码"))
         routes.get("campaigns", ":campaignID", use: page("campaign", "活动设置"))
+        routes.get("campaigns", ":campaignID", "console", use: page("console", "主持人控制台"))
+        routes.get("campaigns", ":campaignID", "check-in", use: page("checkin", "签到"))
+        routes.get("campaigns", ":campaignID", "minutes", use: page("minutes", "会议纪要"))
+        routes.get("p", ":token", use: projector)
     }
 
     struct PageContext: Encodable {
         var title: String
         var script: String
         var version: String
+    }
+
+    /// The projector: no account, no navigation, just the live screen.
+    @Sendable
+    func projector(req: Request) async throws -> View {
+        try await req.view.render("projector", PageContext(title: "大屏", script: "projector", version: PingyiVersion.current))
     }
 
     func page(_ name: String, _ title: String) -> @Sendable (Request) async throws -> View {

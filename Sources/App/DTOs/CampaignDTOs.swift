@@ -165,6 +165,8 @@ struct ParticipantDTO: Content {
     var roleLabel: String
     var raterGroupID: UUID?
     var position: Int
+    var checkedInAt: Date?
+    var checkInCode: String?
 
     init(_ participant: Participant) throws {
         id = try participant.requireID()
@@ -174,6 +176,8 @@ struct ParticipantDTO: Content {
         roleLabel = participant.role.label
         raterGroupID = participant.$raterGroup.id
         position = participant.position
+        checkedInAt = participant.checkedInAt
+        checkInCode = participant.checkInCode
     }
 }
 

@@ -14,5 +14,8 @@ enum PingyiMigrations {
         CreateReportDocuments(),
         CreateAuditEntries(),
         AddCampaignMaterials(),
+        AddParticipantCheckIn(),
+        CreateMeetings(),
+        CreateSpeeches(),
     ]
 }

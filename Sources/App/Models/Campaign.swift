@@ -136,6 +136,10 @@ final class Participant: Model, @unchecked Sendable {
     @Field(key: "role") var role: ParticipantRole
     @OptionalParent(key: "rater_group_id") var raterGroup: RaterGroup?
     @Field(key: "position") var position: Int
+    /// 签到 time; `nil` while absent.
+    @OptionalField(key: "checked_in_at") var checkedInAt: Date?
+    /// The personal code printed on the check-in card, typed or scanned at the door.
+    @OptionalField(key: "check_in_code") var checkInCode: String?
 
     init() {}
 

@@ -1,0 +1,41 @@
+import Foundation
+import NIOCore
+import Vapor
+
+/// The WebSocket connections watching each campaign's meeting (projector, console, check-in screens).
+/// Messages are whole state snapshots, so a missed one is repaired by the next, and a reconnect needs nothing else.
+actor LiveHub {
+    private var channels: [UUID: [UUID: WebSocket]] = [:]
+
+    func add(_ socket: WebSocket, to campaignID: UUID) -> UUID {
+        let id = UUID()
+        channels[campaignID, default: [:]][id] = socket
+        return id
+    }
+
+    func remove(_ id: UUID, from campaignID: UUID) {
+        channels[campaignID]?[id] = nil
+        if channels[campaignID]?.isEmpty == true { channels[campaignID] = nil }
+    }
+
+    func count(_ campaignID: UUID) -> Int { channels[campaignID]?.count ?? 0 }
+
+    func broadcast(_ text: String, to campaignID: UUID) {
+        for socket in channels[campaignID]?.values ?? [:].values where !socket.isClosed {
+            socket.send(text)
+        }
+    }
+}
+
+extension Application {
+    private struct LiveHubKey: StorageKey {
+        typealias Value = LiveHub
+    }
+
+    var liveHub: LiveHub {
+        if let hub = storage[LiveHubKey.self] { return hub }
+        let hub = LiveHub()
+        storage[LiveHubKey.self] = hub
+        return hub
+    }
+}
