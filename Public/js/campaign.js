@@ -42,6 +42,12 @@ document.addEventListener("DOMContentLoaded", function () {
     $("info-form").hidden = !detail.permissions.manage || c.status === "archived";
     $("e-title").value = c.title;
     $("e-year").value = c.year;
+    var staff = detail.permissions.viewParticipants;
+    $("meeting-links").hidden = !staff || c.status === "preparing";
+    $("link-console").href = "/campaigns/" + id + "/console";
+    $("link-checkin").href = "/campaigns/" + id + "/check-in";
+    $("link-checkin").hidden = c.status !== "meeting";
+    $("link-minutes").href = "/campaigns/" + id + "/minutes";
     renderLifecycle();
     renderReportees();
     renderGroups();

@@ -14,6 +14,12 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   /// The speaker the chair would start next: the first on-site reportee not yet started.
   function nextUp() { return live.speakers.filter(function (s) { return s.clock.phase === "not_started"; })[0] || null; }
+  /// On stage: the current speaker until their speech is over and commented on, then whoever is next.
+  function onStage() {
+    if (!live) return null;
+    var sp = current();
+    return sp && !(sp.clock.phase === "finished" && sp.commented) ? sp : nextUp();
+  }
 
   function act(promise, message) {
     return promise.then(function (m) { meeting = m; render(m.live); if (message) P.flash(message); }).catch(P.fail);
@@ -43,7 +49,7 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   function renderStage() {
-    var sp = current() || nextUp();
+    var sp = onStage();
     $("stage-name").textContent = sp ? sp.position + ". " + sp.name : "会上述职已全部完成";
     $("stage-unit").textContent = sp ? sp.unitName + " " + sp.title : "";
     var box = $("stage-buttons");
@@ -144,7 +150,7 @@ document.addEventListener("DOMContentLoaded", function () {
         // Comments are not on the public channel: refresh them when a speech changes.
         P.api("GET", base + "/meeting").then(function (fresh) { meeting = fresh; render(fresh.live); }).catch(function () { render(state); });
       }, L.showStatus($("conn")));
-      L.drive($("stage-clock"), function () { var sp = current() || (live && nextUp()); return sp && sp.clock; });
+      L.drive($("stage-clock"), function () { var sp = onStage(); return sp && sp.clock; });
     });
   });
 });

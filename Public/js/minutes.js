@@ -19,7 +19,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var speakers = $("n-speakers").querySelector("tbody");
       m.speakers.forEach(function (s) {
         speakers.appendChild(el("tr", null, el("td", null, String(s.position)), el("td", null, s.name, el("div", { class: "muted" }, s.unitName + " " + s.title)),
-          el("td", null, Math.round(s.limitSeconds / 60) + " 分钟"), el("td", { class: s.overtime ? "error" : "" }, s.durationText + (s.overtime ? "（超时）" : "")),
+          el("td", null, s.limitText), el("td", { class: s.overtime ? "error" : "" }, s.durationText + (s.overtime ? "（超时）" : "")),
           el("td", null, s.commentSkipped ? "（未点评）" : s.comment || "—")));
       });
       $("n-written").textContent = m.writtenReportees.length ? m.writtenReportees.join("、") + "作书面述职。" : "无。";

@@ -11,6 +11,7 @@ struct MinutesDTO: Content {
         var unitName: String
         var title: String
         var limitSeconds: Int
+        var limitText: String
         var durationSeconds: Int?
         var durationText: String
         var overtime: Bool
@@ -42,9 +43,11 @@ func minutesOf(_ campaign: Campaign, on db: any Database) async throws -> Minute
         let duration = clock.endedAt != nil ? Int(clock.elapsed(at: now).rounded()) : nil
         return MinutesDTO.SpeakerLine(
             position: reportee.position, name: reportee.name, unitName: reportee.unitName, title: reportee.title,
-            limitSeconds: clock.limitSeconds, durationSeconds: duration,
+            limitSeconds: clock.limitSeconds,
+            limitText: clock.limitSeconds % 60 == 0 ? "\(clock.limitSeconds / 60) 分钟" : formatDuration(Double(clock.limitSeconds)),
+            durationSeconds: duration,
             durationText: duration.map { formatDuration(Double($0)) } ?? (clock.startedAt == nil ? "未发言" : "进行中"),
-            overtime: (duration ?? 0) > clock.limitSeconds, comment: speech?.comment, commentSkipped: speech?.commentSkipped ?? false)
+            overtime: clock.endedAt != nil && clock.elapsed(at: now) > Double(clock.limitSeconds), comment: speech?.comment, commentSkipped: speech?.commentSkipped ?? false)
     }
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "zh_CN")

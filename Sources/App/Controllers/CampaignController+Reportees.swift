@@ -182,7 +182,8 @@ func parseMode(_ raw: String) throws -> ReportMode {
 }
 
 func parseTimeLimit(_ seconds: Int) throws -> Int {
-    guard (60...3600).contains(seconds) else { throw APIError(.unprocessableEntity, "invalid", "发言时限应在 1 到 60 分钟之间") }
+    // Down to 10 seconds so a rehearsal (or a browser test) can see the warning and the overtime quickly.
+    guard (10...3600).contains(seconds) else { throw APIError(.unprocessableEntity, "invalid", "发言时限应在 10 秒到 60 分钟之间") }
     return seconds
 }
 

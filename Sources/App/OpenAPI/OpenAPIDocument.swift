@@ -22,6 +22,10 @@ struct APIOperation: Sendable {
     var query: [String] = []
     /// The success body is a file, not JSON.
     var fileResponse: Bool = false
+    /// Path parameters that take one of a few words instead of a UUID.
+    var pathEnums: [String: [String]] = [:]
+    /// The `{token}` parameter is a link token, not a UUID.
+    var tokenPath: Bool = false
 }
 
 /// The OpenAPI 3 description of the API. `OpenAPITests` checks it against the app's route table.
@@ -112,6 +116,30 @@ enum OpenAPIDocument {
         APIOperation(method: "post", path: campaign + "/participants/import", summary: "从 CSV/XLSX 导入参会人员（有错误则全部不导入）", tag: "参会人员",
                      body: .file, success: (201, ref("ImportResult")), errors: [400, 403, 404, 409, 413, 422]),
 
+        APIOperation(method: "get", path: campaign + "/meeting", summary: "会议状态与主持人控制台数据 (the live meeting)", tag: "会议",
+                     success: (200, ref("Meeting")), errors: [403, 404]),
+        APIOperation(method: "put", path: campaign + "/meeting/agenda", summary: "编辑会议议程 (replace the agenda)", tag: "会议",
+                     body: .json("AgendaInputList"), success: (200, ref("Meeting")), errors: manageErrors),
+        APIOperation(method: "post", path: campaign + "/meeting/current", summary: "进入某项议程 (move to an agenda item)", tag: "会议",
+                     body: .json("CurrentItem"), success: (200, ref("Meeting")), errors: manageErrors),
+        APIOperation(method: "post", path: campaign + "/meeting/message", summary: "设置大屏提示语 (the projector's message)", tag: "会议",
+                     body: .json("Message"), success: (200, ref("Meeting")), errors: manageErrors),
+        APIOperation(method: "post", path: campaign + "/speeches/{reporteeID}/{action}",
+                     summary: "会上述职计时：start 开始、pause 暂停、resume 继续、end 结束", tag: "会议",
+                     success: (200, ref("Meeting")), errors: [403, 404, 409, 422], pathEnums: ["action": ["start", "pause", "resume", "end"]]),
+        APIOperation(method: "post", path: campaign + "/speeches/{reporteeID}/comment", summary: "主持人点评，或记录不点评 (the chair's comment)",
+                     tag: "会议", body: .json("Comment"), success: (200, ref("Meeting")), errors: manageErrors),
+        APIOperation(method: "get", path: campaign + "/attendance", summary: "签到统计与是否过半数 (attendance and quorum)", tag: "签到",
+                     success: (200, ref("AttendanceSummary")), errors: [403, 404]),
+        APIOperation(method: "post", path: campaign + "/check-in", summary: "签到：按人员或签到卡上的签到码 (check in)", tag: "签到",
+                     body: .json("CheckIn"), success: (200, ref("CheckInResult")), errors: manageErrors),
+        APIOperation(method: "delete", path: campaign + "/check-in/{participantID}", summary: "撤销签到 (undo a check-in)", tag: "签到",
+                     success: (200, ref("AttendanceSummary")), errors: [403, 404, 409]),
+        APIOperation(method: "get", path: campaign + "/minutes", summary: "会议纪要 (minutes)", tag: "会议",
+                     success: (200, ref("Minutes")), errors: [403, 404]),
+        APIOperation(method: "get", path: "/api/v1/live/{token}", summary: "大屏状态（凭大屏链接，无需登录） (the projector's state)",
+                     tag: "会议", authenticated: false, success: (200, ref("LiveState")), errors: [404], tokenPath: true),
+
         APIOperation(method: "delete", path: "/api/v1/demo", summary: "删除演示数据 (remove the demo campaign)", tag: "评议活动",
                      success: (200, ref("DemoRemoval")), errors: [403]),
     ]
@@ -154,7 +182,15 @@ enum OpenAPIDocument {
                 "responses": .object(responses),
             ]
             let parameters: [JSONValue] = pathParameters(operation.path).map { name in
-                ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
+                let schema: JSONValue
+                if let values = operation.pathEnums[name] {
+                    schema = ["type": "string", "enum": .array(values.map { .string($0) })]
+                } else if name == "token" {
+                    schema = ["type": "string", "minLength": 20, "maxLength": 100]
+                } else {
+                    schema = ["type": "string", "format": "uuid"]
+                }
+                return ["name": .string(name), "in": "path", "required": true, "schema": schema]
             } + operation.query.map { name in
                 ["name": .string(name), "in": "query", "required": false, "schema": ["type": "string", "format": "uuid"]]
             }

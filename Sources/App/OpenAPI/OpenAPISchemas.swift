@@ -50,7 +50,7 @@ enum OpenAPISchemas {
         "ImportError": object([
             "error": boolean, "code": string, "reason": string,
             "issues": ["type": "array", "items": object(["line": integer, "message": string])],
-        ]),
+        ], optional: ["issues"]),
         "ImportResult": object(["imported": integer]),
         "LoginRequest": input([
             "username": ["type": "string", "minLength": 1, "maxLength": 100],
@@ -139,8 +139,8 @@ enum OpenAPISchemas {
         ], optional: ["materialsPath", "nextStatus"]),
         "Participant": object([
             "id": uuid, "name": string, "unitName": string, "role": participantRole, "roleLabel": string,
-            "raterGroupID": uuid, "position": integer,
-        ], optional: ["raterGroupID"]),
+            "raterGroupID": uuid, "position": integer, "checkedInAt": dateTime, "checkInCode": string,
+        ], optional: ["raterGroupID", "checkedInAt", "checkInCode"]),
         "ParticipantCreate": input(["name": text(50), "unitName": text(100), "role": participantRole, "raterGroupID": uuid],
                                    required: ["name", "role"]),
         "ParticipantUpdate": input(["name": text(50), "unitName": text(100), "role": participantRole, "raterGroupID": uuid]),
@@ -148,5 +148,51 @@ enum OpenAPISchemas {
             "id": uuid, "at": dateTime, "actor": string, "action": string, "summary": string, "before": string, "after": string,
         ], optional: ["before", "after"]),
         "DemoRemoval": object(["removedCampaigns": integer, "removedOrgUnits": integer]),
+        "AgendaItem": object(["title": string, "kind": enumeration(["reports", "evaluation", "summary", "other"])]),
+        "AgendaInputList": ["type": "array", "items": input(["title": text(50), "kind": enumeration(["reports", "evaluation", "summary", "other"])],
+                                                             required: ["title", "kind"])],
+        "CurrentItem": input(["index": integer], required: ["index"]),
+        "Message": input(["text": text(80)], required: ["text"]),
+        "Comment": input(["text": text(2000), "skip": boolean]),
+        "CheckIn": input(["participantID": uuid, "code": text(40)]),
+        "Clock": object([
+            "limitSeconds": integer, "startedAtMs": number, "pausedAtMs": number, "pausedSeconds": number, "endedAtMs": number,
+            "phase": enumeration(["not_started", "running", "warning", "overtime", "paused", "finished"]),
+        ], optional: ["startedAtMs", "pausedAtMs", "endedAtMs"]),
+        "Speaker": object([
+            "reporteeID": uuid, "position": integer, "name": string, "unitName": string, "title": string,
+            "clock": OpenAPIDocument.ref("Clock"), "durationSeconds": integer, "commented": boolean, "commentSkipped": boolean,
+        ], optional: ["durationSeconds"]),
+        "AttendanceSummary": object([
+            "attendance": object([
+                "groups": ["type": "array", "items": object(["name": string, "expected": integer, "present": integer])],
+                "observersPresent": integer, "observersExpected": integer, "guestsPresent": integer, "guestsExpected": integer,
+            ]),
+            "attendeesPresent": integer, "attendeesExpected": integer, "hasQuorum": boolean, "shortOfQuorum": integer,
+        ]),
+        "LiveState": object([
+            "type": enumeration(["state"]), "campaignTitle": string, "status": status,
+            "agenda": OpenAPIDocument.arrayOf("AgendaItem"), "currentItem": integer, "message": string,
+            "speakers": OpenAPIDocument.arrayOf("Speaker"), "currentReporteeID": uuid,
+            "attendance": OpenAPIDocument.ref("AttendanceSummary"), "revision": integer, "serverTimeMs": number,
+        ], optional: ["currentReporteeID"]),
+        "Meeting": object([
+            "live": OpenAPIDocument.ref("LiveState"), "comments": map(of: string), "projectorPath": string, "canChair": boolean,
+        ]),
+        "CheckInResult": object([
+            "participant": OpenAPIDocument.ref("Participant"), "alreadyCheckedIn": boolean,
+            "attendance": OpenAPIDocument.ref("AttendanceSummary"),
+        ]),
+        "Minutes": object([
+            "title": string, "year": integer, "meetingDate": dateTime, "meetingDateText": string,
+            "agenda": OpenAPIDocument.arrayOf("AgendaItem"), "attendance": OpenAPIDocument.ref("AttendanceSummary"),
+            "guestUnits": ["type": "array", "items": string],
+            "speakers": ["type": "array", "items": object([
+                "position": integer, "name": string, "unitName": string, "title": string, "limitSeconds": integer,
+                "limitText": string, "durationSeconds": integer, "durationText": string, "overtime": boolean,
+                "comment": string, "commentSkipped": boolean,
+            ], optional: ["durationSeconds", "comment"])],
+            "writtenReportees": ["type": "array", "items": string],
+        ], optional: ["meetingDate"]),
     ]
 }

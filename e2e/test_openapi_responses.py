@@ -1,0 +1,103 @@
+"""Every answer the API gives while a meeting is set up and run matches the OpenAPI document's schema for it."""
+import re
+
+import requests
+from openapi_schema_validator import OAS30Validator
+
+from conftest import Server
+
+
+def admin_password(server):
+    return re.search(r"first admin: admin\s+密码 / password: (\S+)", server.output()).group(1)
+
+
+class Checker:
+    def __init__(self, server):
+        self.server = server
+        self.doc = requests.get(server.url + "/api/v1/openapi.json", timeout=10).json()
+        self.checked = set()
+        self.token = None
+
+    def operation(self, method, path):
+        for template, item in self.doc["paths"].items():
+            pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+            if re.match(pattern, path) and method.lower() in item:
+                # Prefer the template with the fewest parameters (constants win, as in the router).
+                candidates = [t for t, i in self.doc["paths"].items()
+                              if re.match("^" + re.sub(r"\{[^}]+\}", "[^/]+", t) + "$", path) and method.lower() in i]
+                best = min(candidates, key=lambda t: t.count("{"))
+                return best, self.doc["paths"][best][method.lower()]
+        raise AssertionError(f"{method} {path} is not in the OpenAPI document")
+
+    def call(self, method, path, body=None, expect=None):
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        r = requests.request(method, self.server.url + path, json=body, headers=headers, timeout=10)
+        template, op = self.operation(method, path)
+        status = str(r.status_code)
+        assert status in op["responses"], f"{method} {template} answered {status}, not documented: {r.text[:300]}"
+        if expect is not None:
+            assert r.status_code == expect, f"{method} {path}: {r.status_code} {r.text[:300]}"
+        content = op["responses"][status].get("content", {})
+        if "application/json" in content:
+            schema = dict(content["application/json"]["schema"])
+            schema["components"] = self.doc["components"]
+            errors = sorted(OAS30Validator(schema).iter_errors(r.json()), key=str)
+            assert not errors, f"{method} {template} {status}: {errors[0].message} at {list(errors[0].absolute_path)}"
+        self.checked.add((method, template, status))
+        return r.json() if r.text and "application/json" in r.headers.get("content-type", "") else None
+
+
+def test_responses_match_the_document(tmp_path):
+    server = Server(str(tmp_path))
+    try:
+        api = Checker(server)
+        api.call("POST", "/api/v1/session", {"username": "admin", "password": "wrong"}, expect=401)
+        api.token = api.call("POST", "/api/v1/session", {"username": "admin", "password": admin_password(server)}, expect=200)["token"]
+        api.call("GET", "/api/v1/me", expect=200)
+        campaigns = api.call("GET", "/api/v1/campaigns", expect=200)
+        cid = campaigns[0]["id"]
+        base = f"/api/v1/campaigns/{cid}"
+        detail = api.call("GET", base, expect=200)
+        api.call("GET", base + "/participants", expect=200)
+        api.call("GET", base + "/audit", expect=200)
+        units = api.call("GET", "/api/v1/org-units", expect=200)
+        api.call("GET", "/api/v1/users", expect=200)
+        api.call("POST", "/api/v1/users", {"username": "chair1", "displayName": "主持人", "role": "chair",
+                                           "orgUnitID": units[0]["id"], "password": "chair-pass-1"}, expect=201)
+        api.call("POST", "/api/v1/org-units", {"parentID": units[0]["id"], "name": "新组织", "kind": "党支部", "domain": "rural"}, expect=201)
+        api.call("POST", "/api/v1/org-units/import", {"not": "a file"}, expect=422)
+        group = detail["raterGroups"][0]["id"]
+        api.call("POST", base + "/participants", {"name": "新人", "role": "attendee", "raterGroupID": group}, expect=201)
+        api.call("POST", base + "/participants", {"name": "新人", "role": "attendee"}, expect=422)
+        api.call("POST", base + "/reportees", {"name": "甲", "unitName": "乙", "mode": "written"}, expect=201)
+        api.call("PUT", base + "/rules", detail["rules"], expect=200)
+        api.call("PATCH", base, {"materialsPublic": True}, expect=200)
+        api.call("GET", base + "/meeting", expect=200)
+        api.call("POST", base + "/status", {"status": "published"}, expect=409)
+        api.call("POST", base + "/status", {"status": "meeting"}, expect=200)
+        meeting = api.call("GET", base + "/meeting", expect=200)
+        people = api.call("GET", base + "/participants", expect=200)
+        api.call("POST", base + "/check-in", {"code": people[0]["checkInCode"]}, expect=200)
+        api.call("POST", base + "/check-in", {"code": "NOPE1234"}, expect=404)
+        api.call("GET", base + "/attendance", expect=200)
+        api.call("DELETE", base + f"/check-in/{people[0]['id']}", expect=200)
+        first = meeting["live"]["speakers"][0]["reporteeID"]
+        api.call("POST", base + f"/speeches/{first}/start", expect=200)
+        api.call("POST", base + f"/speeches/{first}/start", expect=409)
+        api.call("POST", base + f"/speeches/{first}/end", expect=200)
+        api.call("POST", base + f"/speeches/{first}/comment", {"text": "点评"}, expect=200)
+        api.call("PUT", base + "/meeting/agenda", [{"title": "会上述职", "kind": "reports"}], expect=200)
+        api.call("POST", base + "/meeting/current", {"index": 0}, expect=200)
+        api.call("POST", base + "/meeting/message", {"text": "欢迎"}, expect=200)
+        api.call("GET", base + "/minutes", expect=200)
+        token = meeting["projectorPath"].split("/")[-1]
+        saved, api.token = api.token, None
+        api.call("GET", f"/api/v1/live/{token}", expect=200)
+        api.call("GET", "/api/v1/campaigns", expect=401)
+        api.token = saved
+        api.call("DELETE", "/api/v1/demo", expect=200)
+        api.call("GET", base, expect=404)
+        api.call("DELETE", "/api/v1/session", expect=204)
+        assert len(api.checked) >= 35, sorted(api.checked)
+    finally:
+        server.stop()
