@@ -17,5 +17,6 @@ enum PingyiMigrations {
         AddParticipantCheckIn(),
         CreateMeetings(),
         CreateSpeeches(),
+        CreateBallotBox(),
     ]
 }

@@ -1,0 +1,195 @@
+import Foundation
+
+/// The fixed order of a round's cells, frozen when the round opens (the set-up cannot change during a meeting).
+/// A ballot is stored as one character per cell in this order — compact, comparable, and sortable by content.
+public struct BallotLayout: Codable, Sendable, Hashable {
+    public var cells: [CellKey]
+
+    public init(cells: [CellKey]) { self.cells = cells }
+    public init(spec: BallotSpec) { self.cells = spec.cells }
+
+    /// '0' abstention (弃权), '1' 好, '2' 较好, '3' 一般, '4' 差, 'X' several marks (void column).
+    public static func symbol(_ outcome: CellOutcome) -> Character {
+        switch outcome {
+        case .abstention: "0"
+        case .grade(.good): "1"
+        case .grade(.fairlyGood): "2"
+        case .grade(.average): "3"
+        case .grade(.poor): "4"
+        case .void: "X"
+        }
+    }
+
+    public static func outcome(_ symbol: UInt8) -> CellOutcome? {
+        switch symbol {
+        case UInt8(ascii: "0"): .abstention
+        case UInt8(ascii: "1"): .grade(.good)
+        case UInt8(ascii: "2"): .grade(.fairlyGood)
+        case UInt8(ascii: "3"): .grade(.average)
+        case UInt8(ascii: "4"): .grade(.poor)
+        case UInt8(ascii: "X"): .void
+        default: nil
+        }
+    }
+
+    public func encode(_ ballot: CastBallot) -> String {
+        String(cells.map { Self.symbol(ballot.outcome(at: $0)) })
+    }
+
+    public func decode(_ marks: String, raterGroup: String, isVoid: Bool) -> CastBallot? {
+        if isVoid { return .void(raterGroup: raterGroup) }
+        let bytes = Array(marks.utf8)
+        guard bytes.count == cells.count else { return nil }
+        var result: [CellKey: CellMark] = [:]
+        for (cell, byte) in zip(cells, bytes) {
+            switch Self.outcome(byte) {
+            case .grade(let grade)?: result[cell] = .grade(grade)
+            case .void?: result[cell] = .void
+            case .abstention?: break
+            case nil: return nil
+            }
+        }
+        return CastBallot(raterGroup: raterGroup, marks: result)
+    }
+}
+
+/// A stored ballot as the tally reads it.
+public struct StoredBallot: Sendable, Hashable {
+    public var raterGroup: String
+    public var isVoid: Bool
+    public var marks: String
+
+    public init(raterGroup: String, isVoid: Bool, marks: String) {
+        self.raterGroup = raterGroup
+        self.isVoid = isVoid
+        self.marks = marks
+    }
+}
+
+extension Tally {
+    /// Counts stored ballots straight from their mark strings: one pass, integer arrays, no per-ballot objects.
+    /// Gives exactly what `Tally(ballots:spec:)` gives for the decoded ballots.
+    public init(stored: some Sequence<StoredBallot>, layout: BallotLayout) throws(BallotLayoutError) {
+        let cellCount = layout.cells.count
+        var groupIndex: [String: Int] = [:]
+        var groupNames: [String] = []
+        // counts[group][cell * 6 + outcome], outcome: 0 abstain, 1–4 grades, 5 void
+        var counts: [[Int]] = []
+        var ballotsByGroup: [String: Int] = [:]
+        for ballot in stored {
+            let g: Int
+            if let known = groupIndex[ballot.raterGroup] {
+                g = known
+            } else {
+                g = groupNames.count
+                groupIndex[ballot.raterGroup] = g
+                groupNames.append(ballot.raterGroup)
+                counts.append([Int](repeating: 0, count: cellCount * 6))
+            }
+            ballotsByGroup[ballot.raterGroup, default: 0] += 1
+            if ballot.isVoid {
+                for cell in 0..<cellCount { counts[g][cell * 6 + 5] += 1 }
+                continue
+            }
+            var index = 0
+            var ok = true
+            counts[g].withUnsafeMutableBufferPointer { buffer in
+                var utf8 = ballot.marks.utf8.makeIterator()
+                while let byte = utf8.next() {
+                    guard index < cellCount else { ok = false; return }
+                    let slot: Int
+                    switch byte {
+                    case 48: slot = 0
+                    case 49: slot = 1
+                    case 50: slot = 2
+                    case 51: slot = 3
+                    case 52: slot = 4
+                    case 88: slot = 5
+                    default: ok = false; return
+                    }
+                    buffer[index * 6 + slot] += 1
+                    index += 1
+                }
+            }
+            guard ok, index == cellCount else { throw .malformed(ballot.marks.count, expected: cellCount) }
+        }
+        var result: [CellKey: [String: GradeCounts]] = [:]
+        for (cellIndex, cell) in layout.cells.enumerated() {
+            var byGroup: [String: GradeCounts] = [:]
+            for (g, name) in groupNames.enumerated() {
+                let base = cellIndex * 6
+                let c = counts[g]
+                byGroup[name] = GradeCounts(good: c[base + 1], fairlyGood: c[base + 2], average: c[base + 3], poor: c[base + 4],
+                                            abstentions: c[base], voids: c[base + 5])
+            }
+            result[cell] = byGroup
+        }
+        self.init(counts: result, ballotsByGroup: ballotsByGroup)
+    }
+}
+
+public enum BallotLayoutError: Error, Hashable, Sendable {
+    case malformed(Int, expected: Int)
+}
+
+/// Voting codes (投票码) and receipts (回执码): random Crockford base-32, grouped by four for reading aloud.
+public enum VotingCode {
+    /// Crockford's alphabet: no I, L, O, U, so what is read is what was printed.
+    public static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    /// 16 symbols × 5 bits = 80 bits.
+    public static let length = 16
+    public static let receiptLength = 10
+
+    public static func generate<R: RandomNumberGenerator>(length: Int = length, using generator: inout R) -> String {
+        String((0..<length).map { _ in alphabet[Int(generator.next() % 32)] })
+    }
+
+    public static func generate(length: Int = length) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return generate(length: length, using: &generator)
+    }
+
+    /// What a person typed, as stored: upper case, no spaces or dashes, O→0 and I/L→1 as Crockford reads them.
+    /// `nil` when it cannot be a code.
+    public static func normalize(_ input: String, length: Int = length) -> String? {
+        var result = ""
+        for character in input.uppercased() {
+            switch character {
+            case " ", "-", "\t", "\n", "\r", "　": continue
+            case "O": result.append("0")
+            case "I", "L": result.append("1")
+            default:
+                guard alphabet.contains(character) else { return nil }
+                result.append(character)
+            }
+            if result.count > length { return nil }
+        }
+        return result.count == length ? result : nil
+    }
+
+    /// "K7QM-3XPA-9RTB-W2HC"
+    public static func grouped(_ code: String) -> String {
+        stride(from: 0, to: code.count, by: 4).map { start in
+            let from = code.index(code.startIndex, offsetBy: start)
+            return String(code[from..<code.index(from, offsetBy: min(4, code.count - start))])
+        }.joined(separator: "-")
+    }
+}
+
+/// 票箱: a ballot round's states, 投票中 → 已封箱 → 已计票, or 作废 when more came back than were issued.
+public enum BallotRoundState: String, Codable, Sendable, CaseIterable {
+    case open, sealed, counted, void
+
+    public var label: String {
+        switch self {
+        case .open: "投票中"
+        case .sealed: "已封箱"
+        case .counted: "已计票"
+        case .void: "作废"
+        }
+    }
+
+    public var acceptsElectronicBallots: Bool { self == .open }
+    /// Paper sheets are keyed after the box is sealed and opened by the tellers.
+    public var acceptsPaperEntry: Bool { self == .sealed }
+}
