@@ -27,6 +27,7 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
     case .postgres(let url, let searchPath):
         var configuration = try SQLPostgresConfiguration(url: url)
         if let searchPath { configuration.searchPath = [searchPath] }
+        // SQL (with bound values, ballot marks among them) is logged only at trace, which no deployment should use.
         app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
     }
     app.migrations.add(PingyiMigrations.all)
@@ -43,6 +44,9 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
     app.asyncCommands.use(PingyiServeCommand(serve: await app.servers.asyncCommand), as: "serve", isDefault: true)
     app.asyncCommands.use(DemoCommand(), as: "demo")
 
+    // Made before the first request, so no two requests race to create them.
+    _ = app.liveHub
+    _ = app.codeAttempts
     try routes(app)
 }
 

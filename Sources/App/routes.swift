@@ -8,6 +8,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: OrgUnitController())
     try app.register(collection: CampaignController())
     try app.register(collection: MeetingController())
+    try app.register(collection: BallotController())
+    try app.register(collection: VoteController())
     try app.register(collection: MaterialsController())
     try app.register(collection: PageController())
 }

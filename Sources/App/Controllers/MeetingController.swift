@@ -340,7 +340,8 @@ func liveStateOf(_ campaign: Campaign, _ meeting: Meeting, on db: any Database) 
     return LiveStateDTO(
         campaignTitle: campaign.title, status: campaign.status.rawValue, agenda: meeting.agenda, currentItem: meeting.currentItem,
         message: meeting.message, speakers: speakers, currentReporteeID: meeting.currentReporteeID,
-        attendance: AttendanceDTO(try await attendanceOf(campaign, on: db)), revision: meeting.revision, serverTimeMs: epochMs(Date()))
+        attendance: AttendanceDTO(try await attendanceOf(campaign, on: db)), round: try await liveRound(campaignID: id, on: db),
+        revision: meeting.revision, serverTimeMs: epochMs(Date()))
 }
 
 func meetingDTO(_ campaign: Campaign, _ meeting: Meeting, canChair: Bool, on db: any Database) async throws -> MeetingDTO {

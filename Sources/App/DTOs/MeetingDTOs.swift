@@ -64,6 +64,8 @@ struct LiveStateDTO: Content {
     var speakers: [SpeakerDTO]
     var currentReporteeID: UUID?
     var attendance: AttendanceDTO
+    /// The latest ballot round: received vs issued only.
+    var round: LiveRoundDTO?
     var revision: Int
     var serverTimeMs: Double
 }

@@ -18,5 +18,6 @@ enum PingyiMigrations {
         CreateMeetings(),
         CreateSpeeches(),
         CreateBallotBox(),
+        CreatePaperSheets(),
     ]
 }

@@ -1,0 +1,243 @@
+import Fluent
+import PingyiCore
+import Vapor
+
+/// 纸质票: after the box is sealed, each returned sheet set is keyed by two tellers independently, by serial number.
+/// Agreement puts its ballot in the box; disagreement waits for a scrutineer, who decides from the sheet.
+/// Marks are keyed as one symbol per cell in the round's layout: 0 blank (弃权), 1 好, 2 较好, 3 一般, 4 差, X several
+/// marks (that column void); an unreadable sheet is a void ballot.
+extension BallotController {
+    func bootPaper(_ rounds: any RoutesBuilder) {
+        let round = rounds.grouped(":roundID")
+        round.get("sheets", use: sheets)
+        round.get("sheets", ":serial", use: sheet)
+        round.post("sheets", ":serial", "entry", use: enter)
+        round.post("sheets", ":serial", "decision", use: decide)
+        round.post("extra-sheets", use: extraSheets)
+    }
+
+    @Sendable
+    func sheets(req: Request) async throws -> PaperOverviewDTO {
+        let (actor, _, round) = try await staffRound(req)
+        let roundID = try round.requireID()
+        let sheets = try await PaperSheet.query(on: req.db).filter(\.$roundID == roundID).sort(\.$serial).all()
+        let entries = try await PaperEntry.query(on: req.db).filter(\.$sheet.$id ~~ sheets.compactMap(\.id)).all()
+        let groups = try await groupNames(round, on: req.db)
+        return PaperOverviewDTO(
+            round: try await roundDTO(round, on: req.db), layout: try await layoutLabels(round, on: req.db),
+            sheets: sheets.map { sheet in
+                let mine = entries.contains { $0.$sheet.id == sheet.id && $0.tellerID == actor.id }
+                return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: groups[sheet.raterGroupID] ?? "", state: sheet.state.rawValue,
+                                           stateLabel: sheet.state.label, entries: entries.filter { $0.$sheet.id == sheet.id }.count,
+                                           keyedByMe: mine)
+            })
+    }
+
+    /// A sheet's two entries and where they differ, for the scrutineer.
+    @Sendable
+    func sheet(req: Request) async throws -> PaperSheetDetailDTO {
+        let (_, _, round) = try await staffRound(req)
+        let sheet = try await findSheet(req, round)
+        let entries = try await PaperEntry.query(on: req.db).filter(\.$sheet.$id == sheet.requireID()).all()
+        let labels = try await layoutLabels(round, on: req.db)
+        var differences: [PaperDifferenceDTO] = []
+        if entries.count == 2, sheet.state == .mismatch {
+            let (a, b) = (entries[0], entries[1])
+            if a.unreadable != b.unreadable {
+                differences.append(PaperDifferenceDTO(cell: -1, label: "整张选票", first: a.unreadable ? "无法辨认" : "可辨认", second: b.unreadable ? "无法辨认" : "可辨认"))
+            } else {
+                for (index, (x, y)) in zip(a.marks.utf8, b.marks.utf8).enumerated() where x != y {
+                    differences.append(PaperDifferenceDTO(cell: index, label: labels[index], first: symbolLabel(x), second: symbolLabel(y)))
+                }
+            }
+        }
+        return PaperSheetDetailDTO(serial: sheet.serial, state: sheet.state.rawValue, stateLabel: sheet.state.label,
+                                   entries: entries.count, differences: differences)
+    }
+
+    @Sendable
+    func enter(req: Request) async throws -> PaperSheetStatusDTO {
+        let (actor, campaign, round) = try await staffRound(req)
+        guard actor.role == .teller else { throw APIError(.forbidden, "forbidden", "只有计票人可以录入纸质票") }
+        guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能录入纸质票") }
+        let sheet = try await findSheet(req, round)
+        let body = try req.content.decode(PaperEntryRequest.self)
+        let marks = try checkedMarks(body, round: round)
+        let sheetID = try sheet.requireID()
+        let state: PaperSheet.State = try await req.db.transaction { db in
+            let entries = try await PaperEntry.query(on: db).filter(\.$sheet.$id == sheetID).all()
+            guard !entries.contains(where: { $0.tellerID == actor.id }) else {
+                throw APIError.conflict("您已录入过第 \(sheet.serial) 号选票，第二次录入须由另一位计票人完成")
+            }
+            guard entries.count < 2 else { throw APIError.conflict("第 \(sheet.serial) 号选票已录入两次") }
+            try await PaperEntry(sheetID: sheetID, tellerID: actor.id, marks: marks, unreadable: body.unreadable ?? false).save(on: db)
+            if let first = entries.first {
+                if first.marks == marks && first.unreadable == (body.unreadable ?? false) {
+                    try await self.storePaperBallot(sheet, round: round, marks: marks, unreadable: first.unreadable, on: db)
+                    sheet.state = .confirmed
+                } else {
+                    sheet.state = .mismatch
+                }
+            } else {
+                sheet.state = .keyedOnce
+            }
+            try await sheet.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "paper.entry",
+                                  summary: "录入第 \(round.number) 轮第 \(sheet.serial) 号纸质票（\(sheet.state.label)）")
+            return sheet.state
+        }
+        try await broadcast(req, campaign)
+        return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: "", state: state.rawValue, stateLabel: state.label,
+                                   entries: state == .keyedOnce ? 1 : 2, keyedByMe: true)
+    }
+
+    /// The scrutineer's reading of a sheet the tellers disagreed on.
+    @Sendable
+    func decide(req: Request) async throws -> PaperSheetStatusDTO {
+        let (actor, campaign, round) = try await staffRound(req)
+        guard actor.role == .scrutineer else { throw APIError(.forbidden, "forbidden", "只有监票人可以裁定") }
+        guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能裁定纸质票") }
+        let sheet = try await findSheet(req, round)
+        guard sheet.state == .mismatch else { throw APIError.conflict("第 \(sheet.serial) 号选票没有需要裁定的不一致") }
+        let body = try req.content.decode(PaperEntryRequest.self)
+        let marks = try checkedMarks(body, round: round)
+        try await req.db.transaction { db in
+            try await self.storePaperBallot(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, on: db)
+            sheet.state = .confirmed
+            try await sheet.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "paper.decision",
+                                  summary: "监票人裁定第 \(round.number) 轮第 \(sheet.serial) 号纸质票")
+        }
+        try await broadcast(req, campaign)
+        return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: "", state: sheet.state.rawValue, stateLabel: sheet.state.label,
+                                   entries: 2, keyedByMe: false)
+    }
+
+    /// Sheets found in the box that were never issued (no serial, a repeated serial): returned and void.
+    @Sendable
+    func extraSheets(req: Request) async throws -> RoundDTO {
+        let (actor, campaign, round) = try await staffRound(req)
+        guard actor.role == .scrutineer || actor.role == .chair || actor.isAdmin else { throw APIError.forbidden }
+        guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能登记") }
+        let body = try req.content.decode(ExtraSheetsRequest.self)
+        guard (0...10_000).contains(body.count) else { throw APIError(.unprocessableEntity, "invalid", "数量无效") }
+        let before = round.extraSheets
+        round.extraSheets = body.count
+        try await req.db.transaction { db in
+            try await round.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "paper.extra",
+                                  summary: "第 \(round.number) 轮登记多出的选票 \(body.count) 份", before: ["extraSheets": before], after: ["extraSheets": body.count])
+        }
+        try await broadcast(req, campaign)
+        return try await roundDTO(round, on: req.db)
+    }
+
+    // MARK: helpers
+
+    func staffRound(_ req: Request) async throws -> (Actor, Campaign, BallotRound) {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
+        guard let raw = req.parameters.get("roundID"), let id = UUID(uuidString: raw), let round = try await BallotRound.find(id, on: req.db),
+              round.$campaign.id == campaign.id else { throw APIError.notFound("投票轮次") }
+        return (actor, campaign, round)
+    }
+
+    func findSheet(_ req: Request, _ round: BallotRound) async throws -> PaperSheet {
+        guard let serial = req.parameters.get("serial").flatMap(Int.init), serial > 0,
+              let sheet = try await PaperSheet.query(on: req.db).filter(\.$roundID == round.requireID()).filter(\.$serial == serial).first()
+        else { throw APIError(.notFound, "not_found", "本轮没有这个编号的纸质票（若是未发出的选票，请登记为多出的选票）") }
+        return sheet
+    }
+
+    /// The keyed marks, checked against the layout: right length, only 0–4 and X. An unreadable sheet has none.
+    func checkedMarks(_ body: PaperEntryRequest, round: BallotRound) throws -> String {
+        if body.unreadable == true { return "" }
+        let marks = body.marks.uppercased()
+        let count = round.layout.cells.count
+        guard marks.utf8.count == count else {
+            throw APIError(.unprocessableEntity, "invalid", "应录入 \(count) 个栏目，实际 \(marks.utf8.count) 个")
+        }
+        guard marks.utf8.allSatisfy({ BallotLayout.outcome($0) != nil }) else {
+            throw APIError(.unprocessableEntity, "invalid", "只能录入 0（空白）、1（好）、2（较好）、3（一般）、4（差）、X（多选）")
+        }
+        return marks
+    }
+
+    func storePaperBallot(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, on db: any Database) async throws {
+        let ballot = Ballot()
+        ballot.id = UUID()
+        ballot.roundID = try round.requireID()
+        ballot.raterGroupID = sheet.raterGroupID
+        ballot.medium = "paper"
+        ballot.isVoid = unreadable
+        ballot.marks = marks
+        try await ballot.create(on: db)
+    }
+}
+
+func symbolLabel(_ byte: UInt8) -> String {
+    switch BallotLayout.outcome(byte) {
+    case .abstention?: "空白"
+    case .grade(let grade)?: grade.label
+    case .void?: "多选"
+    case nil: "?"
+    }
+}
+
+func groupNames(_ round: BallotRound, on db: any Database) async throws -> [UUID: String] {
+    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == round.$campaign.id).all()
+    return Dictionary(groups.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+}
+
+/// "王建华 · 抓基层党建工作 · 总体评价" for each cell of the round's layout.
+func layoutLabels(_ round: BallotRound, on db: any Database) async throws -> [String] {
+    let campaign = try await Campaign.find(round.$campaign.id, on: db)
+    let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == round.$campaign.id).all()
+    let names = Dictionary(reportees.map { ($0.id!.uuidString, $0.name) }, uniquingKeysWith: { a, _ in a })
+    let forms = Dictionary((campaign?.forms ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    return round.layout.cells.map { cell in
+        let form = forms[cell.form]
+        return "\(names[cell.reportee] ?? "?") · \(form?.name ?? cell.form) · \(form?.column(cell.column)?.name ?? cell.column)"
+    }
+}
+
+struct PaperEntryRequest: Content {
+    /// One symbol per cell in the round's layout; ignored when `unreadable`.
+    var marks: String
+    var unreadable: Bool?
+}
+
+struct ExtraSheetsRequest: Content {
+    var count: Int
+}
+
+struct PaperSheetStatusDTO: Content {
+    var serial: Int
+    var raterGroup: String
+    var state: String
+    var stateLabel: String
+    var entries: Int
+    var keyedByMe: Bool
+}
+
+struct PaperOverviewDTO: Content {
+    var round: RoundDTO
+    /// What each position of a mark string stands for.
+    var layout: [String]
+    var sheets: [PaperSheetStatusDTO]
+}
+
+struct PaperDifferenceDTO: Content {
+    var cell: Int
+    var label: String
+    var first: String
+    var second: String
+}
+
+struct PaperSheetDetailDTO: Content {
+    var serial: Int
+    var state: String
+    var stateLabel: String
+    var entries: Int
+    var differences: [PaperDifferenceDTO]
+}

@@ -1,0 +1,191 @@
+import Crypto
+import Fluent
+import PingyiCore
+import SQLKit
+import Vapor
+
+/// The phone's side of the ballot box: check a code, cast one ballot with it. No account, no cookie; the code is all.
+/// Nothing here logs a code or a ballot body.
+struct VoteController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let vote = routes.grouped("api", "v1", "vote")
+        vote.post("check", use: check)
+        vote.post(use: submit)
+    }
+
+    @Sendable
+    func check(req: Request) async throws -> VoteCheckDTO {
+        let body = try req.content.decode(VoteCheckRequest.self)
+        let (code, round, campaign) = try await lookUp(body.code, req)
+        guard round.state.acceptsElectronicBallots else { throw closed(round) }
+        let reportees = try await Reportee.query(on: req.db).filter(\.$campaign.$id == campaign.requireID()).sort(\.$position).all()
+        let group = try await RaterGroup.find(code.raterGroupID, on: req.db)
+        return VoteCheckDTO(
+            campaignTitle: campaign.title, roundNumber: round.number, raterGroup: group?.name ?? "",
+            reportees: try reportees.map { VoteReporteeDTO(id: try $0.requireID(), name: $0.name, unitName: $0.unitName, title: $0.title, mode: $0.mode.rawValue) },
+            forms: campaign.forms, used: code.used)
+    }
+
+    /// Acknowledged only after the commit. One code, one ballot: the code is marked used by a conditional update in
+    /// the same transaction that stores the ballot, so of any number of concurrent submissions exactly one wins.
+    @Sendable
+    func submit(req: Request) async throws -> VoteReceiptDTO {
+        try Self.refuseUnknownFields(req)
+        let body = try req.content.decode(VoteRequest.self)
+        guard (8...64).contains(body.submissionID.count),
+              body.submissionID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw APIError.badRequest("提交编号无效，请刷新页面后重试")
+        }
+        let (code, round, campaign) = try await lookUp(body.code, req)
+        guard let normalized = VotingCode.normalize(body.code) else { throw APIError.badRequest("投票码格式不正确") }
+        let submissionHash = Self.hash("submission:\(normalized):\(body.submissionID)")
+        let receipt = Self.receipt(code: normalized, submissionID: body.submissionID)
+        if code.used {
+            return try repeatOrRefuse(code, submissionHash: submissionHash, receipt: receipt, round: round)
+        }
+        guard round.state.acceptsElectronicBallots else { throw closed(round) }
+        let layout = round.layout
+        let spec = BallotSpec(reportees: uniqueReportees(layout), forms: campaign.forms)
+        let ballot = try spec.validate(body.marks, raterGroup: code.raterGroupID.uuidString, medium: .electronic)
+        let marks = layout.encode(ballot)
+        let roundID = try round.requireID()
+        let codeID = try code.requireID()
+        let stored: Bool = try await req.db.transaction { db in
+            let sql = db as! any SQLDatabase
+            let claimed = try await sql.raw("""
+                UPDATE "ballot_codes" SET "used" = \(bind: true), "submission_hash" = \(bind: submissionHash)
+                WHERE "id" = \(bind: codeID) AND "used" = \(bind: false)
+                AND EXISTS (SELECT 1 FROM "ballot_rounds" WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.open.rawValue))
+                RETURNING "id"
+                """).all()
+            guard claimed.count == 1 else { return false }
+            let row = Ballot()
+            row.id = UUID()
+            row.roundID = roundID
+            row.raterGroupID = code.raterGroupID
+            row.medium = "electronic"
+            row.isVoid = false
+            row.marks = marks
+            try await row.create(on: db)
+            let stub = BallotReceipt()
+            stub.id = receipt
+            stub.roundID = roundID
+            try await stub.create(on: db)
+            return true
+        }
+        guard stored else {
+            // Another submission of this code won the race, or the box closed meanwhile.
+            guard let fresh = try await BallotCode.find(codeID, on: req.db), fresh.used else {
+                throw closed(try await BallotRound.find(roundID, on: req.db) ?? round)
+            }
+            return try repeatOrRefuse(fresh, submissionHash: submissionHash, receipt: receipt, round: round)
+        }
+        try await broadcastRound(req, campaign: campaign)
+        return VoteReceiptDTO(receipt: VotingCode.grouped(receipt), roundNumber: round.number, alreadyRecorded: false)
+    }
+
+    /// Finds the code (counting wrong ones against the client), its round and campaign.
+    func lookUp(_ raw: String, _ req: Request) async throws -> (BallotCode, BallotRound, Campaign) {
+        let client = req.peerAddress?.ipAddress ?? req.remoteAddress?.ipAddress ?? "unknown"
+        let limiter = req.application.codeAttempts
+        if let wait = await limiter.blocked(client) {
+            throw APIError(.tooManyRequests, "too_many_attempts", "错误次数过多，请 \(wait) 秒后再试")
+        }
+        guard raw.count <= 64, let normalized = VotingCode.normalize(raw),
+              let code = try await BallotCode.query(on: req.db).filter(\.$codeHash == codeHash(normalized)).first(),
+              let round = try await BallotRound.find(code.roundID, on: req.db),
+              let campaign = try await Campaign.find(round.$campaign.id, on: req.db) else {
+            await limiter.fail(client)
+            throw APIError(.notFound, "unknown_code", "投票码无效，请核对后重新输入")
+        }
+        return (code, round, campaign)
+    }
+
+    func repeatOrRefuse(_ code: BallotCode, submissionHash: String, receipt: String, round: BallotRound) throws -> VoteReceiptDTO {
+        guard code.submissionHash == submissionHash else {
+            throw APIError(.conflict, "code_used", "此投票码已经投过票，每个投票码只能使用一次")
+        }
+        return VoteReceiptDTO(receipt: VotingCode.grouped(receipt), roundNumber: round.number, alreadyRecorded: true)
+    }
+
+    func closed(_ round: BallotRound) -> APIError {
+        APIError(.conflict, "round_closed", round.state == .open ? "投票尚未开始" : "第 \(round.number) 轮投票已\(round.state.label)，不能再投票")
+    }
+
+    /// A ballot with a field Pingyi does not know is refused, not silently trimmed: the voter meant something by it.
+    static func refuseUnknownFields(_ req: Request) throws {
+        guard let buffer = req.body.data,
+              let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] else { return }
+        let extra = Set(object.keys).subtracting(["code", "submissionID", "marks"])
+        var markExtra = Set<String>()
+        for mark in object["marks"] as? [Any] ?? [] {
+            if let mark = mark as? [String: Any] { markExtra.formUnion(Set(mark.keys).subtracting(["reportee", "form", "column", "grade"])) }
+        }
+        let unknown = extra.union(markExtra).sorted()
+        guard unknown.isEmpty else {
+            throw APIError.badRequest("请求中有无法识别的字段：\(unknown.prefix(5).map { String($0.prefix(30)) }.joined(separator: "、"))")
+        }
+    }
+
+    static func hash(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The receipt follows from the code and the phone's submission id, so a retry gets the same one back without
+    /// anything tying a receipt to a ballot row.
+    static func receipt(code: String, submissionID: String) -> String {
+        let digest = Array(SHA256.hash(data: Data("pingyi-receipt:\(code):\(submissionID)".utf8)))
+        var value = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        var result = ""
+        for _ in 0..<VotingCode.receiptLength {
+            result.append(VotingCode.alphabet[Int(value & 31)])
+            value >>= 5
+        }
+        return result
+    }
+}
+
+/// Reportee ids in layout order, once each.
+func uniqueReportees(_ layout: BallotLayout) -> [String] {
+    var seen = Set<String>()
+    return layout.cells.map(\.reportee).filter { seen.insert($0).inserted }
+}
+
+/// Broadcasts the live state (the ballot counts changed).
+func broadcastRound(_ req: Request, campaign: Campaign) async throws {
+    try await broadcast(req, campaign)
+}
+
+/// Slows down clients that keep trying wrong codes: 10 wrong in a minute blocks that address for the rest of it.
+actor CodeAttemptLimiter {
+    static let window: TimeInterval = 60
+    static let maxFailures = 10
+    private var failures: [String: [Date]] = [:]
+
+    func fail(_ client: String, at now: Date = Date()) {
+        var list = failures[client, default: []].filter { now.timeIntervalSince($0) < Self.window }
+        list.append(now)
+        failures[client] = list
+        if failures.count > 10_000 { failures = failures.filter { !$0.value.isEmpty && now.timeIntervalSince($0.value.last!) < Self.window } }
+    }
+
+    /// Seconds to wait, when blocked.
+    func blocked(_ client: String, at now: Date = Date()) -> Int? {
+        let recent = failures[client, default: []].filter { now.timeIntervalSince($0) < Self.window }
+        guard recent.count >= Self.maxFailures, let oldest = recent.first else { return nil }
+        return max(1, Int((Self.window - now.timeIntervalSince(oldest)).rounded(.up)))
+    }
+}
+
+extension Application {
+    private struct CodeAttemptKey: StorageKey {
+        typealias Value = CodeAttemptLimiter
+    }
+
+    var codeAttempts: CodeAttemptLimiter {
+        if let limiter = storage[CodeAttemptKey.self] { return limiter }
+        let limiter = CodeAttemptLimiter()
+        storage[CodeAttemptKey.self] = limiter
+        return limiter
+    }
+}

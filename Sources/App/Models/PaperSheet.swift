@@ -1,0 +1,62 @@
+import Fluent
+import Foundation
+
+/// One printed sheet set (every form for every reportee) with its serial number.
+final class PaperSheet: Model, @unchecked Sendable {
+    static let schema = "paper_sheets"
+
+    enum State: String, Codable, Sendable {
+        /// Printed; not keyed yet (maybe never returned).
+        case issued
+        /// One teller has keyed it.
+        case keyedOnce = "keyed_once"
+        /// Two tellers disagree; a scrutineer decides from the sheet.
+        case mismatch
+        /// Agreed or decided; its ballot is in the box.
+        case confirmed
+
+        var label: String {
+            switch self {
+            case .issued: "未录入"
+            case .keyedOnce: "已录入一次"
+            case .mismatch: "两次录入不一致"
+            case .confirmed: "已确认"
+            }
+        }
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "round_id") var roundID: UUID
+    @Field(key: "serial") var serial: Int
+    @Field(key: "rater_group_id") var raterGroupID: UUID
+    @Field(key: "state") var state: State
+
+    init() {}
+
+    init(roundID: UUID, serial: Int, raterGroupID: UUID) {
+        self.roundID = roundID
+        self.serial = serial
+        self.raterGroupID = raterGroupID
+        self.state = .issued
+    }
+}
+
+/// One teller's keying of one sheet: the marks as read, or "unreadable".
+final class PaperEntry: Model, @unchecked Sendable {
+    static let schema = "paper_entries"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "sheet_id") var sheet: PaperSheet
+    @Field(key: "teller_id") var tellerID: UUID
+    @Field(key: "marks") var marks: String
+    @Field(key: "unreadable") var unreadable: Bool
+
+    init() {}
+
+    init(sheetID: UUID, tellerID: UUID, marks: String, unreadable: Bool) {
+        self.$sheet.id = sheetID
+        self.tellerID = tellerID
+        self.marks = marks
+        self.unreadable = unreadable
+    }
+}
