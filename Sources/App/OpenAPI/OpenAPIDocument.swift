@@ -26,6 +26,8 @@ struct APIOperation: Sendable {
     var pathEnums: [String: [String]] = [:]
     /// The `{token}` parameter is a link token, not a UUID.
     var tokenPath: Bool = false
+    /// Path parameters that are positive integers.
+    var pathIntegers: [String] = []
 }
 
 /// The OpenAPI 3 description of the API. `OpenAPITests` checks it against the app's route table.
@@ -140,6 +142,33 @@ enum OpenAPIDocument {
         APIOperation(method: "get", path: "/api/v1/live/{token}", summary: "大屏状态（凭大屏链接，无需登录） (the projector's state)",
                      tag: "会议", authenticated: false, success: (200, ref("LiveState")), errors: [404], tokenPath: true),
 
+        APIOperation(method: "get", path: campaign + "/rounds", summary: "投票轮次 (ballot rounds)", tag: "票箱",
+                     success: (200, arrayOf("Round")), errors: [403, 404]),
+        APIOperation(method: "post", path: campaign + "/rounds", summary: "开启新一轮投票：发放投票码（仅此一次明文）和纸质票 (open a round)",
+                     tag: "票箱", body: .json("RoundOpen"), success: (201, ref("RoundOpened")), errors: manageErrors),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/codes", summary: "补发投票码 (issue more codes)", tag: "票箱",
+                     body: .json("ExtraCodes"), success: (200, ref("RoundOpened")), errors: manageErrors),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/seal", summary: "封箱 (seal the box)", tag: "票箱",
+                     success: (200, ref("Round")), errors: [403, 404, 409]),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/count", summary: "计票与票数核对 (count and reconcile)", tag: "票箱",
+                     success: (200, ref("Round")), errors: [403, 404, 409]),
+        APIOperation(method: "get", path: campaign + "/rounds/{roundID}/sheets", summary: "纸质票录入情况 (paper sheets)", tag: "纸质票",
+                     success: (200, ref("PaperOverview")), errors: [403, 404]),
+        APIOperation(method: "get", path: campaign + "/rounds/{roundID}/sheets/{serial}", summary: "一份纸质票的两次录入差异 (a sheet's differences)",
+                     tag: "纸质票", success: (200, ref("PaperSheetDetail")), errors: [403, 404], pathIntegers: ["serial"]),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/sheets/{serial}/entry", summary: "计票人录入一份纸质票 (key a sheet)",
+                     tag: "纸质票", body: .json("PaperEntry"), success: (200, ref("PaperSheetStatus")), errors: manageErrors, pathIntegers: ["serial"]),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/sheets/{serial}/decision", summary: "监票人裁定不一致的纸质票 (decide)",
+                     tag: "纸质票", body: .json("PaperEntry"), success: (200, ref("PaperSheetStatus")), errors: manageErrors, pathIntegers: ["serial"]),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/extra-sheets", summary: "登记票箱中多出的（未发出的）选票 (extra sheets)",
+                     tag: "纸质票", body: .json("ExtraSheets"), success: (200, ref("Round")), errors: manageErrors),
+        APIOperation(method: "get", path: "/api/v1/rounds/{roundID}/receipts", summary: "已计入的回执码（只证明计入，不显示内容） (receipts)",
+                     tag: "票箱", authenticated: false, success: (200, ref("ReceiptList")), errors: [404]),
+        APIOperation(method: "post", path: "/api/v1/vote/check", summary: "手机投票：核对投票码，取得评议表 (check a voting code)",
+                     tag: "投票", authenticated: false, body: .json("VoteCheck"), success: (200, ref("VoteBallot")), errors: [400, 404, 409, 429]),
+        APIOperation(method: "post", path: "/api/v1/vote", summary: "手机投票：提交选票，同一提交编号重发返回同一回执码 (cast a ballot)",
+                     tag: "投票", authenticated: false, body: .json("Vote"), success: (200, ref("VoteReceipt")), errors: [400, 404, 409, 422, 429]),
+
         APIOperation(method: "delete", path: "/api/v1/demo", summary: "删除演示数据 (remove the demo campaign)", tag: "评议活动",
                      success: (200, ref("DemoRemoval")), errors: [403]),
     ]
@@ -183,7 +212,9 @@ enum OpenAPIDocument {
             ]
             let parameters: [JSONValue] = pathParameters(operation.path).map { name in
                 let schema: JSONValue
-                if let values = operation.pathEnums[name] {
+                if operation.pathIntegers.contains(name) {
+                    schema = ["type": "integer", "minimum": 1]
+                } else if let values = operation.pathEnums[name] {
                     schema = ["type": "string", "enum": .array(values.map { .string($0) })]
                 } else if name == "token" {
                     schema = ["type": "string", "minLength": 20, "maxLength": 100]

@@ -1,0 +1,298 @@
+@testable import App
+import Fluent
+import Foundation
+import Logging
+import PingyiCore
+import SQLKit
+import Testing
+import Vapor
+
+@Suite("The ballot box")
+struct BallotTests {
+    struct Box {
+        var world: World
+        var meeting: MeetingDTO
+        var opened: RoundOpenedDTO
+        var base: String { "api/v1/campaigns/\(world.campaignID)/rounds" }
+        var roundID: UUID { opened.round.id }
+        var codes: [String] { opened.codes.map(\.code) }
+    }
+
+    /// The demo in its meeting, `present` attendees checked in, and a round opened by the chair.
+    func openBox(_ app: Application, present: Int = 10, paperSheetsOfFirstGroup: Int? = nil) async throws -> Box {
+        let world = try await World.make(app)
+        _ = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
+        let meeting = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/meeting", token: world.token("chair")).decode(MeetingDTO.self)
+        let people = try await Participant.query(on: app.db).filter(\.$role == .attendee).sort(\.$position).all()
+        for person in people.prefix(present) {
+            _ = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/check-in", token: world.token("teller"), json: CheckInRequest(participantID: person.id))
+        }
+        var body = RoundOpenRequest()
+        if let sheets = paperSheetsOfFirstGroup {
+            let group = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).first()!
+            body = RoundOpenRequest(codes: [:], paperSheets: [group.id!.uuidString: sheets])
+        }
+        let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/rounds", token: world.token("chair"), json: body)
+        #expect(reply.status == .created, "\(reply.text)")
+        return Box(world: world, meeting: meeting, opened: try reply.decode(RoundOpenedDTO.self))
+    }
+
+    func spec(_ app: Application, _ box: Box, code: String) async throws -> VoteCheckDTO {
+        try await call(app, .POST, "api/v1/vote/check", json: VoteCheckRequest(code: code)).decode(VoteCheckDTO.self)
+    }
+
+    /// Every cell marked with `grade`.
+    func fullMarks(_ check: VoteCheckDTO, _ grade: String = "good") -> [RawMark] {
+        check.reportees.flatMap { r in check.forms.flatMap { f in f.columns.map { RawMark(reportee: r.id.uuidString, form: f.id, column: $0.id, grade: grade) } } }
+    }
+
+    func vote(_ app: Application, code: String, submission: String = UUID().uuidString, marks: [RawMark]) async throws -> Reply {
+        try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: code, submissionID: submission, marks: marks))
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func codesGoToCheckedInAttendeesOnlyAndExistOnlyAsHashes(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let box = try await openBox(app, present: 7)
+            #expect(box.opened.codes.count == 7 && box.opened.round.issued == 7)
+            #expect(box.opened.codes.allSatisfy { $0.code.count == 19 && $0.url.contains("/v#") && $0.qrSVG.hasPrefix("<svg") })
+            let stored = try await BallotCode.query(on: app.db).all()
+            #expect(stored.count == 7)
+            for code in box.codes {
+                let plain = VotingCode.normalize(code)!
+                #expect(!stored.contains { $0.codeHash.contains(plain) })
+                #expect(stored.contains { $0.codeHash == codeHash(plain) })
+            }
+            // the first 7 attendees are all 区领导 (6) and one 部门负责人
+            let groups = Dictionary(grouping: box.opened.codes, by: \.raterGroup).mapValues(\.count)
+            #expect(groups == ["区领导": 6, "部门负责人": 1])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aPhoneVotesOnceAndGetsAReceipt(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let box = try await openBox(app)
+            let check = try await spec(app, box, code: box.codes[0].lowercased())
+            #expect(check.reportees.count == 11 && check.forms.count == 3 && check.raterGroup == "区领导" && !check.used)
+            let submission = UUID().uuidString
+            let first = try await vote(app, code: box.codes[0], submission: submission, marks: fullMarks(check))
+            #expect(first.status == .ok, "\(first.text)")
+            let receipt = try first.decode(VoteReceiptDTO.self)
+            #expect(!receipt.alreadyRecorded && receipt.receipt.count == 12)
+            // the same phone retrying (a lost answer) gets the same receipt; nothing is stored twice
+            let retry = try await vote(app, code: box.codes[0], submission: submission, marks: fullMarks(check)).decode(VoteReceiptDTO.self)
+            #expect(retry.alreadyRecorded && retry.receipt == receipt.receipt)
+            // anyone else with the code is refused
+            try expectError(try await vote(app, code: box.codes[0], marks: fullMarks(check, "poor")), .conflict, code: "code_used")
+            #expect(try await Ballot.query(on: app.db).count() == 1)
+            #expect(try await BallotReceipt.query(on: app.db).count() == 1)
+            #expect(try await spec(app, box, code: box.codes[0]).used)
+            let stored = try await Ballot.query(on: app.db).first()!
+            #expect(stored.marks == String(repeating: "1", count: 198) && stored.medium == "electronic")
+        }
+    }
+
+    @Test func everyBadBallotIsRefusedAndConsumesNothing() async throws {
+        try await withApp(.sqlite) { app in
+            let box = try await openBox(app)
+            let check = try await spec(app, box, code: box.codes[0])
+            var marks = fullMarks(check)
+            let reportee = marks[0].reportee
+            let bad: [([RawMark], String)] = [
+                ([RawMark(reportee: UUID().uuidString, form: "integrity", column: "overall", grade: "good")], "述职对象不存在"),
+                ([RawMark(reportee: reportee, form: "finance", column: "overall", grade: "good")], "评议表不存在"),
+                ([RawMark(reportee: reportee, form: "integrity", column: "item9", grade: "good")], "没有栏目"),
+                ([RawMark(reportee: reportee, form: "integrity", column: "overall", grade: "excellent")], "等次无效"),
+                ([RawMark(reportee: reportee, form: "integrity", column: "overall", grade: "good"),
+                  RawMark(reportee: reportee, form: "integrity", column: "overall", grade: "poor")], "只能选一项"),
+            ]
+            for (body, reason) in bad {
+                let reply = try await vote(app, code: box.codes[0], marks: body)
+                try expectError(reply, .unprocessableEntity, code: "invalid_ballot")
+                #expect(reply.text.contains(reason), "\(reply.text)")
+            }
+            marks[0].grade = "好"
+            let raw: [(String, HTTPStatus)] = [
+                ("{not json", .badRequest),
+                (#"{"code": "\#(box.codes[0])", "marks": []}"#, .badRequest),
+                (#"{"code": "\#(box.codes[0])", "submissionID": "abcdefgh1234", "marks": [], "voter": "张三"}"#, .badRequest),
+                (#"{"code": "\#(box.codes[0])", "submissionID": "abcdefgh1234", "marks": [{"reportee": "x", "form": "y", "column": "z", "grade": "good", "ip": 1}]}"#, .badRequest),
+                (#"{"code": 12345, "submissionID": "abcdefgh1234", "marks": []}"#, .badRequest),
+                (#"{"code": "\#(box.codes[0])", "submissionID": "short", "marks": []}"#, .badRequest),
+            ]
+            for (body, status) in raw {
+                let reply = try await call(app, .POST, "api/v1/vote", raw: Data(body.utf8), headers: ["Content-Type": "application/json"])
+                try expectError(reply, status)
+            }
+            try expectError(try await vote(app, code: "ZZZZ-ZZZZ-ZZZZ-ZZZZ", marks: marks), .notFound, code: "unknown_code")
+            try expectError(try await vote(app, code: "太短", marks: marks), .notFound, code: "unknown_code")
+            #expect(try await Ballot.query(on: app.db).count() == 0)
+            #expect(try await BallotCode.query(on: app.db).filter(\.$used == true).count() == 0)
+            // the code still works after all that
+            #expect(try await vote(app, code: box.codes[0], marks: marks).status == .ok)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func ofAHundredConcurrentSubmissionsOfOneCodeExactlyOneWins(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let box = try await openBox(app)
+            let check = try await spec(app, box, code: box.codes[0])
+            let marks = fullMarks(check, "fairly_good")
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<100 {
+                    group.addTask { try await vote(app, code: box.codes[0], marks: marks).status }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 99)
+            #expect(try await Ballot.query(on: app.db).count() == 1)
+            #expect(try await BallotReceipt.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test func sealingClosesTheBoxAndCountingReconciles() async throws {
+        try await withApp(.sqlite) { app in
+            let box = try await openBox(app, present: 5)
+            let check = try await spec(app, box, code: box.codes[0])
+            for code in box.codes.prefix(4) { #expect(try await vote(app, code: code, marks: fullMarks(check)).status == .ok) }
+            // another round cannot start while this one is open
+            try expectError(try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair"),
+                                            json: RoundOpenRequest()), .conflict)
+            // tellers do not seal; counting needs a sealed box
+            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("teller")), .forbidden)
+            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")), .conflict)
+            let sealed = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair")).decode(RoundDTO.self)
+            #expect(sealed.state == "sealed" && sealed.received == 4)
+            try expectError(try await vote(app, code: box.codes[4], marks: fullMarks(check)), .conflict, code: "round_closed")
+            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
+            #expect(counted.state == "counted")
+            #expect(counted.reconciliation == RoundReconciliation(issued: 5, valid: 4, void: 0))
+            // receipts: public once sealed, sorted, four of them, no content
+            let receipts = try await call(app, .GET, "api/v1/rounds/\(box.roundID)/receipts").decode(ReceiptListDTO.self)
+            #expect(receipts.receipts.count == 4 && receipts.receipts == receipts.receipts.sorted())
+            // a new round may start now
+            #expect(try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair"),
+                                   json: RoundOpenRequest()).status == .created)
+        }
+    }
+
+    @Test func moreReturnedThanIssuedVoidsTheRoundWhichIsKept() async throws {
+        try await withApp(.sqlite) { app in
+            let box = try await openBox(app, present: 3)
+            let check = try await spec(app, box, code: box.codes[0])
+            for code in box.codes { _ = try await vote(app, code: code, marks: fullMarks(check)) }
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/extra-sheets", token: box.world.token("scrutineer"),
+                                   json: ["count": 1]).status == .ok)
+            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
+            #expect(counted.state == "void")
+            #expect(counted.reconciliation?.isVoid == true && counted.reconciliation?.returned == 4)
+            let next = try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair"),
+                                      json: RoundOpenRequest()).decode(RoundOpenedDTO.self)
+            #expect(next.round.number == 2)
+            let rounds = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair")).decode([RoundDTO].self)
+            #expect(rounds.map(\.state) == ["void", "open"])
+            #expect(try await Ballot.query(on: app.db).filter(\.$roundID == box.roundID).count() == 3)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func paperSheetsAreKeyedTwiceAndDisagreementsGoToTheScrutineer(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let box = try await openBox(app, present: 0, paperSheetsOfFirstGroup: 5)
+            #expect(box.opened.sheets.map(\.serial) == [1, 2, 3, 4, 5] && box.opened.codes.isEmpty && box.opened.round.issued == 5)
+            try await makeUser(app, username: "teller2", role: .teller, orgUnitID: box.world.district.id)
+            let t2 = try await login(app, "teller2")
+            let sheets = "\(box.base)/\(box.roundID)/sheets"
+            let cells = 198
+            let agreed = String(repeating: "1", count: cells - 2) + "X0"
+            // not before the seal
+            try expectError(try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: agreed)), .conflict)
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            // sheet 1: both tellers agree
+            #expect(try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: agreed)).status == .ok)
+            try expectError(try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: agreed)), .conflict)
+            let second = try await call(app, .POST, "\(sheets)/1/entry", token: t2, json: PaperEntryRequest(marks: agreed.lowercased())).decode(PaperSheetStatusDTO.self)
+            #expect(second.state == "confirmed")
+            // sheet 2: they disagree on one cell
+            _ = try await call(app, .POST, "\(sheets)/2/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: String(repeating: "2", count: cells)))
+            let differ = try await call(app, .POST, "\(sheets)/2/entry", token: t2,
+                                        json: PaperEntryRequest(marks: "3" + String(repeating: "2", count: cells - 1))).decode(PaperSheetStatusDTO.self)
+            #expect(differ.state == "mismatch")
+            let detail = try await call(app, .GET, "\(sheets)/2", token: box.world.token("scrutineer")).decode(PaperSheetDetailDTO.self)
+            #expect(detail.differences.count == 1)
+            #expect(Set([detail.differences[0].first, detail.differences[0].second]) == ["较好", "一般"])
+            #expect(detail.differences[0].label.contains("王建华") && detail.differences[0].label.contains("总体评价"))
+            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")), .conflict)
+            try expectError(try await call(app, .POST, "\(sheets)/2/decision", token: box.world.token("teller"),
+                                            json: PaperEntryRequest(marks: String(repeating: "2", count: cells))), .forbidden)
+            #expect(try await call(app, .POST, "\(sheets)/2/decision", token: box.world.token("scrutineer"),
+                                   json: PaperEntryRequest(marks: String(repeating: "2", count: cells))).status == .ok)
+            // sheet 3: unreadable, both say so
+            _ = try await call(app, .POST, "\(sheets)/3/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: "", unreadable: true))
+            _ = try await call(app, .POST, "\(sheets)/3/entry", token: t2, json: PaperEntryRequest(marks: "ignored", unreadable: true))
+            // refusals: wrong length, wrong symbol, unknown serial, a non-teller
+            try expectError(try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: "12")), .unprocessableEntity)
+            try expectError(try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token("teller"),
+                                            json: PaperEntryRequest(marks: String(repeating: "7", count: cells))), .unprocessableEntity)
+            try expectError(try await call(app, .POST, "\(sheets)/99/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: agreed)), .notFound)
+            try expectError(try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token("chair"), json: PaperEntryRequest(marks: agreed)), .forbidden)
+            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
+            #expect(counted.reconciliation == RoundReconciliation(issued: 5, valid: 2, void: 1))
+            let ballots = try await Ballot.query(on: app.db).all()
+            #expect(ballots.filter { $0.medium == "paper" }.count == 3)
+            #expect(ballots.contains { $0.marks == agreed.uppercased() })
+        }
+    }
+
+    @Test func theProjectorSeesCountsNeverResults() async throws {
+        try await withApp(.sqlite) { app in
+            let box = try await openBox(app, present: 4)
+            let check = try await spec(app, box, code: box.codes[0])
+            _ = try await vote(app, code: box.codes[0], marks: fullMarks(check, "poor"))
+            let token = String(box.meeting.projectorPath.dropFirst(3))
+            let state = try await call(app, .GET, "api/v1/live/\(token)")
+            let live = try state.decode(LiveStateDTO.self)
+            #expect(live.round?.issued == 4 && live.round?.received == 1 && live.round?.state == "open")
+            #expect(live.agenda[live.currentItem].kind == .evaluation)
+            #expect(!state.text.contains("poor") && !state.text.contains("\"差\""))
+        }
+    }
+
+    /// Nothing in the schema can tie a ballot to a voter, a code, a session or a moment.
+    @Test(arguments: TestDatabase.available)
+    func theSchemaHoldsNothingThatLinksABallotToAVoterOrItsArrival(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let sql = app.db as! any SQLDatabase
+            let columns: [String]
+            if sql.dialect.name == "sqlite" {
+                struct Column: Decodable { var name: String }
+                columns = try await sql.raw("PRAGMA table_info(\(ident: "ballots"))").all(decoding: Column.self).map(\.name)
+                struct Info: Decodable { var sql: String }
+                let ddl = try await sql.raw("SELECT sql FROM sqlite_master WHERE name = 'ballots'").first(decoding: Info.self)?.sql ?? ""
+                #expect(ddl.contains("WITHOUT ROWID"))
+            } else {
+                struct Column: Decodable { var column_name: String }
+                columns = try await sql.raw("SELECT column_name FROM information_schema.columns WHERE table_name = 'ballots' AND table_schema = current_schema()")
+                    .all(decoding: Column.self).map(\.column_name)
+            }
+            #expect(Set(columns) == ["id", "round_id", "rater_group_id", "medium", "is_void", "marks"])
+            for forbidden in ["time", "created", "ip", "session", "code", "user", "participant", "seq"] {
+                #expect(!columns.contains { $0.contains(forbidden) }, "ballots.\(forbidden)")
+            }
+        }
+    }
+
+    @Test func wrongCodesFromOneClientAreSlowedDown() async throws {
+        let limiter = CodeAttemptLimiter()
+        let now = Date()
+        for i in 0..<CodeAttemptLimiter.maxFailures { await limiter.fail("10.0.0.9", at: now.addingTimeInterval(Double(i))) }
+        #expect(await limiter.blocked("10.0.0.9", at: now.addingTimeInterval(10)) != nil)
+        #expect(await limiter.blocked("10.0.0.8", at: now.addingTimeInterval(10)) == nil)
+        #expect(await limiter.blocked("10.0.0.9", at: now.addingTimeInterval(61)) == nil)
+    }
+}
+
