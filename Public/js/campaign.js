@@ -48,6 +48,7 @@ document.addEventListener("DOMContentLoaded", function () {
     $("link-checkin").href = "/campaigns/" + id + "/check-in";
     $("link-checkin").hidden = c.status !== "meeting";
     $("link-minutes").href = "/campaigns/" + id + "/minutes";
+    $("link-tally").href = "/campaigns/" + id + "/tally";
     renderLifecycle();
     renderReportees();
     renderGroups();

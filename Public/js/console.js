@@ -140,6 +140,7 @@ document.addEventListener("DOMContentLoaded", function () {
     $("back-link").href = "/campaigns/" + id;
     $("checkin-link").href = "/campaigns/" + id + "/check-in";
     $("minutes-link").href = "/campaigns/" + id + "/minutes";
+    $("tally-link").href = "/campaigns/" + id + "/tally";
     return P.api("GET", base + "/meeting").then(function (m) {
       meeting = m;
       Array.prototype.forEach.call(document.querySelectorAll("[data-chair]"), function (n) { n.hidden = !m.canChair; });
@@ -152,5 +153,134 @@ document.addEventListener("DOMContentLoaded", function () {
       }, L.showStatus($("conn")));
       L.drive($("stage-clock"), function () { var sp = onStage(); return sp && sp.clock; });
     });
+  });
+});
+
+// 票箱: open a round (codes for the checked-in attendees, paper sheets if wanted), print the slips, seal, count.
+document.addEventListener("DOMContentLoaded", function () {
+  var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
+  var id = location.pathname.split("/")[2];
+  var base = "/api/v1/campaigns/" + id;
+  var detail = null, attendance = null, canChair = false;
+
+  function latest(rounds) { return rounds[rounds.length - 1] || null; }
+
+  function load() {
+    return Promise.all([P.api("GET", base), P.api("GET", base + "/rounds"), P.api("GET", base + "/attendance"), P.api("GET", base + "/meeting")]).then(function (r) {
+      detail = r[0];
+      attendance = r[2];
+      canChair = r[3].canChair;
+      render(r[1]);
+    }).catch(P.fail);
+  }
+
+  function render(rounds) {
+    var round = latest(rounds);
+    var busyRound = round && (round.state === "open" || round.state === "sealed");
+    $("open-form").hidden = !!busyRound || detail.campaign.status !== "meeting" || !canChair;
+    $("box-actions").hidden = !canChair;
+    $("box-state").textContent = round
+      ? "第 " + round.number + " 轮：" + round.stateLabel + " · 发出 " + round.issued + "，收回 " + round.received +
+        (round.pendingSheets + round.mismatchedSheets ? "（纸质票待核对 " + (round.pendingSheets + round.mismatchedSheets) + " 份）" : "")
+      : "尚未开始投票" + (attendance && !attendance.hasQuorum ? "（出席人数未过半数）" : "");
+    var body = $("issue-table").querySelector("tbody");
+    body.textContent = "";
+    detail.raterGroups.forEach(function (g, i) {
+      var present = attendance.attendance.groups[i] ? attendance.attendance.groups[i].present : 0;
+      body.appendChild(el("tr", null, el("td", null, g.name), el("td", null, String(present)),
+        el("td", null, el("input", { type: "number", min: "0", max: "2000", value: String(present), class: "tiny", "data-codes": g.id, "aria-label": g.name + " 投票码数量" })),
+        el("td", null, el("input", { type: "number", min: "0", max: "2000", value: "0", class: "tiny", "data-sheets": g.id, "aria-label": g.name + " 纸质票数量" }))));
+    });
+    var actions = $("box-actions");
+    actions.textContent = "";
+    if (round && round.state === "open") {
+      actions.appendChild(el("button", { type: "button", class: "primary", "data-action": "seal", onclick: function (e) {
+        if (!window.confirm("封箱后不能再投票。确定封箱？")) return;
+        P.busy(e.target, "正在封箱…", function () { return P.api("POST", base + "/rounds/" + round.id + "/seal").then(function () { P.flash("第 " + round.number + " 轮已封箱"); return load(); }); });
+      } }, "封箱"));
+      actions.appendChild(el("button", { type: "button", onclick: function () { extra(round); } }, "补发投票码"));
+    }
+    if (round && round.state === "sealed") {
+      actions.appendChild(el("a", { href: "/campaigns/" + id + "/tally", class: "button-like" }, "纸质票录入"));
+      actions.appendChild(el("button", { type: "button", class: "primary", "data-action": "count", onclick: function (e) {
+        P.busy(e.target, "正在计票…", function () {
+          return P.api("POST", base + "/rounds/" + round.id + "/count").then(function (r) {
+            P.flash(r.state === "void" ? "收回票数多于发出票数，第 " + r.number + " 轮作废，请重新投票" : "第 " + r.number + " 轮计票完成");
+            return load();
+          });
+        });
+      } }, "计票"));
+    }
+    var list = $("rounds");
+    list.textContent = "";
+    rounds.slice().reverse().forEach(function (r) {
+      var rec = r.reconciliation;
+      list.appendChild(el("li", null, "第 " + r.number + " 轮 · " + r.stateLabel +
+        (rec ? " · 发出 " + rec.issued + "，收回 " + (rec.valid + rec.void) + "（有效 " + rec.valid + "，无效 " + rec.void + "）" : ""),
+        r.state !== "open" ? el("a", { href: "/receipts/" + r.id, target: "_blank", rel: "noopener" }, " 回执码公示") : null,
+        r.issuedSheets ? el("a", { href: "/campaigns/" + id + "/rounds/" + r.id + "/paper", target: "_blank", rel: "noopener" }, " 纸质评议表") : null));
+    });
+  }
+
+  function extra(round) {
+    var names = detail.raterGroups.map(function (g, i) { return (i + 1) + ". " + g.name; }).join("\n");
+    var which = parseInt(window.prompt("为哪个类别补发投票码？输入序号：\n" + names), 10) - 1;
+    var group = detail.raterGroups[which];
+    if (!group) return;
+    var count = parseInt(window.prompt("补发数量：", "1"), 10);
+    if (!(count > 0)) return;
+    var slipWindow = window.open("", "_blank");
+    P.api("POST", base + "/rounds/" + round.id + "/codes", { raterGroupID: group.id, count: count })
+      .then(function (r) { printSlips(slipWindow, r.codes, r.round.number); return load(); }).catch(P.fail);
+  }
+
+  /// Opens a print window with the slips (cut along the dashed lines, shuffle, hand out). The codes live only there.
+  /// The window is opened by the click itself (browsers block pop-ups opened later), then filled here.
+  function printSlips(win, codes, number) {
+    if (!win) { P.flash("浏览器阻止了打印窗口，请允许弹出窗口后补发投票码", "error"); return; }
+    var title = detail.campaign.title;
+    var slips = codes.map(function (c) {
+      return '<div class="slip"><div class="slip-head">' + escapeHTML(title) + '<br>第 ' + number + ' 轮 · ' + escapeHTML(c.raterGroup) +
+        '</div><div class="slip-qr">' + c.qrSVG + '</div><div class="slip-code">' + c.code +
+        '</div><div class="slip-help">手机扫码投票，或打开 ' + escapeHTML(c.url.split("#")[0]) + ' 输入投票码。不记名，请勿示人。</div></div>';
+    }).join("");
+    win.document.write('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>投票码 · 第 ' + number + ' 轮</title>' +
+      '<link rel="stylesheet" href="/css/pingyi.css"></head><body class="slips"><p class="noprint">共 ' + codes.length +
+      ' 张投票码，按评议人类别排列。打印后沿虚线裁开，按类别打乱顺序发放；本页关闭后投票码不会再次显示。 <button onclick="window.print()">打印</button></p>' +
+      '<div class="slip-grid">' + slips + '</div></body></html>');
+    win.document.close();
+  }
+
+  function escapeHTML(text) {
+    return String(text).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+
+  $("open-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var codes = {}, sheets = {};
+    Array.prototype.forEach.call(document.querySelectorAll("[data-codes]"), function (n) { codes[n.getAttribute("data-codes")] = parseInt(n.value || "0", 10); });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-sheets]"), function (n) { sheets[n.getAttribute("data-sheets")] = parseInt(n.value || "0", 10); });
+    if (attendance && !attendance.hasQuorum && !window.confirm("出席人数未过半数，仍要开启投票吗？")) return;
+    var wantsCodes = Object.keys(codes).some(function (k) { return codes[k] > 0; });
+    var wantsSheets = Object.keys(sheets).some(function (k) { return sheets[k] > 0; });
+    var slipWindow = wantsCodes ? window.open("", "_blank") : null;
+    var paperWindow = wantsSheets ? window.open("", "_blank") : null;
+    P.busy(event.target.querySelector("button"), "正在开启…", function () {
+      return P.api("POST", base + "/rounds", { codes: codes, paperSheets: sheets }).then(function (r) {
+        P.flash("第 " + r.round.number + " 轮投票已开启：投票码 " + r.codes.length + " 个，纸质票 " + r.sheets.length + " 份");
+        if (slipWindow) printSlips(slipWindow, r.codes, r.round.number);
+        if (paperWindow) paperWindow.location = "/campaigns/" + id + "/rounds/" + r.round.id + "/paper";
+        return load();
+      }, function (err) {
+        if (slipWindow) slipWindow.close();
+        if (paperWindow) paperWindow.close();
+        throw err;
+      });
+    });
+  });
+
+  P.start(function () {
+    load();
+    setInterval(load, 5000);
   });
 });

@@ -21,6 +21,11 @@ document.addEventListener("DOMContentLoaded", function () {
     $("p-unit").textContent = reporting && sp ? sp.unitName + (sp.title ? " " + sp.title : "") : "";
     $("p-clock").hidden = !(reporting && sp);
     $("p-message").textContent = s.message || "";
+    // During voting: received against issued, never a partial result.
+    var round = s.round;
+    var voting = round && (round.state === "open" || round.state === "sealed") && item && item.kind === "evaluation";
+    $("p-box").hidden = !voting;
+    if (voting) $("p-box").textContent = "第 " + round.number + " 轮" + round.stateLabel + "：已收回 " + round.received + " / 发出 " + round.issued;
     $("p-attendance").textContent = "应到 " + s.attendance.attendeesExpected + " 人，实到 " + s.attendance.attendeesPresent + " 人" +
       (s.attendance.hasQuorum ? "，符合规定人数" : "");
   }, L.showStatus($("conn")));

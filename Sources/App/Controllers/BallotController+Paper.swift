@@ -51,8 +51,10 @@ extension BallotController {
                 }
             }
         }
+        // The scrutineer holds the sheet itself; the two readings help find the cells to look at.
+        let readings = sheet.state == .mismatch ? entries.map { $0.unreadable ? "" : $0.marks } : []
         return PaperSheetDetailDTO(serial: sheet.serial, state: sheet.state.rawValue, stateLabel: sheet.state.label,
-                                   entries: entries.count, differences: differences)
+                                   entries: entries.count, differences: differences, readings: readings)
     }
 
     @Sendable
@@ -240,4 +242,6 @@ struct PaperSheetDetailDTO: Content {
     var stateLabel: String
     var entries: Int
     var differences: [PaperDifferenceDTO]
+    /// Both tellers' mark strings, while they disagree.
+    var readings: [String]
 }

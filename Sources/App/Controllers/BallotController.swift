@@ -69,7 +69,8 @@ struct BallotController: RouteCollection {
             let roundID = try round.requireID()
             var issued: [IssuedCodeDTO] = []
             for (group, count) in codePlan where count > 0 {
-                issued += try await issueCodes(count, group: group, roundID: roundID, base: base, on: db)
+                // Grouped by rater group so slips go to the right people; their order within a group means nothing.
+                issued += try await issueCodes(count, group: group, roundID: roundID, base: base, on: db).shuffled()
             }
             var sheets: [PaperSheetDTO] = []
             var serial = 0
@@ -91,7 +92,7 @@ struct BallotController: RouteCollection {
                 meeting.revision += 1
                 try await meeting.save(on: db)
             }
-            return (round, issued.shuffled(), sheets)
+            return (round, issued, sheets)
         }
         try await broadcast(req, campaign)
         let response = Response(status: .created)

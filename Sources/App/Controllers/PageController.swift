@@ -11,7 +11,11 @@ struct PageController: RouteCollection {
         routes.get("campaigns", ":campaignID", "console", use: page("console", "主持人控制台"))
         routes.get("campaigns", ":campaignID", "check-in", use: page("checkin", "签到"))
         routes.get("campaigns", ":campaignID", "minutes", use: page("minutes", "会议纪要"))
+        routes.get("campaigns", ":campaignID", "tally", use: page("tally", "纸质票录入"))
+        routes.get("campaigns", ":campaignID", "rounds", ":roundID", "paper", use: page("paper", "纸质评议表"))
         routes.get("p", ":token", use: projector)
+        routes.get("v", use: bare("vote", "民主评议投票"))
+        routes.get("receipts", ":roundID", use: bare("receipts", "回执码公示"))
     }
 
     struct PageContext: Encodable {
@@ -24,6 +28,13 @@ struct PageController: RouteCollection {
     @Sendable
     func projector(req: Request) async throws -> View {
         try await req.view.render("projector", PageContext(title: "大屏", script: "projector", version: PingyiVersion.current))
+    }
+
+    /// Pages without the staff navigation: the phone's voting page and the public receipt list.
+    func bare(_ name: String, _ title: String) -> @Sendable (Request) async throws -> View {
+        { req in
+            try await req.view.render(name, PageContext(title: title, script: name, version: PingyiVersion.current))
+        }
     }
 
     func page(_ name: String, _ title: String) -> @Sendable (Request) async throws -> View {

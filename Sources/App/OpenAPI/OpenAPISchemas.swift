@@ -175,6 +175,7 @@ enum OpenAPISchemas {
         "PaperSheetDetail": object([
             "serial": integer, "state": string, "stateLabel": string, "entries": integer,
             "differences": ["type": "array", "items": object(["cell": integer, "label": string, "first": string, "second": string])],
+            "readings": ["type": "array", "items": string],
         ]),
         "ReceiptList": object(["campaignTitle": string, "roundNumber": integer, "state": string, "receipts": ["type": "array", "items": string]]),
         "VoteCheck": input(["code": text(64)], required: ["code"]),

@@ -1,0 +1,128 @@
+// 纸质票录入: tellers key each returned sheet by serial; a scrutineer decides where two keyings differ.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
+  var id = location.pathname.split("/")[2];
+  var base = "/api/v1/campaigns/" + id;
+  var detail = null, round = null, deciding = null;
+
+  function buildGrid() {
+    var head = $("entry-grid").querySelector("thead");
+    head.textContent = "";
+    var row = el("tr", null, el("th", null, "述职对象"));
+    detail.forms.forEach(function (f) { row.appendChild(el("th", null, f.name + "（" + f.columns.length + " 栏）")); });
+    head.appendChild(row);
+    var body = $("entry-grid").querySelector("tbody");
+    body.textContent = "";
+    detail.reportees.forEach(function (r) {
+      var tr = el("tr", null, el("td", null, r.position + ". " + r.name));
+      detail.forms.forEach(function (f) {
+        tr.appendChild(el("td", null, el("input", { class: "marks", maxlength: String(f.columns.length), size: String(f.columns.length + 2),
+          pattern: "[0-4Xx]{" + f.columns.length + "}", "data-length": String(f.columns.length), autocomplete: "off",
+          "aria-label": r.name + " " + f.name, placeholder: "0".repeat(f.columns.length) })));
+      });
+      body.appendChild(tr);
+    });
+  }
+
+  /// The marks string in the round's layout order: reportees, then forms, then columns.
+  function readMarks() {
+    var inputs = document.querySelectorAll("#entry-grid input.marks");
+    var text = "";
+    for (var i = 0; i < inputs.length; i++) {
+      var value = inputs[i].value.toUpperCase();
+      var length = parseInt(inputs[i].getAttribute("data-length"), 10);
+      if (value.length === 0) value = "0".repeat(length);
+      if (value.length !== length || /[^0-4X]/.test(value)) { inputs[i].focus(); throw new Error("第 " + (i + 1) + " 格应为 " + length + " 位，只能是 0–4 或 X"); }
+      text += value;
+    }
+    return text;
+  }
+  function fillMarks(text) {
+    var inputs = document.querySelectorAll("#entry-grid input.marks");
+    var at = 0;
+    Array.prototype.forEach.call(inputs, function (input) {
+      var length = parseInt(input.getAttribute("data-length"), 10);
+      input.value = text ? text.substr(at, length) : "";
+      at += length;
+    });
+  }
+
+  function load() {
+    return P.api("GET", base + "/rounds").then(function (rounds) {
+      round = rounds.filter(function (r) { return r.state === "sealed"; }).pop() || rounds[rounds.length - 1];
+      if (!round) { $("t-round").textContent = "尚无投票轮次"; return; }
+      $("t-round").textContent = "第 " + round.number + " 轮 · " + round.stateLabel + (round.state === "sealed" ? "" : "（封箱后、计票前才能录入）");
+      return P.api("GET", base + "/rounds/" + round.id + "/sheets").then(renderSheets);
+    }).catch(P.fail);
+  }
+
+  function renderSheets(overview) {
+    var body = $("sheet-table").querySelector("tbody");
+    body.textContent = "";
+    var counts = {};
+    overview.sheets.forEach(function (s) {
+      counts[s.state] = (counts[s.state] || 0) + 1;
+      body.appendChild(el("tr", { class: s.state === "mismatch" ? "current" : "" }, el("td", null, String(s.serial)), el("td", null, s.raterGroup),
+        el("td", null, s.stateLabel), el("td", null, String(s.entries) + (s.keyedByMe ? "（含我）" : "")),
+        el("td", null, s.state === "mismatch" && P.me.role === "scrutineer"
+          ? el("button", { type: "button", class: "small primary", onclick: function () { decide(s.serial); } }, "裁定") : null)));
+    });
+    $("sheet-summary").textContent = "（共 " + overview.sheets.length + " 份：已确认 " + (counts.confirmed || 0) + "，待第二次录入 " +
+      (counts.keyed_once || 0) + "，不一致 " + (counts.mismatch || 0) + "，未录入 " + (counts.issued || 0) + "；多出的选票 " + overview.round.extraSheets + "）";
+    $("extra").value = overview.round.extraSheets;
+  }
+
+  function decide(serial) {
+    P.api("GET", base + "/rounds/" + round.id + "/sheets/" + serial).then(function (d) {
+      deciding = serial;
+      $("serial").value = serial;
+      $("entry-title").textContent = "裁定第 " + serial + " 号选票（请对照原票）";
+      $("entry-submit").textContent = "提交裁定";
+      fillMarks(d.readings[0] || "");
+      var list = $("differences");
+      list.textContent = "";
+      d.differences.forEach(function (x) { list.appendChild(el("li", null, x.label + "：一次录为“" + x.first + "”，另一次录为“" + x.second + "”")); });
+      list.hidden = false;
+    }).catch(P.fail);
+  }
+
+  $("entry-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var body;
+    try { body = { marks: $("unreadable").checked ? "" : readMarks(), unreadable: $("unreadable").checked }; } catch (e) { P.flash(e.message, "error"); return; }
+    var serial = parseInt($("serial").value, 10);
+    var path = base + "/rounds/" + round.id + "/sheets/" + serial + (deciding === serial ? "/decision" : "/entry");
+    P.busy($("entry-submit"), "正在提交…", function () {
+      return P.api("POST", path, body).then(function (s) {
+        P.flash("第 " + serial + " 号：" + s.stateLabel + (s.state === "mismatch" ? "，请监票人裁定" : ""));
+        deciding = null;
+        $("entry-title").textContent = "录入";
+        $("entry-submit").textContent = "提交录入";
+        $("differences").hidden = true;
+        fillMarks("");
+        $("unreadable").checked = false;
+        $("serial").value = "";
+        $("serial").focus();
+        return load();
+      });
+    });
+  });
+  $("entry-clear").addEventListener("click", function () { fillMarks(""); });
+  $("extra-save").addEventListener("click", function () {
+    P.api("POST", base + "/rounds/" + round.id + "/extra-sheets", { count: parseInt($("extra").value || "0", 10) })
+      .then(function () { P.flash("已登记"); return load(); }).catch(P.fail);
+  });
+
+  P.start(function (me) {
+    $("back-link").href = "/campaigns/" + id;
+    $("extra-box").hidden = !(me.role === "scrutineer" || me.role === "chair" || P.isAdmin());
+    $("entry-panel").hidden = !(me.role === "teller" || me.role === "scrutineer");
+    return P.api("GET", base).then(function (d) {
+      detail = d;
+      $("t-title").textContent = "纸质票录入 · " + d.campaign.title;
+      buildGrid();
+      return load();
+    });
+  });
+});

@@ -1,0 +1,187 @@
+"""Issue 5 in a real browser: the chair opens the box and prints slips; phones (360 px) vote with their codes, one
+keeps a half-filled ballot through a reload; two tellers key a paper sheet; the round is sealed and counted; the
+receipts are public."""
+import re
+import time
+
+import requests
+
+from browser import Page, make_driver
+from conftest import Server
+
+
+def admin_password(server):
+    return re.search(r"first admin: admin\s+密码 / password: (\S+)", server.output()).group(1)
+
+
+def api(server, token, method, path, body=None, expect=None):
+    r = requests.request(method, server.url + path, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    if expect is not None:
+        assert r.status_code == expect, f"{method} {path}: {r.status_code} {r.text}"
+    else:
+        assert r.status_code < 300, f"{method} {path}: {r.status_code} {r.text}"
+    return r.json() if r.text else None
+
+
+def login(server, username, password):
+    return requests.post(server.url + "/api/v1/session", json={"username": username, "password": password}, timeout=10).json()["token"]
+
+
+def vote_on_phone(page, url, grade_label, stop_after=None):
+    """Opens the slip's link, marks every column of every reportee with one grade, submits; returns the receipt."""
+    page.open(url.split("/v#")[0].replace(url.split("/v#")[0], "") + "/v#" + url.split("#")[1])
+    page.visible("#step-vote")
+    total = int(page.el("#who-index").text.split("/")[1])
+    for n in range(total):
+        for fieldset in page.all("#forms fieldset"):
+            fieldset.find_element("xpath", f".//label[normalize-space()='{grade_label}']").click()
+        if stop_after is not None and n + 1 == stop_after:
+            return None
+        page.click("#next")
+    page.visible("#step-review")
+    page.click("#submit")
+    page.visible("#step-done")
+    return page.el("#receipt").text
+
+
+def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
+    server = Server(str(tmp_path))
+    drivers = []
+    try:
+        admin = login(server, "admin", admin_password(server))
+        cid = api(server, admin, "GET", "/api/v1/campaigns")[0]["id"]
+        base = f"/api/v1/campaigns/{cid}"
+        detail = api(server, admin, "GET", base)
+        district = detail["campaign"]["orgUnitID"]
+        for name, role in [("chair", "chair"), ("teller1", "teller"), ("teller2", "teller"), ("scrutineer", "scrutineer")]:
+            api(server, admin, "POST", "/api/v1/users", {"username": name, "displayName": name, "role": role,
+                                                          "orgUnitID": district, "password": "pass-" + name})
+        chair = login(server, "chair", "pass-chair")
+        api(server, admin, "POST", base + "/status", {"status": "meeting"})
+        people = api(server, chair, "GET", base + "/participants")
+        for person in [p for p in people if p["role"] == "attendee"][:25]:
+            api(server, chair, "POST", base + "/check-in", {"participantID": person["id"]})
+
+        # The chair opens the box from the console: codes for the checked-in attendees, and two paper sheets.
+        d = make_driver(1280, 900)
+        drivers.append(d)
+        console = Page(d, server.url)
+        console.open("/")
+        console.fill("#username", "chair")
+        console.fill("#password", "pass-chair")
+        console.click("#login-form button")
+        console.visible("#campaign-panel")
+        console.open(f"/campaigns/{cid}/console")
+        console.visible("#open-form")
+        console.el("#issue-table input[data-sheets]")
+        sheets_inputs = console.all("#issue-table input[data-sheets]")
+        sheets_inputs[0].clear()
+        sheets_inputs[0].send_keys("2")
+        console.click("#open-form button")
+        console.flash("投票码 25 个，纸质票 2 份")
+        # The slip window (and the paper forms window) opened; the slips carry QR codes and codes.
+        from selenium.webdriver.support import expected_conditions as EC
+        console.wait.until(EC.number_of_windows_to_be(3), "the slip and paper windows")
+        main_window = d.current_window_handle
+        slips = Page(d, server.url)
+        paper_window = None
+        for handle in [h for h in d.window_handles if h != main_window]:
+            d.switch_to.window(handle)
+            slips.wait.until(lambda drv: drv.find_elements("css selector", ".slip-qr svg, .paper-sheet, #paper-status"), "a pop-up's content")
+            if d.find_elements("css selector", ".slip-qr svg"):
+                slip_window = handle
+            else:
+                paper_window = handle
+        d.switch_to.window(paper_window)
+        slips.text_appears("#paper-status", "共 2 套评议表")
+        assert "编号 0001" in slips.el("#sheets").text and "编号 0002" in slips.el("#sheets").text
+        slips.screenshot("paper-forms")
+        d.switch_to.window(slip_window)
+        codes = [e.text for e in slips.all(".slip-code")]
+        assert len(codes) == 25 and all(re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", c) for c in codes)
+        slips.screenshot("code-slips")
+        d.switch_to.window(main_window)
+        rounds = api(server, chair, "GET", base + "/rounds")
+        round_id = rounds[0]["id"]
+
+        # Phones at 360 px.
+        phone_driver = make_driver(360, 740)
+        drivers.append(phone_driver)
+        phone = Page(phone_driver, server.url)
+        receipts = []
+        for i, code in enumerate(codes[:4]):
+            receipts.append(vote_on_phone(phone, server.url + "/v#" + code, ["好", "较好", "一般", "差"][i]))
+            assert phone.overflowing() == [], "the voting page scrolls sideways"
+            if i == 0:
+                phone.screenshot("vote-done-phone")
+        # A used code says so.
+        phone.open("/v#" + codes[1])
+        phone.text_appears("#step-done", "投票成功")  # this phone remembers its own receipt
+        phone_driver.execute_script("localStorage.clear()")
+        phone.open("/v")
+        phone.fill("#code", codes[1])
+        phone.click("#code-form button")
+        phone.text_appears("#code-error", "已经投过票")
+
+        # A half-filled ballot survives a reload, kept on the phone only.
+        vote_on_phone(phone, server.url + "/v#" + codes[4], "较好", stop_after=2)
+        phone.screenshot("vote-phone")
+        phone_driver.refresh()
+        phone.open("/v#" + codes[4])
+        phone.visible("#step-vote")
+        assert "已完成 2 / 11" in phone.el("#progress-text").text
+        phone.click("#to-review")
+        phone.visible("#step-review")
+        assert "栏未选，将按弃权计" in phone.el("#summary").text
+        phone.click("#submit")
+        phone.visible("#step-done")
+        receipts.append(phone.el("#receipt").text)
+
+        # The projector sees counts only.
+        meeting = api(server, chair, "GET", base + "/meeting")
+        live = requests.get(server.url + "/api/v1/live/" + meeting["projectorPath"].split("/")[-1]).json()
+        assert live["round"]["received"] == 5 and live["round"]["issued"] == 27
+
+        # Seal; two tellers key paper sheet 1 alike and sheet 2 differently; the scrutineer decides sheet 2.
+        console.click("#box-actions [data-action=seal]")
+        console.accept_confirm()
+        console.flash("已封箱")
+        layout_len = 11 * 18
+        t1, t2, sc = login(server, "teller1", "pass-teller1"), login(server, "teller2", "pass-teller2"), login(server, "scrutineer", "pass-scrutineer")
+        tally = Page(console.driver, server.url)
+        console.click("#logout")
+        console.visible("#login-panel")
+        console.fill("#username", "teller1")
+        console.fill("#password", "pass-teller1")
+        console.click("#login-form button")
+        console.visible("#campaign-panel")
+        tally.open(f"/campaigns/{cid}/tally")
+        tally.text_appears("#t-round", "已封箱")
+        tally.fill("#serial", "1")
+        for box in tally.all("#entry-grid input.marks"):
+            box.send_keys("1" * int(box.get_attribute("data-length")))
+        tally.click("#entry-submit")
+        tally.flash("第 1 号：已录入一次")
+        tally.screenshot("tally-desktop")
+        api(server, t2, "POST", base + f"/rounds/{round_id}/sheets/1/entry", {"marks": "1" * layout_len})
+        api(server, t1, "POST", base + f"/rounds/{round_id}/sheets/2/entry", {"marks": "2" * layout_len})
+        api(server, t2, "POST", base + f"/rounds/{round_id}/sheets/2/entry", {"marks": "3" + "2" * (layout_len - 1)})
+        api(server, chair, "POST", base + f"/rounds/{round_id}/count", expect=409)
+        api(server, sc, "POST", base + f"/rounds/{round_id}/sheets/2/decision", {"marks": "2" * layout_len})
+        counted = api(server, chair, "POST", base + f"/rounds/{round_id}/count")
+        assert counted["state"] == "counted"
+        assert counted["reconciliation"] == {"issued": 27, "valid": 7, "void": 0}
+
+        # The receipts are public, and each phone finds its own.
+        page = Page(phone_driver, server.url)
+        page.open(f"/receipts/{round_id}")
+        page.text_appears("#r-title", "共 5 张")
+        page.fill("#find", receipts[0])
+        page.text_appears("#found", "已计入")
+        listed = [li.text for li in page.all("#list li")]
+        assert sorted(listed) == listed and set(receipts) <= set(listed)
+        page.screenshot("receipts-phone")
+    finally:
+        for d in drivers:
+            d.quit()
+        server.stop()
