@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
     ],
     targets: [
         .target(
@@ -39,6 +41,16 @@ let package = Package(
         .executableTarget(
             name: "pingyi",
             dependencies: ["App"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "pingyi-bench",
+            dependencies: [
+                "PingyiCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "bench/Sources/pingyi-bench",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -47,6 +47,8 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
     // Made before the first request, so no two requests race to create them.
     _ = app.liveHub
     _ = app.codeAttempts
+    _ = app.roundSpecs
+    _ = app.ballotWriter
     try routes(app)
 }
 

@@ -44,35 +44,15 @@ struct VoteController: RouteCollection {
             return try repeatOrRefuse(code, submissionHash: submissionHash, receipt: receipt, round: round)
         }
         guard round.state.acceptsElectronicBallots else { throw closed(round) }
-        let layout = round.layout
-        let spec = BallotSpec(reportees: uniqueReportees(layout), forms: campaign.forms)
+        let (layout, spec) = await req.application.roundSpecs.spec(for: round, campaign: campaign)
         let ballot = try spec.validate(body.marks, raterGroup: code.raterGroupID.uuidString, medium: .electronic)
         let marks = layout.encode(ballot)
         let roundID = try round.requireID()
         let codeID = try code.requireID()
-        let stored: Bool = try await req.db.transaction { db in
-            let sql = db as! any SQLDatabase
-            let claimed = try await sql.raw("""
-                UPDATE "ballot_codes" SET "used" = \(bind: true), "submission_hash" = \(bind: submissionHash)
-                WHERE "id" = \(bind: codeID) AND "used" = \(bind: false)
-                AND EXISTS (SELECT 1 FROM "ballot_rounds" WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.open.rawValue))
-                RETURNING "id"
-                """).all()
-            guard claimed.count == 1 else { return false }
-            let row = Ballot()
-            row.id = UUID()
-            row.roundID = roundID
-            row.raterGroupID = code.raterGroupID
-            row.medium = "electronic"
-            row.isVoid = false
-            row.marks = marks
-            try await row.create(on: db)
-            let stub = BallotReceipt()
-            stub.id = receipt
-            stub.roundID = roundID
-            try await stub.create(on: db)
-            return true
-        }
+        let outcome = try await req.application.ballotWriter.write(BallotWriter.Job(
+            codeID: codeID, roundID: roundID, raterGroupID: code.raterGroupID, submissionHash: submissionHash,
+            marks: marks, receipt: receipt))
+        let stored = outcome == .stored
         guard stored else {
             // Another submission of this code won the race, or the box closed meanwhile.
             guard let fresh = try await BallotCode.find(codeID, on: req.db), fresh.used else {
@@ -145,15 +125,54 @@ struct VoteController: RouteCollection {
     }
 }
 
+/// The layout and spec of each round, decoded once: both are frozen while the round exists.
+actor RoundSpecCache {
+    private var cache: [UUID: (BallotLayout, BallotSpec)] = [:]
+
+    func spec(for round: BallotRound, campaign: Campaign) -> (BallotLayout, BallotSpec) {
+        if let id = round.id, let hit = cache[id] { return hit }
+        let layout = round.layout
+        let entry = (layout, BallotSpec(reportees: uniqueReportees(layout), forms: campaign.forms))
+        if let id = round.id {
+            if cache.count > 1000 { cache.removeAll() }
+            cache[id] = entry
+        }
+        return entry
+    }
+}
+
+extension Application {
+    private struct RoundSpecKey: StorageKey {
+        typealias Value = RoundSpecCache
+    }
+
+    var roundSpecs: RoundSpecCache {
+        if let cache = storage[RoundSpecKey.self] { return cache }
+        let cache = RoundSpecCache()
+        storage[RoundSpecKey.self] = cache
+        return cache
+    }
+}
+
 /// Reportee ids in layout order, once each.
 func uniqueReportees(_ layout: BallotLayout) -> [String] {
     var seen = Set<String>()
     return layout.cells.map(\.reportee).filter { seen.insert($0).inserted }
 }
 
-/// Broadcasts the live state (the ballot counts changed).
+/// Tells the live screens the ballot count changed: at most one update per campaign every quarter second, and none
+/// when nobody watches, so a busy ballot box does not recompute the screen for every ballot.
 func broadcastRound(_ req: Request, campaign: Campaign) async throws {
-    try await broadcast(req, campaign)
+    let hub = req.application.liveHub
+    guard let id = campaign.id, await hub.claimCoalesced(id) else { return }
+    let app = req.application
+    Task {
+        try? await Task.sleep(for: .milliseconds(250))
+        await hub.releaseCoalesced(id)
+        guard let campaign = try? await Campaign.find(id, on: app.db), let meeting = try? await meetingOf(campaign, on: app.db),
+              let state = try? await liveStateOf(campaign, meeting, on: app.db), let text = try? jsonText(state) else { return }
+        await hub.broadcast(text, to: id)
+    }
 }
 
 /// Slows down clients that keep trying wrong codes: 10 wrong in a minute blocks that address for the rest of it.

@@ -20,6 +20,17 @@ actor LiveHub {
 
     func count(_ campaignID: UUID) -> Int { channels[campaignID]?.count ?? 0 }
 
+    private var pending: Set<UUID> = []
+
+    /// Claims the right to send the next coalesced update for a campaign: true for the first caller, false for those
+    /// that come while one is already scheduled (their change will be in that update).
+    func claimCoalesced(_ campaignID: UUID) -> Bool {
+        guard channels[campaignID]?.isEmpty == false else { return false }
+        return pending.insert(campaignID).inserted
+    }
+
+    func releaseCoalesced(_ campaignID: UUID) { pending.remove(campaignID) }
+
     func broadcast(_ text: String, to campaignID: UUID) {
         for socket in channels[campaignID]?.values ?? [:].values where !socket.isClosed {
             socket.send(text)

@@ -1,0 +1,281 @@
+// pingyi-bench: drives a real `pingyi serve` over HTTP and prints one line of figures per benchmark.
+//   pingyi-bench ballots --binary PATH [--voters N] [--concurrency C]
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import PingyiCore
+
+@main
+enum Bench {
+    static func main() async throws {
+        var args = Array(CommandLine.arguments.dropFirst())
+        guard let command = args.first else { usage() }
+        args.removeFirst()
+        let options = Options(args)
+        switch command {
+        case "ballots":
+            try await BallotBench(options: options).run()
+        default:
+            usage()
+        }
+    }
+
+    static func usage() -> Never {
+        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C]\n".utf8))
+        exit(2)
+    }
+}
+
+struct Options {
+    var values: [String: String] = [:]
+    init(_ args: [String]) {
+        var i = 0
+        while i < args.count {
+            if args[i].hasPrefix("--"), i + 1 < args.count { values[String(args[i].dropFirst(2))] = args[i + 1]; i += 2 } else { i += 1 }
+        }
+    }
+    func int(_ key: String, _ fallback: Int) -> Int { values[key].flatMap(Int.init) ?? fallback }
+    func string(_ key: String) -> String? { values[key] }
+}
+
+/// A `pingyi serve` in a fresh folder on a free port, stopped at the end.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let folder: URL
+    let port: Int
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    init(binary: String, environment: [String: String] = [:]) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingyi-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        port = Int.random(in: 20_000..<40_000)
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--port", String(port), "--log", "warning"]
+        process.currentDirectoryURL = folder
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PINGYI_") }
+        env["PINGYI_ADMIN_PASSWORD"] = "bench-password-1"
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let log = folder.appendingPathComponent("server.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+/// JSON over HTTP with a pool big enough for the benchmark's concurrency.
+struct API {
+    let client: HTTPClient
+    let base: String
+    var token: String?
+
+    static func makeClient(connections: Int) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, json: Any? = nil, raw: Data? = nil) async throws -> (status: Int, body: Data) {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
+        } else if let raw {
+            request.headers.add(name: "Content-Type", value: "text/csv")
+            request.body = .bytes(ByteBuffer(data: raw))
+        }
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        return (Int(response.status.code), Data(buffer: body))
+    }
+
+    func object(_ method: HTTPMethod, _ path: String, json: Any? = nil, raw: Data? = nil) async throws -> Any {
+        let (status, body) = try await send(method, path, json: json, raw: raw)
+        guard status < 300 else { throw BenchError.http(status, path, String(decoding: body.prefix(300), as: UTF8.self)) }
+        return try JSONSerialization.jsonObject(with: body)
+    }
+}
+
+enum BenchError: Error, CustomStringConvertible {
+    case http(Int, String, String)
+    case failed(String)
+    var description: String {
+        switch self {
+        case .http(let status, let path, let body): "HTTP \(status) for \(path): \(body)"
+        case .failed(let text): text
+        }
+    }
+}
+
+/// Runs `count` jobs with at most `width` in flight; returns each job's result in order.
+func concurrently<T: Sendable>(_ count: Int, width: Int, _ job: @escaping @Sendable (Int) async -> T) async -> [T] {
+    await withTaskGroup(of: (Int, T).self) { group in
+        var results = [T?](repeating: nil, count: count)
+        var next = 0
+        while next < min(width, count) {
+            let i = next
+            group.addTask { (i, await job(i)) }
+            next += 1
+        }
+        while let (i, value) = await group.next() {
+            results[i] = value
+            if next < count {
+                let j = next
+                group.addTask { (j, await job(j)) }
+                next += 1
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+
+/// Issue 5's benchmark: N voters each cast one complete ballot with C concurrent connections.
+struct BallotBench {
+    let options: Options
+
+    func run() async throws {
+        guard let binary = options.string("binary") else { Bench.usage() }
+        let voters = options.int("voters", 2000)
+        let width = options.int("concurrency", 200)
+        let server = try ServerProcess(binary: binary)
+        defer { server.stop() }
+        let client = API.makeClient(connections: width)
+        do {
+            try await measure(server: server, client: client, voters: voters, width: width)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    func measure(server: ServerProcess, client: HTTPClient, voters: Int, width: Int) async throws {
+        var api = API(client: client, base: server.base)
+        try await waitUntilUp(api)
+
+        let login = try await api.object(.POST, "/api/v1/session", json: ["username": "admin", "password": "bench-password-1"]) as! [String: Any]
+        api.token = login["token"] as? String
+        let campaigns = try await api.object(.GET, "/api/v1/campaigns") as! [[String: Any]]
+        let campaignID = campaigns[0]["id"] as! String
+        let base = "/api/v1/campaigns/\(campaignID)"
+        let detail = try await api.object(.GET, base) as! [String: Any]
+        let groups = (detail["raterGroups"] as! [[String: Any]]).map { $0["name"] as! String }
+
+        // N attendees of the bench unit, spread over the rater groups, all checked in.
+        var csv = "姓名,单位,身份,评议人类别\n"
+        for i in 0..<voters { csv += "评议人\(i),压测单位,出席,\(groups[i % groups.count])\n" }
+        _ = try await api.object(.POST, base + "/participants/import", raw: Data(csv.utf8))
+        _ = try await api.object(.POST, base + "/status", json: ["status": "meeting"])
+        let people = try await api.object(.GET, base + "/participants") as! [[String: Any]]
+        let benchPeople = people.filter { ($0["unitName"] as? String) == "压测单位" }.map { $0["id"] as! String }
+        let adminAPI = api
+        let checkIns = await concurrently(benchPeople.count, width: 50) { i in
+            (try? await adminAPI.send(.POST, base + "/check-in", json: ["participantID": benchPeople[i]]))?.status ?? 0
+        }
+        guard checkIns.allSatisfy({ $0 == 200 }) else { throw BenchError.failed("check-in failed") }
+        let opened = try await api.object(.POST, base + "/rounds", json: [String: Any]()) as! [String: Any]
+        let roundID = (opened["round"] as! [String: Any])["id"] as! String
+        let codes = (opened["codes"] as! [[String: Any]]).map { $0["code"] as! String }
+        guard codes.count >= voters else { throw BenchError.failed("only \(codes.count) codes for \(voters) voters") }
+
+        // One complete ballot per voter, grades drawn from a seeded generator.
+        var voteAPI = api
+        voteAPI.token = nil
+        let spec = try await voteAPI.object(.POST, "/api/v1/vote/check", json: ["code": codes[0]]) as! [String: Any]
+        var cells: [(String, String, String)] = []
+        for reportee in spec["reportees"] as! [[String: Any]] {
+            for form in spec["forms"] as! [[String: Any]] {
+                for column in form["columns"] as! [[String: Any]] {
+                    cells.append((reportee["id"] as! String, form["id"] as! String, column["id"] as! String))
+                }
+            }
+        }
+        let grades = ["good", "fairly_good", "average", "poor"]
+        let bodies: [Data] = try (0..<voters).map { i in
+            var state = UInt64(i) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+            let marks = cells.map { cell -> [String: String] in
+                state ^= state << 13; state ^= state >> 7; state ^= state << 17
+                return ["reportee": cell.0, "form": cell.1, "column": cell.2, "grade": grades[Int(state % 4)]]
+            }
+            return try JSONSerialization.data(withJSONObject: ["code": codes[i], "submissionID": "bench-\(i)-\(UUID().uuidString.prefix(8))", "marks": marks])
+        }
+        let voteBase = server.base
+        let started = Date()
+        let results = await concurrently(voters, width: width) { i -> (Int, Double, String?) in
+            let t0 = Date()
+            var request = HTTPClientRequest(url: voteBase + "/api/v1/vote")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: bodies[i]))
+            do {
+                let response = try await client.execute(request, timeout: .seconds(60))
+                let body = try await response.body.collect(upTo: 1 << 20)
+                let ms = Date().timeIntervalSince(t0) * 1000
+                let receipt = (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["receipt"] as? String
+                return (Int(response.status.code), ms, receipt)
+            } catch {
+                return (0, Date().timeIntervalSince(t0) * 1000, nil)
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let ok = results.filter { $0.0 == 200 }
+        let latencies = results.map(\.1).sorted()
+
+        // Verify against what the server stored: the round's count and its public receipts.
+        _ = try await api.object(.POST, base + "/rounds/\(roundID)/seal")
+        let rounds = try await api.object(.GET, base + "/rounds") as! [[String: Any]]
+        let stored = rounds.first { ($0["id"] as? String) == roundID }?["receivedElectronic"] as? Int ?? -1
+        let receiptList = try await voteAPI.object(.GET, "/api/v1/rounds/\(roundID)/receipts") as! [String: Any]
+        let published = Set(receiptList["receipts"] as! [String])
+        let acknowledged = ok.compactMap(\.2)
+        let lost = acknowledged.filter { !published.contains($0) }.count
+        let doubled = max(0, stored - Set(acknowledged).count)
+
+        // The same server's /healthz, same concurrency, same run.
+        let healthRequests = max(voters, 2000)
+        let healthBase = server.base
+        let healthStart = Date()
+        let health = await concurrently(healthRequests, width: width) { _ -> Int in
+            do {
+                let response = try await client.execute(HTTPClientRequest(url: healthBase + "/healthz"), timeout: .seconds(30))
+                _ = try await response.body.collect(upTo: 1 << 16)
+                return Int(response.status.code)
+            } catch { return 0 }
+        }
+        let healthSeconds = Date().timeIntervalSince(healthStart)
+        let perSecond = Double(ok.count) / seconds
+        let healthPerSecond = Double(health.filter { $0 == 200 }.count) / healthSeconds
+        let failures = Dictionary(grouping: results.filter { $0.0 != 200 }, by: \.0).mapValues(\.count)
+        if !failures.isEmpty { print("non-200 answers: \(failures)") }
+        print("ballots: voters=\(voters) ok=\(ok.count) lost=\(lost) doubled=\(doubled) per_s=\(format(perSecond, 0)) " +
+              "p50_ms=\(format(percentile(latencies, 0.5))) p99_ms=\(format(percentile(latencies, 0.99))) " +
+              "healthz_per_s=\(format(healthPerSecond, 0)) ratio=\(format(perSecond / healthPerSecond, 3))")
+    }
+
+    func waitUntilUp(_ api: API) async throws {
+        for _ in 0..<300 {
+            if let reply = try? await api.send(.GET, "/healthz"), reply.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchError.failed("server did not start")
+    }
+}
