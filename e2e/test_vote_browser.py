@@ -45,7 +45,8 @@ def vote_on_phone(page, url, grade_label, stop_after=None):
 
 
 def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
-    server = Server(str(tmp_path))
+    # Trace logging: the most the server can log, and still no code or ballot may appear in it.
+    server = Server(str(tmp_path), env={"LOG_LEVEL": "trace"})
     drivers = []
     try:
         admin = login(server, "admin", admin_password(server))
@@ -181,6 +182,13 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
         listed = [li.text for li in page.all("#list li")]
         assert sorted(listed) == listed and set(receipts) <= set(listed)
         page.screenshot("receipts-phone")
+
+        # The server's log holds no voting code and no ballot.
+        log = server.output()
+        assert "POST /api/v1/vote" in log or "/api/v1/vote" in log
+        for code in codes:
+            assert code not in log and code.replace("-", "") not in log, "a voting code reached the log"
+        assert "1" * 40 not in log and "2" * 40 not in log, "a ballot body reached the log"
     finally:
         for d in drivers:
             d.quit()

@@ -164,11 +164,16 @@
     button.disabled = true;
     button.textContent = "正在提交…";
     $("submit-error").hidden = true;
-    var marks = Object.keys(draft.marks).map(function (k) {
-      var p = k.split("|");
-      return { reportee: p[0], form: p[1], column: p[2], grade: draft.marks[k] };
+    // Compact: per reportee and form, one digit per column in order (1 好 … 4 差, 0 弃权).
+    var digit = { good: "1", fairly_good: "2", average: "3", poor: "4" };
+    var compact = {};
+    ballot.reportees.forEach(function (r) {
+      compact[r.id] = {};
+      ballot.forms.forEach(function (f) {
+        compact[r.id][f.id] = f.columns.map(function (c) { return digit[draft.marks[key(r.id, f.id, c.id)]] || "0"; }).join("");
+      });
     });
-    post("/api/v1/vote", { code: code, submissionID: draft.submissionID, marks: marks }).then(function (r) {
+    post("/api/v1/vote", { code: code, submissionID: draft.submissionID, ballot: compact }).then(function (r) {
       draft = { receipt: r.receipt };
       save();
       finish(r.receipt);

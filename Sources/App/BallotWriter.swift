@@ -49,17 +49,13 @@ actor BallotWriter {
             queue.removeFirst(batch.count)
             let db = database()
             do {
-                let outcomes = try await db.transaction { db in
-                    var outcomes: [Outcome] = []
-                    for (job, _) in batch { outcomes.append(try await Self.apply(job, on: db)) }
-                    return outcomes
-                }
+                let outcomes = try await db.transaction { db in try await Self.apply(batch.map(\.0), on: db) }
                 for ((_, continuation), outcome) in zip(batch, outcomes) { continuation.resume(returning: outcome) }
             } catch {
                 // Retry alone, so the error reaches only the ballot that caused it.
                 for (job, continuation) in batch {
                     do {
-                        let outcome = try await db.transaction { db in try await Self.apply(job, on: db) }
+                        let outcome = try await db.transaction { db in try await Self.apply([job], on: db) }[0]
                         continuation.resume(returning: outcome)
                     } catch {
                         continuation.resume(throwing: error)
@@ -70,29 +66,49 @@ actor BallotWriter {
         writing = false
     }
 
-    /// Marks the code used if it is unused and its round open; only then stores the ballot and the receipt.
-    static func apply(_ job: Job, on db: any Database) async throws -> Outcome {
+    /// In one transaction: claims the codes that are unused and whose round is open (one conditional UPDATE), then
+    /// stores a ballot and a receipt for each claimed code (one multi-row INSERT each). A code twice in one batch is
+    /// claimed by its first job only.
+    static func apply(_ jobs: [Job], on db: any Database) async throws -> [Outcome] {
         let sql = db as! any SQLDatabase
-        let claimed = try await sql.raw("""
-            UPDATE "ballot_codes" SET "used" = \(bind: true), "submission_hash" = \(bind: job.submissionHash)
-            WHERE "id" = \(bind: job.codeID) AND "used" = \(bind: false)
-            AND EXISTS (SELECT 1 FROM "ballot_rounds" WHERE "id" = \(bind: job.roundID) AND "state" = \(bind: "open"))
+        var firstJob: [UUID: Int] = [:]
+        for (index, job) in jobs.enumerated() where firstJob[job.codeID] == nil { firstJob[job.codeID] = index }
+        let candidates = firstJob.values.sorted().map { jobs[$0] }
+        var cases = SQLQueryString("CASE \"id\"")
+        for job in candidates { cases.appendInterpolation(raw: " WHEN "); cases.appendInterpolation(bind: job.codeID)
+            cases.appendInterpolation(raw: " THEN "); cases.appendInterpolation(bind: job.submissionHash) }
+        cases.appendInterpolation(raw: " END")
+        let ids = SQLList(candidates.map { SQLBind($0.codeID) })
+        let rounds = SQLList(Set(candidates.map(\.roundID)).map { SQLBind($0) })
+        struct Claimed: Decodable { var id: UUID }
+        let claimed = Set(try await sql.raw("""
+            UPDATE "ballot_codes" SET "used" = \(bind: true), "submission_hash" = \(cases)
+            WHERE "id" IN (\(ids)) AND "used" = \(bind: false)
+            AND "round_id" IN (SELECT "id" FROM "ballot_rounds" WHERE "id" IN (\(rounds)) AND "state" = \(bind: "open"))
             RETURNING "id"
-            """).all()
-        guard claimed.count == 1 else { return .notClaimed }
-        let row = Ballot()
-        row.id = UUID()
-        row.roundID = job.roundID
-        row.raterGroupID = job.raterGroupID
-        row.medium = "electronic"
-        row.isVoid = false
-        row.marks = job.marks
-        try await row.create(on: db)
-        let receipt = BallotReceipt()
-        receipt.id = job.receipt
-        receipt.roundID = job.roundID
-        try await receipt.create(on: db)
-        return .stored
+            """).all(decoding: Claimed.self).map(\.id))
+        var outcomes = [Outcome](repeating: .notClaimed, count: jobs.count)
+        var stored: [Job] = []
+        for (codeID, index) in firstJob where claimed.contains(codeID) {
+            outcomes[index] = .stored
+            stored.append(jobs[index])
+        }
+        guard !stored.isEmpty else { return outcomes }
+        // Random ids, and rows in a random order: nothing in the table follows arrival.
+        stored.shuffle()
+        let ballotRows: [[any SQLExpression]] = stored.map { job in
+            [SQLBind(UUID()), SQLBind(job.roundID), SQLBind(job.raterGroupID), SQLBind("electronic"), SQLBind(false), SQLBind(job.marks)]
+        }
+        try await sql.insert(into: Ballot.schema)
+            .columns("id", "round_id", "rater_group_id", "medium", "is_void", "marks")
+            .rows(ballotRows)
+            .run()
+        let receiptRows: [[any SQLExpression]] = stored.map { [SQLBind($0.receipt), SQLBind($0.roundID)] }
+        try await sql.insert(into: BallotReceipt.schema)
+            .columns("receipt", "round_id")
+            .rows(receiptRows)
+            .run()
+        return outcomes
     }
 }
 

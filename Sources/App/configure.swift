@@ -21,7 +21,8 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
     app.directory = resourceDirectory(default: app.directory)
     switch location {
     case .sqliteFile(let path):
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        // Several connections: WAL lets readers work while the ballot writer commits.
+        app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 4, sqlLogLevel: nil), as: .sqlite)
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url, let searchPath):

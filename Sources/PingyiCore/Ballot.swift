@@ -89,6 +89,7 @@ public enum BallotRejection: Error, Hashable, Sendable {
     case unknownGrade(String)
     case multipleMarks(CellKey)
     case tooManyMarks(limit: Int)
+    case wrongColumnCount(form: String, expected: Int)
 
     /// The reason in Chinese, for the voter's screen and the API error body.
     public var message: String {
@@ -99,6 +100,7 @@ public enum BallotRejection: Error, Hashable, Sendable {
         case .unknownGrade(let grade): "等次无效：\(grade)（只能是 好、较好、一般、差）"
         case .multipleMarks(let key): "同一栏目只能选一项：\(key.reportee) / \(key.form) / \(key.column)"
         case .tooManyMarks(let limit): "选项数量超过上限 \(limit)"
+        case .wrongColumnCount(let form, let expected): "评议表 \(form) 应有 \(expected) 个栏目"
         }
     }
 }

@@ -193,3 +193,67 @@ public enum BallotRoundState: String, Codable, Sendable, CaseIterable {
     /// Paper sheets are keyed after the box is sealed and opened by the tellers.
     public var acceptsPaperEntry: Bool { self == .sealed }
 }
+
+/// A round's layout prepared for validating phone ballots straight into mark strings: every (reportee, form, column)
+/// looked up once, no intermediate ballot. Gives exactly `layout.encode(spec.validate(raw, …, medium: .electronic))`.
+public struct BallotEncoder: Sendable {
+    public let layout: BallotLayout
+    private let index: [String: [String: [String: Int]]]
+    private let forms: Set<String>
+    /// For each reportee and form: where its columns start in the layout, and how many there are.
+    private let runs: [String: [String: (start: Int, count: Int)]]
+
+    public init(layout: BallotLayout) {
+        self.layout = layout
+        var index: [String: [String: [String: Int]]] = [:]
+        var runs: [String: [String: (start: Int, count: Int)]] = [:]
+        for (position, cell) in layout.cells.enumerated() {
+            index[cell.reportee, default: [:]][cell.form, default: [:]][cell.column] = position
+            let run = runs[cell.reportee]?[cell.form]
+            runs[cell.reportee, default: [:]][cell.form] = (run?.start ?? position, (run?.count ?? 0) + 1)
+        }
+        self.index = index
+        self.runs = runs
+        self.forms = Set(layout.cells.map(\.form))
+    }
+
+    /// The compact ballot the phone sends: for each reportee and form, one symbol per column in the form's order
+    /// (总体评价 first): `1` 好, `2` 较好, `3` 一般, `4` 差, `0` no choice (弃权). A phone cannot mark a column twice.
+    public func encodeCompact(_ ballot: [String: [String: String]]) throws(BallotRejection) -> String {
+        var symbols = [UInt8](repeating: UInt8(ascii: "0"), count: layout.cells.count)
+        for (reportee, byForm) in ballot {
+            guard let reporteeRuns = runs[reportee] else { throw .unknownReportee(reportee) }
+            for (form, text) in byForm {
+                guard let run = reporteeRuns[form] else {
+                    throw forms.contains(form) ? .unknownReportee(reportee) : .unknownForm(form)
+                }
+                let bytes = Array(text.utf8)
+                guard bytes.count == run.count else { throw .wrongColumnCount(form: form, expected: run.count) }
+                for (offset, byte) in bytes.enumerated() {
+                    guard (UInt8(ascii: "0")...UInt8(ascii: "4")).contains(byte) else { throw .unknownGrade(String(UnicodeScalar(byte))) }
+                    symbols[run.start + offset] = byte
+                }
+            }
+        }
+        return String(decoding: symbols, as: UTF8.self)
+    }
+
+    public func encodeElectronic(_ raw: [RawMark]) throws(BallotRejection) -> String {
+        let limit = layout.cells.count * Grade.allCases.count
+        guard raw.count <= limit else { throw .tooManyMarks(limit: limit) }
+        var symbols = [UInt8](repeating: UInt8(ascii: "0"), count: layout.cells.count)
+        for mark in raw {
+            guard let byForm = index[mark.reportee] else { throw .unknownReportee(mark.reportee) }
+            guard let byColumn = byForm[mark.form] else {
+                throw forms.contains(mark.form) ? .unknownReportee(mark.reportee) : .unknownForm(mark.form)
+            }
+            guard let position = byColumn[mark.column] else { throw .unknownColumn(form: mark.form, column: mark.column) }
+            guard let grade = Grade(code: mark.grade) else { throw .unknownGrade(mark.grade) }
+            guard symbols[position] == UInt8(ascii: "0") else {
+                throw .multipleMarks(CellKey(reportee: mark.reportee, form: mark.form, column: mark.column))
+            }
+            symbols[position] = BallotLayout.symbol(.grade(grade)).asciiValue!
+        }
+        return String(decoding: symbols, as: UTF8.self)
+    }
+}

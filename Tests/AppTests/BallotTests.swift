@@ -134,6 +134,30 @@ struct BallotTests {
         }
     }
 
+    @Test func theVotingPagesCompactBallotIsStoredLikeTheListOfMarks() async throws {
+        try await withApp(.sqlite) { app in
+            let box = try await openBox(app)
+            let check = try await spec(app, box, code: box.codes[0])
+            var compact: [String: [String: String]] = [:]
+            for reportee in check.reportees {
+                for form in check.forms { compact[reportee.id.uuidString, default: [:]][form.id] = String(repeating: "2", count: form.columns.count) }
+            }
+            let first = try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: box.codes[0], submissionID: UUID().uuidString, ballot: compact))
+            #expect(first.status == .ok, "\(first.text)")
+            _ = try await vote(app, code: box.codes[1], marks: fullMarks(check, "fairly_good"))
+            let stored = try await Ballot.query(on: app.db).all().map(\.marks)
+            #expect(stored.count == 2 && Set(stored) == [String(repeating: "2", count: 198)])
+            // neither or both forms, a wrong column count
+            let r0 = check.reportees[0].id.uuidString
+            try expectError(try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: box.codes[2], submissionID: UUID().uuidString)), .badRequest)
+            try expectError(try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: box.codes[2], submissionID: UUID().uuidString,
+                                                                                          marks: [], ballot: [:])), .badRequest)
+            try expectError(try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: box.codes[2], submissionID: UUID().uuidString,
+                                                                                          ballot: [r0: ["integrity": "12"]])), .unprocessableEntity)
+            #expect(try await Ballot.query(on: app.db).count() == 2)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func ofAHundredConcurrentSubmissionsOfOneCodeExactlyOneWins(database: TestDatabase) async throws {
         try await withApp(database) { app in

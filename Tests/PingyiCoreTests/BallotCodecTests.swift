@@ -73,3 +73,71 @@ struct BallotCodecTests {
         #expect(BallotRoundState.allCases.map(\.label) == ["投票中", "已封箱", "已计票", "作废"])
     }
 }
+
+@Suite("Fast ballot encoder")
+struct BallotEncoderTests {
+    @Test(arguments: Array(UInt64(1)...30))
+    func itEncodesExactlyWhatValidateThenEncodeGives(seed: UInt64) throws {
+        let s = TallyPropertyTests.scenario(seed: seed)
+        let layout = BallotLayout(spec: s.spec)
+        let encoder = BallotEncoder(layout: layout)
+        for ballot in s.ballots where !ballot.isVoid {
+            let raw = ballot.marks.compactMap { key, mark -> RawMark? in
+                guard case .grade(let grade) = mark else { return nil }
+                return RawMark(reportee: key.reportee, form: key.form, column: key.column, grade: grade.label)
+            }
+            let slow = layout.encode(try s.spec.validate(raw, raterGroup: "g", medium: .electronic))
+            #expect(try encoder.encodeElectronic(raw) == slow)
+        }
+    }
+
+    @Test func itRefusesWhatValidateRefuses() {
+        let spec = Fixture.spec
+        let encoder = BallotEncoder(layout: BallotLayout(spec: spec))
+        let cases: [[RawMark]] = [
+            [RawMark(reportee: "r9", form: "integrity", column: "overall", grade: "good")],
+            [RawMark(reportee: "r1", form: "finance", column: "overall", grade: "good")],
+            [RawMark(reportee: "r1", form: "integrity", column: "item9", grade: "good")],
+            [RawMark(reportee: "r1", form: "integrity", column: "overall", grade: "best")],
+            [RawMark(reportee: "r1", form: "integrity", column: "overall", grade: "good"),
+             RawMark(reportee: "r1", form: "integrity", column: "overall", grade: "good")],
+        ]
+        for raw in cases {
+            var expected: BallotRejection?
+            do { _ = try spec.validate(raw, raterGroup: "g", medium: .electronic) } catch { expected = error }
+            #expect(throws: expected!) { try encoder.encodeElectronic(raw) }
+        }
+    }
+}
+
+@Suite("Compact phone ballots")
+struct CompactBallotTests {
+    let spec = Fixture.spec
+
+    @Test func compactAndVerboseBallotsEncodeAlike() throws {
+        let encoder = BallotEncoder(layout: BallotLayout(spec: spec))
+        // r1's party-building form: 好 较好 一般 差 (none) 好; integrity all 差; everything else left blank.
+        let compact = try encoder.encodeCompact(["r1": ["party_building": "123401", "integrity": "444444"]])
+        var raw: [RawMark] = []
+        for (column, grade) in zip(["overall", "item1", "item2", "item3", "item5"], ["good", "fairly_good", "average", "poor", "good"]) {
+            raw.append(RawMark(reportee: "r1", form: "party_building", column: column, grade: grade))
+        }
+        for column in FormTemplate.integrity.columns.map(\.id) { raw.append(RawMark(reportee: "r1", form: "integrity", column: column, grade: "poor")) }
+        #expect(compact == (try encoder.encodeElectronic(raw)))
+        #expect(compact.hasPrefix("123401444444000000"))
+    }
+
+    @Test func compactBallotsAreCheckedAsStrictly() throws {
+        let encoder = BallotEncoder(layout: BallotLayout(spec: spec))
+        #expect(throws: BallotRejection.unknownReportee("r9")) { try encoder.encodeCompact(["r9": ["integrity": "000000"]]) }
+        #expect(throws: BallotRejection.unknownForm("finance")) { try encoder.encodeCompact(["r1": ["finance": "000000"]]) }
+        #expect(throws: BallotRejection.wrongColumnCount(form: "integrity", expected: 6)) { try encoder.encodeCompact(["r1": ["integrity": "0000"]]) }
+        #expect(throws: BallotRejection.unknownGrade("5")) { try encoder.encodeCompact(["r1": ["integrity": "000005"]]) }
+        #expect(throws: BallotRejection.unknownGrade("X")) { try encoder.encodeCompact(["r1": ["integrity": "00000X"]]) }
+    }
+
+    @Test func anEmptyCompactBallotAbstainsEverywhere() throws {
+        let encoder = BallotEncoder(layout: BallotLayout(spec: spec))
+        #expect(try encoder.encodeCompact([:]) == String(repeating: "0", count: spec.cellCount))
+    }
+}

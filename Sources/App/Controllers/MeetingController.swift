@@ -1,5 +1,6 @@
 import Fluent
 import PingyiCore
+import SQLKit
 import Vapor
 
 /// The live meeting (会议): chair console, speeches with their clocks and comments, check-in, the projector link.
@@ -169,7 +170,7 @@ struct MeetingController: RouteCollection {
                 try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "check_in",
                                       summary: "签到：\(participant.name)（\(participant.role.label)）")
             }
-            try await broadcast(req, campaign)
+            try await broadcastSoon(req, campaign: campaign)
         }
         return CheckInResultDTO(participant: try ParticipantDTO(participant), alreadyCheckedIn: already,
                                 attendance: AttendanceDTO(try await attendanceOf(campaign, on: req.db)))
@@ -287,9 +288,15 @@ func meetingOf(_ campaign: Campaign, on db: any Database) async throws -> Meetin
     let campaignID = try campaign.requireID()
     if let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == campaignID).first() { return meeting }
     let meeting = Meeting(campaignID: campaignID)
-    try await db.transaction { db in
-        try await meeting.save(on: db)
-        try await assignCheckInCodes(campaignID: campaignID, on: db)
+    do {
+        try await db.transaction { db in
+            try await meeting.save(on: db)
+            try await assignCheckInCodes(campaignID: campaignID, on: db)
+        }
+    } catch {
+        // Two requests raced to create it; the unique campaign_id let one win. Use that one.
+        guard let winner = try await Meeting.query(on: db).filter(\.$campaign.$id == campaignID).first() else { throw error }
+        return winner
     }
     return meeting
 }
@@ -308,20 +315,31 @@ func assignCheckInCodes(campaignID: UUID, on db: any Database) async throws {
     }
 }
 
+/// Present / expected per rater group, observers and guests: one grouped query, however many people there are.
 func attendanceOf(_ campaign: Campaign, on db: any Database) async throws -> Attendance {
     let id = try campaign.requireID()
     let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
-    let people = try await Participant.query(on: db).filter(\.$campaign.$id == id).all()
-    let present = { (p: Participant) in p.checkedInAt != nil }
+    struct Row: Decodable {
+        var role: String
+        var rater_group_id: UUID?
+        var expected: Int
+        var present: Int
+    }
+    let sql = db as! any SQLDatabase
+    let rows = try await sql.raw("""
+        SELECT "role", "rater_group_id", COUNT(*) AS "expected", COUNT("checked_in_at") AS "present"
+        FROM "participants" WHERE "campaign_id" = \(bind: id) GROUP BY "role", "rater_group_id"
+        """).all(decoding: Row.self)
+    func total(_ role: ParticipantRole, _ key: KeyPath<Row, Int>) -> Int {
+        rows.filter { $0.role == role.rawValue }.reduce(0) { $0 + $1[keyPath: key] }
+    }
     return Attendance(
         groups: groups.map { group in
-            let members = people.filter { $0.role == .attendee && $0.$raterGroup.id == group.id }
-            return Attendance.Group(name: group.name, expected: members.count, present: members.filter(present).count)
+            let row = rows.first { $0.role == ParticipantRole.attendee.rawValue && $0.rater_group_id == group.id }
+            return Attendance.Group(name: group.name, expected: row?.expected ?? 0, present: row?.present ?? 0)
         },
-        observersPresent: people.filter { $0.role == .observer && present($0) }.count,
-        observersExpected: people.filter { $0.role == .observer }.count,
-        guestsPresent: people.filter { $0.role == .guest && present($0) }.count,
-        guestsExpected: people.filter { $0.role == .guest }.count)
+        observersPresent: total(.observer, \.present), observersExpected: total(.observer, \.expected),
+        guestsPresent: total(.guest, \.present), guestsExpected: total(.guest, \.expected))
 }
 
 func liveStateOf(_ campaign: Campaign, _ meeting: Meeting, on db: any Database) async throws -> LiveStateDTO {

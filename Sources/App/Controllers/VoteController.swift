@@ -30,38 +30,34 @@ struct VoteController: RouteCollection {
     /// the same transaction that stores the ballot, so of any number of concurrent submissions exactly one wins.
     @Sendable
     func submit(req: Request) async throws -> VoteReceiptDTO {
-        try Self.refuseUnknownFields(req)
         let body = try req.content.decode(VoteRequest.self)
         guard (8...64).contains(body.submissionID.count),
               body.submissionID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
             throw APIError.badRequest("提交编号无效，请刷新页面后重试")
         }
-        let (code, round, campaign) = try await lookUp(body.code, req)
+        let facts = try await lookUpFacts(body.code, req)
         guard let normalized = VotingCode.normalize(body.code) else { throw APIError.badRequest("投票码格式不正确") }
         let submissionHash = Self.hash("submission:\(normalized):\(body.submissionID)")
         let receipt = Self.receipt(code: normalized, submissionID: body.submissionID)
-        if code.used {
-            return try repeatOrRefuse(code, submissionHash: submissionHash, receipt: receipt, round: round)
+        if facts.used {
+            return try repeatOrRefuse(storedHash: facts.submissionHash, submissionHash: submissionHash, receipt: receipt, roundNumber: facts.roundNumber)
         }
-        guard round.state.acceptsElectronicBallots else { throw closed(round) }
-        let (layout, spec) = await req.application.roundSpecs.spec(for: round, campaign: campaign)
-        let ballot = try spec.validate(body.marks, raterGroup: code.raterGroupID.uuidString, medium: .electronic)
-        let marks = layout.encode(ballot)
-        let roundID = try round.requireID()
-        let codeID = try code.requireID()
+        guard facts.roundState == .open else { throw closed(number: facts.roundNumber, state: facts.roundState) }
+        let encoder = try await req.application.roundSpecs.encoder(roundID: facts.roundID, on: req.db)
+        let marks = try body.ballot.map { try encoder.encodeCompact($0) } ?? encoder.encodeElectronic(body.marks ?? [])
         let outcome = try await req.application.ballotWriter.write(BallotWriter.Job(
-            codeID: codeID, roundID: roundID, raterGroupID: code.raterGroupID, submissionHash: submissionHash,
+            codeID: facts.codeID, roundID: facts.roundID, raterGroupID: facts.raterGroupID, submissionHash: submissionHash,
             marks: marks, receipt: receipt))
         let stored = outcome == .stored
         guard stored else {
             // Another submission of this code won the race, or the box closed meanwhile.
-            guard let fresh = try await BallotCode.find(codeID, on: req.db), fresh.used else {
-                throw closed(try await BallotRound.find(roundID, on: req.db) ?? round)
-            }
-            return try repeatOrRefuse(fresh, submissionHash: submissionHash, receipt: receipt, round: round)
+            let fresh = try await lookUpFacts(body.code, req)
+            guard fresh.used else { throw closed(number: fresh.roundNumber, state: fresh.roundState) }
+            return try repeatOrRefuse(storedHash: fresh.submissionHash, submissionHash: submissionHash, receipt: receipt,
+                                      roundNumber: fresh.roundNumber)
         }
-        try await broadcastRound(req, campaign: campaign)
-        return VoteReceiptDTO(receipt: VotingCode.grouped(receipt), roundNumber: round.number, alreadyRecorded: false)
+        try await broadcastSoon(req, campaignID: facts.campaignID)
+        return VoteReceiptDTO(receipt: VotingCode.grouped(receipt), roundNumber: facts.roundNumber, alreadyRecorded: false)
     }
 
     /// Finds the code (counting wrong ones against the client), its round and campaign.
@@ -81,30 +77,53 @@ struct VoteController: RouteCollection {
         return (code, round, campaign)
     }
 
-    func repeatOrRefuse(_ code: BallotCode, submissionHash: String, receipt: String, round: BallotRound) throws -> VoteReceiptDTO {
-        guard code.submissionHash == submissionHash else {
+    func repeatOrRefuse(storedHash: String?, submissionHash: String, receipt: String, roundNumber: Int) throws -> VoteReceiptDTO {
+        guard storedHash == submissionHash else {
             throw APIError(.conflict, "code_used", "此投票码已经投过票，每个投票码只能使用一次")
         }
-        return VoteReceiptDTO(receipt: VotingCode.grouped(receipt), roundNumber: round.number, alreadyRecorded: true)
+        return VoteReceiptDTO(receipt: VotingCode.grouped(receipt), roundNumber: roundNumber, alreadyRecorded: true)
     }
 
-    func closed(_ round: BallotRound) -> APIError {
-        APIError(.conflict, "round_closed", round.state == .open ? "投票尚未开始" : "第 \(round.number) 轮投票已\(round.state.label)，不能再投票")
+    func closed(_ round: BallotRound) -> APIError { closed(number: round.number, state: round.state) }
+
+    func closed(number: Int, state: BallotRoundState) -> APIError {
+        APIError(.conflict, "round_closed", state == .open ? "投票尚未开始" : "第 \(number) 轮投票已\(state.label)，不能再投票")
     }
 
-    /// A ballot with a field Pingyi does not know is refused, not silently trimmed: the voter meant something by it.
-    static func refuseUnknownFields(_ req: Request) throws {
-        guard let buffer = req.body.data,
-              let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] else { return }
-        let extra = Set(object.keys).subtracting(["code", "submissionID", "marks"])
-        var markExtra = Set<String>()
-        for mark in object["marks"] as? [Any] ?? [] {
-            if let mark = mark as? [String: Any] { markExtra.formUnion(Set(mark.keys).subtracting(["reportee", "form", "column", "grade"])) }
+    /// What the ballot box needs to know about a code, in one query.
+    struct CodeFacts: Decodable {
+        var codeID: UUID
+        var used: Bool
+        var submissionHash: String?
+        var raterGroupID: UUID
+        var roundID: UUID
+        var roundState: BallotRoundState
+        var roundNumber: Int
+        var campaignID: UUID
+
+        enum CodingKeys: String, CodingKey {
+            case codeID = "code_id", used, submissionHash = "submission_hash", raterGroupID = "rater_group_id"
+            case roundID = "round_id", roundState = "state", roundNumber = "number", campaignID = "campaign_id"
         }
-        let unknown = extra.union(markExtra).sorted()
-        guard unknown.isEmpty else {
-            throw APIError.badRequest("请求中有无法识别的字段：\(unknown.prefix(5).map { String($0.prefix(30)) }.joined(separator: "、"))")
+    }
+
+    func lookUpFacts(_ raw: String, _ req: Request) async throws -> CodeFacts {
+        let client = req.peerAddress?.ipAddress ?? req.remoteAddress?.ipAddress ?? "unknown"
+        let limiter = req.application.codeAttempts
+        if let wait = await limiter.blocked(client) {
+            throw APIError(.tooManyRequests, "too_many_attempts", "错误次数过多，请 \(wait) 秒后再试")
         }
+        let sql = req.db as! any SQLDatabase
+        guard raw.count <= 64, let normalized = VotingCode.normalize(raw),
+              let facts = try await sql.raw("""
+                SELECT c."id" AS "code_id", c."used", c."submission_hash", c."rater_group_id", r."id" AS "round_id",
+                r."state", r."number", r."campaign_id"
+                FROM "ballot_codes" c JOIN "ballot_rounds" r ON r."id" = c."round_id" WHERE c."code_hash" = \(bind: codeHash(normalized))
+                """).first(decoding: CodeFacts.self) else {
+            await limiter.fail(client)
+            throw APIError(.notFound, "unknown_code", "投票码无效，请核对后重新输入")
+        }
+        return facts
     }
 
     static func hash(_ text: String) -> String {
@@ -125,19 +144,17 @@ struct VoteController: RouteCollection {
     }
 }
 
-/// The layout and spec of each round, decoded once: both are frozen while the round exists.
+/// Each round's ballot encoder, built once: a round's layout is frozen while it exists.
 actor RoundSpecCache {
-    private var cache: [UUID: (BallotLayout, BallotSpec)] = [:]
+    private var cache: [UUID: BallotEncoder] = [:]
 
-    func spec(for round: BallotRound, campaign: Campaign) -> (BallotLayout, BallotSpec) {
-        if let id = round.id, let hit = cache[id] { return hit }
-        let layout = round.layout
-        let entry = (layout, BallotSpec(reportees: uniqueReportees(layout), forms: campaign.forms))
-        if let id = round.id {
-            if cache.count > 1000 { cache.removeAll() }
-            cache[id] = entry
-        }
-        return entry
+    func encoder(roundID: UUID, on db: any Database) async throws -> BallotEncoder {
+        if let hit = cache[roundID] { return hit }
+        guard let round = try await BallotRound.find(roundID, on: db) else { throw APIError.notFound("投票轮次") }
+        let encoder = BallotEncoder(layout: round.layout)
+        if cache.count > 1000 { cache.removeAll() }
+        cache[roundID] = encoder
+        return encoder
     }
 }
 
@@ -154,17 +171,15 @@ extension Application {
     }
 }
 
-/// Reportee ids in layout order, once each.
-func uniqueReportees(_ layout: BallotLayout) -> [String] {
-    var seen = Set<String>()
-    return layout.cells.map(\.reportee).filter { seen.insert($0).inserted }
+/// Tells the live screens something counted changed (a ballot, a check-in): at most one update per campaign every
+/// quarter second, and none when nobody watches, so a busy door or ballot box does not recompute the screen each time.
+func broadcastSoon(_ req: Request, campaign: Campaign) async throws {
+    try await broadcastSoon(req, campaignID: campaign.requireID())
 }
 
-/// Tells the live screens the ballot count changed: at most one update per campaign every quarter second, and none
-/// when nobody watches, so a busy ballot box does not recompute the screen for every ballot.
-func broadcastRound(_ req: Request, campaign: Campaign) async throws {
+func broadcastSoon(_ req: Request, campaignID id: UUID) async throws {
     let hub = req.application.liveHub
-    guard let id = campaign.id, await hub.claimCoalesced(id) else { return }
+    guard await hub.claimCoalesced(id) else { return }
     let app = req.application
     Task {
         try? await Task.sleep(for: .milliseconds(250))

@@ -77,11 +77,69 @@ struct VoteCheckDTO: Content {
     var used: Bool
 }
 
+/// A phone's ballot, as a list of marks or (what the voting page sends) the compact form: for each reportee id and
+/// form id, one symbol per column in the form's order, `1` 好 … `4` 差, `0` no choice. Exactly one of the two.
 struct VoteRequest: Content {
     var code: String
     /// Made once by the phone for this ballot; sending the same ballot again with it is answered with the same receipt.
     var submissionID: String
-    var marks: [RawMark]
+    var marks: [RawMark]?
+    var ballot: [String: [String: String]]?
+
+    init(code: String, submissionID: String, marks: [RawMark]? = nil, ballot: [String: [String: String]]? = nil) {
+        self.code = code
+        self.submissionID = submissionID
+        self.marks = marks
+        self.ballot = ballot
+    }
+
+    /// A ballot with a field Pingyi does not know is refused, not silently trimmed: the voter meant something by it.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        try refuseUnknown(container, known: ["code", "submissionID", "marks", "ballot"])
+        code = try container.decode(String.self, forKey: AnyKey("code"))
+        submissionID = try container.decode(String.self, forKey: AnyKey("submissionID"))
+        marks = try container.decodeIfPresent([StrictMark].self, forKey: AnyKey("marks"))?.map(\.mark)
+        ballot = try container.decodeIfPresent([String: [String: String]].self, forKey: AnyKey("ballot"))
+        guard (marks == nil) != (ballot == nil) else { throw APIError.badRequest("选票须包含 marks 或 ballot 其中之一") }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: AnyKey.self)
+        try container.encode(code, forKey: AnyKey("code"))
+        try container.encode(submissionID, forKey: AnyKey("submissionID"))
+        try container.encodeIfPresent(marks, forKey: AnyKey("marks"))
+        try container.encodeIfPresent(ballot, forKey: AnyKey("ballot"))
+    }
+}
+
+/// A mark that refuses unknown fields.
+struct StrictMark: Decodable {
+    var mark: RawMark
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        try refuseUnknown(container, known: ["reportee", "form", "column", "grade"])
+        mark = RawMark(reportee: try container.decode(String.self, forKey: AnyKey("reportee")),
+                       form: try container.decode(String.self, forKey: AnyKey("form")),
+                       column: try container.decode(String.self, forKey: AnyKey("column")),
+                       grade: try container.decode(String.self, forKey: AnyKey("grade")))
+    }
+}
+
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+func refuseUnknown(_ container: KeyedDecodingContainer<AnyKey>, known: Set<String>) throws {
+    let unknown = container.allKeys.map(\.stringValue).filter { !known.contains($0) }.sorted()
+    guard unknown.isEmpty else {
+        throw APIError.badRequest("请求中有无法识别的字段：\(unknown.prefix(5).map { String($0.prefix(30)) }.joined(separator: "、"))")
+    }
 }
 
 struct VoteReceiptDTO: Content {

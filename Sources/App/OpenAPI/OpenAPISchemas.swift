@@ -185,7 +185,8 @@ enum OpenAPISchemas {
             "forms": OpenAPIDocument.arrayOf("Form"), "used": boolean,
         ]),
         "Vote": [
-            "type": "object", "additionalProperties": false, "required": ["code", "submissionID", "marks"],
+            "type": "object", "additionalProperties": false, "required": ["code", "submissionID"],
+            "description": "Exactly one of marks (a list) or ballot (compact: reportee id → form id → one symbol per column, 1 好 … 4 差, 0 弃权).",
             "properties": [
                 "code": text(64),
                 "submissionID": ["type": "string", "minLength": 8, "maxLength": 64, "pattern": "^[A-Za-z0-9-]+$"],
@@ -193,6 +194,7 @@ enum OpenAPISchemas {
                     "type": "object", "additionalProperties": false, "required": ["reportee", "form", "column", "grade"],
                     "properties": ["reportee": string, "form": string, "column": string, "grade": string],
                 ]],
+                "ballot": map(of: map(of: ["type": "string", "pattern": "^[0-4]*$"])),
             ],
         ],
         "VoteReceipt": object(["receipt": string, "roundNumber": integer, "alreadyRecorded": boolean]),

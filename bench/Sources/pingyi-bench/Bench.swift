@@ -14,11 +14,16 @@ enum Bench {
         guard let command = args.first else { usage() }
         args.removeFirst()
         let options = Options(args)
-        switch command {
-        case "ballots":
-            try await BallotBench(options: options).run()
-        default:
-            usage()
+        do {
+            switch command {
+            case "ballots":
+                try await BallotBench(options: options).run()
+            default:
+                usage()
+            }
+        } catch {
+            FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
+            exit(1)
         }
     }
 
@@ -50,7 +55,7 @@ final class ServerProcess: @unchecked Sendable {
     init(binary: String, environment: [String: String] = [:]) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingyi-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        port = Int.random(in: 20_000..<40_000)
+        port = try freePort()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--port", String(port), "--log", "warning"]
         process.currentDirectoryURL = folder
@@ -70,6 +75,26 @@ final class ServerProcess: @unchecked Sendable {
         if process.isRunning { process.terminate(); process.waitUntilExit() }
         try? FileManager.default.removeItem(at: folder)
     }
+}
+
+/// A port nothing listens on now: bind to port 0, read what the kernel gave, close.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw BenchError.failed("socket() failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw BenchError.failed("bind() failed") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// JSON over HTTP with a pool big enough for the benchmark's concurrency.
@@ -170,7 +195,7 @@ struct BallotBench {
 
     func measure(server: ServerProcess, client: HTTPClient, voters: Int, width: Int) async throws {
         var api = API(client: client, base: server.base)
-        try await waitUntilUp(api)
+        try await waitUntilUp(api, server: server)
 
         let login = try await api.object(.POST, "/api/v1/session", json: ["username": "admin", "password": "bench-password-1"]) as! [String: Any]
         api.token = login["token"] as? String
@@ -191,7 +216,9 @@ struct BallotBench {
         let checkIns = await concurrently(benchPeople.count, width: 50) { i in
             (try? await adminAPI.send(.POST, base + "/check-in", json: ["participantID": benchPeople[i]]))?.status ?? 0
         }
-        guard checkIns.allSatisfy({ $0 == 200 }) else { throw BenchError.failed("check-in failed") }
+        guard checkIns.allSatisfy({ $0 == 200 }) else {
+            throw BenchError.failed("check-in failed: \(Dictionary(grouping: checkIns, by: { $0 }).mapValues(\.count))")
+        }
         let opened = try await api.object(.POST, base + "/rounds", json: [String: Any]()) as! [String: Any]
         let roundID = (opened["round"] as! [String: Any])["id"] as! String
         let codes = (opened["codes"] as! [[String: Any]]).map { $0["code"] as! String }
@@ -201,22 +228,21 @@ struct BallotBench {
         var voteAPI = api
         voteAPI.token = nil
         let spec = try await voteAPI.object(.POST, "/api/v1/vote/check", json: ["code": codes[0]]) as! [String: Any]
-        var cells: [(String, String, String)] = []
-        for reportee in spec["reportees"] as! [[String: Any]] {
-            for form in spec["forms"] as! [[String: Any]] {
-                for column in form["columns"] as! [[String: Any]] {
-                    cells.append((reportee["id"] as! String, form["id"] as! String, column["id"] as! String))
-                }
-            }
-        }
-        let grades = ["good", "fairly_good", "average", "poor"]
+        let reportees = (spec["reportees"] as! [[String: Any]]).map { $0["id"] as! String }
+        let forms = (spec["forms"] as! [[String: Any]]).map { ($0["id"] as! String, ($0["columns"] as! [Any]).count) }
+        // A complete ballot in the compact form the voting page sends, grades drawn from a seeded generator.
         let bodies: [Data] = try (0..<voters).map { i in
             var state = UInt64(i) &* 0x9E37_79B9_7F4A_7C15 &+ 1
-            let marks = cells.map { cell -> [String: String] in
-                state ^= state << 13; state ^= state >> 7; state ^= state << 17
-                return ["reportee": cell.0, "form": cell.1, "column": cell.2, "grade": grades[Int(state % 4)]]
+            var ballot: [String: [String: String]] = [:]
+            for reportee in reportees {
+                for (form, columns) in forms {
+                    ballot[reportee, default: [:]][form] = String((0..<columns).map { _ -> Character in
+                        state ^= state << 13; state ^= state >> 7; state ^= state << 17
+                        return Character(String(state % 4 + 1))
+                    })
+                }
             }
-            return try JSONSerialization.data(withJSONObject: ["code": codes[i], "submissionID": "bench-\(i)-\(UUID().uuidString.prefix(8))", "marks": marks])
+            return try JSONSerialization.data(withJSONObject: ["code": codes[i], "submissionID": "bench-\(i)-\(UUID().uuidString.prefix(8))", "ballot": ballot])
         }
         let voteBase = server.base
         let started = Date()
@@ -271,8 +297,9 @@ struct BallotBench {
               "healthz_per_s=\(format(healthPerSecond, 0)) ratio=\(format(perSecond / healthPerSecond, 3))")
     }
 
-    func waitUntilUp(_ api: API) async throws {
+    func waitUntilUp(_ api: API, server: ServerProcess) async throws {
         for _ in 0..<300 {
+            guard server.process.isRunning else { throw BenchError.failed("pingyi serve exited; see its log") }
             if let reply = try? await api.send(.GET, "/healthz"), reply.status == 200 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
