@@ -90,6 +90,32 @@ def test_responses_match_the_document(tmp_path):
         api.call("POST", base + "/meeting/current", {"index": 0}, expect=200)
         api.call("POST", base + "/meeting/message", {"text": "欢迎"}, expect=200)
         api.call("GET", base + "/minutes", expect=200)
+        # The ballot box.
+        for person in people[:3]:
+            api.call("POST", base + "/check-in", {"participantID": person["id"]}, expect=200)
+        opened = api.call("POST", base + "/rounds", {"paperSheets": {group: 1}}, expect=201)
+        round_id = opened["round"]["id"]
+        api.call("GET", base + "/rounds", expect=200)
+        api.call("POST", base + "/rounds", {}, expect=409)
+        api.call("POST", base + f"/rounds/{round_id}/codes", {"raterGroupID": group, "count": 1}, expect=200)
+        saved_token, api.token = api.token, None
+        code = opened["codes"][0]["code"]
+        ballot = api.call("POST", "/api/v1/vote/check", {"code": code}, expect=200)
+        compact = {r["id"]: {f["id"]: "1" * len(f["columns"]) for f in ballot["forms"]} for r in ballot["reportees"]}
+        api.call("POST", "/api/v1/vote", {"code": code, "submissionID": "openapi-check-1", "ballot": compact}, expect=200)
+        api.call("POST", "/api/v1/vote", {"code": code, "submissionID": "openapi-check-2", "ballot": compact}, expect=409)
+        api.call("POST", "/api/v1/vote", {"code": "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "submissionID": "openapi-check-3", "ballot": compact}, expect=404)
+        api.call("POST", "/api/v1/vote", {"code": code, "submissionID": "x"}, expect=400)
+        api.call("GET", f"/api/v1/rounds/{round_id}/receipts", expect=404)
+        api.token = saved_token
+        api.call("POST", base + f"/rounds/{round_id}/seal", expect=200)
+        api.call("GET", base + f"/rounds/{round_id}/sheets", expect=200)
+        api.call("GET", base + f"/rounds/{round_id}/sheets/1", expect=200)
+        api.call("POST", base + f"/rounds/{round_id}/extra-sheets", {"count": 0}, expect=200)
+        api.call("POST", base + f"/rounds/{round_id}/count", expect=200)
+        api.token = None
+        api.call("GET", f"/api/v1/rounds/{round_id}/receipts", expect=200)
+        api.token = saved_token
         token = meeting["projectorPath"].split("/")[-1]
         saved, api.token = api.token, None
         api.call("GET", f"/api/v1/live/{token}", expect=200)
@@ -98,6 +124,6 @@ def test_responses_match_the_document(tmp_path):
         api.call("DELETE", "/api/v1/demo", expect=200)
         api.call("GET", base, expect=404)
         api.call("DELETE", "/api/v1/session", expect=204)
-        assert len(api.checked) >= 35, sorted(api.checked)
+        assert len(api.checked) >= 50, sorted(api.checked)
     finally:
         server.stop()
