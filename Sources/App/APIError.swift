@@ -119,3 +119,10 @@ struct APIErrorMiddleware: AsyncMiddleware {
         }
     }
 }
+
+/// A 201 answer with a JSON body.
+func created(_ body: some Content) throws -> Response {
+    let response = Response(status: .created)
+    try response.content.encode(body)
+    return response
+}

@@ -95,9 +95,7 @@ struct BallotController: RouteCollection {
             return (round, issued, sheets)
         }
         try await broadcast(req, campaign)
-        let response = Response(status: .created)
-        try response.content.encode(RoundOpenedDTO(round: try await roundDTO(round, on: req.db), codes: codes, sheets: sheets))
-        return response
+        return try created(RoundOpenedDTO(round: try await roundDTO(round, on: req.db), codes: codes, sheets: sheets))
     }
 
     /// 补发: more codes for a group while the round is open (a late arrival, a lost slip); they count as issued.

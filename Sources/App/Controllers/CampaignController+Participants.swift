@@ -39,9 +39,7 @@ extension CampaignController {
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "participant.create",
                                   summary: "新增参会人员 \(participant.name)（\(role.label)）", after: try ParticipantDTO(participant))
         }
-        let response = Response(status: .created)
-        try response.content.encode(try ParticipantDTO(participant))
-        return response
+        return try created(try ParticipantDTO(participant))
     }
 
     @Sendable
@@ -105,9 +103,7 @@ extension CampaignController {
                                   summary: "导入参会人员 \(rows.count) 人", after: rows.map { "\($0.name)（\($0.role.label)）" })
             return rows.count
         }
-        let response = Response(status: .created)
-        try response.content.encode(ImportResultDTO(imported: count))
-        return response
+        return try created(ImportResultDTO(imported: count))
     }
 }
 

@@ -38,9 +38,7 @@ extension CampaignController {
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "rater_group.create",
                                   summary: "新增评议人类别“\(name)”", after: ["name": name])
         }
-        let response = Response(status: .created)
-        try response.content.encode(try await campaignDetail(campaign, for: actor, on: req.db))
-        return response
+        return try created(try await campaignDetail(campaign, for: actor, on: req.db))
     }
 
     @Sendable

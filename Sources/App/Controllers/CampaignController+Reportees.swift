@@ -35,9 +35,7 @@ extension CampaignController {
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "reportee.create",
                                   summary: "新增述职对象 \(reportee.name)（\(reportee.unitName)）", after: try ReporteeDTO(reportee, report: nil))
         }
-        let response = Response(status: .created)
-        try response.content.encode(try await campaignDetail(campaign, for: actor, on: req.db))
-        return response
+        return try created(try await campaignDetail(campaign, for: actor, on: req.db))
     }
 
     @Sendable

@@ -59,9 +59,7 @@ struct CampaignController: RouteCollection {
                                   after: try CampaignSummaryDTO(campaign))
             return campaign
         }
-        let response = Response(status: .created)
-        try response.content.encode(try await campaignDetail(campaign, for: actor, on: req.db))
-        return response
+        return try created(try await campaignDetail(campaign, for: actor, on: req.db))
     }
 
     @Sendable

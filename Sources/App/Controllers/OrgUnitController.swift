@@ -36,9 +36,7 @@ struct OrgUnitController: RouteCollection {
             try await recordAudit(on: db, actor: actor, campaignID: nil, action: "org.create",
                                   summary: "新建组织 \(unit.name)", after: try OrgUnitDTO(unit))
         }
-        let response = Response(status: .created)
-        try response.content.encode(try OrgUnitDTO(unit))
-        return response
+        return try created(try OrgUnitDTO(unit))
     }
 
     @Sendable
@@ -117,9 +115,7 @@ struct OrgUnitController: RouteCollection {
                                   summary: "导入组织 \(rows.count) 个", after: rows.map(\.name))
             return rows.count
         }
-        let response = Response(status: .created)
-        try response.content.encode(ImportResultDTO(imported: count))
-        return response
+        return try created(ImportResultDTO(imported: count))
     }
 }
 

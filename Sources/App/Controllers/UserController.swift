@@ -46,9 +46,7 @@ struct UserController: RouteCollection {
             try await recordAudit(on: db, actor: actor, campaignID: nil, action: "user.create",
                                   summary: "创建账号 \(username)（\(role.label)）", after: UserAudit(user))
         }
-        let response = Response(status: .created)
-        try response.content.encode(try UserAdminDTO(user, unitNames: try await unitNames(on: req.db)))
-        return response
+        return try created(try UserAdminDTO(user, unitNames: try await unitNames(on: req.db)))
     }
 
     @Sendable
