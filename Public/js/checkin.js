@@ -79,6 +79,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   P.start(function () {
     $("back-link").href = "/campaigns/" + id;
+    $("cards-link").href = "/campaigns/" + id + "/check-in-cards";
     return Promise.all([P.api("GET", base), P.api("GET", base + "/meeting")]).then(function (r) {
       $("k-title").textContent = "签到 · " + r[0].campaign.title;
       r[0].raterGroups.forEach(function (g) { groups[g.id] = g.name; });

@@ -194,6 +194,24 @@ struct MeetingTests {
         }
     }
 
+    @Test func checkInCardsCarryEachPersonsCodeAndItsQR() async throws {
+        try await withApp(.sqlite) { app in
+            let (world, _) = try await meetingWorld(app)
+            let cards = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/check-in-cards", token: world.token("teller"))
+                .decode([CheckInCardDTO].self)
+            let people = try await Participant.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).all()
+            #expect(cards.map(\.code) == people.map { $0.checkInCode ?? "" })
+            #expect(cards.allSatisfy { $0.code.count == 8 && $0.qrSVG.hasPrefix("<svg") })
+            #expect(cards.first?.raterGroup == "区领导" && cards.last?.raterGroup == nil)
+            try expectError(try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/check-in-cards", token: world.token("reportee")), .forbidden)
+            try expectError(try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/check-in-cards", token: world.token("outsideChair")), .notFound)
+            // the card's code checks its holder in
+            let result = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/check-in", token: world.token("teller"),
+                                        json: CheckInRequest(code: cards[3].code)).decode(CheckInResultDTO.self)
+            #expect(result.participant.name == cards[3].name)
+        }
+    }
+
     @Test func theProjectorLinkIsPublicButRevealsNoVoterOrComment() async throws {
         try await withApp(.sqlite) { app in
             let (world, meeting) = try await meetingWorld(app)

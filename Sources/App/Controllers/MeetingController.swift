@@ -18,6 +18,7 @@ struct MeetingController: RouteCollection {
         campaign.post("check-in", use: checkIn)
         campaign.delete("check-in", ":participantID", use: undoCheckIn)
         campaign.get("minutes", use: minutes)
+        campaign.get("check-in-cards", use: checkInCards)
         routes.apiV1().get("live", ":token", use: liveState)
         routes.webSocket("live", ":token", maxFrameSize: WebSocketMaxFrameSize(integerLiteral: 1 << 14), onUpgrade: liveSocket)
     }
@@ -197,6 +198,25 @@ struct MeetingController: RouteCollection {
         let actor = try await req.actor()
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
         return try await minutesOf(campaign, on: req.db)
+    }
+
+    /// 签到卡: one card per participant with the personal check-in code and its QR, to print and hand out before the
+    /// meeting; a USB scanner at the door types the code into the check-in screen.
+    @Sendable
+    func checkInCards(req: Request) async throws -> [CheckInCardDTO] {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
+        _ = try await meetingOf(campaign, on: req.db)
+        let campaignID = try campaign.requireID()
+        try await assignCheckInCodes(campaignID: campaignID, on: req.db)
+        let groups = try await RaterGroup.query(on: req.db).filter(\.$campaign.$id == campaignID).all()
+        let names = Dictionary(groups.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return try await Participant.query(on: req.db).filter(\.$campaign.$id == campaignID).sort(\.$position).all().map { person in
+            let code = person.checkInCode ?? ""
+            return CheckInCardDTO(name: person.name, unitName: person.unitName, roleLabel: person.role.label,
+                                  raterGroup: person.$raterGroup.id.flatMap { names[$0] }, code: code,
+                                  qrSVG: (try? QRCode(text: code).svg(title: "签到码")) ?? "")
+        }
     }
 
     /// The projector's state, by its link; no account needed.

@@ -11,6 +11,7 @@ struct PageController: RouteCollection {
         routes.get("campaigns", ":campaignID", "console", use: page("console", "主持人控制台"))
         routes.get("campaigns", ":campaignID", "check-in", use: page("checkin", "签到"))
         routes.get("campaigns", ":campaignID", "minutes", use: page("minutes", "会议纪要"))
+        routes.get("campaigns", ":campaignID", "check-in-cards", use: page("cards", "签到卡"))
         routes.get("campaigns", ":campaignID", "tally", use: page("tally", "纸质票录入"))
         routes.get("campaigns", ":campaignID", "rounds", ":roundID", "paper", use: page("paper", "纸质评议表"))
         routes.get("p", ":token", use: projector)

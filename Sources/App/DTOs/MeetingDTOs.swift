@@ -109,3 +109,12 @@ struct CheckInResultDTO: Content {
     var alreadyCheckedIn: Bool
     var attendance: AttendanceDTO
 }
+
+struct CheckInCardDTO: Content {
+    var name: String
+    var unitName: String
+    var roleLabel: String
+    var raterGroup: String?
+    var code: String
+    var qrSVG: String
+}

@@ -137,6 +137,8 @@ enum OpenAPIDocument {
                      body: .json("CheckIn"), success: (200, ref("CheckInResult")), errors: manageErrors),
         APIOperation(method: "delete", path: campaign + "/check-in/{participantID}", summary: "撤销签到 (undo a check-in)", tag: "签到",
                      success: (200, ref("AttendanceSummary")), errors: [403, 404, 409]),
+        APIOperation(method: "get", path: campaign + "/check-in-cards", summary: "签到卡（个人签到码及二维码） (check-in cards)", tag: "签到",
+                     success: (200, arrayOf("CheckInCard")), errors: [403, 404]),
         APIOperation(method: "get", path: campaign + "/minutes", summary: "会议纪要 (minutes)", tag: "会议",
                      success: (200, ref("Minutes")), errors: [403, 404]),
         APIOperation(method: "get", path: "/api/v1/live/{token}", summary: "大屏状态（凭大屏链接，无需登录） (the projector's state)",

@@ -206,6 +206,8 @@ enum OpenAPISchemas {
         "CurrentItem": input(["index": integer], required: ["index"]),
         "Message": input(["text": text(80)], required: ["text"]),
         "Comment": input(["text": text(2000), "skip": boolean]),
+        "CheckInCard": object(["name": string, "unitName": string, "roleLabel": string, "raterGroup": string, "code": string, "qrSVG": string],
+                              optional: ["raterGroup"]),
         "CheckIn": input(["participantID": uuid, "code": text(40)]),
         "Clock": object([
             "limitSeconds": integer, "startedAtMs": number, "pausedAtMs": number, "pausedSeconds": number, "endedAtMs": number,
