@@ -92,6 +92,10 @@ struct AccountTests {
             try expectError(try await call(app, .DELETE, "api/v1/users/\(me.id!)", token: world.token("sysadmin")), .unprocessableEntity)
             try expectError(try await call(app, .PATCH, "api/v1/users/\(me.id!)", token: world.token("sysadmin"),
                                             json: UserUpdateRequest(role: "chair")), .unprocessableEntity)
+            // nor reset their own password without giving the current one
+            try expectError(try await call(app, .PATCH, "api/v1/users/\(me.id!)", token: world.token("sysadmin"),
+                                            json: UserUpdateRequest(password: "stolen-token-pass")), .unprocessableEntity)
+            _ = try await login(app, "admin", "admin-password")
             // a reportee account deleted is unlinked from its reportee row
             let reporteeUser = try await User.query(on: app.db).filter(\.$username == "reportee").first()!
             #expect(try await call(app, .DELETE, "api/v1/users/\(reporteeUser.id!)", token: world.token("sysadmin")).status == .noContent)

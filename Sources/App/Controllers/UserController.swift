@@ -67,6 +67,8 @@ struct UserController: RouteCollection {
         }
         var endSessions = false
         if let password = body.password {
+            // One's own password changes only through /me/password, which asks for the current one.
+            guard user.id != actor.id else { throw APIError(.unprocessableEntity, "invalid", "请在“修改密码”中修改自己的密码") }
             try validateNewPassword(password)
             user.passwordHash = try await req.password.async.hash(password).get()
             endSessions = true
