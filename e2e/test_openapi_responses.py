@@ -112,7 +112,9 @@ def test_responses_match_the_document(tmp_path):
         api.call("GET", base + f"/rounds/{round_id}/sheets", expect=200)
         api.call("GET", base + f"/rounds/{round_id}/sheets/1", expect=200)
         api.call("POST", base + f"/rounds/{round_id}/extra-sheets", {"count": 0}, expect=200)
+        api.call("GET", base + "/results", expect=409)
         api.call("POST", base + f"/rounds/{round_id}/count", expect=200)
+        api.call("GET", base + "/results", expect=200)
         api.token = None
         api.call("GET", f"/api/v1/rounds/{round_id}/receipts", expect=200)
         api.token = saved_token

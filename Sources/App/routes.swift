@@ -10,6 +10,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: MeetingController())
     try app.register(collection: BallotController())
     try app.register(collection: VoteController())
+    try app.register(collection: ResultsController())
     try app.register(collection: MaterialsController())
     try app.register(collection: PageController())
 }

@@ -272,6 +272,40 @@ struct BallotTests {
         }
     }
 
+    /// Three ballots worked out by hand for 王建华's party-building overall column; the published numbers match.
+    @Test(arguments: TestDatabase.available)
+    func resultsAreTheHandCountOfTheCountedRound(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let box = try await openBox(app, present: 3) // three 区领导 codes
+            let check = try await spec(app, box, code: box.codes[0])
+            let wang = check.reportees[0].id.uuidString
+            let columns = check.forms[0].columns.count
+            // 好, 好, 一般 on every party-building column of 王建华; nothing else anywhere.
+            for (code, digit) in zip(box.codes, ["1", "1", "3"]) {
+                let reply = try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: code, submissionID: UUID().uuidString,
+                                                                                     ballot: [wang: ["party_building": String(repeating: digit, count: columns)]]))
+                #expect(reply.status == .ok)
+            }
+            try expectError(try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token("districtAdmin")), .conflict)
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair"))
+            try expectError(try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token("chair")), .forbidden)
+            let results = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token("districtAdmin"))
+                .decode(ResultsDTO.self)
+            #expect(results.roundNumber == 1 && results.reconciliation == RoundReconciliation(issued: 3, valid: 3, void: 0))
+            let first = try #require(results.reportees.first { $0.reporteeID == wang })
+            let overall = first.forms[0].columns[0]
+            #expect(overall.counts.good == 2 && overall.counts.average == 1 && overall.counts.valid == 3 && overall.counts.abstentions == 0)
+            #expect(abs((overall.meanPoints ?? 0) - 260.0 / 3) < 1e-9)      // (100 + 100 + 60) / 3
+            #expect(abs((overall.goodRate ?? 0) - 2.0 / 3) < 1e-9)
+            #expect(abs((first.composite ?? 0) - 260.0 / 3) < 1e-9)         // only one form has votes
+            #expect(first.rank == 1 && first.grade == "fairly_good")          // 86.7: 较好 band, and 1/3 一般 is not more than a third
+            #expect(overall.byGroup.map(\.raterGroup) == ["区领导"])
+            let others = results.reportees.filter { $0.reporteeID != wang }
+            #expect(others.allSatisfy { $0.composite == nil && $0.rank == nil && $0.forms[0].columns[0].counts.abstentions == 3 })
+        }
+    }
+
     @Test func theProjectorSeesCountsNeverResults() async throws {
         try await withApp(.sqlite) { app in
             let box = try await openBox(app, present: 4)

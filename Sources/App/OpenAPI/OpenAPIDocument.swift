@@ -164,6 +164,8 @@ enum OpenAPIDocument {
                      tag: "纸质票", body: .json("PaperEntry"), success: (200, ref("PaperSheetStatus")), errors: manageErrors, pathIntegers: ["serial"]),
         APIOperation(method: "post", path: campaign + "/rounds/{roundID}/extra-sheets", summary: "登记票箱中多出的（未发出的）选票 (extra sheets)",
                      tag: "纸质票", body: .json("ExtraSheets"), success: (200, ref("Round")), errors: manageErrors),
+        APIOperation(method: "get", path: campaign + "/results", summary: "计票结果（管理员，计票后） (results of the counted round)",
+                     tag: "结果", success: (200, ref("Results")), errors: [403, 404, 409]),
         APIOperation(method: "get", path: "/api/v1/rounds/{roundID}/receipts", summary: "已计入的回执码（只证明计入，不显示内容） (receipts)",
                      tag: "票箱", authenticated: false, success: (200, ref("ReceiptList")), errors: [404]),
         APIOperation(method: "post", path: "/api/v1/vote/check", summary: "手机投票：核对投票码，取得评议表 (check a voting code)",

@@ -148,6 +148,26 @@ enum OpenAPISchemas {
             "id": uuid, "at": dateTime, "actor": string, "action": string, "summary": string, "before": string, "after": string,
         ], optional: ["before", "after"]),
         "DemoRemoval": object(["removedCampaigns": integer, "removedOrgUnits": integer]),
+        "Counts": object(["good": integer, "fairlyGood": integer, "average": integer, "poor": integer, "abstentions": integer,
+                          "voids": integer, "valid": integer]),
+        "Results": object([
+            "roundNumber": integer, "reconciliation": OpenAPIDocument.ref("Reconciliation"),
+            "reportees": ["type": "array", "items": object([
+                "reporteeID": string, "name": string, "unitName": string, "composite": number, "goodRate": number, "poorRate": number,
+                "rank": integer, "grade": grade, "gradeLabel": string, "flags": ["type": "array", "items": string],
+                "forms": ["type": "array", "items": object([
+                    "formID": string, "name": string, "score": number, "goodRate": number,
+                    "columns": ["type": "array", "items": object([
+                        "columnID": string, "name": string, "kind": enumeration(["overall", "item"]),
+                        "counts": OpenAPIDocument.ref("Counts"), "goodRate": number, "poorRate": number, "meanPoints": number,
+                        "weightedPoints": number,
+                        "byGroup": ["type": "array", "items": object([
+                            "raterGroup": string, "counts": OpenAPIDocument.ref("Counts"), "meanPoints": number, "goodRate": number,
+                        ], optional: ["meanPoints", "goodRate"])],
+                    ], optional: ["goodRate", "poorRate", "meanPoints", "weightedPoints"])],
+                ], optional: ["score", "goodRate"])],
+            ], optional: ["composite", "goodRate", "poorRate", "rank", "grade", "gradeLabel"])],
+        ], optional: ["reconciliation"]),
         "RoundOpen": input(["codes": map(of: integer), "paperSheets": map(of: integer)]),
         "ExtraCodes": input(["raterGroupID": uuid, "count": integer], required: ["raterGroupID", "count"]),
         "ExtraSheets": input(["count": integer], required: ["count"]),
