@@ -16,14 +16,15 @@ struct VoteController: RouteCollection {
     @Sendable
     func check(req: Request) async throws -> VoteCheckDTO {
         let body = try req.content.decode(VoteCheckRequest.self)
-        let (code, round, campaign) = try await lookUp(body.code, req)
-        guard round.state.acceptsElectronicBallots else { throw closed(round) }
-        let reportees = try await Reportee.query(on: req.db).filter(\.$campaign.$id == campaign.requireID()).sort(\.$position).all()
-        let group = try await RaterGroup.find(code.raterGroupID, on: req.db)
+        let facts = try await lookUpFacts(body.code, req)
+        guard facts.roundState.acceptsElectronicBallots else { throw closed(number: facts.roundNumber, state: facts.roundState) }
+        guard let campaign = try await Campaign.find(facts.campaignID, on: req.db) else { throw APIError.notFound("评议活动") }
+        let reportees = try await Reportee.query(on: req.db).filter(\.$campaign.$id == facts.campaignID).sort(\.$position).all()
+        let group = try await RaterGroup.find(facts.raterGroupID, on: req.db)
         return VoteCheckDTO(
-            campaignTitle: campaign.title, roundNumber: round.number, raterGroup: group?.name ?? "",
+            campaignTitle: campaign.title, roundNumber: facts.roundNumber, raterGroup: group?.name ?? "",
             reportees: try reportees.map { VoteReporteeDTO(id: try $0.requireID(), name: $0.name, unitName: $0.unitName, title: $0.title, mode: $0.mode.rawValue) },
-            forms: campaign.forms, used: code.used)
+            forms: campaign.forms, used: facts.used)
     }
 
     /// Acknowledged only after the commit. One code, one ballot: the code is marked used by a conditional update in
@@ -60,31 +61,12 @@ struct VoteController: RouteCollection {
         return VoteReceiptDTO(receipt: VotingCode.grouped(receipt), roundNumber: facts.roundNumber, alreadyRecorded: false)
     }
 
-    /// Finds the code (counting wrong ones against the client), its round and campaign.
-    func lookUp(_ raw: String, _ req: Request) async throws -> (BallotCode, BallotRound, Campaign) {
-        let client = req.peerAddress?.ipAddress ?? req.remoteAddress?.ipAddress ?? "unknown"
-        let limiter = req.application.codeAttempts
-        if let wait = await limiter.blocked(client) {
-            throw APIError(.tooManyRequests, "too_many_attempts", "错误次数过多，请 \(wait) 秒后再试")
-        }
-        guard raw.count <= 64, let normalized = VotingCode.normalize(raw),
-              let code = try await BallotCode.query(on: req.db).filter(\.$codeHash == codeHash(normalized)).first(),
-              let round = try await BallotRound.find(code.roundID, on: req.db),
-              let campaign = try await Campaign.find(round.$campaign.id, on: req.db) else {
-            await limiter.fail(client)
-            throw APIError(.notFound, "unknown_code", "投票码无效，请核对后重新输入")
-        }
-        return (code, round, campaign)
-    }
-
     func repeatOrRefuse(storedHash: String?, submissionHash: String, receipt: String, roundNumber: Int) throws -> VoteReceiptDTO {
         guard storedHash == submissionHash else {
             throw APIError(.conflict, "code_used", "此投票码已经投过票，每个投票码只能使用一次")
         }
         return VoteReceiptDTO(receipt: VotingCode.grouped(receipt), roundNumber: roundNumber, alreadyRecorded: true)
     }
-
-    func closed(_ round: BallotRound) -> APIError { closed(number: round.number, state: round.state) }
 
     func closed(number: Int, state: BallotRoundState) -> APIError {
         APIError(.conflict, "round_closed", state == .open ? "投票尚未开始" : "第 \(number) 轮投票已\(state.label)，不能再投票")
@@ -107,6 +89,7 @@ struct VoteController: RouteCollection {
         }
     }
 
+    /// Finds a code and its round in one query, counting wrong codes against the client.
     func lookUpFacts(_ raw: String, _ req: Request) async throws -> CodeFacts {
         let client = req.peerAddress?.ipAddress ?? req.remoteAddress?.ipAddress ?? "unknown"
         let limiter = req.application.codeAttempts
