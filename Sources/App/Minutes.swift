@@ -38,9 +38,8 @@ func minutesOf(_ campaign: Campaign, on db: any Database) async throws -> Minute
     let guests = try await Participant.query(on: db).filter(\.$campaign.$id == id).filter(\.$role == .guest).all()
     let now = Date()
     let speakers = reportees.filter { $0.mode == .onsite }.map { reportee -> MinutesDTO.SpeakerLine in
-        let speech = speeches.first { $0.$reportee.id == reportee.id }
-        let clock = speech?.clock ?? SpeechClock(limitSeconds: reportee.timeLimitSeconds)
-        let duration = clock.endedAt != nil ? Int(clock.elapsed(at: now).rounded()) : nil
+        let (speech, clock) = reportee.speech(in: speeches)
+        let duration = clock.spokenSeconds
         return MinutesDTO.SpeakerLine(
             position: reportee.position, name: reportee.name, unitName: reportee.unitName, title: reportee.title,
             limitSeconds: clock.limitSeconds,

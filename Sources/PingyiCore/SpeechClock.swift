@@ -59,6 +59,12 @@ public struct SpeechClock: Codable, Sendable, Hashable {
         return max(0, until.timeIntervalSince(startedAt) - pausedSeconds)
     }
 
+    /// Whole seconds spoken, once the speech has ended; `nil` before.
+    public var spokenSeconds: Int? {
+        guard let endedAt else { return nil }
+        return Int(elapsed(at: endedAt).rounded())
+    }
+
     /// Seconds left; negative in overtime.
     public func remaining(at now: Date) -> Double { Double(limitSeconds) - elapsed(at: now) }
 

@@ -52,6 +52,8 @@ struct SpeechClockTests {
         #expect(clock.phase(at: at(500)) == .finished)
         #expect(clock.elapsed(at: at(9999)) == 300)
         #expect(clock.pausedAt == nil && clock.pausedSeconds == 100)
+        #expect(clock.spokenSeconds == 300)
+        #expect(try SpeechClock(limitSeconds: 480).applying(.start, at: at(0)).spokenSeconds == nil)
     }
 
     /// A reloaded page knows only the stored facts; it shows the same time as a page that watched all along.

@@ -14,6 +14,11 @@ struct Actor: Sendable {
     var isAdmin: Bool { user.role == .systemAdmin || user.role == .campaignAdmin }
     /// Runs the meeting or the count: sees campaigns in scope but does not set them up.
     var isMeetingStaff: Bool { [.chair, .teller, .scrutineer].contains(user.role) }
+
+    /// May set up this campaign: an admin whose scope holds the campaign's unit (the rule `.manage` access applies).
+    func manages(_ campaign: Campaign) -> Bool {
+        isAdmin && (isSystemAdmin || scope.contains(campaign.$orgUnit.id))
+    }
 }
 
 extension Request {

@@ -141,8 +141,7 @@ extension CampaignController {
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .view, on: req.db)
         let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
         if upload {
-            let manages = actor.isAdmin && (actor.isSystemAdmin || actor.scope.contains(campaign.$orgUnit.id))
-            guard manages || reportee.$user.id == actor.id else { throw APIError.forbidden }
+            guard actor.manages(campaign) || reportee.$user.id == actor.id else { throw APIError.forbidden }
         }
         return (campaign, reportee)
     }

@@ -314,7 +314,7 @@ func campaignDetail(_ campaign: Campaign, for actor: Actor?, on db: any Database
     let participants = try await Participant.query(on: db).filter(\.$campaign.$id == id).all()
     let reports = try await reportInfos(for: reportees, on: db)
     let count = { (role: ParticipantRole) in participants.filter { $0.role == role }.count }
-    let manage = actor.map { $0.isAdmin && ($0.isSystemAdmin || $0.scope.contains(campaign.$orgUnit.id)) } ?? false
+    let manage = actor?.manages(campaign) ?? false
     let staff = actor.map { $0.isMeetingStaff && $0.scope.contains(campaign.$orgUnit.id) } ?? false
     return CampaignDetailDTO(
         campaign: try CampaignSummaryDTO(campaign),

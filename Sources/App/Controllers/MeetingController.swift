@@ -368,11 +368,10 @@ func liveStateOf(_ campaign: Campaign, _ meeting: Meeting, on db: any Database) 
     let onsite = try await Reportee.query(on: db).filter(\.$campaign.$id == id).filter(\.$mode == .onsite).sort(\.$position).all()
     let speeches = try await Speech.query(on: db).filter(\.$campaignID == id).all()
     let speakers = try onsite.map { reportee -> SpeakerDTO in
-        let speech = speeches.first { $0.$reportee.id == reportee.id }
-        let clock = speech?.clock ?? SpeechClock(limitSeconds: reportee.timeLimitSeconds)
+        let (speech, clock) = reportee.speech(in: speeches)
         return SpeakerDTO(reporteeID: try reportee.requireID(), position: reportee.position, name: reportee.name,
                           unitName: reportee.unitName, title: reportee.title, clock: ClockDTO(clock, now: now),
-                          durationSeconds: clock.endedAt != nil ? Int(clock.elapsed(at: now).rounded()) : nil,
+                          durationSeconds: clock.spokenSeconds,
                           commented: speech?.isCommented ?? false, commentSkipped: speech?.commentSkipped ?? false)
     }
     return LiveStateDTO(

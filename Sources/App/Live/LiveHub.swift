@@ -18,8 +18,6 @@ actor LiveHub {
         if channels[campaignID]?.isEmpty == true { channels[campaignID] = nil }
     }
 
-    func count(_ campaignID: UUID) -> Int { channels[campaignID]?.count ?? 0 }
-
     private var pending: Set<UUID> = []
 
     /// Claims the right to send the next coalesced update for a campaign: true for the first caller, false for those

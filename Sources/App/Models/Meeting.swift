@@ -76,3 +76,12 @@ final class Speech: Model, @unchecked Sendable {
     /// The chair has commented, or recorded that there was no comment.
     var isCommented: Bool { comment != nil || commentSkipped }
 }
+
+extension Reportee {
+    /// This reportee's speech among a campaign's speeches, and its clock (a fresh one at the reportee's limit if it
+    /// has not started).
+    func speech(in speeches: [Speech]) -> (speech: Speech?, clock: SpeechClock) {
+        let speech = speeches.first { $0.$reportee.id == id }
+        return (speech, speech?.clock ?? SpeechClock(limitSeconds: timeLimitSeconds))
+    }
+}
