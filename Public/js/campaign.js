@@ -49,6 +49,8 @@ document.addEventListener("DOMContentLoaded", function () {
     $("link-checkin").hidden = c.status !== "meeting";
     $("link-minutes").href = "/campaigns/" + id + "/minutes";
     $("link-tally").href = "/campaigns/" + id + "/tally";
+    $("link-results").href = "/campaigns/" + id + "/results";
+    $("link-results").hidden = !detail.permissions.manage;
     renderLifecycle();
     renderReportees();
     renderGroups();

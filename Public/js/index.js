@@ -29,7 +29,21 @@ document.addEventListener("DOMContentLoaded", function () {
       $("campaign-table").hidden = list.length === 0;
       $("campaign-status").textContent = list.length === 0 ? "暂无评议活动。" : "共 " + list.length + " 个评议活动。";
       $("demo-actions").hidden = !(P.me.role === "system_admin" && list.some(function (c) { return c.isDemo; }));
+      if (P.me.role === "reportee") return loadMyResults();
     }).catch(P.fail);
+  }
+
+  /// A secretary's own result sheets, open once the results are published.
+  function loadMyResults() {
+    return P.api("GET", "/api/v1/me/results").then(function (list) {
+      var ul = $("my-results-list");
+      ul.textContent = "";
+      list.forEach(function (m) {
+        ul.appendChild(P.el("li", null, m.year + " " + m.campaignTitle + "：",
+          m.published ? P.el("a", { href: "/campaigns/" + m.campaignID + "/results/" + m.reporteeID }, "查看个人评议结果表") : P.el("span", { class: "muted" }, "结果尚未发布")));
+      });
+      $("my-results").hidden = list.length === 0;
+    });
   }
 
   $("login-form").addEventListener("submit", function (event) {

@@ -64,6 +64,8 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return (.unprocessableEntity, "invalid_rules", error.message)
         case let error as LifecycleError:
             return (.conflict, "wrong_state", error.message)
+        case let error as AssessmentError:
+            return (.unprocessableEntity, "invalid_assessment", error.message)
         case let error as any AbortError:
             return (error.status, code(for: error.status), chineseReason(for: error.status))
         default:

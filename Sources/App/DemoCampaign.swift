@@ -119,6 +119,8 @@ enum DemoCampaign {
                 let id = try campaign.requireID()
                 // Explicit deletes, children first, so removal does not depend on the driver honouring cascades.
                 try await Participant.query(on: db).filter(\.$campaign.$id == id).delete()
+                try await AssessmentRecord.query(on: db).filter(\.$campaignID == id).delete()
+                try await Publication.query(on: db).filter(\.$campaign.$id == id).delete()
                 try await Reportee.query(on: db).filter(\.$campaign.$id == id).delete()
                 try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).delete()
                 try await campaign.delete(on: db)

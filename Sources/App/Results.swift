@@ -78,6 +78,7 @@ struct ReporteeResultDTO: Content {
     var reporteeID: String
     var name: String
     var unitName: String
+    var title: String
     var composite: Double?
     var goodRate: Double?
     var poorRate: Double?
@@ -86,57 +87,108 @@ struct ReporteeResultDTO: Content {
     var gradeLabel: String?
     var flags: [String]
     var forms: [FormResultDTO]
+    /// 综合评定 (考核); `nil` where the campaign's reader may not see it.
+    var assessment: AssessmentDTO?
+}
+
+struct AssessmentPartDTO: Content {
+    var component: String
+    var label: String
+    var score: Double?
+    var weight: Double
+}
+
+struct AssessmentDTO: Content {
+    var parts: [AssessmentPartDTO]
+    var score: Double?
+    var grade: String?
+    var gradeLabel: String?
+    var veto: String?
+    var missing: [String]
+    var notes: [String]
+
+    init(_ outcome: AssessmentOutcome, entry: AssessmentEntry) {
+        parts = outcome.parts.map { AssessmentPartDTO(component: $0.component.rawValue, label: $0.component.label, score: $0.score, weight: $0.weight) }
+        score = outcome.score
+        grade = outcome.grade?.rawValue
+        gradeLabel = outcome.grade?.label
+        veto = entry.veto
+        missing = outcome.missing.map(\.label)
+        notes = outcome.notes
+    }
 }
 
 struct ResultsDTO: Content {
+    var campaignID: UUID
+    var campaignTitle: String
+    var year: Int
+    var status: String
     var roundNumber: Int
     var reconciliation: RoundReconciliation?
+    var assessmentWeights: [String: Double]
     var reportees: [ReporteeResultDTO]
 }
 
-extension ResultsController {
-    static func dto(_ computed: CampaignResults, reportees: [Reportee], groups: [RaterGroup]) -> ResultsDTO {
-        let people = Dictionary(reportees.map { ($0.id!.uuidString, $0) }, uniquingKeysWith: { a, _ in a })
+/// Everything the result pages and exports show: the count, the people, and the assessment.
+struct CampaignReport: Sendable {
+    var campaign: Campaign
+    var computed: CampaignResults
+    var reportees: [Reportee]
+    var groups: [RaterGroup]
+    var entries: [String: AssessmentEntry]
+    var outcomes: [String: AssessmentOutcome]
+
+    func reportee(_ id: String) -> Reportee? { reportees.first { $0.id?.uuidString == id } }
+    func result(_ id: String) -> ReporteeResult? { computed.results.first { $0.reportee == id } }
+    /// Results in rank order; unranked (no valid votes) last, in campaign order.
+    var ranked: [ReporteeResult] {
+        computed.results.enumerated().sorted { a, b in
+            (a.element.rank ?? .max, a.offset) < (b.element.rank ?? .max, b.offset)
+        }.map(\.element)
+    }
+}
+
+/// The report of the latest counted round; `nil` before any count.
+func campaignReport(_ campaign: Campaign, on db: any Database) async throws -> CampaignReport? {
+    guard let computed = try await computeResults(campaign, on: db) else { return nil }
+    let id = try campaign.requireID()
+    let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
+    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
+    let records = try await AssessmentRecord.query(on: db).filter(\.$campaignID == id).all()
+    let entries = Dictionary(records.map { ($0.$reportee.id.uuidString, $0.entry) }, uniquingKeysWith: { a, _ in a })
+    let outcomes = assessAll(computed.results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading)
+    return CampaignReport(campaign: campaign, computed: computed, reportees: reportees, groups: groups, entries: entries, outcomes: outcomes)
+}
+
+extension CampaignReport {
+    func dto(_ result: ReporteeResult) -> ReporteeResultDTO {
+        let person = reportee(result.reportee)
         let groupNames = Dictionary(groups.map { ($0.id!.uuidString, ($0.name, $0.position)) }, uniquingKeysWith: { a, _ in a })
-        return ResultsDTO(roundNumber: computed.round.number, reconciliation: computed.reconciliation, reportees: computed.results.map { result in
-            ReporteeResultDTO(
-                reporteeID: result.reportee, name: people[result.reportee]?.name ?? "", unitName: people[result.reportee]?.unitName ?? "",
-                composite: result.composite, goodRate: result.goodRate, poorRate: result.poorRate, rank: result.rank,
-                grade: result.grade?.rawValue, gradeLabel: result.grade?.label, flags: result.flags.map(\.message),
-                forms: result.forms.map { form in
-                    FormResultDTO(formID: form.form.id, name: form.form.name, score: form.score, goodRate: form.goodRate,
-                                  columns: form.columns.map { column in
-                        ColumnResultDTO(
-                            columnID: column.column.id, name: column.column.name, kind: column.column.kind.rawValue,
-                            counts: CountsDTO(column.counts), goodRate: column.counts.goodRate, poorRate: column.counts.poorRate,
-                            meanPoints: column.meanPoints, weightedPoints: column.weightedPoints,
-                            byGroup: column.byGroup.sorted { (groupNames[$0.key]?.1 ?? 0) < (groupNames[$1.key]?.1 ?? 0) }.map { key, counts in
-                                GroupResultDTO(raterGroup: groupNames[key]?.0 ?? key, counts: CountsDTO(counts),
-                                               meanPoints: counts.meanPoints(computed.rules.points), goodRate: counts.goodRate)
-                            })
-                    })
+        let rules = computed.rules
+        return ReporteeResultDTO(
+            reporteeID: result.reportee, name: person?.name ?? "", unitName: person?.unitName ?? "", title: person?.title ?? "",
+            composite: result.composite, goodRate: result.goodRate, poorRate: result.poorRate, rank: result.rank,
+            grade: result.grade?.rawValue, gradeLabel: result.grade?.label, flags: result.flags.map(\.message),
+            forms: result.forms.map { form in
+                FormResultDTO(formID: form.form.id, name: form.form.name, score: form.score, goodRate: form.goodRate,
+                              columns: form.columns.map { column in
+                    ColumnResultDTO(
+                        columnID: column.column.id, name: column.column.name, kind: column.column.kind.rawValue,
+                        counts: CountsDTO(column.counts), goodRate: column.counts.goodRate, poorRate: column.counts.poorRate,
+                        meanPoints: column.meanPoints, weightedPoints: column.weightedPoints,
+                        byGroup: column.byGroup.sorted { (groupNames[$0.key]?.1 ?? 0) < (groupNames[$1.key]?.1 ?? 0) }.map { key, counts in
+                            GroupResultDTO(raterGroup: groupNames[key]?.0 ?? key, counts: CountsDTO(counts),
+                                           meanPoints: counts.meanPoints(rules.points), goodRate: counts.goodRate)
+                        })
                 })
-        })
+            },
+            assessment: outcomes[result.reportee].map { AssessmentDTO($0, entry: entries[result.reportee] ?? .empty) })
+    }
+
+    var dto: ResultsDTO {
+        ResultsDTO(campaignID: campaign.id!, campaignTitle: campaign.title, year: campaign.year, status: campaign.status.rawValue,
+                   roundNumber: computed.round.number, reconciliation: computed.reconciliation,
+                   assessmentWeights: campaign.assessmentRules.weights, reportees: ranked.map(dto))
     }
 }
 
-/// 计票结果: admins of the campaign see the full count once a round has been counted; nobody sees partial results
-/// while a round is open.
-struct ResultsController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.apiV1().get("campaigns", ":campaignID", "results", use: results)
-    }
-
-    @Sendable
-    func results(req: Request) async throws -> ResultsDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        guard let computed = try await computeResults(campaign, on: req.db) else {
-            throw APIError.conflict("尚未计票：请先封箱并计票")
-        }
-        let id = try campaign.requireID()
-        let reportees = try await Reportee.query(on: req.db).filter(\.$campaign.$id == id).all()
-        let groups = try await RaterGroup.query(on: req.db).filter(\.$campaign.$id == id).all()
-        return Self.dto(computed, reportees: reportees, groups: groups)
-    }
-}

@@ -90,4 +90,19 @@ public enum CSV {
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
         return records
     }
+
+    /// Writes records as RFC 4180 CSV with CRLF line ends, starting with a UTF-8 BOM so Excel reads the Chinese.
+    /// A field that starts with = + - @ gets a leading apostrophe so a spreadsheet never runs it as a formula.
+    public static func write(_ records: [[String]]) -> String {
+        "\u{FEFF}" + records.map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    static func field(_ raw: String) -> String {
+        var value = raw
+        if let first = value.unicodeScalars.first, "=+-@".unicodeScalars.contains(first), Double(value) == nil {
+            value = "'" + value
+        }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
 }

@@ -121,7 +121,7 @@ public struct QRCode: Sendable, Hashable {
                 path += "M\(start + quietZone) \(y + quietZone)h\(x - start)v1h-\(x - start)z"
             }
         }
-        let label = title.map { "<title>\(Self.escape($0))</title>" } ?? ""
+        let label = title.map { "<title>\(XML.escape($0))</title>" } ?? ""
         return """
         <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(dimension) \(dimension)" shape-rendering="crispEdges" role="img">\
         \(label)<rect width="\(dimension)" height="\(dimension)" fill="#fff"/><path d="\(path)" fill="#000"/></svg>
@@ -141,10 +141,6 @@ public struct QRCode: Sendable, Hashable {
             }
         }
         return Array("P5\n\(dimension) \(dimension)\n255\n".utf8) + pixels
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }
 

@@ -19,5 +19,8 @@ enum PingyiMigrations {
         CreateSpeeches(),
         CreateBallotBox(),
         CreatePaperSheets(),
+        CreateAssessments(),
+        AddCampaignAssessmentRules(),
+        CreatePublications(),
     ]
 }

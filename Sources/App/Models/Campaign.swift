@@ -24,6 +24,9 @@ final class Campaign: Model, @unchecked Sendable {
     /// The token of the participants' reading link (述职材料); `nil` until first needed.
     @OptionalField(key: "materials_token") var materialsToken: String?
     @Field(key: "materials_public") var materialsPublic: Bool
+    @OptionalField(key: "assessment_rules") var storedAssessmentRules: AssessmentRules?
+    /// 考核规则; the standard weights until an admin sets others.
+    var assessmentRules: AssessmentRules { storedAssessmentRules ?? .standard }
     @Children(for: \.$campaign) var raterGroups: [RaterGroup]
     @Children(for: \.$campaign) var reportees: [Reportee]
     @Children(for: \.$campaign) var participants: [Participant]

@@ -1,4 +1,5 @@
 import Foundation
+import PingyiCore
 
 /// Component schemas of the OpenAPI document, one per DTO.
 enum OpenAPISchemas {
@@ -151,23 +152,68 @@ enum OpenAPISchemas {
         "Counts": object(["good": integer, "fairlyGood": integer, "average": integer, "poor": integer, "abstentions": integer,
                           "voids": integer, "valid": integer]),
         "Results": object([
-            "roundNumber": integer, "reconciliation": OpenAPIDocument.ref("Reconciliation"),
-            "reportees": ["type": "array", "items": object([
-                "reporteeID": string, "name": string, "unitName": string, "composite": number, "goodRate": number, "poorRate": number,
-                "rank": integer, "grade": grade, "gradeLabel": string, "flags": ["type": "array", "items": string],
-                "forms": ["type": "array", "items": object([
-                    "formID": string, "name": string, "score": number, "goodRate": number,
-                    "columns": ["type": "array", "items": object([
-                        "columnID": string, "name": string, "kind": enumeration(["overall", "item"]),
-                        "counts": OpenAPIDocument.ref("Counts"), "goodRate": number, "poorRate": number, "meanPoints": number,
-                        "weightedPoints": number,
-                        "byGroup": ["type": "array", "items": object([
-                            "raterGroup": string, "counts": OpenAPIDocument.ref("Counts"), "meanPoints": number, "goodRate": number,
-                        ], optional: ["meanPoints", "goodRate"])],
-                    ], optional: ["goodRate", "poorRate", "meanPoints", "weightedPoints"])],
-                ], optional: ["score", "goodRate"])],
-            ], optional: ["composite", "goodRate", "poorRate", "rank", "grade", "gradeLabel"])],
+            "campaignID": uuid, "campaignTitle": string, "year": integer, "status": string,
+            "roundNumber": integer, "reconciliation": OpenAPIDocument.ref("Reconciliation"), "assessmentWeights": map(of: number),
+            "reportees": OpenAPIDocument.arrayOf("ReporteeResult"),
         ], optional: ["reconciliation"]),
+        "ReporteeResult": object([
+            "reporteeID": string, "name": string, "unitName": string, "title": string, "composite": number, "goodRate": number,
+            "poorRate": number, "rank": integer, "grade": grade, "gradeLabel": string, "flags": ["type": "array", "items": string],
+            "forms": ["type": "array", "items": object([
+                "formID": string, "name": string, "score": number, "goodRate": number,
+                "columns": ["type": "array", "items": object([
+                    "columnID": string, "name": string, "kind": enumeration(["overall", "item"]),
+                    "counts": OpenAPIDocument.ref("Counts"), "goodRate": number, "poorRate": number, "meanPoints": number,
+                    "weightedPoints": number,
+                    "byGroup": ["type": "array", "items": object([
+                        "raterGroup": string, "counts": OpenAPIDocument.ref("Counts"), "meanPoints": number, "goodRate": number,
+                    ], optional: ["meanPoints", "goodRate"])],
+                ], optional: ["goodRate", "poorRate", "meanPoints", "weightedPoints"])],
+            ], optional: ["score", "goodRate"])],
+            "assessment": OpenAPIDocument.ref("Assessment"),
+        ], optional: ["composite", "goodRate", "poorRate", "rank", "grade", "gradeLabel", "assessment"]),
+        "Assessment": object([
+            "parts": ["type": "array", "items": object([
+                "component": enumeration(AssessmentComponent.allCases.map(\.rawValue)), "label": string, "score": number, "weight": number,
+            ], optional: ["score"])],
+            "score": number, "grade": grade, "gradeLabel": string, "veto": string,
+            "missing": ["type": "array", "items": string], "notes": ["type": "array", "items": string],
+        ], optional: ["score", "grade", "gradeLabel", "veto"]),
+        "AssessmentWeights": input(["weights": map(of: ["type": "number", "minimum": 0])], required: ["weights"]),
+        "AssessmentEntry": input([
+            "scores": map(of: ["type": "number", "minimum": 0, "maximum": 100]), "veto": nullable(text(500)),
+        ], required: ["scores"]),
+        "ResultSheet": object([
+            "campaignID": uuid, "campaignTitle": string, "year": integer, "roundNumber": integer,
+            "reconciliation": OpenAPIDocument.ref("Reconciliation"), "rankedCount": integer,
+            "raterGroups": ["type": "array", "items": string], "reportee": OpenAPIDocument.ref("ReporteeResult"),
+        ], optional: ["reconciliation"]),
+        "HistoryEntry": object([
+            "campaignID": uuid, "campaignTitle": string, "year": integer, "reporteeID": uuid, "unitName": string,
+            "composite": number, "goodRate": number, "rank": integer, "rankedCount": integer, "grade": string, "finalGrade": string,
+        ], optional: ["composite", "goodRate", "rank", "grade", "finalGrade"]),
+        "MyResult": object(["campaignID": uuid, "campaignTitle": string, "year": integer, "reporteeID": uuid, "published": boolean]),
+        "CampaignOverview": object([
+            "campaignID": uuid, "title": string, "year": integer, "orgUnitName": string, "level": string, "levelLabel": string,
+            "status": string, "statusLabel": string, "reportees": integer, "counted": boolean, "averageComposite": number,
+            "averageGoodRate": number, "grades": map(of: integer), "finalGrades": map(of: integer), "flagged": integer,
+        ], optional: ["averageComposite", "averageGoodRate"]),
+        "PublicationCreate": input([
+            "title": text(200), "reporteeIDs": ["type": "array", "items": uuid, "minItems": 1],
+            "days": ["type": "integer", "minimum": 1, "maximum": 30],
+        ], required: ["reporteeIDs", "days"]),
+        "PublishedRow": object([
+            "name": string, "unitName": string, "title": string, "goodRate": number, "composite": number, "rank": integer,
+            "evaluationGrade": string, "finalGrade": string,
+        ], optional: ["goodRate", "composite", "rank", "evaluationGrade", "finalGrade"]),
+        "Publication": object([
+            "id": uuid, "campaignID": uuid, "title": string, "startsAt": dateTime, "endsAt": dateTime, "withdrawnAt": dateTime,
+            "showing": boolean, "publishedBy": string, "url": string, "rows": OpenAPIDocument.arrayOf("PublishedRow"),
+        ], optional: ["withdrawnAt"]),
+        "PublicNotice": object([
+            "id": uuid, "title": string, "organization": string, "year": integer, "startsAt": dateTime, "endsAt": dateTime,
+            "rows": OpenAPIDocument.arrayOf("PublishedRow"),
+        ]),
         "RoundOpen": input(["codes": map(of: integer), "paperSheets": map(of: integer)]),
         "ExtraCodes": input(["raterGroupID": uuid, "count": integer], required: ["raterGroupID", "count"]),
         "ExtraSheets": input(["count": integer], required: ["count"]),

@@ -1,0 +1,32 @@
+// 结果公示 (public, no login): the list of running notices, or one notice.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
+  var nid = location.pathname.split("/")[2];
+  function pct(x) { return x === null || x === undefined ? "—" : (x * 100).toFixed(1) + "%"; }
+  function day(iso) { return P.formatTime(iso).slice(0, 10); }
+
+  if (!nid) {
+    P.api("GET", "/api/v1/notices").then(function (list) {
+      $("list").hidden = false;
+      list.forEach(function (n) {
+        $("n-list").appendChild(el("li", null, el("a", { href: "/gongshi/" + n.id }, n.title), " ", el("span", { class: "muted" }, n.organization + "，公示至 " + day(n.endsAt))));
+      });
+      $("n-empty").hidden = list.length > 0;
+    }).catch(P.fail);
+    return;
+  }
+  P.api("GET", "/api/v1/notices/" + nid).then(function (n) {
+    document.title = n.title;
+    $("notice").hidden = false;
+    $("n-title").textContent = n.title;
+    $("n-period").textContent = "公示期：" + day(n.startsAt) + " 至 " + day(n.endsAt);
+    $("n-org").textContent = n.organization;
+    $("n-sign").textContent = n.organization + "　" + day(n.startsAt);
+    var body = $("n-rows").querySelector("tbody");
+    n.rows.forEach(function (r, i) {
+      body.appendChild(el("tr", null, el("td", null, String(i + 1)), el("td", null, r.name), el("td", null, r.unitName), el("td", null, r.title || "—"),
+        el("td", null, pct(r.goodRate)), el("td", null, r.evaluationGrade || "—"), el("td", null, r.finalGrade || "—")));
+    });
+  }).catch(P.fail);
+});

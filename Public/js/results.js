@@ -1,0 +1,142 @@
+// 评议结果: the summary in rank order, assessment entry, weights, exports and 公示.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
+  var id = location.pathname.split("/")[2];
+  var base = "/api/v1/campaigns/" + id;
+  var results = null;
+  var parts = ["daily", "target", "onsite"];
+
+  function pct(x) { return x === null || x === undefined ? "—" : (x * 100).toFixed(1) + "%"; }
+  function num(x) { return x === null || x === undefined ? "—" : x.toFixed(2); }
+  function partScore(r, key) {
+    var p = r.assessment && r.assessment.parts.filter(function (q) { return q.component === key; })[0];
+    return p && p.score !== null && p.score !== undefined ? String(p.score) : "";
+  }
+
+  function row(r) {
+    var inputs = {};
+    parts.forEach(function (key) {
+      inputs[key] = el("input", { type: "number", class: "tiny", min: "0", max: "100", step: "any", value: partScore(r, key),
+        "aria-label": r.name + " " + { daily: "日常考核", target: "目标管理责任制", onsite: "现场述职评分" }[key] });
+    });
+    var veto = el("input", { class: "short", maxlength: "500", placeholder: "无", value: (r.assessment && r.assessment.veto) || "",
+      "aria-label": r.name + " 一票否决理由" });
+    var save = el("button", { type: "button", class: "small" }, "保存");
+    save.addEventListener("click", function () {
+      var scores = {};
+      for (var i = 0; i < parts.length; i++) {
+        var v = inputs[parts[i]].value.trim();
+        if (v === "") continue;
+        var n = Number(v);
+        if (!isFinite(n) || n < 0 || n > 100) { P.flash(r.name + "：得分必须在 0 到 100 之间", "error"); return; }
+        scores[parts[i]] = n;
+      }
+      P.busy(save, "保存中…", function () {
+        return P.api("PUT", base + "/assessments/" + r.reporteeID, { scores: scores, veto: veto.value.trim() || null }).then(function () {
+          P.flash("已保存 " + r.name + " 的考核录入。");
+          return load();
+        });
+      });
+    });
+    var a = r.assessment || {};
+    var notes = r.flags.concat(a.notes || []);
+    return el("tr", { class: r.flags.length ? "flagged" : null },
+      el("td", { class: "noprint" }, el("input", { type: "checkbox", class: "pick", value: r.reporteeID, "aria-label": "公示 " + r.name })),
+      el("td", null, r.rank ? String(r.rank) : "—"),
+      el("td", { class: "nowrap" }, r.name),
+      el("td", null, r.unitName, r.title ? el("div", { class: "muted" }, r.title) : null),
+      el("td", null, num(r.composite)), el("td", null, pct(r.goodRate)), el("td", null, r.gradeLabel || "—"),
+      el("td", null, inputs.daily), el("td", null, inputs.target), el("td", null, inputs.onsite), el("td", null, veto),
+      el("td", null, num(a.score)), el("td", { class: "strong" }, a.gradeLabel || "待定"),
+      el("td", { class: "small-text" }, notes.join("；") || "—"),
+      el("td", { class: "noprint nowrap" }, save, " ", el("a", { href: "/campaigns/" + id + "/results/" + r.reporteeID }, "结果表")));
+  }
+
+  function render() {
+    document.title = "评议结果 · " + results.campaignTitle;
+    $("r-title").textContent = results.campaignTitle + " · 评议结果";
+    $("p-title").value = $("p-title").value || results.campaignTitle + "结果公示";
+    var rec = results.reconciliation;
+    $("r-meta").textContent = "第 " + results.roundNumber + " 轮计票" +
+      (rec ? "：发出 " + rec.issued + " 份，有效 " + rec.valid + " 份，废票 " + rec.void + " 份。" : "。") +
+      "按民主评议得分排名；标色行为“一般+差”超过规定比例。";
+    var body = $("summary").querySelector("tbody");
+    body.textContent = "";
+    results.reportees.forEach(function (r) { body.appendChild(row(r)); });
+    ["evaluation", "daily", "target", "onsite"].forEach(function (key) {
+      $("w-" + key).value = results.assessmentWeights[key] !== undefined ? results.assessmentWeights[key] : 0;
+    });
+    countPicked();
+  }
+
+  function countPicked() {
+    var n = document.querySelectorAll("input.pick:checked").length;
+    $("p-count").textContent = n ? "已选 " + n + " 人" : "请在汇总表左侧勾选要公示的人员";
+  }
+
+  function loadPublications() {
+    return P.api("GET", base + "/publications").then(function (list) {
+      var body = $("publications").querySelector("tbody");
+      body.textContent = "";
+      list.forEach(function (p) {
+        var withdraw = el("button", { type: "button", class: "small danger" }, "撤回");
+        withdraw.hidden = !!p.withdrawnAt;
+        withdraw.addEventListener("click", function () {
+          if (!window.confirm("确定撤回公示“" + p.title + "”吗？")) return;
+          P.busy(withdraw, "撤回中…", function () {
+            return P.api("POST", base + "/publications/" + p.id + "/withdraw").then(function () { P.flash("已撤回。"); return loadPublications(); });
+          });
+        });
+        body.appendChild(el("tr", null,
+          el("td", null, p.showing ? el("a", { href: p.url, target: "_blank", rel: "noopener" }, p.title) : p.title),
+          el("td", { class: "nowrap" }, P.formatTime(p.startsAt).slice(0, 16) + " 至 " + P.formatTime(p.endsAt).slice(0, 16)),
+          el("td", null, String(p.rows.length)),
+          el("td", null, p.withdrawnAt ? "已撤回" : p.showing ? "公示中" : "已结束"),
+          el("td", null, withdraw)));
+      });
+      $("publications").hidden = list.length === 0;
+    });
+  }
+
+  function load() {
+    return P.api("GET", base + "/results").then(function (r) { results = r; render(); });
+  }
+
+  $("summary").addEventListener("change", function (event) { if (event.target.classList.contains("pick")) countPicked(); });
+  $("pick-all").addEventListener("change", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("input.pick"), function (box) { box.checked = $("pick-all").checked; });
+    countPicked();
+  });
+  $("print").addEventListener("click", function () { window.print(); });
+  $("weights-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var weights = {};
+    ["evaluation", "daily", "target", "onsite"].forEach(function (key) { weights[key] = Number($("w-" + key).value); });
+    P.busy(event.target.querySelector("button"), "保存中…", function () {
+      return P.api("PUT", base + "/assessment-weights", { weights: weights }).then(function (r) {
+        results = r; render(); P.flash("已保存考核分项权重。");
+      });
+    });
+  });
+  $("publish-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var ids = Array.prototype.map.call(document.querySelectorAll("input.pick:checked"), function (box) { return box.value; });
+    if (!ids.length) { P.flash("请先在汇总表中勾选要公示的人员。", "error"); return; }
+    if (!window.confirm("确定发布 " + ids.length + " 人的评议结果吗？发布后本人可查看自己的结果表。")) return;
+    P.busy(event.target.querySelector("button"), "正在发布…", function () {
+      return P.api("POST", base + "/publications", { title: $("p-title").value, days: parseInt($("p-days").value, 10), reporteeIDs: ids })
+        .then(function (p) {
+          P.flash("已发布公示，公示地址：" + location.origin + p.url);
+          return loadPublications();
+        });
+    });
+  });
+
+  P.start(function () {
+    $("back-link").href = "/campaigns/" + id;
+    $("export-xlsx").href = base + "/results.xlsx";
+    $("export-csv").href = base + "/results.csv";
+    return load().then(loadPublications).catch(P.fail);
+  });
+});

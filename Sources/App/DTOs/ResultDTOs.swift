@@ -1,0 +1,168 @@
+import Foundation
+import PingyiCore
+import Vapor
+
+/// 个人评议结果表.
+struct ResultSheetDTO: Content {
+    var campaignID: UUID
+    var campaignTitle: String
+    var year: Int
+    var roundNumber: Int
+    var reconciliation: RoundReconciliation?
+    /// How many secretaries were ranked (the "of N" in 第 3 名 / 共 12 名).
+    var rankedCount: Int
+    var raterGroups: [String]
+    var reportee: ReporteeResultDTO
+
+    init(_ report: CampaignReport, _ result: ReporteeResult) {
+        campaignID = report.campaign.id!
+        campaignTitle = report.campaign.title
+        year = report.campaign.year
+        roundNumber = report.computed.round.number
+        reconciliation = report.computed.reconciliation
+        rankedCount = report.computed.results.filter { $0.rank != nil }.count
+        raterGroups = report.groups.map(\.name)
+        reportee = report.dto(result)
+    }
+}
+
+struct HistoryEntryDTO: Content {
+    var campaignID: UUID
+    var campaignTitle: String
+    var year: Int
+    var reporteeID: UUID
+    var unitName: String
+    var composite: Double?
+    var goodRate: Double?
+    var rank: Int?
+    var rankedCount: Int
+    var grade: String?
+    var finalGrade: String?
+}
+
+struct MyResultDTO: Content {
+    var campaignID: UUID
+    var campaignTitle: String
+    var year: Int
+    var reporteeID: UUID
+    var published: Bool
+}
+
+/// One campaign in the three-level overview.
+struct CampaignOverviewDTO: Content {
+    var campaignID: UUID
+    var title: String
+    var year: Int
+    var orgUnitName: String
+    var level: String
+    var levelLabel: String
+    var status: String
+    var statusLabel: String
+    var reportees: Int
+    var counted: Bool
+    var averageComposite: Double?
+    var averageGoodRate: Double?
+    /// 评议等次 counts by grade code.
+    var grades: [String: Int]
+    /// 综合评定 counts by grade code (complete assessments only).
+    var finalGrades: [String: Int]
+    /// Secretaries with 一般+差 over the threshold on some form.
+    var flagged: Int
+
+    init(_ campaign: Campaign, unitName: String, reportees: Int, report: CampaignReport?) {
+        campaignID = campaign.id!
+        title = campaign.title
+        year = campaign.year
+        orgUnitName = unitName
+        level = campaign.level.rawValue
+        levelLabel = campaign.level.label
+        status = campaign.status.rawValue
+        statusLabel = campaign.status.label
+        self.reportees = reportees
+        counted = report != nil
+        let results = report?.computed.results ?? []
+        averageComposite = Score.weightedMean(results.map { ($0.composite, 1) })
+        averageGoodRate = Score.weightedMean(results.map { ($0.goodRate, 1) })
+        grades = Dictionary(grouping: results.compactMap(\.grade), by: \.rawValue).mapValues(\.count)
+        finalGrades = Dictionary(grouping: (report?.outcomes.values.compactMap(\.grade) ?? []), by: \.rawValue).mapValues(\.count)
+        flagged = results.filter { $0.flags.contains { if case .lowRating = $0 { true } else { false } } }.count
+    }
+}
+
+struct AssessmentWeightsRequest: Content {
+    var weights: [String: Double]
+}
+
+struct AssessmentEntryRequest: Content {
+    /// Scores by component id (`daily`, `target`, `onsite`); a missing key clears that part.
+    var scores: [String: Double]
+    /// 一票否决 reason; `null` or absent lifts the veto.
+    var veto: String?
+}
+
+struct PublicationRequest: Content {
+    var title: String?
+    var reporteeIDs: [UUID]
+    /// 公示期 in days, from now (1–30).
+    var days: Int
+}
+
+struct PublicationDTO: Content {
+    var id: UUID
+    var campaignID: UUID
+    var title: String
+    var startsAt: Date
+    var endsAt: Date
+    var withdrawnAt: Date?
+    var showing: Bool
+    var publishedBy: String
+    var url: String
+    var rows: [PublishedRowDTO]
+
+    init(_ publication: Publication, now: Date = Date()) {
+        id = publication.id!
+        campaignID = publication.$campaign.id
+        title = publication.title
+        startsAt = publication.startsAt
+        endsAt = publication.endsAt
+        withdrawnAt = publication.withdrawnAt
+        showing = publication.isShowing(at: now)
+        publishedBy = publication.publishedBy
+        url = "/gongshi/\(publication.id!.uuidString)"
+        rows = publication.rows.items.map(PublishedRowDTO.init)
+    }
+}
+
+/// The public view of a notice row: no ids.
+struct PublishedRowDTO: Content {
+    var name: String
+    var unitName: String
+    var title: String
+    var goodRate: Double?
+    var composite: Double?
+    var rank: Int?
+    var evaluationGrade: String?
+    var finalGrade: String?
+
+    init(_ row: PublishedRow) {
+        name = row.name
+        unitName = row.unitName
+        title = row.title
+        goodRate = row.goodRate
+        composite = row.composite
+        rank = row.rank
+        evaluationGrade = row.evaluationGrade
+        finalGrade = row.finalGrade
+    }
+}
+
+/// A notice as the public sees it.
+struct PublicNoticeDTO: Content {
+    var id: UUID
+    var title: String
+    var organization: String
+    var year: Int
+    var startsAt: Date
+    var endsAt: Date
+    var rows: [PublishedRowDTO]
+}
