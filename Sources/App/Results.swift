@@ -163,7 +163,6 @@ func campaignReport(_ campaign: Campaign, on db: any Database) async throws -> C
 extension CampaignReport {
     func dto(_ result: ReporteeResult) -> ReporteeResultDTO {
         let person = reportee(result.reportee)
-        let groupNames = Dictionary(groups.map { ($0.id!.uuidString, ($0.name, $0.position)) }, uniquingKeysWith: { a, _ in a })
         let rules = computed.rules
         return ReporteeResultDTO(
             reporteeID: result.reportee, name: person?.name ?? "", unitName: person?.unitName ?? "", title: person?.title ?? "",
@@ -176,9 +175,11 @@ extension CampaignReport {
                         columnID: column.column.id, name: column.column.name, kind: column.column.kind.rawValue,
                         counts: CountsDTO(column.counts), goodRate: column.counts.goodRate, poorRate: column.counts.poorRate,
                         meanPoints: column.meanPoints, weightedPoints: column.weightedPoints,
-                        byGroup: column.byGroup.sorted { (groupNames[$0.key]?.1 ?? 0) < (groupNames[$1.key]?.1 ?? 0) }.map { key, counts in
-                            GroupResultDTO(raterGroup: groupNames[key]?.0 ?? key, counts: CountsDTO(counts),
-                                           meanPoints: counts.meanPoints(rules.points), goodRate: counts.goodRate)
+                        // Every group of the campaign, in its order, also those that cast no ballot.
+                        byGroup: groups.map { group in
+                            let counts = column.byGroup[group.id!.uuidString] ?? .zero
+                            return GroupResultDTO(raterGroup: group.name, counts: CountsDTO(counts),
+                                                  meanPoints: counts.meanPoints(rules.points), goodRate: counts.goodRate)
                         })
                 })
             },

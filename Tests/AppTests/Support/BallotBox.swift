@@ -1,0 +1,53 @@
+@testable import App
+import Fluent
+import Foundation
+import PingyiCore
+import Testing
+import Vapor
+
+/// The demo campaign in its meeting with a round open: shared by the ballot and results suites.
+struct Box {
+    var world: World
+    var meeting: MeetingDTO
+    var opened: RoundOpenedDTO
+    var base: String { "api/v1/campaigns/\(world.campaignID)/rounds" }
+    var roundID: UUID { opened.round.id }
+    var codes: [String] { opened.codes.map(\.code) }
+}
+
+
+protocol BallotBoxHelpers {}
+
+extension BallotBoxHelpers {
+    /// The demo in its meeting, `present` attendees checked in, and a round opened by the chair.
+    func openBox(_ app: Application, present: Int = 10, paperSheetsOfFirstGroup: Int? = nil) async throws -> Box {
+        let world = try await World.make(app)
+        _ = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
+        let meeting = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/meeting", token: world.token("chair")).decode(MeetingDTO.self)
+        let people = try await Participant.query(on: app.db).filter(\.$role == .attendee).sort(\.$position).all()
+        for person in people.prefix(present) {
+            _ = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/check-in", token: world.token("teller"), json: CheckInRequest(participantID: person.id))
+        }
+        var body = RoundOpenRequest()
+        if let sheets = paperSheetsOfFirstGroup {
+            let group = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).first()!
+            body = RoundOpenRequest(codes: [:], paperSheets: [group.id!.uuidString: sheets])
+        }
+        let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/rounds", token: world.token("chair"), json: body)
+        #expect(reply.status == .created, "\(reply.text)")
+        return Box(world: world, meeting: meeting, opened: try reply.decode(RoundOpenedDTO.self))
+    }
+
+    func spec(_ app: Application, _ box: Box, code: String) async throws -> VoteCheckDTO {
+        try await call(app, .POST, "api/v1/vote/check", json: VoteCheckRequest(code: code)).decode(VoteCheckDTO.self)
+    }
+
+    /// Every cell marked with `grade`.
+    func fullMarks(_ check: VoteCheckDTO, _ grade: String = "good") -> [RawMark] {
+        check.reportees.flatMap { r in check.forms.flatMap { f in f.columns.map { RawMark(reportee: r.id.uuidString, form: f.id, column: $0.id, grade: grade) } } }
+    }
+
+    func vote(_ app: Application, code: String, submission: String = UUID().uuidString, marks: [RawMark]) async throws -> Reply {
+        try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: code, submissionID: submission, marks: marks))
+    }
+}
