@@ -47,6 +47,7 @@ let package = Package(
             name: "pingyi-bench",
             dependencies: [
                 "PingyiCore",
+                "App",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],

@@ -114,8 +114,32 @@ def test_responses_match_the_document(tmp_path):
         api.call("POST", base + f"/rounds/{round_id}/extra-sheets", {"count": 0}, expect=200)
         api.call("GET", base + "/results", expect=409)
         api.call("POST", base + f"/rounds/{round_id}/count", expect=200)
-        api.call("GET", base + "/results", expect=200)
+        results = api.call("GET", base + "/results", expect=200)
+        # Assessment, sheets, charts, exports and publication.
+        rid = results["reportees"][0]["reporteeID"]
+        api.call("PUT", base + "/assessment-weights", {"weights": {"evaluation": 0.5, "daily": 0.5}}, expect=200)
+        api.call("PUT", base + "/assessment-weights", {"weights": {"nope": 1}}, expect=422)
+        api.call("PUT", base + f"/assessments/{rid}", {"scores": {"daily": 88}, "veto": None}, expect=200)
+        api.call("PUT", base + f"/assessments/{rid}", {"scores": {"daily": 188}}, expect=422)
+        api.call("GET", base + f"/results/{rid}", expect=200)
+        api.call("GET", base + f"/results/{rid}/history", expect=200)
+        api.call("GET", base + f"/results/{rid}/charts/grades", expect=200)
+        api.call("GET", base + f"/results/{rid}/charts/pie", expect=404)
+        api.call("GET", base + "/results.csv", expect=200)
+        api.call("GET", base + "/results.xlsx", expect=200)
+        api.call("GET", "/api/v1/overview", expect=200)
+        api.call("GET", "/api/v1/me/results", expect=200)
+        api.call("GET", base + "/publications", expect=200)
+        api.call("POST", base + "/publications", {"reporteeIDs": [rid], "days": 0}, expect=422)
+        notice = api.call("POST", base + "/publications", {"reporteeIDs": [rid], "days": 3}, expect=201)
+        saved_admin, api.token = api.token, None
+        api.call("GET", "/api/v1/notices", expect=200)
+        api.call("GET", f"/api/v1/notices/{notice['id']}", expect=200)
+        api.token = saved_admin
+        api.call("POST", base + f"/publications/{notice['id']}/withdraw", expect=200)
+        api.call("POST", base + f"/publications/{notice['id']}/withdraw", expect=409)
         api.token = None
+        api.call("GET", f"/api/v1/notices/{notice['id']}", expect=404)
         api.call("GET", f"/api/v1/rounds/{round_id}/receipts", expect=200)
         api.token = saved_token
         token = meeting["projectorPath"].split("/")[-1]

@@ -1,5 +1,6 @@
 // pingyi-bench: drives a real `pingyi serve` over HTTP and prints one line of figures per benchmark.
 //   pingyi-bench ballots --binary PATH [--voters N] [--concurrency C]
+//   pingyi-bench tally [--ballots B]
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -18,6 +19,8 @@ enum Bench {
             switch command {
             case "ballots":
                 try await BallotBench(options: options).run()
+            case "tally":
+                try await TallyBench(ballots: options.int("ballots", 100_000)).run()
             default:
                 usage()
             }
@@ -28,7 +31,7 @@ enum Bench {
     }
 
     static func usage() -> Never {
-        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C]\n".utf8))
+        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C] | tally [--ballots B]\n".utf8))
         exit(2)
     }
 }
