@@ -14,6 +14,7 @@ struct CampaignResults: Sendable {
 }
 
 /// Counts the latest counted round straight from the stored mark strings. `nil` while no round has been counted.
+/// Read in storage order: the count is integer-only, so order cannot change it, and nothing here is listed.
 func computeResults(_ campaign: Campaign, on db: any Database) async throws -> CampaignResults? {
     let campaignID = try campaign.requireID()
     guard let round = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).filter(\.$state == .counted)
@@ -25,7 +26,7 @@ func computeResults(_ campaign: Campaign, on db: any Database) async throws -> C
     }
     let sql = db as! any SQLDatabase
     let rows = try await sql.raw("""
-        SELECT "rater_group_id", "is_void", "marks" FROM "ballots" WHERE "round_id" = \(bind: try round.requireID()) ORDER BY "marks"
+        SELECT "rater_group_id", "is_void", "marks" FROM "ballots" WHERE "round_id" = \(bind: try round.requireID())
         """).all(decoding: Row.self)
     let layout = round.layout
     let tally = try Tally(stored: rows.map { StoredBallot(raterGroup: $0.rater_group_id.uuidString, isVoid: $0.is_void, marks: $0.marks) },
