@@ -121,6 +121,11 @@ enum DemoCampaign {
                 try await Participant.query(on: db).filter(\.$campaign.$id == id).delete()
                 try await AssessmentRecord.query(on: db).filter(\.$campaignID == id).delete()
                 try await Publication.query(on: db).filter(\.$campaign.$id == id).delete()
+                // Ledger items raised in the demo are demo data too.
+                let items = try await RectificationItem.query(on: db).filter(\.$campaignID == id).all().compactMap(\.id)
+                try await RectificationEvent.query(on: db).filter(\.$item.$id ~~ items).delete()
+                try await RectificationEvidence.query(on: db).filter(\.$item.$id ~~ items).delete()
+                try await RectificationItem.query(on: db).filter(\.$id ~~ items).delete()
                 try await Reportee.query(on: db).filter(\.$campaign.$id == id).delete()
                 try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).delete()
                 try await campaign.delete(on: db)
@@ -145,6 +150,7 @@ enum DemoCampaign {
         for campaign in try await Campaign.query(on: db).all() { ids.insert(campaign.$orgUnit.id) }
         for user in try await User.query(on: db).all() { if let unit = user.$orgUnit.id { ids.insert(unit) } }
         for reportee in try await Reportee.query(on: db).all() { if let unit = reportee.$orgUnit.id { ids.insert(unit) } }
+        for item in try await RectificationItem.query(on: db).all() { ids.insert(item.orgUnitID) }
         return ids
     }
 }

@@ -11,6 +11,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: BallotController())
     try app.register(collection: VoteController())
     try app.register(collection: ResultsController())
+    try app.register(collection: RectificationController())
     try app.register(collection: MaterialsController())
     try app.register(collection: PageController())
 }

@@ -31,7 +31,9 @@ struct BrowserSessionTests {
             #expect(try me.decode(MeDTO.self).csrfToken == csrf)
             #expect(try await call(app, .GET, base, headers: ["Cookie": cookie]).status == .ok)
             // a change without the token, or with a wrong one, is refused and changes nothing
-            for headers: HTTPHeaders in [["Cookie": cookie], ["Cookie": cookie, "X-CSRF-Token": "0" + csrf.dropFirst()]] {
+            // (A wrong token differs in its first character; "0" + rest would be the right one when it starts with 0.)
+            let wrong = (csrf.first == "0" ? "1" : "0") + csrf.dropFirst()
+            for headers: HTTPHeaders in [["Cookie": cookie], ["Cookie": cookie, "X-CSRF-Token": wrong]] {
                 let refused = try await call(app, .PATCH, base, json: ["title": "伪造的请求"], headers: headers)
                 try expectError(refused, .forbidden, code: "csrf")
             }

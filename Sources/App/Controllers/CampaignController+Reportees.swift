@@ -149,12 +149,17 @@ extension CampaignController {
 
 /// A download that opens in the browser (PDF, text) or saves (DOCX), with the original Chinese file name.
 func reportResponse(_ document: ReportDocument) -> Response {
-    let response = Response(status: .ok, body: .init(data: document.data))
-    response.headers.replaceOrAdd(name: .contentType, value: document.contentType)
-    let encoded = document.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "report"
-    response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"report\"; filename*=UTF-8''\(encoded)")
+    storedFileResponse(document.data, fileName: document.fileName, contentType: document.contentType, sha256: document.sha256)
+}
+
+/// A stored upload, shown inline with its checksum; `nosniff` so a browser never reinterprets it.
+func storedFileResponse(_ data: Data, fileName: String, contentType: String, sha256: String) -> Response {
+    let response = Response(status: .ok, body: .init(data: data))
+    response.headers.replaceOrAdd(name: .contentType, value: contentType)
+    let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
+    response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"file\"; filename*=UTF-8''\(encoded)")
     response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-    response.headers.replaceOrAdd(name: "X-Checksum-SHA256", value: document.sha256)
+    response.headers.replaceOrAdd(name: "X-Checksum-SHA256", value: sha256)
     return response
 }
 
@@ -194,25 +199,34 @@ enum ReportFile {
         var sha256: String
     }
 
-    static func check(_ data: Data, fileName rawName: String) throws -> Checked {
+    /// Checks an upload by its content (not its name): PDF, DOCX or TXT, and with `images` also JPEG and PNG
+    /// (photos are the usual 整改佐证). Names the file with the right extension; computes its SHA-256.
+    static func check(_ data: Data, fileName rawName: String, defaultName: String = "述职材料", images: Bool = false) throws -> Checked {
         guard !data.isEmpty else { throw APIError(.unprocessableEntity, "invalid", "文件是空的") }
         guard data.count <= maxBytes else { throw APIError(.payloadTooLarge, "payload_too_large", "文件超过 20 MB") }
         let base = (rawName as NSString).lastPathComponent
             .filter { !$0.isNewline && $0 != "\"" && $0 != "\\" && !($0.asciiValue.map { $0 < 32 } ?? false) }
-        let stem = base.isEmpty ? "述职材料" : String(base.prefix(100))
+        let stem = base.isEmpty ? defaultName : String(base.prefix(100))
         let type: (String, String)
         if data.starts(with: Array("%PDF-".utf8)) {
             type = ("application/pdf", "pdf")
         } else if data.starts(with: [0x50, 0x4B, 0x03, 0x04]), isDOCX(data) {
             type = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
+        } else if images, data.starts(with: [0xFF, 0xD8, 0xFF]) {
+            type = ("image/jpeg", "jpg")
+        } else if images, data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
+            type = ("image/png", "png")
         } else if ImportFile.plainText(data) != nil {
             type = ("text/plain; charset=utf-8", "txt")
         } else {
-            throw APIError(.unsupportedMediaType, "unsupported_media_type", "只能上传 PDF、DOCX 或 TXT 文件")
+            throw APIError(.unsupportedMediaType, "unsupported_media_type",
+                           images ? "只能上传 PDF、DOCX、TXT、JPG 或 PNG 文件" : "只能上传 PDF、DOCX 或 TXT 文件")
         }
         var name = stem
-        if !name.lowercased().hasSuffix("." + type.1) {
-            name = ((name as NSString).deletingPathExtension.isEmpty ? "述职材料" : (name as NSString).deletingPathExtension) + "." + type.1
+        let lower = name.lowercased()
+        let known = type.1 == "jpg" ? [".jpg", ".jpeg"] : ["." + type.1]
+        if !known.contains(where: lower.hasSuffix) {
+            name = ((name as NSString).deletingPathExtension.isEmpty ? defaultName : (name as NSString).deletingPathExtension) + "." + type.1
         }
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         return Checked(fileName: name, contentType: type.0, sha256: digest)

@@ -78,6 +78,9 @@ struct OrgUnitController: RouteCollection {
             if try await User.query(on: db).filter(\.$orgUnit.$id == id).count() > 0 {
                 throw APIError.conflict("该组织下还有账号，不能删除")
             }
+            if try await RectificationItem.query(on: db).filter(\.$orgUnitID == id).count() > 0 {
+                throw APIError.conflict("该组织有整改台账事项，不能删除")
+            }
             try await Reportee.query(on: db).filter(\.$orgUnit.$id == id).set(\.$orgUnit.$id, to: nil).update()
             try await unit.delete(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: nil, action: "org.delete",

@@ -22,5 +22,6 @@ enum PingyiMigrations {
         CreateAssessments(),
         AddCampaignAssessmentRules(),
         CreatePublications(),
+        CreateRectification(),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PingyiCore
 
 /// One operation of `/api/v1`, as the OpenAPI document describes it.
 struct APIOperation: Sendable {
@@ -20,6 +21,8 @@ struct APIOperation: Sendable {
     /// Error statuses this operation may answer besides 401 (on authenticated operations).
     var errors: [Int]
     var query: [String] = []
+    /// Query parameters that are short words (filters), not UUIDs.
+    var queryWords: [String: [String]] = [:]
     /// The success body is a file, not JSON.
     var fileResponse: Bool = false
     /// Path parameters that take one of a few words instead of a UUID.
@@ -37,6 +40,10 @@ enum OpenAPIDocument {
 
     static let campaign = "/api/v1/campaigns/{campaignID}"
     static let manageErrors = [400, 403, 404, 409, 422]
+    static let ledgerWords: [String: [String]] = [
+        "state": RectificationState.allCases.map(\.rawValue), "source": RectificationSource.allCases.map(\.rawValue),
+        "overdue": ["true", "false"],
+    ]
 
     static let operations: [APIOperation] = [
         APIOperation(method: "post", path: "/api/v1/session", summary: "登录：换取访问令牌，或设置浏览器会话 (log in)",
@@ -201,6 +208,33 @@ enum OpenAPIDocument {
         APIOperation(method: "post", path: "/api/v1/vote", summary: "手机投票：提交选票，同一提交编号重发返回同一回执码 (cast a ballot)",
                      tag: "投票", authenticated: false, body: .json("Vote"), success: (200, ref("VoteReceipt")), errors: [400, 404, 409, 422, 429]),
 
+        APIOperation(method: "get", path: "/api/v1/rectification", summary: "整改台账（可按单位、状态、来源、逾期筛选） (the ledger)",
+                     tag: "整改", success: (200, arrayOf("RectificationItem")), errors: [400], query: ["unit", "campaign"],
+                     queryWords: ledgerWords),
+        APIOperation(method: "post", path: "/api/v1/rectification", summary: "下发整改事项（六个一） (create an item)",
+                     tag: "整改", body: .json("RectificationInput"), success: (201, ref("RectificationDetail")), errors: [400, 403, 404, 422]),
+        APIOperation(method: "get", path: "/api/v1/rectification/draft", summary: "从点评或评议结果预填整改事项 (a pre-filled item)",
+                     tag: "整改", success: (200, ref("RectificationInput")), errors: [400, 403, 404, 409], query: ["campaign", "reportee"],
+                     queryWords: ["from": ["comment", "result"]]),
+        APIOperation(method: "get", path: "/api/v1/rectification/dashboard", summary: "整改看板：各单位未销号、逾期、到期、已销号 (dashboard)",
+                     tag: "整改", success: (200, arrayOf("LedgerDashboardRow")), errors: [403]),
+        APIOperation(method: "get", path: "/api/v1/rectification/reminders", summary: "到期提醒：7 天内到期和已逾期 (reminders)",
+                     tag: "整改", success: (200, ref("Reminders")), errors: []),
+        APIOperation(method: "get", path: "/api/v1/rectification.xlsx", summary: "导出整改台账 XLSX（含整改过程） (export the ledger)",
+                     tag: "整改", success: (200, nil), errors: [400, 403], query: ["unit", "campaign"], queryWords: ledgerWords, fileResponse: true),
+        APIOperation(method: "get", path: "/api/v1/rectification/{itemID}", summary: "整改事项详情与过程 (an item with its history)",
+                     tag: "整改", success: (200, ref("RectificationDetail")), errors: [404]),
+        APIOperation(method: "patch", path: "/api/v1/rectification/{itemID}", summary: "修改整改事项（未销号时，管理员） (edit an item)",
+                     tag: "整改", body: .json("RectificationInput"), success: (200, ref("RectificationDetail")), errors: [400, 403, 404, 409, 422]),
+        APIOperation(method: "post", path: "/api/v1/rectification/{itemID}/actions", summary: "签收、报送进展、申请销号、销号、驳回、延期、回头看 (act on an item)",
+                     tag: "整改", body: .json("RectificationAction"), success: (200, ref("RectificationDetail")), errors: [400, 403, 404, 409, 422]),
+        APIOperation(method: "post", path: "/api/v1/rectification/{itemID}/evidence", summary: "上传佐证材料（PDF/DOCX/TXT/JPG/PNG，20 MB 以内） (upload evidence)",
+                     tag: "整改", body: .file, success: (201, ref("Evidence")), errors: [403, 404, 409, 413, 415, 422]),
+        APIOperation(method: "get", path: "/api/v1/rectification/{itemID}/evidence/{evidenceID}", summary: "下载佐证材料 (download evidence)",
+                     tag: "整改", success: (200, nil), errors: [404], fileResponse: true),
+        APIOperation(method: "get", path: "/api/v1/notices/rectification", summary: "整改成果公示（公开） (closed items, public)",
+                     tag: "整改", authenticated: false, success: (200, arrayOf("PublicRectification")), errors: []),
+
         APIOperation(method: "delete", path: "/api/v1/demo", summary: "删除演示数据 (remove the demo campaign)", tag: "评议活动",
                      success: (200, ref("DemoRemoval")), errors: [403]),
     ]
@@ -256,6 +290,9 @@ enum OpenAPIDocument {
                 return ["name": .string(name), "in": "path", "required": true, "schema": schema]
             } + operation.query.map { name in
                 ["name": .string(name), "in": "query", "required": false, "schema": ["type": "string", "format": "uuid"]]
+            } + operation.queryWords.sorted { $0.key < $1.key }.map { name, values in
+                ["name": .string(name), "in": "query", "required": false,
+                 "schema": ["type": "string", "enum": .array(values.map { .string($0) })]]
             }
             if !parameters.isEmpty { entry["parameters"] = .array(parameters) }
             switch operation.body {

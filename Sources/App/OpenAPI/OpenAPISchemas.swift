@@ -214,6 +214,47 @@ enum OpenAPISchemas {
             "id": uuid, "title": string, "organization": string, "year": integer, "startsAt": dateTime, "endsAt": dateTime,
             "rows": OpenAPIDocument.arrayOf("PublishedRow"),
         ]),
+        "RectificationInput": input([
+            "orgUnitID": uuid, "campaignID": uuid, "reporteeID": uuid,
+            "source": enumeration(RectificationSource.allCases.map(\.rawValue)), "category": text(50), "problem": text(2000),
+            "plan": text(4000), "linkedLeader": text(50), "responsibleUnit": text(100), "responsiblePerson": text(50), "ownerUserID": uuid,
+            "deadline": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"], "feedback": text(4000), "publishWhenClosed": boolean,
+        ]),
+        "RectificationAction": input([
+            "action": enumeration(RectificationAction.allCases.map(\.rawValue)), "note": text(2000),
+            "deadline": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"],
+        ], required: ["action"]),
+        "RectificationItem": object([
+            "id": uuid, "orgUnitID": uuid, "orgUnitName": string, "campaignID": uuid, "reporteeID": uuid,
+            "source": enumeration(RectificationSource.allCases.map(\.rawValue)), "sourceLabel": string, "category": string,
+            "problem": string, "plan": string, "linkedLeader": string, "responsibleUnit": string, "responsiblePerson": string,
+            "ownerUserID": uuid, "deadline": string, "state": enumeration(RectificationState.allCases.map(\.rawValue)), "stateLabel": string,
+            "overdue": boolean, "dueSoon": boolean, "pendingExtension": object(["deadline": string, "reason": string]),
+            "evidenceCount": integer, "reopenCount": integer, "feedback": string, "publishWhenClosed": boolean, "closedAt": dateTime,
+            "createdBy": string, "createdAt": dateTime, "latestProgress": string,
+            "actions": ["type": "array", "items": enumeration(RectificationAction.allCases.map(\.rawValue))], "canEdit": boolean,
+        ], optional: ["campaignID", "reporteeID", "ownerUserID", "pendingExtension", "closedAt", "createdAt", "latestProgress"]),
+        "Evidence": object([
+            "id": uuid, "fileName": string, "contentType": string, "byteCount": integer, "sha256": string, "uploadedBy": string,
+            "uploadedAt": dateTime,
+        ]),
+        "RectificationDetail": object([
+            "item": OpenAPIDocument.ref("RectificationItem"),
+            "events": ["type": "array", "items": object([
+                "at": dateTime, "actor": string, "action": string, "actionLabel": string, "fromState": string, "toState": string, "note": string,
+            ], optional: ["fromState", "toState"])],
+            "evidence": OpenAPIDocument.arrayOf("Evidence"),
+        ]),
+        "LedgerDashboardRow": object([
+            "orgUnitID": uuid, "orgUnitName": string, "open": integer, "overdue": integer, "dueSoon": integer, "closed": integer,
+        ]),
+        "Reminders": object([
+            "units": ["type": "array", "items": object(["unit": string, "dueSoon": integer, "overdue": integer])],
+            "items": OpenAPIDocument.arrayOf("RectificationItem"),
+        ]),
+        "PublicRectification": object([
+            "unit": string, "category": string, "problem": string, "plan": string, "feedback": string, "closedOn": string,
+        ]),
         "RoundOpen": input(["codes": map(of: integer), "paperSheets": map(of: integer)]),
         "ExtraCodes": input(["raterGroupID": uuid, "count": integer], required: ["raterGroupID", "count"]),
         "ExtraSheets": input(["count": integer], required: ["count"]),
