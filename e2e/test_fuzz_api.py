@@ -18,11 +18,16 @@ def test_no_server_errors_and_answers_match_the_schema(tmp_path):
         auth = {"Authorization": f"Bearer {token}"}
         campaign = requests.get(server.url + "/api/v1/campaigns", headers=auth).json()[0]["id"]
         detail = requests.get(f"{server.url}/api/v1/campaigns/{campaign}", headers=auth).json()
+        unit = requests.get(server.url + "/api/v1/org-units", headers=auth).json()[0]["id"]
+        item = requests.post(server.url + "/api/v1/rectification", headers=auth, json={
+            "orgUnitID": unit, "source": "inspection", "problem": "问题", "plan": "措施", "linkedLeader": "领导", "responsibleUnit": "单位",
+            "responsiblePerson": "责任人", "deadline": "2099-12-31"}).json()["item"]["id"]
         (tmp_path / "schemathesis.toml").write_text(
             "[parameters]\n"
             f'"path.campaignID" = "{campaign}"\n'
             f'"path.reporteeID" = "{detail["reportees"][0]["id"]}"\n'
-            f'"path.groupID" = "{detail["raterGroups"][0]["id"]}"\n', encoding="utf-8")
+            f'"path.groupID" = "{detail["raterGroups"][0]["id"]}"\n'
+            f'"path.itemID" = "{item}"\n', encoding="utf-8")
         result = subprocess.run(
             [sys.executable, "-m", "schemathesis.cli", "run", server.url + "/api/v1/openapi.json", "--url", server.url,
              "-H", f"Authorization: Bearer {token}", "--checks", "not_a_server_error,response_schema_conformance",

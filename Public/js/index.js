@@ -29,8 +29,26 @@ document.addEventListener("DOMContentLoaded", function () {
       $("campaign-table").hidden = list.length === 0;
       $("campaign-status").textContent = list.length === 0 ? "暂无评议活动。" : "共 " + list.length + " 个评议活动。";
       $("demo-actions").hidden = !(P.me.role === "system_admin" && list.some(function (c) { return c.isDemo; }));
+      loadReminders();
       if (P.me.role === "reportee") return loadMyResults();
     }).catch(P.fail);
+  }
+
+  /// 整改提醒: items due within 7 days and overdue, per unit, from the ledger the user can see.
+  function loadReminders() {
+    return P.api("GET", "/api/v1/rectification/reminders").then(function (r) {
+      var ul = $("reminder-list");
+      ul.textContent = "";
+      r.units.forEach(function (u) {
+        ul.appendChild(P.el("li", null, u.unit + "：", u.overdue ? P.el("span", { class: "error" }, "逾期 " + u.overdue + " 项") : null,
+          u.overdue && u.dueSoon ? "，" : "", u.dueSoon ? P.el("span", { class: "warn" }, "7 天内到期 " + u.dueSoon + " 项") : null));
+      });
+      r.items.slice(0, 5).forEach(function (item) {
+        ul.appendChild(P.el("li", null, P.el("a", { href: "/rectification/" + item.id }, item.problem.slice(0, 40)),
+          P.el("span", { class: "muted" }, "（" + item.responsibleUnit + "，时限 " + item.deadline + (item.overdue ? "，已逾期" : "") + "）")));
+      });
+      $("reminder-panel").hidden = r.units.length === 0;
+    }).catch(function () {});
   }
 
   /// A secretary's own result sheets, open once the results are published.

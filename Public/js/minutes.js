@@ -20,7 +20,9 @@ document.addEventListener("DOMContentLoaded", function () {
       m.speakers.forEach(function (s) {
         speakers.appendChild(el("tr", null, el("td", null, String(s.position)), el("td", null, s.name, el("div", { class: "muted" }, s.unitName + " " + s.title)),
           el("td", null, s.limitText), el("td", { class: s.overtime ? "error" : "" }, s.durationText + (s.overtime ? "（超时）" : "")),
-          el("td", null, s.commentSkipped ? "（未点评）" : s.comment || "—")));
+          el("td", null, s.commentSkipped ? "（未点评）" : s.comment || "—"),
+          P.isAdmin() ? el("td", { class: "noprint" }, s.comment ? el("a", { class: "button-like",
+            href: "/rectification/new?from=comment&campaign=" + id + "&reportee=" + s.reporteeID }, "列入整改") : "") : null));
       });
       $("n-written").textContent = m.writtenReportees.length ? m.writtenReportees.join("、") + "作书面述职。" : "无。";
     });

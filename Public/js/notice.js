@@ -14,6 +14,14 @@ document.addEventListener("DOMContentLoaded", function () {
       });
       $("n-empty").hidden = list.length > 0;
     }).catch(P.fail);
+    P.api("GET", "/api/v1/notices/rectification").then(function (items) {
+      var body = $("c-rows").querySelector("tbody");
+      items.forEach(function (c, i) {
+        body.appendChild(el("tr", null, el("td", null, String(i + 1)), el("td", null, c.unit), el("td", null, c.problem), el("td", null, c.plan),
+          el("td", null, c.feedback || "—"), el("td", { class: "nowrap" }, c.closedOn)));
+      });
+      $("closed").hidden = items.length === 0;
+    }).catch(P.fail);
     return;
   }
   P.api("GET", "/api/v1/notices/" + nid).then(function (n) {

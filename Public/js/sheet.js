@@ -68,6 +68,8 @@ document.addEventListener("DOMContentLoaded", function () {
   $("print").addEventListener("click", function () { window.print(); });
   P.start(function () {
     $("back-link").href = P.isAdmin() ? "/campaigns/" + id + "/results" : "/";
+    $("to-ledger").hidden = !P.isAdmin();
+    $("to-ledger").href = "/rectification/new?from=result&campaign=" + id + "&reportee=" + rid;
     return P.api("GET", base).then(render).then(loadHistory).catch(P.fail);
   });
 });

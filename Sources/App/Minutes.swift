@@ -6,6 +6,7 @@ import Vapor
 /// 会议纪要: generated from what the meeting recorded.
 struct MinutesDTO: Content {
     struct SpeakerLine: Content {
+        var reporteeID: UUID
         var position: Int
         var name: String
         var unitName: String
@@ -41,7 +42,7 @@ func minutesOf(_ campaign: Campaign, on db: any Database) async throws -> Minute
         let (speech, clock) = reportee.speech(in: speeches)
         let duration = clock.spokenSeconds
         return MinutesDTO.SpeakerLine(
-            position: reportee.position, name: reportee.name, unitName: reportee.unitName, title: reportee.title,
+            reporteeID: reportee.id!, position: reportee.position, name: reportee.name, unitName: reportee.unitName, title: reportee.title,
             limitSeconds: clock.limitSeconds,
             limitText: clock.limitSeconds % 60 == 0 ? "\(clock.limitSeconds / 60) 分钟" : formatDuration(Double(clock.limitSeconds)),
             durationSeconds: duration,

@@ -17,6 +17,8 @@ struct PageController: RouteCollection {
         routes.get("campaigns", ":campaignID", "results", use: page("results", "评议结果"))
         routes.get("campaigns", ":campaignID", "results", ":reporteeID", use: page("sheet", "个人评议结果"))
         routes.get("overview", use: page("overview", "结果总览"))
+        routes.get("rectification", use: page("ledger", "整改台账"))
+        routes.get("rectification", ":itemID", use: page("item", "整改事项"))
         routes.get("gongshi", use: bare("notice", "评议结果公示"))
         routes.get("gongshi", ":publicationID", use: bare("notice", "评议结果公示"))
         routes.get("p", ":token", use: projector)

@@ -350,7 +350,7 @@ enum OpenAPISchemas {
             "agenda": OpenAPIDocument.arrayOf("AgendaItem"), "attendance": OpenAPIDocument.ref("AttendanceSummary"),
             "guestUnits": ["type": "array", "items": string],
             "speakers": ["type": "array", "items": object([
-                "position": integer, "name": string, "unitName": string, "title": string, "limitSeconds": integer,
+                "reporteeID": uuid, "position": integer, "name": string, "unitName": string, "title": string, "limitSeconds": integer,
                 "limitText": string, "durationSeconds": integer, "durationText": string, "overtime": boolean,
                 "comment": string, "commentSkipped": boolean,
             ], optional: ["durationSeconds", "comment"])],
