@@ -25,6 +25,8 @@ def make_driver(width=1280, height=900):
     for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
                 "--lang=zh-CN", "--force-device-scale-factor=1"]:
         options.add_argument(arg)
+    # Console messages (Content-Security-Policy violations among them) for csp_violations().
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(find_binary("chromedriver")), options=options)
     driver.set_window_size(width, height)
     return driver
@@ -87,6 +89,10 @@ class Page:
                 (e.className && e.className.baseVal === undefined ? '.' + String(e.className).replace(/ /g, '.') : '') + ' → ' + Math.round(r.right));
             });
             return out.slice(0, 10);""")
+
+    def csp_violations(self):
+        """Console messages since the last call that say the Content-Security-Policy blocked something."""
+        return [e["message"] for e in self.driver.get_log("browser") if "Content Security Policy" in e.get("message", "")]
 
     def no_horizontal_scroll(self):
         return not self.overflowing()

@@ -341,6 +341,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
                     text = page.driver.find_element("css selector", "body").text
                     assert re.search(r"[\u4e00-\u9fff]", text), f"{path} shows no Chinese"
                     assert "undefined" not in text and "null" not in text.split(), f"{path} shows a raw value"
+                    assert page.csp_violations() == [], f"{path} broke the Content-Security-Policy"
                     if suffix == "phone":
                         assert page.overflowing() == [], f"{path} scrolls sideways: {page.overflowing()}"
                     else:

@@ -246,9 +246,10 @@ document.addEventListener("DOMContentLoaded", function () {
     }).join("");
     win.document.write('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>投票码 · 第 ' + number + ' 轮</title>' +
       '<link rel="stylesheet" href="/css/pingyi.css"></head><body class="slips"><p class="noprint">共 ' + codes.length +
-      ' 张投票码，按评议人类别排列。打印后沿虚线裁开，按类别打乱顺序发放；本页关闭后投票码不会再次显示。 <button onclick="window.print()">打印</button></p>' +
+      ' 张投票码，按评议人类别排列。打印后沿虚线裁开，按类别打乱顺序发放；本页关闭后投票码不会再次显示。 <button type="button" id="print-slips">打印</button></p>' +
       '<div class="slip-grid">' + slips + '</div></body></html>');
     win.document.close();
+    win.document.getElementById("print-slips").addEventListener("click", function () { win.print(); });
   }
 
   function escapeHTML(text) {

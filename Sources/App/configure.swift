@@ -35,6 +35,7 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
 
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(APIErrorMiddleware(environment: app.environment))
     app.middleware.use(SetIssuedCookie())

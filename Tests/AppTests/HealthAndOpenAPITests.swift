@@ -82,3 +82,36 @@ struct HealthAndOpenAPITests {
         }
     }
 }
+
+@Suite("Security headers")
+struct SecurityHeaderTests {
+    @Test func everyAnswerCarriesThePolicyPagesFilesAndErrorsAlike() async throws {
+        try await withApp(.sqlite) { app in
+            for path in ["/", "/v", "css/pingyi.css", "api/v1/campaigns", "api/v1/nothing-here", "healthz"] {
+                let reply = try await call(app, .GET, path)
+                let csp = try #require(reply.headers.first(name: "Content-Security-Policy"), "\(path)")
+                #expect(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"))
+                #expect(reply.headers.first(name: "X-Frame-Options") == "DENY", "\(path)")
+                #expect(reply.headers.first(name: "X-Content-Type-Options") == "nosniff", "\(path)")
+                #expect(reply.headers.first(name: "Referrer-Policy") == "no-referrer", "\(path)")
+                #expect(reply.headers.first(name: "Strict-Transport-Security") == nil, "plain HTTP gets no HSTS")
+            }
+            let tls = try await call(app, .GET, "healthz", headers: ["X-Forwarded-Proto": "https"])
+            #expect(tls.headers.first(name: "Strict-Transport-Security") == "max-age=31536000")
+        }
+    }
+
+    /// No page may rely on an inline script, handler or style attribute: the policy would block it.
+    @Test func noTemplateHasInlineScriptOrStyle() throws {
+        let views = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources/Views")
+        let files = try FileManager.default.contentsOfDirectory(atPath: views.path).filter { $0.hasSuffix(".leaf") }
+        #expect(files.count > 10)
+        for file in files {
+            let text = try String(contentsOf: views.appendingPathComponent(file), encoding: .utf8)
+            #expect(text.range(of: #"<script(?![^>]*\bsrc=)"#, options: .regularExpression) == nil, "\(file) has an inline script")
+            #expect(text.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) == nil, "\(file) has an inline handler")
+            #expect(text.range(of: #"\sstyle\s*="#, options: .regularExpression) == nil, "\(file) has a style attribute")
+        }
+    }
+}
