@@ -20,6 +20,7 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from browser import Page, make_driver
 from conftest import Server
+from test_setup_browser import login
 from test_vote_browser import admin_password, api, login as api_login, vote_on_phone
 
 GRADES = ["好", "较好", "一般", "差"]
@@ -33,14 +34,6 @@ def step(name):
         yield
     except Exception as error:  # the failure names the step, then the cause
         raise AssertionError(f"步骤“{name}”失败 / step failed: {name}: {error}") from error
-
-
-def sign_in(page, username, password):
-    page.open("/")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login-form button")
-    page.visible("#campaign-panel")
 
 
 def unlabeled_controls(driver):
@@ -136,7 +129,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
         people = [p for p in api(server, token, "GET", base + "/participants") if p["role"] == "attendee"]
         teller = Page(driver(), server.url)
         with step("计票人按签到卡签到 30 人"):
-            sign_in(teller, "teller1", "pass-teller1")
+            login(teller, "teller1", "pass-teller1")
             teller.open(f"/campaigns/{cid}/check-in")
             teller.text_appears("#conn", "已连接")
             for person in people[:30]:
@@ -151,7 +144,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
         with step("主持人主持四位书记会上述职并点评，大屏显示计时"):
             projector.open(meeting["projectorPath"])
             projector.text_appears("#conn", "已连接")
-            sign_in(chair, "chair", "pass-chair")
+            login(chair, "chair", "pass-chair")
             chair.open(f"/campaigns/{cid}/console")
             chair.text_appears("#conn", "已连接")
             for n, r in enumerate(onsite):
@@ -330,7 +323,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
         printable = {"minutes", "results", "sheet", "overview", "ledger", "receipts", "notices"}
         wide = Page(admin.driver, server.url)
         narrow = Page(driver(360, 740), server.url)
-        sign_in(narrow, "admin", password)
+        login(narrow, "admin", password)
         for path, marker, name in pages:
             with step(f"页面 {name}：桌面与手机截图、中文、无横向滚动、控件有标签、打印样式"):
                 for page, suffix in [(wide, "desktop"), (narrow, "phone")]:

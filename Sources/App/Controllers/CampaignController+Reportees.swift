@@ -89,18 +89,12 @@ extension CampaignController {
         let actor = try await req.actor()
         let (campaign, reportee) = try await reportTarget(req, actor: actor, upload: true)
         try campaign.require(\.allowsReportChanges, "述职材料")
-        let data = Data(buffer: req.body.data ?? ByteBuffer())
-        let rawName = req.headers.first(name: "X-File-Name").flatMap { $0.removingPercentEncoding } ?? "report"
-        let file = try ReportFile.check(data, fileName: rawName)
+        let (data, file) = try ReportFile.upload(req)
         let document = try await ReportDocument.query(on: req.db).filter(\.$reportee.$id == reportee.requireID()).first()
             ?? ReportDocument()
         let replaced = document.id != nil
         document.$reportee.id = try reportee.requireID()
-        document.fileName = file.fileName
-        document.contentType = file.contentType
-        document.byteCount = data.count
-        document.sha256 = file.sha256
-        document.data = data
+        document.store(data, as: file)
         document.uploadedAt = Date()
         let info = ReportInfoDTO(fileName: file.fileName, contentType: file.contentType, byteCount: data.count, sha256: file.sha256)
         try await req.db.transaction { db in
@@ -148,6 +142,28 @@ extension CampaignController {
 }
 
 /// A download that opens in the browser (PDF, text) or saves (DOCX), with the original Chinese file name.
+/// A file kept in the database with its name, type, size and checksum (述职材料, 佐证材料).
+protocol StoredUpload: AnyObject {
+    var fileName: String { get set }
+    var contentType: String { get set }
+    var byteCount: Int { get set }
+    var sha256: String { get set }
+    var data: Data { get set }
+}
+
+extension StoredUpload {
+    func store(_ data: Data, as file: ReportFile.Checked) {
+        fileName = file.fileName
+        contentType = file.contentType
+        byteCount = data.count
+        sha256 = file.sha256
+        self.data = data
+    }
+}
+
+extension ReportDocument: StoredUpload {}
+extension RectificationEvidence: StoredUpload {}
+
 func reportResponse(_ document: ReportDocument) -> Response {
     storedFileResponse(document.data, fileName: document.fileName, contentType: document.contentType, sha256: document.sha256)
 }
@@ -230,6 +246,13 @@ enum ReportFile {
         }
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         return Checked(fileName: name, contentType: type.0, sha256: digest)
+    }
+
+    /// The raw request body as an upload, named by the percent-encoded `X-File-Name` header.
+    static func upload(_ req: Request, defaultName: String = "述职材料", images: Bool = false) throws -> (Data, Checked) {
+        let data = Data(buffer: req.body.data ?? ByteBuffer())
+        let rawName = req.headers.first(name: "X-File-Name").flatMap { $0.removingPercentEncoding } ?? defaultName
+        return (data, try check(data, fileName: rawName, defaultName: defaultName, images: images))
     }
 
     static func isDOCX(_ data: Data) -> Bool {

@@ -196,16 +196,10 @@ struct RectificationController: RouteCollection {
         let (item, role) = try await findItem(req, actor)
         guard role != .other else { throw APIError.forbidden }
         guard item.state.isOpen else { throw APIError.conflict("已销号的问题不能再上传佐证材料") }
-        let data = Data(buffer: req.body.data ?? ByteBuffer())
-        let rawName = req.headers.first(name: "X-File-Name").flatMap { $0.removingPercentEncoding } ?? "佐证材料"
-        let file = try ReportFile.check(data, fileName: rawName, defaultName: "佐证材料", images: true)
+        let (data, file) = try ReportFile.upload(req, defaultName: "佐证材料", images: true)
         let evidence = RectificationEvidence()
         evidence.$item.id = try item.requireID()
-        evidence.fileName = file.fileName
-        evidence.contentType = file.contentType
-        evidence.byteCount = data.count
-        evidence.sha256 = file.sha256
-        evidence.data = data
+        evidence.store(data, as: file)
         evidence.uploadedBy = actor.user.displayName
         evidence.uploadedAt = Date()
         let itemID = try item.requireID()
