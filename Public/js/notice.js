@@ -31,6 +31,10 @@ document.addEventListener("DOMContentLoaded", function () {
     $("n-period").textContent = "公示期：" + day(n.startsAt) + " 至 " + day(n.endsAt);
     $("n-org").textContent = n.organization;
     $("n-sign").textContent = n.organization + "　" + day(n.startsAt);
+    if (n.auditHash) {
+      $("n-audit").textContent = "操作日志哈希链：第 " + n.auditSeq + " 条，摘要 " + n.auditHash;
+      $("n-audit").hidden = false;
+    }
     var body = $("n-rows").querySelector("tbody");
     n.rows.forEach(function (r, i) {
       body.appendChild(el("tr", null, el("td", null, String(i + 1)), el("td", null, r.name), el("td", null, r.unitName), el("td", null, r.title || "—"),

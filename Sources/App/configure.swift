@@ -46,6 +46,7 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
     app.asyncCommands.use(PingyiServeCommand(serve: await app.servers.asyncCommand), as: "serve", isDefault: true)
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(RemindersCommand(), as: "reminders")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
     if app.environment != .testing { app.lifecycle.use(ReminderSchedule()) }
 
     // Made before the first request, so no two requests race to create them.

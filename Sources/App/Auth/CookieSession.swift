@@ -10,7 +10,7 @@ enum CookieSession {
     static let csrfHeader = "X-CSRF-Token"
 
     static func csrfToken(for sessionToken: String) -> String {
-        SHA256.hash(data: Data(("pingyi-csrf:" + sessionToken).utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256Hex("pingyi-csrf:" + sessionToken)
     }
 
     static func cookie(_ token: String, secure: Bool, expires: Date?) -> HTTPCookies.Value {

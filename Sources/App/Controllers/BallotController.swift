@@ -196,7 +196,7 @@ func issueCodes(_ count: Int, group: RaterGroup, roundID: UUID, base: String, on
 
 /// SHA-256 of the normalized code. 80 random bits make a salt unnecessary.
 func codeHash(_ normalizedCode: String) -> String {
-    SHA256.hash(data: Data(("pingyi-code:" + normalizedCode).utf8)).map { String(format: "%02x", $0) }.joined()
+    sha256Hex("pingyi-code:" + normalizedCode)
 }
 
 /// Where phones reach this server: PINGYI_PUBLIC_URL, else the address the chair's browser used.

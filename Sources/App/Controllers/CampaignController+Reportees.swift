@@ -244,7 +244,7 @@ enum ReportFile {
         if !known.contains(where: lower.hasSuffix) {
             name = ((name as NSString).deletingPathExtension.isEmpty ? defaultName : (name as NSString).deletingPathExtension) + "." + type.1
         }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = sha256Hex(data)
         return Checked(fileName: name, contentType: type.0, sha256: digest)
     }
 

@@ -50,7 +50,6 @@ extension ResultsController {
                                       endsAt: now.addingTimeInterval(Double(body.days) * 86_400), rows: rows,
                                       publishedBy: actor.user.displayName)
         try await req.db.transaction { db in
-            try await publication.save(on: db)
             if from != .published {
                 campaign.status = .published
                 try await campaign.save(on: db)
@@ -60,6 +59,10 @@ extension ResultsController {
             }
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "results.publish",
                                   summary: "发布结果公示“\(title)”：\(rows.count) 人，公示 \(body.days) 天", after: rows)
+            let head = try await auditHead(on: db)
+            publication.auditSeq = head.seq
+            publication.auditHash = head.hash
+            try await publication.save(on: db)
         }
         return try created(PublicationDTO(publication, now: now))
     }
@@ -108,6 +111,7 @@ extension ResultsController {
         let unit = try await OrgUnit.find(publication.campaign.$orgUnit.id, on: db)
         return PublicNoticeDTO(id: publication.id!, title: publication.title, organization: unit?.name ?? "",
                                year: publication.campaign.year, startsAt: publication.startsAt, endsAt: publication.endsAt,
-                               rows: publication.rows.items.map(PublishedRowDTO.init))
+                               rows: publication.rows.items.map(PublishedRowDTO.init), auditSeq: publication.auditSeq,
+                               auditHash: publication.auditHash)
     }
 }

@@ -110,7 +110,7 @@ struct VoteController: RouteCollection {
     }
 
     static func hash(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256Hex(text)
     }
 
     /// The receipt follows from the code and the phone's submission id, so a retry gets the same one back without

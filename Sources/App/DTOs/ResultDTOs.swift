@@ -165,4 +165,7 @@ struct PublicNoticeDTO: Content {
     var startsAt: Date
     var endsAt: Date
     var rows: [PublishedRowDTO]
+    /// The audit chain's head at publication (`pingyi audit verify` checks the log it closes).
+    var auditSeq: Int?
+    var auditHash: String?
 }

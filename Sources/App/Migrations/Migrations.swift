@@ -23,5 +23,7 @@ enum PingyiMigrations {
         AddCampaignAssessmentRules(),
         CreatePublications(),
         CreateRectification(),
+        AddAuditChain(),
+        AddPublicationAuditHead(),
     ]
 }

@@ -34,6 +34,9 @@ final class Publication: Model, @unchecked Sendable {
     /// What the public sees, as it was when published: later edits do not change a notice silently.
     @Field(key: "rows") var rows: JSONList<PublishedRow>
     @Field(key: "published_by") var publishedBy: String
+    /// The audit chain's head right after publishing (the publish entry itself).
+    @OptionalField(key: "audit_seq") var auditSeq: Int?
+    @OptionalField(key: "audit_hash") var auditHash: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import PingyiCore
 
 /// One admin action in the audit log (操作日志).
 final class AuditEntry: Model, @unchecked Sendable {
@@ -17,6 +18,10 @@ final class AuditEntry: Model, @unchecked Sendable {
     @OptionalField(key: "before") var before: String?
     @OptionalField(key: "after") var after: String?
     @Field(key: "created_at") var createdAt: Date
+    /// Its place in the hash chain (1, 2, …), the previous entry's hash, and its own (see `AuditChain`).
+    @OptionalField(key: "seq") var seq: Int?
+    @OptionalField(key: "prev_hash") var previousHash: String?
+    @OptionalField(key: "hash") var hash: String?
 
     init() {}
 
@@ -30,5 +35,15 @@ final class AuditEntry: Model, @unchecked Sendable {
         self.before = before
         self.after = after
         self.createdAt = createdAt
+    }
+}
+
+extension AuditEntry {
+    /// Every field the hash covers; the time in whole milliseconds, which survives both databases' round trip.
+    var canonicalContent: String {
+        AuditChain.canonical([
+            id?.uuidString ?? "", campaignID?.uuidString ?? "", actorID?.uuidString ?? "", actorName, action, summary,
+            before ?? "\u{0}", after ?? "\u{0}", String(Int64((createdAt.timeIntervalSince1970 * 1000).rounded())),
+        ])
     }
 }

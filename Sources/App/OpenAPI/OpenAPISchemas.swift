@@ -212,8 +212,8 @@ enum OpenAPISchemas {
         ], optional: ["withdrawnAt"]),
         "PublicNotice": object([
             "id": uuid, "title": string, "organization": string, "year": integer, "startsAt": dateTime, "endsAt": dateTime,
-            "rows": OpenAPIDocument.arrayOf("PublishedRow"),
-        ]),
+            "rows": OpenAPIDocument.arrayOf("PublishedRow"), "auditSeq": integer, "auditHash": string,
+        ], optional: ["auditSeq", "auditHash"]),
         "RectificationInput": input([
             "orgUnitID": uuid, "campaignID": uuid, "reporteeID": uuid,
             "source": enumeration(RectificationSource.allCases.map(\.rawValue)), "category": text(50), "problem": text(2000),
