@@ -22,7 +22,7 @@ func recordAudit(
 
 func appendToChain(_ entry: AuditEntry, on db: any Database) async throws {
     struct Head: Decodable { var seq: Int; var hash: String }
-    try await db.transaction { db in
+    try await db.writeTransaction { db in
         let sql = db as! any SQLDatabase
         guard let head = try await sql.raw("""
             UPDATE "audit_head" SET "seq" = "seq" + 1 WHERE "id" = 1 RETURNING "seq", "hash"

@@ -49,13 +49,13 @@ actor BallotWriter {
             queue.removeFirst(batch.count)
             let db = database()
             do {
-                let outcomes = try await db.transaction { db in try await Self.apply(batch.map(\.0), on: db) }
+                let outcomes = try await db.writeTransaction { db in try await Self.apply(batch.map(\.0), on: db) }
                 for ((_, continuation), outcome) in zip(batch, outcomes) { continuation.resume(returning: outcome) }
             } catch {
                 // Retry alone, so the error reaches only the ballot that caused it.
                 for (job, continuation) in batch {
                     do {
-                        let outcome = try await db.transaction { db in try await Self.apply([job], on: db) }[0]
+                        let outcome = try await db.writeTransaction { db in try await Self.apply([job], on: db) }[0]
                         continuation.resume(returning: outcome)
                     } catch {
                         continuation.resume(throwing: error)

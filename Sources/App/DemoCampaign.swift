@@ -44,7 +44,7 @@ enum DemoCampaign {
     /// Creates the demo org units and campaign in one transaction.
     @discardableResult
     static func load(on db: any Database) async throws -> Campaign {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let district = OrgUnit(parentID: nil, name: "**区委", kind: "党委", domain: .government,
                                    secretaryName: "区委书记", position: 0, isDemo: true)
             try await district.save(on: db)
@@ -113,7 +113,7 @@ enum DemoCampaign {
 
     /// Deletes every demo campaign (children cascade) and the demo org units no one else uses, in one transaction.
     static func remove(on db: any Database) async throws -> (campaigns: Int, orgUnits: Int) {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let campaigns = try await Campaign.query(on: db).filter(\.$isDemo == true).all()
             for campaign in campaigns {
                 let id = try campaign.requireID()

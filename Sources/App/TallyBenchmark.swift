@@ -59,7 +59,7 @@ public func runTallyBenchmark(on db: any Database, ballots: Int, seed: UInt64) a
                          SQLBind(String(decoding: bytes, as: UTF8.self))])
         }
         let batchRows = rows
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await (db as! any SQLDatabase).insert(into: Ballot.schema)
                 .columns("id", "round_id", "rater_group_id", "medium", "is_void", "marks").rows(batchRows).run()
         }

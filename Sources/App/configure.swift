@@ -19,6 +19,11 @@ extension Application {
 public func configure(_ app: Application, database location: DatabaseLocation) async throws {
     app.storage[DatabaseLocation.self] = location
     app.directory = resourceDirectory(default: app.directory)
+    if case .postgres = location {} else {
+        // A query waiting on SQLite's lock holds a blocking thread; the default pool has one per core, too few for a
+        // writer to finish while others wait.
+        app.threadPool = NIOThreadPool(numberOfThreads: 8)
+    }
     switch location {
     case .sqliteFile(let path):
         // Several connections: WAL lets readers work while the ballot writer commits.

@@ -45,7 +45,9 @@ struct MeetingTests {
             #expect(started.live.currentReporteeID == first)
             let clock = started.live.speakers[0].clock
             #expect(clock.phase == "running" && clock.startedAtMs != nil)
-            #expect(abs(clock.startedAtMs! - started.live.serverTimeMs) < 1000)
+            // Started while this request was handled: before the answer's server time, and not long before (a loaded
+            // test machine can take a second or more between the two).
+            #expect(clock.startedAtMs! <= started.live.serverTimeMs && started.live.serverTimeMs - clock.startedAtMs! < 10_000)
             // pause and resume
             let paused = try await speech(app, world, first, "pause").decode(MeetingDTO.self)
             #expect(paused.live.speakers[0].clock.phase == "paused")

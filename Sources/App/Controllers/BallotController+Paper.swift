@@ -67,7 +67,7 @@ extension BallotController {
         let body = try req.content.decode(PaperEntryRequest.self)
         let marks = try checkedMarks(body, round: round)
         let sheetID = try sheet.requireID()
-        let state: PaperSheet.State = try await req.db.transaction { db in
+        let state: PaperSheet.State = try await req.db.writeTransaction { db in
             let entries = try await PaperEntry.query(on: db).filter(\.$sheet.$id == sheetID).all()
             guard !entries.contains(where: { $0.tellerID == actor.id }) else {
                 throw APIError.conflict("您已录入过第 \(sheet.serial) 号选票，第二次录入须由另一位计票人完成")
@@ -108,7 +108,7 @@ extension BallotController {
         guard sheet.state == .mismatch else { throw APIError.conflict("第 \(sheet.serial) 号选票没有需要裁定的不一致") }
         let body = try req.content.decode(PaperEntryRequest.self)
         let marks = try checkedMarks(body, round: round)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await self.storePaperBallot(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, on: db)
             sheet.state = .confirmed
             try await sheet.save(on: db)
@@ -130,7 +130,7 @@ extension BallotController {
         guard (0...10_000).contains(body.count) else { throw APIError(.unprocessableEntity, "invalid", "数量无效") }
         let before = round.extraSheets
         round.extraSheets = body.count
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await round.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "paper.extra",
                                   summary: "第 \(round.number) 轮登记多出的选票 \(body.count) 份", before: ["extraSheets": before], after: ["extraSheets": body.count])

@@ -59,7 +59,7 @@ struct BallotController: RouteCollection {
         let layout = BallotLayout(spec: BallotSpec(reportees: reportees.map { $0.id!.uuidString }, forms: campaign.forms))
         let base = publicBaseURL(req)
         let (codePlan, sheetPlan) = (codeCounts, sheetCounts)
-        let (round, codes, sheets) = try await req.db.transaction { db -> (BallotRound, [IssuedCodeDTO], [PaperSheetDTO]) in
+        let (round, codes, sheets) = try await req.db.writeTransaction { db -> (BallotRound, [IssuedCodeDTO], [PaperSheetDTO]) in
             let previous = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$number, .descending).first()
             if let previous, previous.state == .open || previous.state == .sealed {
                 throw APIError.conflict("第 \(previous.number) 轮尚未计票，不能开始新一轮")
@@ -109,7 +109,7 @@ struct BallotController: RouteCollection {
             throw APIError.notFound("评议人类别")
         }
         let base = publicBaseURL(req)
-        let codes = try await req.db.transaction { db -> [IssuedCodeDTO] in
+        let codes = try await req.db.writeTransaction { db -> [IssuedCodeDTO] in
             let codes = try await issueCodes(body.count, group: group, roundID: try round.requireID(), base: base, on: db)
             round.issuedCodes += codes.count
             try await round.save(on: db)
@@ -128,7 +128,7 @@ struct BallotController: RouteCollection {
         guard round.state == .open else { throw APIError.conflict("第 \(round.number) 轮已\(round.state.label)") }
         round.state = .sealed
         round.sealedAt = Date()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await round.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "round.seal", summary: "第 \(round.number) 轮封箱")
         }
@@ -151,7 +151,7 @@ struct BallotController: RouteCollection {
         round.reconciliation = try jsonText(reconciliation)
         round.state = reconciliation.isVoid ? .void : .counted
         round.countedAt = Date()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await round.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "round.count",
                                   summary: "第 \(round.number) 轮计票：\(reconciliation.summary)", after: reconciliation)

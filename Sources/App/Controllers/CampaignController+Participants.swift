@@ -33,7 +33,7 @@ extension CampaignController {
                                       unitName: try optionalText(body.unitName, "单位", max: 100), role: role,
                                       raterGroupID: try await checkRaterGroup(body.raterGroupID, role: role, campaign: campaign, on: req.db),
                                       position: 0)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             participant.position = (try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).max(\.$position) ?? 0) + 1
             try await participant.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "participant.create",
@@ -59,7 +59,7 @@ extension CampaignController {
             participant.role = role
             participant.$raterGroup.id = try await checkRaterGroup(group, role: role, campaign: campaign, on: req.db)
         }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await participant.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "participant.update",
                                   summary: "修改参会人员 \(participant.name)", before: before, after: try ParticipantDTO(participant))
@@ -73,7 +73,7 @@ extension CampaignController {
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
         try campaign.require(\.allowsParticipantChanges, "参会人员")
         let participant = try await findChild(Participant.self, req.parameters.get("participantID"), in: campaign, "参会人员", on: req.db)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await participant.delete(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "participant.delete",
                                   summary: "删除参会人员 \(participant.name)", before: try ParticipantDTO(participant))
@@ -89,7 +89,7 @@ extension CampaignController {
         try campaign.require(\.allowsParticipantChanges, "参会人员")
         let campaignID = try campaign.requireID()
         let data = Data(buffer: req.body.data ?? ByteBuffer())
-        let count = try await req.db.transaction { db -> Int in
+        let count = try await req.db.writeTransaction { db -> Int in
             let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
             let rows = try ParticipantImport.parse(try ImportFile.records(from: data), raterGroups: groups.map(\.name)).get()
             var position = try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).max(\.$position) ?? 0

@@ -29,7 +29,7 @@ extension CampaignController {
             mode: try parseMode(body.mode), position: 0,
             timeLimitSeconds: try parseTimeLimit(body.timeLimitSeconds ?? ReportMode.defaultTimeLimitSeconds))
         try await linkReportee(reportee, orgUnitID: body.orgUnitID, userID: body.userID, actor: actor, on: req.db)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             reportee.position = try await Reportee.query(on: db).filter(\.$campaign.$id == campaignID).count() + 1
             try await reportee.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "reportee.create",
@@ -55,7 +55,7 @@ extension CampaignController {
             try await linkReportee(reportee, orgUnitID: body.orgUnitID ?? reportee.$orgUnit.id,
                                    userID: body.userID ?? reportee.$user.id, actor: actor, on: req.db)
         }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await reportee.save(on: db)
             if let position = body.position {
                 let all = try await Reportee.query(on: db).filter(\.$campaign.$id == campaign.requireID()).all()
@@ -73,7 +73,7 @@ extension CampaignController {
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
         try campaign.require(\.allowsSetupChanges, "述职对象")
         let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await ReportDocument.query(on: db).filter(\.$reportee.$id == reportee.requireID()).delete()
             try await reportee.delete(on: db)
             try await renumber(try await Reportee.query(on: db).filter(\.$campaign.$id == campaign.requireID()).sort(\.$position).all(), on: db)
@@ -97,7 +97,7 @@ extension CampaignController {
         document.store(data, as: file)
         document.uploadedAt = Date()
         let info = ReportInfoDTO(fileName: file.fileName, contentType: file.contentType, byteCount: data.count, sha256: file.sha256)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await document.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "report.upload",
                                   summary: "\(replaced ? "替换" : "上传")述职材料：\(reportee.name)《\(file.fileName)》", after: info)
@@ -120,7 +120,7 @@ extension CampaignController {
         let actor = try await req.actor()
         let (campaign, reportee) = try await reportTarget(req, actor: actor, upload: true)
         try campaign.require(\.allowsReportChanges, "述职材料")
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             let deleted = try await ReportDocument.query(on: db).filter(\.$reportee.$id == reportee.requireID()).all()
             guard !deleted.isEmpty else { throw APIError.notFound("述职材料") }
             try await ReportDocument.query(on: db).filter(\.$reportee.$id == reportee.requireID()).delete()

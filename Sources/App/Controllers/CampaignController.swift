@@ -51,7 +51,7 @@ struct CampaignController: RouteCollection {
         var source: Campaign?
         if let copyFrom = body.copyFrom { source = try await findCampaign(copyFrom.uuidString, for: actor, .manage, on: req.db) }
         let copying = source
-        let campaign = try await req.db.transaction { db in
+        let campaign = try await req.db.writeTransaction { db in
             let campaign = try await createCampaign(title: title, year: body.year, level: level, orgUnitID: body.orgUnitID,
                                                     copying: copying, on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.create",
@@ -79,7 +79,7 @@ struct CampaignController: RouteCollection {
             campaign.materialsPublic = open
             if campaign.materialsToken == nil { campaign.materialsToken = Tokens.generate() }
         }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await campaign.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.update",
                                   summary: body.materialsPublic.map { $0 ? "开放述职材料阅读链接" : "关闭述职材料阅读链接" } ?? "修改活动信息",
@@ -94,7 +94,7 @@ struct CampaignController: RouteCollection {
         let actor = try await req.actor()
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
         guard campaign.status == .preparing else { throw APIError.conflict("只能删除筹备中的评议活动") }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             let id = try campaign.requireID()
             try await Participant.query(on: db).filter(\.$campaign.$id == id).delete()
             let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).all()
@@ -117,7 +117,7 @@ struct CampaignController: RouteCollection {
             throw APIError(.unprocessableEntity, "invalid", "状态无效：\(body.status.prefix(40))")
         }
         let from = campaign.status
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             // Ballots arrive with the ballot box; until then no campaign has any.
             try from.transition(to: target, hasBallots: false)
             if from == .preparing, target == .meeting { try await checkReadyForMeeting(campaign, on: db) }
@@ -140,7 +140,7 @@ struct CampaignController: RouteCollection {
         campaign.forms = forms
         // Form weights name forms; when the set of forms changes they no longer fit and go back to equal weights.
         if Set(campaign.rules.formWeights.keys) != Set(forms.map(\.id)) { campaign.rules.formWeights = [:] }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await campaign.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.forms",
                                   summary: "修改评议表（\(forms.count) 张）", before: before, after: forms)
@@ -158,7 +158,7 @@ struct CampaignController: RouteCollection {
         try rules.validate(raterGroups: groups.map { $0.id!.uuidString }, forms: campaign.forms.map(\.id))
         let before = campaign.rules
         campaign.rules = rules
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await campaign.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.rules",
                                   summary: "修改评议规则", before: before, after: rules)
@@ -178,7 +178,7 @@ struct CampaignController: RouteCollection {
     func removeDemo(req: Request) async throws -> DemoRemovalDTO {
         let actor = try await req.actor()
         guard actor.isSystemAdmin else { throw APIError.forbidden }
-        let removed = try await req.db.transaction { db in
+        let removed = try await req.db.writeTransaction { db in
             let removed = try await DemoCampaign.remove(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: nil, action: "demo.remove",
                                   summary: "删除演示数据：\(removed.campaigns) 个活动，\(removed.orgUnits) 个组织")

@@ -80,7 +80,7 @@ struct MeetingController: RouteCollection {
         guard reportee.mode == .onsite else { throw APIError(.unprocessableEntity, "invalid", "\(reportee.name)是书面述职，不在会上发言") }
         let campaignID = try campaign.requireID()
         let now = Date()
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             let speeches = try await Speech.query(on: db).filter(\.$campaignID == campaignID).with(\.$reportee).all()
             let reporteeID = try reportee.requireID()
             let speech = speeches.first { $0.$reportee.id == reporteeID }
@@ -130,7 +130,7 @@ struct MeetingController: RouteCollection {
             speech.comment = text
             speech.commentSkipped = false
         }
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             try await speech.save(on: db)
             return try await self.commitInTransaction(req, db, actor, campaign, meeting, action: "speech.comment",
                                                      summary: body.skip == true ? "不点评：\(reportee.name)" : "点评：\(reportee.name)",
@@ -166,7 +166,7 @@ struct MeetingController: RouteCollection {
         let already = participant.checkedInAt != nil
         if !already {
             participant.checkedInAt = Date()
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await participant.save(on: db)
                 try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "check_in",
                                       summary: "签到：\(participant.name)（\(participant.role.label)）")
@@ -185,7 +185,7 @@ struct MeetingController: RouteCollection {
         let participant = try await findChild(Participant.self, req.parameters.get("participantID"), in: campaign, "参会人员", on: req.db)
         guard participant.checkedInAt != nil else { throw APIError.conflict("\(participant.name)尚未签到") }
         participant.checkedInAt = nil
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await participant.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "check_in.undo", summary: "撤销签到：\(participant.name)")
         }
@@ -268,7 +268,7 @@ struct MeetingController: RouteCollection {
 
     func commit(_ req: Request, _ actor: Actor, _ campaign: Campaign, _ meeting: Meeting, action: String, summary: String,
                 before: (any Encodable & Sendable)? = nil, after: (any Encodable & Sendable)? = nil) async throws -> MeetingDTO {
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await self.commitInTransaction(req, db, actor, campaign, meeting, action: action, summary: summary, before: before, after: after)
         }.broadcasting(req, campaign)
     }
@@ -309,7 +309,7 @@ func meetingOf(_ campaign: Campaign, on db: any Database) async throws -> Meetin
     if let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == campaignID).first() { return meeting }
     let meeting = Meeting(campaignID: campaignID)
     do {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await meeting.save(on: db)
             try await assignCheckInCodes(campaignID: campaignID, on: db)
         }

@@ -29,7 +29,7 @@ struct OrgUnitController: RouteCollection {
         let unit = OrgUnit(parentID: body.parentID, name: try requireText(body.name, "组织名称", max: 100),
                            kind: try parseKind(body.kind), domain: try parseDomain(body.domain),
                            secretaryName: try optionalText(body.secretaryName, "书记姓名", max: 50), position: 0)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await checkParent(body.parentID, actor: actor, on: db)
             unit.position = try await OrgUnit.query(on: db).filter(\.$parent.$id == body.parentID).count() + 1
             try await unit.save(on: db)
@@ -50,7 +50,7 @@ struct OrgUnitController: RouteCollection {
         if let kind = body.kind { unit.kind = try parseKind(kind) }
         if let domain = body.domain { unit.domain = try parseDomain(domain) }
         if let secretary = body.secretaryName { unit.secretaryName = try optionalText(secretary, "书记姓名", max: 50) }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             if let parentID = body.parentID, parentID != unit.$parent.id {
                 try await move(unit, under: parentID, actor: actor, on: db)
             }
@@ -68,7 +68,7 @@ struct OrgUnitController: RouteCollection {
         let unit = try await findUnit(req.parameters.get("unitID"), actor: actor, on: req.db)
         let id = try unit.requireID()
         guard id != actor.user.$orgUnit.id else { throw APIError.conflict("不能删除自己所属的组织") }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             if try await OrgUnit.query(on: db).filter(\.$parent.$id == id).count() > 0 {
                 throw APIError.conflict("该组织下还有下级组织，不能删除")
             }
@@ -97,7 +97,7 @@ struct OrgUnitController: RouteCollection {
         let parentID = try req.query.get(UUID?.self, at: "parent") ?? actor.user.$orgUnit.id
         guard let parentID else { throw APIError(.unprocessableEntity, "invalid", "请指定导入到哪个上级组织（parent）") }
         let data = Data(buffer: req.body.data ?? ByteBuffer())
-        let count = try await req.db.transaction { db -> Int in
+        let count = try await req.db.writeTransaction { db -> Int in
             try await checkParent(parentID, actor: actor, on: db)
             let scopeUnits = try await OrgUnit.query(on: db).all().filter { actor.scope.contains($0.id!) }
             let rows = try OrgImport.parse(try ImportFile.records(from: data), existingNames: scopeUnits.map(\.name)).get()

@@ -118,7 +118,7 @@ struct RectificationController: RouteCollection {
         item.reopenCount = 0
         item.createdBy = actor.user.displayName
         try await fill(item, from: body, creating: true, actor: actor, on: req.db)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await item.save(on: db)
             try await RectificationEvent(itemID: item.requireID(), at: Date(), actor: actor, action: "create", from: nil, to: .issued,
                                          note: "下发整改：\(item.problem.prefix(60))").save(on: db)
@@ -138,7 +138,7 @@ struct RectificationController: RouteCollection {
         let body = try req.content.decode(RectificationItemRequest.self)
         let before = auditView(item)
         try await fill(item, from: body, creating: false, actor: actor, on: req.db)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await item.save(on: db)
             try await RectificationEvent(itemID: item.requireID(), at: Date(), actor: actor, action: "edit", from: nil, to: nil,
                                          note: "修改台账内容").save(on: db)
@@ -177,7 +177,7 @@ struct RectificationController: RouteCollection {
         default: note
         }
         let itemID = try item.requireID()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await claim(itemID, expecting: before, on: db)
             item.status = after
             if after.state == .closed, before.state != .closed { item.closedAt = Date() }
@@ -203,7 +203,7 @@ struct RectificationController: RouteCollection {
         evidence.uploadedBy = actor.user.displayName
         evidence.uploadedAt = Date()
         let itemID = try item.requireID()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             let sql = db as! any SQLDatabase
             let counted = try await sql.raw("""
                 UPDATE "rectification_items" SET "evidence_count" = "evidence_count" + 1

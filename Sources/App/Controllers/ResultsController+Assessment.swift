@@ -21,7 +21,7 @@ extension ResultsController {
         try rules.validate()
         let before = campaign.assessmentRules
         campaign.storedAssessmentRules = rules
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await campaign.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "assessment.weights",
                                   summary: "修改考核分项权重", before: before, after: rules)
@@ -43,7 +43,7 @@ extension ResultsController {
         try entry.validate()
         _ = try await requireReport(campaign, on: req.db)
         let campaignID = try campaign.requireID()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             let record = try await AssessmentRecord.query(on: db).filter(\.$reportee.$id == reporteeID).first()
             let before = record?.entry
             if let record {

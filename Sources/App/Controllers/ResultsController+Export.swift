@@ -30,7 +30,7 @@ extension ResultsController {
         let actor = try await req.actor()
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
         let report = try await requireReport(campaign, on: req.db)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "results.export",
                                   summary: "导出评议结果（\(req.url.path.hasSuffix(".csv") ? "CSV" : "XLSX")）")
         }

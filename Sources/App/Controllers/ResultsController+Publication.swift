@@ -49,7 +49,7 @@ extension ResultsController {
         let publication = Publication(campaignID: try campaign.requireID(), title: title, startsAt: now,
                                       endsAt: now.addingTimeInterval(Double(body.days) * 86_400), rows: rows,
                                       publishedBy: actor.user.displayName)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             if from != .published {
                 campaign.status = .published
                 try await campaign.save(on: db)
@@ -77,7 +77,7 @@ extension ResultsController {
         }
         guard publication.withdrawnAt == nil else { throw APIError.conflict("该公示已撤回") }
         publication.withdrawnAt = Date()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await publication.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "results.withdraw",
                                   summary: "撤回结果公示“\(publication.title)”")

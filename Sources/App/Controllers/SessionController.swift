@@ -69,7 +69,7 @@ struct SessionController: RouteCollection {
         let current = req.headers.bearerAuthorization?.token ?? req.storage[CookieSessionKey.self]
         let keep = current.map { Tokens.hash($0) }
         let actor = try await req.actor()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await user.save(on: db)
             var others = UserToken.query(on: db).filter(\.$user.$id == (try user.requireID()))
             if let keep { others = others.filter(\.$tokenHash != keep) }

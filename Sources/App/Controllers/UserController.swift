@@ -38,7 +38,7 @@ struct UserController: RouteCollection {
         let user = User(username: username, passwordHash: try await req.password.async.hash(body.password).get(),
                         displayName: displayName, role: role, orgUnitID: body.orgUnitID)
         try await checkAssignable(actor, role: role, orgUnitID: body.orgUnitID, on: req.db)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             guard try await User.query(on: db).filter(\.$username == username).count() == 0 else {
                 throw APIError.conflict("用户名“\(username)”已被使用")
             }
@@ -78,7 +78,7 @@ struct UserController: RouteCollection {
             user.failedLogins = 0
         }
         let resetPassword = endSessions
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await user.save(on: db)
             if resetPassword { try await UserToken.query(on: db).filter(\.$user.$id == user.requireID()).delete() }
             try await recordAudit(on: db, actor: actor, campaignID: nil, action: "user.update",
@@ -94,7 +94,7 @@ struct UserController: RouteCollection {
         guard actor.isAdmin else { throw APIError.forbidden }
         let user = try await findManagedUser(req.parameters.get("userID"), actor: actor, on: req.db)
         guard user.id != actor.id else { throw APIError(.unprocessableEntity, "invalid", "不能删除自己的账号") }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await Reportee.query(on: db).filter(\.$user.$id == user.requireID()).set(\.$user.$id, to: nil).update()
             try await UserToken.query(on: db).filter(\.$user.$id == user.requireID()).delete()
             try await user.delete(on: db)

@@ -1,0 +1,39 @@
+import Fluent
+import SQLKit
+
+extension Database {
+    /// A transaction that writes. On SQLite only one runs at a time in this process: SQLite has a single writer, and
+    /// two open write transactions waiting on each other's locks (sqlite-nio retries a busy lock without end, on the
+    /// small blocking thread pool) can stall every query. PostgreSQL locks rows itself, so there it is a plain
+    /// transaction. Inside a transaction it simply joins it.
+    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard !inTransaction, (self as? any SQLDatabase)?.dialect.name == "sqlite" else {
+            return try await transaction(body)
+        }
+        await SQLiteWriteGate.shared.enter()
+        do {
+            let value = try await transaction(body)
+            await SQLiteWriteGate.shared.leave()
+            return value
+        } catch {
+            await SQLiteWriteGate.shared.leave()
+            throw error
+        }
+    }
+}
+
+/// First come, first served: one holder, the others wait without holding a thread.
+actor SQLiteWriteGate {
+    static let shared = SQLiteWriteGate()
+    private var held = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        guard held else { held = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { held = false } else { waiting.removeFirst().resume() }
+    }
+}
