@@ -117,6 +117,29 @@ def test_migrate_then_demo_remove(tmp_path):
     assert count == 0
 
 
+def test_audit_verify_finds_an_edited_entry(tmp_path):
+    server = Server(str(tmp_path))
+    try:
+        password = re.search(r"first admin: admin\s+密码 / password: (\S+)", server.output()).group(1)
+        token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": password}).json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        campaign = requests.get(server.url + "/api/v1/campaigns", headers=auth).json()[0]["id"]
+        for title in ("改名一", "改名二"):
+            assert requests.patch(f"{server.url}/api/v1/campaigns/{campaign}", headers=auth, json={"title": title}).status_code == 200
+    finally:
+        server.stop()
+    intact = run(["audit", "verify"], cwd=tmp_path)
+    assert intact.returncode == 0 and "操作日志哈希链完整" in intact.stdout, intact.stdout + intact.stderr
+    db = sqlite3.connect(tmp_path / "pingyi.sqlite")
+    entries = db.execute("SELECT count(*) FROM audit_entries").fetchone()[0]
+    assert entries >= 2 and f"{entries} 条" in intact.stdout
+    db.execute("UPDATE audit_entries SET summary = 'nothing' WHERE seq = 1")
+    db.commit()
+    db.close()
+    broken = run(["audit", "verify"], cwd=tmp_path)
+    assert broken.returncode != 0 and "已被破坏" in broken.stdout and "第 1 条日志内容与其摘要不符" in broken.stdout, broken.stdout
+
+
 def test_serve_on_postgres_when_available(tmp_path):
     url = os.environ.get("PINGYI_TEST_POSTGRES_URL")
     if not url:
