@@ -35,6 +35,12 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
         if let searchPath { configuration.searchPath = [searchPath] }
         // SQL (with bound values, ballot marks among them) is logged only at trace, which no deployment should use.
         app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
+        // Tests share one database among hundreds of apps; they start a relay themselves where they need one.
+        if app.environment != .testing {
+            let relay = LiveRelay(configuration: configuration.coreConfiguration)
+            app.liveRelay = relay
+            app.lifecycle.use(relay)
+        }
     }
     app.migrations.add(PingyiMigrations.all)
 

@@ -285,7 +285,10 @@ struct MeetingController: RouteCollection {
 extension MeetingDTO {
     /// Sends the committed state to every live screen of the campaign, then returns it.
     func broadcasting(_ req: Request, _ campaign: Campaign) async throws -> MeetingDTO {
-        if let id = campaign.id { await req.application.liveHub.broadcast(try jsonText(live), to: id) }
+        if let id = campaign.id {
+            await req.application.liveHub.broadcast(try jsonText(live), to: id)
+            await req.application.liveRelay?.announce(id, on: req.db)
+        }
         return self
     }
 }
@@ -295,6 +298,7 @@ func broadcast(_ req: Request, _ campaign: Campaign) async throws {
     let meeting = try await meetingOf(campaign, on: req.db)
     let state = try await liveStateOf(campaign, meeting, on: req.db)
     await req.application.liveHub.broadcast(try jsonText(state), to: try campaign.requireID())
+    await req.application.liveRelay?.announce(try campaign.requireID(), on: req.db)
 }
 
 func jsonText(_ value: some Encodable) throws -> String {

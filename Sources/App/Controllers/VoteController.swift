@@ -161,11 +161,18 @@ func broadcastSoon(_ req: Request, campaign: Campaign) async throws {
 }
 
 func broadcastSoon(_ req: Request, campaignID id: UUID) async throws {
-    let hub = req.application.liveHub
-    guard await hub.claimCoalesced(id) else { return }
     let app = req.application
+    let hub = app.liveHub
+    let local = await hub.claimCoalesced(id)
+    let remote = app.liveRelay == nil ? false : await hub.claimAnnouncement(id)
+    guard local || remote else { return }
     Task {
         try? await Task.sleep(for: .milliseconds(250))
+        if remote {
+            await hub.releaseAnnouncement(id)
+            await app.liveRelay?.announce(id, on: app.db)
+        }
+        guard local else { return }
         await hub.releaseCoalesced(id)
         guard let campaign = try? await Campaign.find(id, on: app.db), let meeting = try? await meetingOf(campaign, on: app.db),
               let state = try? await liveStateOf(campaign, meeting, on: app.db), let text = try? jsonText(state) else { return }

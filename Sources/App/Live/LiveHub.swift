@@ -2,12 +2,22 @@ import Foundation
 import NIOCore
 import Vapor
 
+/// Something that shows the live state: a WebSocket in the app.
+protocol LiveScreen: AnyObject, Sendable {
+    var isClosed: Bool { get }
+    func send(_ text: String)
+}
+
+extension WebSocket: LiveScreen {
+    func send(_ text: String) { send(text, promise: nil) }
+}
+
 /// The WebSocket connections watching each campaign's meeting (projector, console, check-in screens).
 /// Messages are whole state snapshots, so a missed one is repaired by the next, and a reconnect needs nothing else.
 actor LiveHub {
-    private var channels: [UUID: [UUID: WebSocket]] = [:]
+    private var channels: [UUID: [UUID: any LiveScreen]] = [:]
 
-    func add(_ socket: WebSocket, to campaignID: UUID) -> UUID {
+    func add(_ socket: any LiveScreen, to campaignID: UUID) -> UUID {
         let id = UUID()
         channels[campaignID, default: [:]][id] = socket
         return id
@@ -28,6 +38,34 @@ actor LiveHub {
     }
 
     func releaseCoalesced(_ campaignID: UUID) { pending.remove(campaignID) }
+
+    private var announcing: Set<UUID> = []
+
+    /// Like `claimCoalesced`, for telling other instances (whose screens this one does not know of).
+    func claimAnnouncement(_ campaignID: UUID) -> Bool { announcing.insert(campaignID).inserted }
+
+    func releaseAnnouncement(_ campaignID: UUID) { announcing.remove(campaignID) }
+
+    private var refreshing: Set<UUID> = []
+    private var refreshAgain: Set<UUID> = []
+
+    /// True when the caller should read and send the state now; false when nobody here watches, or a read is under way
+    /// (which will then run once more).
+    func beginRefresh(_ campaignID: UUID) -> Bool {
+        guard channels[campaignID]?.isEmpty == false else { return false }
+        guard !refreshing.contains(campaignID) else { refreshAgain.insert(campaignID); return false }
+        refreshing.insert(campaignID)
+        return true
+    }
+
+    /// True when another change came during the read, so the caller reads once more.
+    func endRefresh(_ campaignID: UUID) -> Bool {
+        if refreshAgain.remove(campaignID) != nil { return true }
+        refreshing.remove(campaignID)
+        return false
+    }
+
+    func watchedCampaigns() -> [UUID] { Array(channels.keys) }
 
     func broadcast(_ text: String, to campaignID: UUID) {
         for socket in channels[campaignID]?.values ?? [:].values where !socket.isClosed {

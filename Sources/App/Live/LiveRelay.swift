@@ -1,0 +1,106 @@
+import FluentPostgresDriver
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// Live screens across app instances (several `pingyi serve` on one PostgreSQL): each instance tells the others which
+/// campaign changed with `NOTIFY pingyi_live`, and listens on a connection of its own; on a change from elsewhere it
+/// re-reads the state from the database and sends it to its own screens. Only ids travel, never state: whatever an
+/// instance shows it has read itself, after the other's commit.
+final class LiveRelay: LifecycleHandler, Sendable {
+    static let channel = "pingyi_live"
+    let instanceID = UUID()
+    private let configuration: PostgresConnection.Configuration
+    private let listener = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    /// Set once the LISTEN is in place (tests wait for it).
+    let listening = NIOLockedValueBox(false)
+
+    init(configuration: PostgresConnection.Configuration) {
+        self.configuration = configuration
+    }
+
+    func didBootAsync(_ app: Application) async throws {
+        listener.withLockedValue { $0 = Task { await self.listen(app) } }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        let task = listener.withLockedValue { task in defer { task = nil }; return task }
+        task?.cancel()
+        await task?.value
+    }
+
+    /// Tells the other instances that this campaign's live state changed (after the change has committed).
+    func announce(_ campaignID: UUID, on db: any Database) async {
+        guard let sql = db as? any SQLDatabase else { return }
+        do {
+            try await sql.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: Self.payload(instance: instanceID, campaign: campaignID)))").run()
+        } catch {
+            // Screens elsewhere catch up with the next change or the next reconnect; the change itself has committed.
+            db.logger.warning("live relay: NOTIFY failed: \(describeDatabaseError(error))")
+        }
+    }
+
+    static func payload(instance: UUID, campaign: UUID) -> String { "\(instance.uuidString) \(campaign.uuidString)" }
+
+    /// The campaign of a notification from another instance; nil for this instance's own and for anything malformed.
+    static func campaign(inPayload payload: String, otherThan instance: UUID) -> UUID? {
+        let parts = payload.split(separator: " ")
+        guard parts.count == 2, let from = UUID(uuidString: String(parts[0])), from != instance else { return nil }
+        return UUID(uuidString: String(parts[1]))
+    }
+
+    private func listen(_ app: Application) async {
+        var attempt = 0
+        while !Task.isCancelled {
+            do {
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: app.logger)
+                do {
+                    try await connection.listen(on: Self.channel) { notifications in
+                        listening.withLockedValue { $0 = true }
+                        attempt = 0
+                        // Whatever changed while this instance was not listening.
+                        for campaignID in await app.liveHub.watchedCampaigns() { await refreshScreens(app, campaignID) }
+                        for try await notification in notifications {
+                            guard let campaignID = Self.campaign(inPayload: notification.payload, otherThan: instanceID) else { continue }
+                            await refreshScreens(app, campaignID)
+                        }
+                    }
+                } catch {
+                    if !Task.isCancelled { app.logger.warning("live relay: listening stopped: \(describeDatabaseError(error))") }
+                }
+                listening.withLockedValue { $0 = false }
+                try? await connection.close()
+            } catch {
+                if !Task.isCancelled { app.logger.warning("live relay: cannot connect: \(describeDatabaseError(error))") }
+            }
+            attempt += 1
+            try? await Task.sleep(for: .milliseconds(min(5_000, 200 * attempt)))
+        }
+    }
+}
+
+extension Application {
+    private struct LiveRelayKey: StorageKey {
+        typealias Value = LiveRelay
+    }
+
+    /// Present on PostgreSQL outside tests.
+    var liveRelay: LiveRelay? {
+        get { storage[LiveRelayKey.self] }
+        set { storage[LiveRelayKey.self] = newValue }
+    }
+}
+
+/// Reads a campaign's live state and sends it to this instance's screens; changes that arrive while it reads are
+/// folded into one more read, so a burst costs at most two.
+func refreshScreens(_ app: Application, _ campaignID: UUID) async {
+    let hub = app.liveHub
+    guard await hub.beginRefresh(campaignID) else { return }
+    repeat {
+        if let campaign = try? await Campaign.find(campaignID, on: app.db), let meeting = try? await meetingOf(campaign, on: app.db),
+           let state = try? await liveStateOf(campaign, meeting, on: app.db), let text = try? jsonText(state) {
+            await hub.broadcast(text, to: campaignID)
+        }
+    } while await hub.endRefresh(campaignID)
+}
