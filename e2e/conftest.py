@@ -69,3 +69,31 @@ def server(tmp_path):
     s = Server(str(tmp_path))
     yield s
     s.stop()
+
+
+def api_call(server, token, method, path, body=None):
+    """JSON over HTTP as an account; fails the test on any answer but 2xx."""
+    r = requests.request(method, server.url + path, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert r.status_code < 300, f"{method} {path} on {server.url}: {r.status_code} {r.text}"
+    return r.json() if r.text else None
+
+
+def ballot_for(server, code, grade):
+    """A complete ballot in the voting page's compact form: every column of every reportee marked with one grade."""
+    spec = requests.post(server.url + "/api/v1/vote/check", json={"code": code}, timeout=10).json()
+    return {r["id"]: {f["id"]: str(grade) * len(f["columns"]) for f in spec["forms"]} for r in spec["reportees"]}
+
+
+def fresh_postgres_database():
+    """(url of a new empty database, a function that drops it), or None when no PostgreSQL is configured (an error
+    under CI)."""
+    url = os.environ.get("PINGYI_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            raise AssertionError("PINGYI_TEST_POSTGRES_URL must be set under CI")
+        return None
+    import uuid
+    name = "e2e_" + uuid.uuid4().hex[:10]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    return url.rsplit("/", 1)[0] + "/" + name, lambda: subprocess.run(["psql", admin, "-qc", f"DROP DATABASE {name} WITH (FORCE)"], check=False)

@@ -1,8 +1,6 @@
 """Issue 9: two `pingyi serve` on one PostgreSQL. A projector connected to one instance follows what is done on the
 other (NOTIFY/LISTEN), and a code raced on both instances is counted once."""
 import json
-import os
-import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -10,16 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 import websocket
 
-from conftest import Server
+from conftest import Server, api_call as call, ballot_for, fresh_postgres_database
 
 PASSWORD = "two-instances-1"
-
-
-def postgres_url():
-    url = os.environ.get("PINGYI_TEST_POSTGRES_URL")
-    if not url and os.environ.get("CI") == "true":
-        raise AssertionError("PINGYI_TEST_POSTGRES_URL must be set under CI")
-    return url
 
 
 class Screen:
@@ -41,25 +32,12 @@ class Screen:
         raise AssertionError("the screen did not show the change within %s s" % seconds)
 
 
-def call(server, token, method, path, body=None):
-    r = requests.request(method, server.url + path, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
-    assert r.status_code < 300, f"{method} {path} on {server.url}: {r.status_code} {r.text}"
-    return r.json() if r.text else None
-
-
-def ballot_for(server, code, grade):
-    spec = requests.post(server.url + "/api/v1/vote/check", json={"code": code}, timeout=10).json()
-    return {r["id"]: {f["id"]: str(grade) * len(f["columns"]) for f in spec["forms"]} for r in spec["reportees"]}
-
-
 def test_two_instances_share_screens_and_count_each_code_once(tmp_path):
-    url = postgres_url()
-    if not url:
+    database = fresh_postgres_database()
+    if not database:
         return
-    name = "two_" + uuid.uuid4().hex[:10]
-    admin_db = url.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin_db, "-qc", f"CREATE DATABASE {name}"], check=True)
-    env = {"PINGYI_DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name, "PINGYI_ADMIN_PASSWORD": PASSWORD}
+    url, drop = database
+    env = {"PINGYI_DATABASE_URL": url, "PINGYI_ADMIN_PASSWORD": PASSWORD}
     servers = []
     try:
         # Setup: A creates the schema and the demo; B starts on the same database.
@@ -119,4 +97,4 @@ def test_two_instances_share_screens_and_count_each_code_once(tmp_path):
     finally:
         for server in servers:
             server.stop()
-        subprocess.run(["psql", admin_db, "-qc", f"DROP DATABASE {name} WITH (FORCE)"], check=False)
+        drop()

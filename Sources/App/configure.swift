@@ -58,6 +58,8 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(RemindersCommand(), as: "reminders")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
     if app.environment != .testing { app.lifecycle.use(ReminderSchedule()) }
 
     // Made before the first request, so no two requests race to create them.

@@ -1,0 +1,108 @@
+"""Issue 9: `pingyi backup` while ballots are being cast, more ballots after it, `pingyi restore` with the server
+stopped: the restored database is the snapshot — same campaign, same ballots, same count, an intact audit chain —
+and the codes used after the backup are unused again. On SQLite and on PostgreSQL."""
+import subprocess
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from conftest import Server, api_call as call, ballot_for, fresh_postgres_database, pingyi_bin
+
+PASSWORD = "backup-test-1"
+
+
+def pingyi(args, folder, env):
+    return subprocess.run([pingyi_bin(), *args], cwd=folder, env={**{k: v for k, v in __import__("os").environ.items()
+                                                                     if not k.startswith("PINGYI_")}, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+def vote(server, code):
+    r = requests.post(server.url + "/api/v1/vote", json={"code": code, "submissionID": uuid.uuid4().hex,
+                                                         "ballot": ballot_for(server, code, 2)}, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.json()["receipt"]
+
+
+def snapshot(server, token, cid):
+    """What the restore must bring back: the campaign, its rounds, its participants' check-ins."""
+    base = f"/api/v1/campaigns/{cid}"
+    detail = call(server, token, "GET", base)
+    rounds = call(server, token, "GET", base + "/rounds")
+    people = sorted((p["id"], p.get("checkedIn")) for p in call(server, token, "GET", base + "/participants"))
+    return detail, [(r["id"], r["receivedElectronic"], r["state"]) for r in rounds], people
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_backup_while_voting_then_restore(tmp_path, database):
+    env = {"PINGYI_ADMIN_PASSWORD": PASSWORD}
+    drop = None
+    if database == "postgres":
+        fresh = fresh_postgres_database()
+        if not fresh:
+            return
+        env["PINGYI_DATABASE_URL"], drop = fresh
+    server = None
+    try:
+        # Setup: a meeting with an open box and ten codes; three ballots in.
+        server = Server(str(tmp_path), env=env)
+        token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": PASSWORD}, timeout=10).json()["token"]
+        cid = call(server, token, "GET", "/api/v1/campaigns")[0]["id"]
+        base = f"/api/v1/campaigns/{cid}"
+        call(server, token, "POST", base + "/status", {"status": "meeting"})
+        for person in [p for p in call(server, token, "GET", base + "/participants") if p["role"] == "attendee"][:10]:
+            call(server, token, "POST", base + "/check-in", {"participantID": person["id"]})
+        codes = [c["code"] for c in call(server, token, "POST", base + "/rounds", {})["codes"]]
+        for code in codes[:3]:
+            vote(server, code)
+
+        # Call: the backup runs while four more ballots arrive; then two more after it.
+        with ThreadPoolExecutor(5) as pool:
+            backup = pool.submit(pingyi, ["backup", str(tmp_path / "snapshot.bak")], str(tmp_path), env)
+            list(pool.map(lambda code: vote(server, code), codes[3:7]))
+            backup = backup.result()
+        assert backup.returncode == 0 and "已备份" in backup.stdout, backup.stdout + backup.stderr
+        # The snapshot holds 3 to 7 ballots, whatever had committed; read it back from a copy to know how many.
+        again = pingyi(["backup", str(tmp_path / "snapshot.bak")], str(tmp_path), env)
+        assert again.returncode != 0 and "已存在" in again.stderr
+        for code in codes[7:9]:
+            vote(server, code)
+        after = snapshot(server, token, cid)
+        assert after[1][0][1] == 9
+        server.stop()
+        server = None
+
+        restored = pingyi(["restore", str(tmp_path / "snapshot.bak")], str(tmp_path), env)
+        assert restored.returncode == 0 and "已恢复" in restored.stdout, restored.stdout + restored.stderr
+
+        # Check: the restored box holds between 3 and 7 ballots, each counted once; every code not in it votes again.
+        server = Server(str(tmp_path), env=env)
+        token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": PASSWORD}, timeout=10).json()["token"]
+        detail, rounds, people = snapshot(server, token, cid)
+        assert detail["campaign"]["title"] == after[0]["campaign"]["title"] and people == after[2]
+        kept = rounds[0][1]
+        assert 3 <= kept <= 7, rounds
+        reopened = 0
+        for code in codes[:9]:
+            r = requests.post(server.url + "/api/v1/vote", json={"code": code, "submissionID": uuid.uuid4().hex,
+                                                                 "ballot": ballot_for(server, code, 3)}, timeout=30)
+            assert r.status_code in (200, 409), r.text
+            reopened += r.status_code == 200
+        assert reopened == 9 - kept, "every code the snapshot had not counted is unused again, and only those"
+        assert call(server, token, "GET", base + "/rounds")[0]["receivedElectronic"] == 9
+        server.stop()
+        server = None
+        audit = pingyi(["audit", "verify"], str(tmp_path), env)
+        assert audit.returncode == 0 and "完整" in audit.stdout, audit.stdout + audit.stderr
+
+        # A file that is not a backup is refused and changes nothing.
+        (tmp_path / "junk.bak").write_bytes(b"not a backup at all")
+        junk = pingyi(["restore", str(tmp_path / "junk.bak")], str(tmp_path), env)
+        assert junk.returncode != 0 and "备份" in junk.stderr and len(junk.stderr.strip().splitlines()) == 1
+    finally:
+        if server:
+            server.stop()
+        if drop:
+            drop()
