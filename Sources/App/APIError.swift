@@ -1,3 +1,5 @@
+import AsyncKit
+import FluentPostgresDriver
 import Foundation
 import PingyiCore
 import Vapor
@@ -68,8 +70,28 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return (.unprocessableEntity, "invalid_assessment", error.message)
         case let error as any AbortError:
             return (error.status, code(for: error.status), chineseReason(for: error.status))
+        case let error where databaseUnavailable(error):
+            // Nothing was stored; the voting page and the console retry on 503.
+            return (.serviceUnavailable, "database_unavailable", "数据库暂时不可用，请稍后重试（本次操作未保存）")
         default:
             return (.internalServerError, "internal", "服务器内部错误，请稍后重试")
+        }
+    }
+
+    /// The database went away or is restarting (a killed server, a failover), rather than a fault in the request.
+    static func databaseUnavailable(_ error: any Error) -> Bool {
+        switch error {
+        case is ConnectionPoolTimeoutError, is ConnectionPoolError, is NIOConnectionError, is ChannelError:
+            return true
+        case let error as PSQLError:
+            if [.connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed].contains(error.code) {
+                return true
+            }
+            // 08: connection exception; 57P01–57P03: shutting down or starting up; 40001/40P01: retry the transaction.
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "40001", "40P01"].contains(state)
+        default:
+            return false
         }
     }
 

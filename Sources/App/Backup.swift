@@ -57,7 +57,7 @@ func backupDatabase(_ app: Application, to path: String) async throws -> BackupR
         throw BackupError(description: "无法写入备份文件（\(String(cString: strerror(errno)))） / cannot write the backup")
     }
     let bytes = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
-    return BackupReport(path: target, bytes: bytes ?? 0, kind: kind.rawValue)
+    return BackupReport(path: target, bytes: bytes, kind: kind.rawValue)
 }
 
 /// `pingyi restore PATH`: replaces the database with a backup. Run with the server stopped. The backup is checked first
@@ -95,7 +95,7 @@ func restoreDatabase(_ app: Application, from path: String) async throws -> Back
         try await runTool("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname=\(url)", source])
     }
     let bytes = (try? FileManager.default.attributesOfItem(atPath: source)[.size] as? Int) ?? 0
-    return BackupReport(path: source, bytes: bytes ?? 0, kind: (kind ?? .sqlite).rawValue)
+    return BackupReport(path: source, bytes: bytes, kind: (kind ?? .sqlite).rawValue)
 }
 
 /// Opens the backup on its own (never the live database) and asks SQLite whether it is whole and Pingyi's.

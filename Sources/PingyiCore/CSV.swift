@@ -104,6 +104,13 @@ public enum CSV {
         }
         // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
         guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Doubled scalar by scalar: a quote followed by a combining mark is one Character, and a Character-wise
+        // replace would leave it single, ending the field early (and letting the rest of the text become new cells).
+        var quoted = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            if scalar == "\"" { quoted.append("\"") }
+            quoted.append(scalar)
+        }
+        return "\"" + String(quoted) + "\""
     }
 }

@@ -19,6 +19,8 @@ enum Bench {
             switch command {
             case "ballots":
                 try await BallotBench(options: options).run()
+            case "crash":
+                try await CrashBench(options: options).run()
             case "tally":
                 try await TallyBench(ballots: options.int("ballots", 100_000)).run()
             default:
@@ -31,7 +33,7 @@ enum Bench {
     }
 
     static func usage() -> Never {
-        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C] | tally [--ballots B]\n".utf8))
+        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C] | crash --binary PATH [--kills K] [--postgres-url URL --pg-data DIR --pg-port P] | tally [--ballots B]\n".utf8))
         exit(2)
     }
 }
@@ -55,28 +57,35 @@ final class ServerProcess: @unchecked Sendable {
     let port: Int
     var base: String { "http://127.0.0.1:\(port)" }
 
-    init(binary: String, environment: [String: String] = [:]) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingyi-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        port = try freePort()
+    /// In `folder` (a fresh one by default) on `port` (a free one by default): a restart passes both again.
+    init(binary: String, environment: [String: String] = [:], folder: URL? = nil, port: Int? = nil) throws {
+        self.folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("pingyi-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
+        self.port = try port ?? freePort()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--port", String(port), "--log", "warning"]
-        process.currentDirectoryURL = folder
+        process.arguments = ["serve", "--port", String(self.port), "--log", "warning"]
+        process.currentDirectoryURL = self.folder
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PINGYI_") }
         env["PINGYI_ADMIN_PASSWORD"] = "bench-password-1"
         env.merge(environment) { _, new in new }
         process.environment = env
-        let log = folder.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let log = self.folder.appendingPathComponent("server.log")
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
     }
 
-    func stop() {
+    func stop(keepFolder: Bool = false) {
         if process.isRunning { process.terminate(); process.waitUntilExit() }
-        try? FileManager.default.removeItem(at: folder)
+        if !keepFolder { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    /// A power cut for this process: SIGKILL, no shutdown of any kind.
+    func kill() {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
     }
 }
 
@@ -200,52 +209,13 @@ struct BallotBench {
         var api = API(client: client, base: server.base)
         try await waitUntilUp(api, server: server)
 
-        let login = try await api.object(.POST, "/api/v1/session", json: ["username": "admin", "password": "bench-password-1"]) as! [String: Any]
-        api.token = login["token"] as? String
-        let campaigns = try await api.object(.GET, "/api/v1/campaigns") as! [[String: Any]]
-        let campaignID = campaigns[0]["id"] as! String
-        let base = "/api/v1/campaigns/\(campaignID)"
-        let detail = try await api.object(.GET, base) as! [String: Any]
-        let groups = (detail["raterGroups"] as! [[String: Any]]).map { $0["name"] as! String }
-
-        // N attendees of the bench unit, spread over the rater groups, all checked in.
-        var csv = "姓名,单位,身份,评议人类别\n"
-        for i in 0..<voters { csv += "评议人\(i),压测单位,出席,\(groups[i % groups.count])\n" }
-        _ = try await api.object(.POST, base + "/participants/import", raw: Data(csv.utf8))
-        _ = try await api.object(.POST, base + "/status", json: ["status": "meeting"])
-        let people = try await api.object(.GET, base + "/participants") as! [[String: Any]]
-        let benchPeople = people.filter { ($0["unitName"] as? String) == "压测单位" }.map { $0["id"] as! String }
-        let adminAPI = api
-        let checkIns = await concurrently(benchPeople.count, width: 50) { i in
-            (try? await adminAPI.send(.POST, base + "/check-in", json: ["participantID": benchPeople[i]]))?.status ?? 0
-        }
-        guard checkIns.allSatisfy({ $0 == 200 }) else {
-            throw BenchError.failed("check-in failed: \(Dictionary(grouping: checkIns, by: { $0 }).mapValues(\.count))")
-        }
-        let opened = try await api.object(.POST, base + "/rounds", json: [String: Any]()) as! [String: Any]
-        let roundID = (opened["round"] as! [String: Any])["id"] as! String
-        let codes = (opened["codes"] as! [[String: Any]]).map { $0["code"] as! String }
-        guard codes.count >= voters else { throw BenchError.failed("only \(codes.count) codes for \(voters) voters") }
-
-        // One complete ballot per voter, grades drawn from a seeded generator.
+        let box = try await openBallotBox(&api, voters: voters)
+        let (base, roundID, codes) = (box.base, box.roundID, box.codes)
         var voteAPI = api
         voteAPI.token = nil
-        let spec = try await voteAPI.object(.POST, "/api/v1/vote/check", json: ["code": codes[0]]) as! [String: Any]
-        let reportees = (spec["reportees"] as! [[String: Any]]).map { $0["id"] as! String }
-        let forms = (spec["forms"] as! [[String: Any]]).map { ($0["id"] as! String, ($0["columns"] as! [Any]).count) }
-        // A complete ballot in the compact form the voting page sends, grades drawn from a seeded generator.
         let bodies: [Data] = try (0..<voters).map { i in
-            var state = UInt64(i) &* 0x9E37_79B9_7F4A_7C15 &+ 1
-            var ballot: [String: [String: String]] = [:]
-            for reportee in reportees {
-                for (form, columns) in forms {
-                    ballot[reportee, default: [:]][form] = String((0..<columns).map { _ -> Character in
-                        state ^= state << 13; state ^= state >> 7; state ^= state << 17
-                        return Character(String(state % 4 + 1))
-                    })
-                }
-            }
-            return try JSONSerialization.data(withJSONObject: ["code": codes[i], "submissionID": "bench-\(i)-\(UUID().uuidString.prefix(8))", "ballot": ballot])
+            try JSONSerialization.data(withJSONObject: ["code": codes[i], "submissionID": "bench-\(i)-\(UUID().uuidString.prefix(8))",
+                                                        "ballot": box.ballot(seed: UInt64(i))])
         }
         let voteBase = server.base
         let started = Date()
@@ -300,12 +270,79 @@ struct BallotBench {
               "healthz_per_s=\(format(healthPerSecond, 0)) ratio=\(format(perSecond / healthPerSecond, 3))")
     }
 
-    func waitUntilUp(_ api: API, server: ServerProcess) async throws {
-        for _ in 0..<300 {
-            guard server.process.isRunning else { throw BenchError.failed("pingyi serve exited; see its log") }
-            if let reply = try? await api.send(.GET, "/healthz"), reply.status == 200 { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw BenchError.failed("server did not start")
+}
+
+/// Waits for /healthz (up to 30 s); fails at once if the server process has exited.
+func waitUntilUp(_ api: API, server: ServerProcess) async throws {
+    for _ in 0..<300 {
+        guard server.process.isRunning else { throw BenchError.failed("pingyi serve exited; see its log") }
+        if let reply = try? await api.send(.GET, "/healthz"), reply.status == 200 { return }
+        try await Task.sleep(for: .milliseconds(100))
     }
+    throw BenchError.failed("server did not start")
+}
+
+/// The demo campaign in its meeting with `voters` extra attendees checked in and a round open: one code each.
+struct OpenBox {
+    var base: String
+    var roundID: String
+    var codes: [String]
+    var reportees: [String]
+    var forms: [(id: String, columns: Int)]
+
+    /// A complete ballot in the compact form the voting page sends, grades from a generator seeded with `seed`.
+    func ballot(seed: UInt64) -> [String: [String: String]] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        var ballot: [String: [String: String]] = [:]
+        for reportee in reportees {
+            for form in forms {
+                ballot[reportee, default: [:]][form.id] = String((0..<form.columns).map { _ -> Character in
+                    state ^= state << 13; state ^= state >> 7; state ^= state << 17
+                    return Character(String(state % 4 + 1))
+                })
+            }
+        }
+        return ballot
+    }
+}
+
+/// Logs in as the first admin (password `bench-password-1`), imports and checks in the voters, opens a round.
+func openBallotBox(_ api: inout API, voters: Int) async throws -> OpenBox {
+    let login = try await api.object(.POST, "/api/v1/session", json: ["username": "admin", "password": "bench-password-1"]) as! [String: Any]
+    api.token = login["token"] as? String
+    let campaigns = try await api.object(.GET, "/api/v1/campaigns") as! [[String: Any]]
+    let campaignID = campaigns[0]["id"] as! String
+    let base = "/api/v1/campaigns/\(campaignID)"
+    let detail = try await api.object(.GET, base) as! [String: Any]
+    let groups = (detail["raterGroups"] as! [[String: Any]]).map { $0["name"] as! String }
+
+    // N attendees of the bench unit, spread over the rater groups, all checked in.
+    var csv = "姓名,单位,身份,评议人类别\n"
+    for i in 0..<voters { csv += "评议人\(i),压测单位,出席,\(groups[i % groups.count])\n" }
+    _ = try await api.object(.POST, base + "/participants/import", raw: Data(csv.utf8))
+    _ = try await api.object(.POST, base + "/status", json: ["status": "meeting"])
+    let people = try await api.object(.GET, base + "/participants") as! [[String: Any]]
+    let benchPeople = people.filter { ($0["unitName"] as? String) == "压测单位" }.map { $0["id"] as! String }
+    let adminAPI = api
+    let checkIns = await concurrently(benchPeople.count, width: 50) { i in
+        (try? await adminAPI.send(.POST, base + "/check-in", json: ["participantID": benchPeople[i]]))?.status ?? 0
+    }
+    guard checkIns.allSatisfy({ $0 == 200 }) else {
+        throw BenchError.failed("check-in failed: \(Dictionary(grouping: checkIns, by: { $0 }).mapValues(\.count))")
+    }
+    let opened = try await api.object(.POST, base + "/rounds", json: [String: Any]()) as! [String: Any]
+    let roundID = (opened["round"] as! [String: Any])["id"] as! String
+    let codes = (opened["codes"] as! [[String: Any]]).map { $0["code"] as! String }
+    guard codes.count >= voters else { throw BenchError.failed("only \(codes.count) codes for \(voters) voters") }
+    var voteAPI = api
+    voteAPI.token = nil
+    let spec = try await voteAPI.object(.POST, "/api/v1/vote/check", json: ["code": codes[0]]) as! [String: Any]
+    let reportees = (spec["reportees"] as! [[String: Any]]).map { $0["id"] as! String }
+    let forms = (spec["forms"] as! [[String: Any]]).map { (id: $0["id"] as! String, columns: ($0["columns"] as! [Any]).count) }
+    return OpenBox(base: base, roundID: roundID, codes: codes, reportees: reportees, forms: forms)
+}
+
+/// One line on standard output at once (print is block-buffered into a pipe, and a long run should show progress).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
