@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
     ],
     targets: [
+        // zlib for reading uploaded ZIPs ourselves (see UploadedZip.swift).
+        .systemLibrary(name: "PingyiZlib", path: "Sources/PingyiZlib"),
         .target(
             name: "PingyiCore",
             swiftSettings: swiftSettings
@@ -28,6 +30,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "PingyiCore",
+                "PingyiZlib",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -2,7 +2,6 @@ import Crypto
 import Fluent
 import PingyiCore
 import Vapor
-import ZIPFoundation
 
 /// 述职对象 of a campaign, and their written reports (书面述职材料).
 extension CampaignController {
@@ -256,7 +255,6 @@ enum ReportFile {
     }
 
     static func isDOCX(_ data: Data) -> Bool {
-        guard let archive = try? Archive(data: data, accessMode: .read) else { return false }
-        return archive["word/document.xml"] != nil
+        UploadedZip(data)?.contains("word/document.xml") ?? false
     }
 }

@@ -3,7 +3,6 @@ import Foundation
 import FoundationXML
 #endif
 import PingyiCore
-import ZIPFoundation
 
 /// Reads the first worksheet of an XLSX workbook as text records, one per row, with the row numbers Excel shows.
 enum XLSXReader {
@@ -11,25 +10,23 @@ enum XLSXReader {
 
     static func firstSheet(_ data: Data) throws(ImportFailure) -> [CSVRecord] {
         let bad = ImportFailure([ImportIssue(line: 0, message: "无法读取 XLSX 文件，请用 Excel 或 WPS 另存为 .xlsx 后重试")])
-        guard let archive = try? Archive(data: data, accessMode: .read) else { throw bad }
+        guard let zip = UploadedZip(data) else { throw bad }
         func read(_ path: String) -> Data? {
-            guard let entry = archive[path], entry.uncompressedSize <= UInt64(maxUncompressedBytes) else { return nil }
-            var out = Data()
-            do {
-                _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                    out.append(chunk)
-                    if out.count > maxUncompressedBytes { throw CocoaError(.fileReadTooLarge) }
-                }
-            } catch {
-                return nil
-            }
-            return out
+            zip.file(path, limit: maxUncompressedBytes).flatMap { safeForXMLParser($0) ? $0 : nil }
         }
         let sheetPath = firstSheetPath(workbook: read("xl/workbook.xml"), rels: read("xl/_rels/workbook.xml.rels"))
         guard let sheet = read(sheetPath) else { throw bad }
         let shared = read("xl/sharedStrings.xml").map(SharedStringsParser.parse) ?? []
-        guard let rows = SheetParser.parse(sheet, sharedStrings: shared) else { throw bad }
+        let rows = SheetParser.parse(sheet, sharedStrings: shared)
+        guard let rows else { throw bad }
         return rows
+    }
+
+    /// Only what a spreadsheet writes reaches Foundation's XMLParser: valid UTF-8 (it traps on a name that is not) and
+    /// no document type (entity declarations could expand without end; a workbook part never has one).
+    static func safeForXMLParser(_ data: Data) -> Bool {
+        guard String(data: data, encoding: .utf8) != nil else { return false }
+        return data.range(of: Data("<!DOCTYPE".utf8)) == nil && data.range(of: Data("<!ENTITY".utf8)) == nil
     }
 
     /// The path of the first `<sheet>` in the workbook, through its relationship; `sheet1.xml` as a fallback.
