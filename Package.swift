@@ -53,6 +53,7 @@ let package = Package(
                 "App",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Vapor", package: "vapor"),
             ],
             path: "bench/Sources/pingyi-bench",
             swiftSettings: swiftSettings

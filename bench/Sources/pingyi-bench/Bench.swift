@@ -19,6 +19,8 @@ enum Bench {
             switch command {
             case "ballots":
                 try await BallotBench(options: options).run()
+            case "live":
+                try await LiveBench(options: options).run()
             case "crash":
                 try await CrashBench(options: options).run()
             case "tally":
@@ -33,7 +35,7 @@ enum Bench {
     }
 
     static func usage() -> Never {
-        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C] | crash --binary PATH [--kills K] [--postgres-url URL --pg-data DIR --pg-port P] | tally [--ballots B]\n".utf8))
+        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C] | live --binary PATH [--viewers V] [--changes C] | crash --binary PATH [--kills K] [--postgres-url URL --pg-data DIR --pg-port P] | tally [--ballots B]\n".utf8))
         exit(2)
     }
 }
