@@ -71,6 +71,13 @@ def server(tmp_path):
     s.stop()
 
 
+def first_admin_token(server):
+    """Logs in as the first admin with the password `pingyi serve` printed."""
+    import re
+    password = re.search(r"first admin: admin\s+密码 / password: (\S+)", server.output()).group(1)
+    return requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": password}, timeout=10).json()["token"]
+
+
 def api_call(server, token, method, path, body=None):
     """JSON over HTTP as an account; fails the test on any answer but 2xx."""
     r = requests.request(method, server.url + path, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)

@@ -6,7 +6,7 @@ import subprocess
 
 import requests
 
-from conftest import Server, pingyi_bin
+from conftest import Server, first_admin_token, pingyi_bin
 
 
 def run(args, cwd, env=None, timeout=60):
@@ -120,8 +120,7 @@ def test_migrate_then_demo_remove(tmp_path):
 def test_audit_verify_finds_an_edited_entry(tmp_path):
     server = Server(str(tmp_path))
     try:
-        password = re.search(r"first admin: admin\s+密码 / password: (\S+)", server.output()).group(1)
-        token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": password}).json()["token"]
+        token = first_admin_token(server)
         auth = {"Authorization": f"Bearer {token}"}
         campaign = requests.get(server.url + "/api/v1/campaigns", headers=auth).json()[0]["id"]
         for title in ("改名一", "改名二"):

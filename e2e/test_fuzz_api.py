@@ -7,14 +7,13 @@ import sys
 
 import requests
 
-from conftest import Server
+from conftest import Server, first_admin_token
 
 
 def test_no_server_errors_and_answers_match_the_schema(tmp_path):
     server = Server(str(tmp_path))
     try:
-        password = re.search(r"first admin: admin\s+密码 / password: (\S+)", server.output()).group(1)
-        token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": password}).json()["token"]
+        token = first_admin_token(server)
         auth = {"Authorization": f"Bearer {token}"}
         campaign = requests.get(server.url + "/api/v1/campaigns", headers=auth).json()[0]["id"]
         detail = requests.get(f"{server.url}/api/v1/campaigns/{campaign}", headers=auth).json()
