@@ -171,8 +171,7 @@ func reportResponse(_ document: ReportDocument) -> Response {
 func storedFileResponse(_ data: Data, fileName: String, contentType: String, sha256: String) -> Response {
     let response = Response(status: .ok, body: .init(data: data))
     response.headers.replaceOrAdd(name: .contentType, value: contentType)
-    let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
-    response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"file\"; filename*=UTF-8''\(encoded)")
+    response.headers.replaceOrAdd(name: .contentDisposition, value: contentDisposition("inline", fileName: fileName, fallback: "file"))
     response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
     response.headers.replaceOrAdd(name: "X-Checksum-SHA256", value: sha256)
     return response
