@@ -21,12 +21,11 @@ func recordAudit(
 }
 
 func appendToChain(_ entry: AuditEntry, on db: any Database) async throws {
-    struct Head: Decodable { var seq: Int; var hash: String }
     try await db.writeTransaction { db in
         let sql = db as! any SQLDatabase
         guard let head = try await sql.raw("""
             UPDATE "audit_head" SET "seq" = "seq" + 1 WHERE "id" = 1 RETURNING "seq", "hash"
-            """).first(decoding: Head.self) else { throw APIError(.internalServerError, "internal", "审计链头缺失") }
+            """).first(decoding: AuditHead.self) else { throw APIError(.internalServerError, "internal", "审计链头缺失") }
         entry.seq = head.seq
         entry.previousHash = head.hash
         let hash = AuditChain.hash(seq: head.seq, previous: head.hash, content: entry.canonicalContent, using: sha256Hex)
@@ -54,10 +53,7 @@ struct AuditChainReport: Sendable {
 
 /// `pingyi audit verify`: recomputes every link from the stored entries.
 func verifyAuditChain(on db: any Database) async throws -> AuditChainReport {
-    struct Head: Decodable { var seq: Int; var hash: String }
-    let sql = db as! any SQLDatabase
-    let head = try await sql.raw("SELECT \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1").first(decoding: Head.self)
-        ?? Head(seq: 0, hash: AuditChain.genesis)
+    let head = try await auditHead(on: db)
     let entries = try await AuditEntry.query(on: db).sort(\.$seq).all()
     let links = entries.map { entry in
         AuditLink(seq: entry.seq ?? 0, previousHash: entry.previousHash ?? "", hash: entry.hash ?? "", content: entry.canonicalContent)
@@ -66,12 +62,16 @@ func verifyAuditChain(on db: any Database) async throws -> AuditChainReport {
                             problems: AuditChain.verify(links, headSeq: head.seq, headHash: head.hash, using: sha256Hex))
 }
 
-/// The current head, shown on public notices.
-func auditHead(on db: any Database) async throws -> (seq: Int, hash: String) {
-    struct Head: Decodable { var seq: Int; var hash: String }
-    let head = try await (db as! any SQLDatabase).raw("SELECT \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1")
-        .first(decoding: Head.self)
-    return (head?.seq ?? 0, head?.hash ?? AuditChain.genesis)
+/// The current head (the genesis hash before the first entry); shown on public notices.
+func auditHead(on db: any Database) async throws -> AuditHead {
+    try await (db as! any SQLDatabase).raw("SELECT \"seq\", \"hash\" FROM \"audit_head\" WHERE \"id\" = 1")
+        .first(decoding: AuditHead.self) ?? AuditHead(seq: 0, hash: AuditChain.genesis)
+}
+
+/// The `audit_head` row: the last entry's place and hash.
+struct AuditHead: Decodable {
+    var seq: Int
+    var hash: String
 }
 
 /// Stable JSON (sorted keys) so that before/after compare line by line.

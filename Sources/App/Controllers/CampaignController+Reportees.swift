@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import PingyiCore
 import Vapor
@@ -140,7 +139,6 @@ extension CampaignController {
     }
 }
 
-/// A download that opens in the browser (PDF, text) or saves (DOCX), with the original Chinese file name.
 /// A file kept in the database with its name, type, size and checksum (述职材料, 佐证材料).
 protocol StoredUpload: AnyObject {
     var fileName: String { get set }
@@ -163,6 +161,7 @@ extension StoredUpload {
 extension ReportDocument: StoredUpload {}
 extension RectificationEvidence: StoredUpload {}
 
+/// A download that opens in the browser (PDF, text) or saves (DOCX), with the original Chinese file name.
 func reportResponse(_ document: ReportDocument) -> Response {
     storedFileResponse(document.data, fileName: document.fileName, contentType: document.contentType, sha256: document.sha256)
 }

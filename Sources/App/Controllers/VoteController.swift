@@ -172,11 +172,10 @@ func broadcastSoon(_ req: Request, campaignID id: UUID) async throws {
             await hub.releaseAnnouncement(id)
             await app.liveRelay?.announce(id, on: app.db)
         }
-        guard local else { return }
-        await hub.releaseCoalesced(id)
-        guard let campaign = try? await Campaign.find(id, on: app.db), let meeting = try? await meetingOf(campaign, on: app.db),
-              let state = try? await liveStateOf(campaign, meeting, on: app.db), let text = try? jsonText(state) else { return }
-        await hub.broadcast(text, to: id)
+        if local {
+            await hub.releaseCoalesced(id)
+            await refreshScreens(app, id)
+        }
     }
 }
 
