@@ -266,4 +266,17 @@ struct RouteAccessMatrixTests {
         #expect(row == RouteAccessMatrix.expected[key]!, "\(key): expected \(RouteAccessMatrix.expected[key]!), got \(row) (\(RouteAccessMatrix.roles.joined(separator: " ")))")
         #expect(refusalsChangedNothing, "\(key): a refused request changed the database")
     }
+
+    /// Prints what each role gets on every route today, as matrix rows to review before writing them down.
+    @Test func observe() async throws {
+        guard ProcessInfo.processInfo.environment["PINGYI_OBSERVE_MATRIX"] != nil else { return }
+        var keys: [String] = []
+        try await withApp(.sqlite) { app in keys = app.routes.all.map(Self.key) }
+        var rows: [String] = []
+        for key in keys {
+            let got = try await Self.letters(key, roles: RouteAccessMatrix.roles).letters
+            rows.append("        \"\(key)\": \"\(String(RouteAccessMatrix.roles.map { got[$0] ?? "?" }))\",")
+        }
+        print("MATRIX\n" + rows.joined(separator: "\n"))
+    }
 }
