@@ -17,6 +17,13 @@ def pingyi_bin():
     return path
 
 
+def run_pingyi(args, cwd, env=None, timeout=120):
+    """A `pingyi` command in `cwd`, with only the PINGYI_ settings given here."""
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
+    run_env.update(env or {})
+    return subprocess.run([pingyi_bin(), *args], cwd=cwd, env=run_env, capture_output=True, text=True, timeout=timeout)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,22 +1,15 @@
 """Issue 9: `pingyi backup` while ballots are being cast, more ballots after it, `pingyi restore` with the server
 stopped: the restored database is the snapshot — same campaign, same ballots, same count, an intact audit chain —
 and the codes used after the backup are unused again. On SQLite and on PostgreSQL."""
-import subprocess
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from conftest import Server, api_call as call, ballot_for, fresh_postgres_database, pingyi_bin
+from conftest import Server, api_call as call, ballot_for, fresh_postgres_database, run_pingyi
 
 PASSWORD = "backup-test-1"
-
-
-def pingyi(args, folder, env):
-    return subprocess.run([pingyi_bin(), *args], cwd=folder, env={**{k: v for k, v in __import__("os").environ.items()
-                                                                     if not k.startswith("PINGYI_")}, **env},
-                          capture_output=True, text=True, timeout=120)
 
 
 def vote(server, code):
@@ -60,12 +53,12 @@ def test_backup_while_voting_then_restore(tmp_path, database):
 
         # Call: the backup runs while four more ballots arrive; then two more after it.
         with ThreadPoolExecutor(5) as pool:
-            backup = pool.submit(pingyi, ["backup", str(tmp_path / "snapshot.bak")], str(tmp_path), env)
+            backup = pool.submit(run_pingyi, ["backup", str(tmp_path / "snapshot.bak")], str(tmp_path), env)
             list(pool.map(lambda code: vote(server, code), codes[3:7]))
             backup = backup.result()
         assert backup.returncode == 0 and "已备份" in backup.stdout, backup.stdout + backup.stderr
         # The snapshot holds 3 to 7 ballots, whatever had committed; read it back from a copy to know how many.
-        again = pingyi(["backup", str(tmp_path / "snapshot.bak")], str(tmp_path), env)
+        again = run_pingyi(["backup", str(tmp_path / "snapshot.bak")], str(tmp_path), env)
         assert again.returncode != 0 and "已存在" in again.stderr
         for code in codes[7:9]:
             vote(server, code)
@@ -74,7 +67,7 @@ def test_backup_while_voting_then_restore(tmp_path, database):
         server.stop()
         server = None
 
-        restored = pingyi(["restore", str(tmp_path / "snapshot.bak")], str(tmp_path), env)
+        restored = run_pingyi(["restore", str(tmp_path / "snapshot.bak")], str(tmp_path), env)
         assert restored.returncode == 0 and "已恢复" in restored.stdout, restored.stdout + restored.stderr
 
         # Check: the restored box holds between 3 and 7 ballots, each counted once; every code not in it votes again.
@@ -94,12 +87,12 @@ def test_backup_while_voting_then_restore(tmp_path, database):
         assert call(server, token, "GET", base + "/rounds")[0]["receivedElectronic"] == 9
         server.stop()
         server = None
-        audit = pingyi(["audit", "verify"], str(tmp_path), env)
+        audit = run_pingyi(["audit", "verify"], str(tmp_path), env)
         assert audit.returncode == 0 and "完整" in audit.stdout, audit.stdout + audit.stderr
 
         # A file that is not a backup is refused and changes nothing.
         (tmp_path / "junk.bak").write_bytes(b"not a backup at all")
-        junk = pingyi(["restore", str(tmp_path / "junk.bak")], str(tmp_path), env)
+        junk = run_pingyi(["restore", str(tmp_path / "junk.bak")], str(tmp_path), env)
         assert junk.returncode != 0 and "备份" in junk.stderr and len(junk.stderr.strip().splitlines()) == 1
     finally:
         if server:

@@ -1,18 +1,14 @@
 """The README's first command, as a person would run it: `pingyi serve` in an empty folder, and the CLI's errors."""
-import os
 import re
 import sqlite3
-import subprocess
 
 import requests
 
-from conftest import Server, first_admin_token, pingyi_bin
+from conftest import Server, first_admin_token, fresh_postgres_database, run_pingyi
 
 
 def run(args, cwd, env=None, timeout=60):
-    run_env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
-    run_env.update(env or {})
-    return subprocess.run([pingyi_bin(), *args], cwd=cwd, env=run_env, capture_output=True, text=True, timeout=timeout)
+    return run_pingyi(args, cwd, env, timeout)
 
 
 def test_serve_in_an_empty_folder_prints_url_and_first_login(server, tmp_path):
@@ -140,22 +136,17 @@ def test_audit_verify_finds_an_edited_entry(tmp_path):
 
 
 def test_serve_on_postgres_when_available(tmp_path):
-    url = os.environ.get("PINGYI_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            raise AssertionError("PINGYI_TEST_POSTGRES_URL must be set under CI")
-        return
     # Its own database so the schema starts empty.
-    import uuid
-    name = "serve_" + uuid.uuid4().hex[:10]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    database = fresh_postgres_database()
+    if not database:
+        return
+    url, drop = database
     try:
-        s = Server(str(tmp_path), env={"PINGYI_DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name})
+        s = Server(str(tmp_path), env={"PINGYI_DATABASE_URL": url})
         try:
             assert requests.get(s.url + "/healthz", timeout=10).json()["database"] == "postgres"
             assert "PostgreSQL" in s.output() and "演示" in s.output()
         finally:
             s.stop()
     finally:
-        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE {name} WITH (FORCE)"], check=False)
+        drop()
