@@ -81,10 +81,12 @@ actor BallotWriter {
         let ids = SQLList(candidates.map { SQLBind($0.codeID) })
         let rounds = SQLList(Set(candidates.map(\.roundID)).map { SQLBind($0) })
         struct Claimed: Decodable { var id: UUID }
+        // PostgreSQL: hold the round against a concurrent seal, which rewrites the round's rows (see BallotScrub).
+        let roundLock = sql.dialect.name == "sqlite" ? "" : " FOR SHARE"
         let claimed = Set(try await sql.raw("""
             UPDATE "ballot_codes" SET "used" = \(bind: true), "submission_hash" = \(cases)
             WHERE "id" IN (\(ids)) AND "used" = \(bind: false)
-            AND "round_id" IN (SELECT "id" FROM "ballot_rounds" WHERE "id" IN (\(rounds)) AND "state" = \(bind: "open"))
+            AND "round_id" IN (SELECT "id" FROM "ballot_rounds" WHERE "id" IN (\(rounds)) AND "state" = \(bind: "open")\(unsafeRaw: roundLock))
             RETURNING "id"
             """).all(decoding: Claimed.self).map(\.id))
         var outcomes = [Outcome](repeating: .notClaimed, count: jobs.count)
@@ -96,13 +98,9 @@ actor BallotWriter {
         guard !stored.isEmpty else { return outcomes }
         // Random ids, and rows in a random order: nothing in the table follows arrival.
         stored.shuffle()
-        let ballotRows: [[any SQLExpression]] = stored.map { job in
-            [SQLBind(UUID()), SQLBind(job.roundID), SQLBind(job.raterGroupID), SQLBind("electronic"), SQLBind(false), SQLBind(job.marks)]
-        }
-        try await sql.insert(into: Ballot.schema)
-            .columns("id", "round_id", "rater_group_id", "medium", "is_void", "marks")
-            .rows(ballotRows)
-            .run()
+        try await insertBallots(stored.map {
+            NewBallot(roundID: $0.roundID, raterGroupID: $0.raterGroupID, medium: .electronic, isVoid: false, marks: $0.marks)
+        }, on: db)
         let receiptRows: [[any SQLExpression]] = stored.map { [SQLBind($0.receipt), SQLBind($0.roundID)] }
         try await sql.insert(into: BallotReceipt.schema)
             .columns("receipt", "round_id")

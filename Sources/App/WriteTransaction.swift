@@ -10,9 +10,18 @@ extension Database {
         guard !inTransaction, (self as? any SQLDatabase)?.dialect.name == "sqlite" else {
             return try await transaction(body)
         }
+        return try await exclusively { try await self.transaction(body) }
+    }
+}
+
+extension Database {
+    /// Runs `body` outside any transaction while no other write transaction of this process runs (SQLite's
+    /// checkpoints need the writers out); on PostgreSQL it simply runs.
+    func exclusively<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard (self as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await body() }
         await SQLiteWriteGate.shared.enter()
         do {
-            let value = try await transaction(body)
+            let value = try await body()
             await SQLiteWriteGate.shared.leave()
             return value
         } catch {

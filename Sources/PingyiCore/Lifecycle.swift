@@ -38,26 +38,60 @@ public enum CampaignPhase: String, Codable, CaseIterable, Sendable {
         }
     }
 
-    /// Checks a change of phase. Forward one step at a time; back from 会议中 to 筹备 only while no ballot exists.
-    public func transition(to target: CampaignPhase, hasBallots: Bool) throws(LifecycleError) {
-        if target == next { return }
+    /// Rounds may be sealed and counted (and a void round repeated) only while the meeting or its count runs: after
+    /// publication nothing may change what was published.
+    public var allowsRoundWork: Bool { self == .meeting || self == .counting }
+
+    /// Checks a change of phase against what the ballot box holds. Forward one step at a time; back from 会议中 to
+    /// 筹备 only while no round was ever opened (a round's layout froze the forms and reportees, and its codes or
+    /// ballots must never be orphaned); to 已发布 only with a counted round and none still open or sealed.
+    public func transition(to target: CampaignPhase, box: BallotBoxFacts) throws(LifecycleError) {
         if self == .meeting, target == .preparing {
-            if hasBallots { throw .ballotsExist }
+            if box.hasRounds { throw .ballotsExist }
             return
         }
-        throw .illegal(from: self, to: target)
+        guard target == next || (target == .published && self == .meeting) else { throw .illegal(from: self, to: target) }
+        if target == .published { try box.checkPublishable() }
+    }
+}
+
+/// What the lifecycle needs to know of a campaign's ballot rounds.
+public struct BallotBoxFacts: Sendable, Hashable {
+    /// Any round was ever opened (its codes or ballots exist).
+    public var hasRounds: Bool
+    /// A round is open or sealed, not yet counted.
+    public var hasUnfinishedRound: Bool
+    /// A round was counted and is not void: there are results to publish.
+    public var hasCountedRound: Bool
+
+    public init(hasRounds: Bool, hasUnfinishedRound: Bool, hasCountedRound: Bool) {
+        self.hasRounds = hasRounds
+        self.hasUnfinishedRound = hasUnfinishedRound
+        self.hasCountedRound = hasCountedRound
+    }
+
+    public static let empty = BallotBoxFacts(hasRounds: false, hasUnfinishedRound: false, hasCountedRound: false)
+
+    /// Results can be published only from a counted round, and never while ballots may still arrive or be counted.
+    public func checkPublishable() throws(LifecycleError) {
+        if hasUnfinishedRound { throw .roundUnfinished }
+        if !hasCountedRound { throw .nothingCounted }
     }
 }
 
 public enum LifecycleError: Error, Hashable, Sendable {
     case illegal(from: CampaignPhase, to: CampaignPhase)
     case ballotsExist
+    case roundUnfinished
+    case nothingCounted
     case locked(CampaignPhase, what: String)
 
     public var message: String {
         switch self {
         case .illegal(let from, let to): "活动状态不能从“\(from.label)”变为“\(to.label)”"
-        case .ballotsExist: "已有选票，不能退回筹备状态"
+        case .ballotsExist: "已开启过投票，不能退回筹备状态（投票码和选票须保留）"
+        case .roundUnfinished: "还有未计票的投票轮次，请先封箱、计票再发布"
+        case .nothingCounted: "还没有计票完成的投票轮次，不能发布结果"
         case .locked(let phase, let what): "活动处于“\(phase.label)”状态，不能修改\(what)"
         }
     }

@@ -152,7 +152,7 @@ struct BallotTests: BallotBoxHelpers {
             try expectError(try await vote(app, code: box.codes[4], marks: fullMarks(check)), .conflict, code: "round_closed")
             let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
             #expect(counted.state == "counted")
-            #expect(counted.reconciliation == RoundReconciliation(issued: 5, valid: 4, void: 0))
+            #expect(counted.reconciliation == RoundReconciliation(codes: IssuedReturned(issued: 5, returned: 4), sheets: IssuedReturned(issued: 0, returned: 0), valid: 4, void: 0))
             // receipts: public once sealed, sorted, four of them, no content
             let receipts = try await call(app, .GET, "api/v1/rounds/\(box.roundID)/receipts").decode(ReceiptListDTO.self)
             #expect(receipts.receipts.count == 4 && receipts.receipts == receipts.receipts.sorted())
@@ -224,7 +224,7 @@ struct BallotTests: BallotBoxHelpers {
             try expectError(try await call(app, .POST, "\(sheets)/99/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: agreed)), .notFound)
             try expectError(try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token("chair"), json: PaperEntryRequest(marks: agreed)), .forbidden)
             let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
-            #expect(counted.reconciliation == RoundReconciliation(issued: 5, valid: 2, void: 1))
+            #expect(counted.reconciliation == RoundReconciliation(codes: IssuedReturned(issued: 0, returned: 0), sheets: IssuedReturned(issued: 5, returned: 3), valid: 2, void: 1))
             let ballots = try await Ballot.query(on: app.db).all()
             #expect(ballots.filter { $0.medium == "paper" }.count == 3)
             #expect(ballots.contains { $0.marks == agreed.uppercased() })
@@ -251,7 +251,7 @@ struct BallotTests: BallotBoxHelpers {
             try expectError(try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token("chair")), .forbidden)
             let results = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token("districtAdmin"))
                 .decode(ResultsDTO.self)
-            #expect(results.roundNumber == 1 && results.reconciliation == RoundReconciliation(issued: 3, valid: 3, void: 0))
+            #expect(results.roundNumber == 1 && results.reconciliation == RoundReconciliation(codes: IssuedReturned(issued: 3, returned: 3), sheets: IssuedReturned(issued: 0, returned: 0), valid: 3, void: 0))
             let first = try #require(results.reportees.first { $0.reporteeID == wang })
             let overall = first.forms[0].columns[0]
             #expect(overall.counts.good == 2 && overall.counts.average == 1 && overall.counts.valid == 3 && overall.counts.abstentions == 0)

@@ -88,7 +88,7 @@ struct ResultsTests: BallotBoxHelpers {
             // The sheet says the same as the summary.
             let sheet = try await call(app, .GET, "\(c.base)/results/\(c.ids["王建华"]!)", token: c.token("districtAdmin")).decode(ResultSheetDTO.self)
             #expect(sheet.rankedCount == 3 && sheet.reportee.rank == 2 && close(sheet.reportee.composite, 79))
-            #expect(sheet.reconciliation == RoundReconciliation(issued: 8, valid: 8, void: 0))
+            #expect(sheet.reconciliation == RoundReconciliation(codes: IssuedReturned(issued: 8, returned: 8), sheets: IssuedReturned(issued: 0, returned: 0), valid: 8, void: 0))
         }
     }
 

@@ -66,33 +66,7 @@ extension BallotController {
         let sheet = try await findSheet(req, round)
         let body = try req.content.decode(PaperEntryRequest.self)
         let marks = try checkedMarks(body, round: round)
-        let sheetID = try sheet.requireID()
-        let state: PaperSheet.State = try await req.db.writeTransaction { db in
-            let entries = try await PaperEntry.query(on: db).filter(\.$sheet.$id == sheetID).all()
-            guard !entries.contains(where: { $0.tellerID == actor.id }) else {
-                throw APIError.conflict("您已录入过第 \(sheet.serial) 号选票，第二次录入须由另一位计票人完成")
-            }
-            guard entries.count < 2 else { throw APIError.conflict("第 \(sheet.serial) 号选票已录入两次") }
-            // SQLKit, not a Fluent model: Fluent logs a model's values at debug level, and these are a ballot's marks.
-            try await (db as! any SQLDatabase).insert(into: PaperEntry.schema)
-                .columns("id", "sheet_id", "teller_id", "marks", "unreadable")
-                .values(SQLBind(UUID()), SQLBind(sheetID), SQLBind(actor.id), SQLBind(marks), SQLBind(body.unreadable ?? false))
-                .run()
-            if let first = entries.first {
-                if first.marks == marks && first.unreadable == (body.unreadable ?? false) {
-                    try await self.storePaperBallot(sheet, round: round, marks: marks, unreadable: first.unreadable, on: db)
-                    sheet.state = .confirmed
-                } else {
-                    sheet.state = .mismatch
-                }
-            } else {
-                sheet.state = .keyedOnce
-            }
-            try await sheet.save(on: db)
-            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "paper.entry",
-                                  summary: "录入第 \(round.number) 轮第 \(sheet.serial) 号纸质票（\(sheet.state.label)）")
-            return sheet.state
-        }
+        let state = try await PaperKeying.enter(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, by: actor, on: req.db)
         try await broadcast(req, campaign)
         return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: "", state: state.rawValue, stateLabel: state.label,
                                    entries: state == .keyedOnce ? 1 : 2, keyedByMe: true)
@@ -108,13 +82,7 @@ extension BallotController {
         guard sheet.state == .mismatch else { throw APIError.conflict("第 \(sheet.serial) 号选票没有需要裁定的不一致") }
         let body = try req.content.decode(PaperEntryRequest.self)
         let marks = try checkedMarks(body, round: round)
-        try await req.db.writeTransaction { db in
-            try await self.storePaperBallot(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, on: db)
-            sheet.state = .confirmed
-            try await sheet.save(on: db)
-            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "paper.decision",
-                                  summary: "监票人裁定第 \(round.number) 轮第 \(sheet.serial) 号纸质票")
-        }
+        try await PaperKeying.decide(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, by: actor, on: req.db)
         try await broadcast(req, campaign)
         return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: "", state: sheet.state.rawValue, stateLabel: sheet.state.label,
                                    entries: 2, keyedByMe: false)
@@ -129,14 +97,19 @@ extension BallotController {
         let body = try req.content.decode(ExtraSheetsRequest.self)
         guard (0...10_000).contains(body.count) else { throw APIError(.unprocessableEntity, "invalid", "数量无效") }
         let before = round.extraSheets
-        round.extraSheets = body.count
+        let roundID = try round.requireID()
         try await req.db.writeTransaction { db in
-            try await round.save(on: db)
+            try await RoundOperations.requireRoundWork(round, on: db)
+            struct Row: Decodable { var id: UUID }
+            guard try await (db as! any SQLDatabase).raw("""
+                UPDATE "ballot_rounds" SET "extra_sheets" = \(bind: body.count)
+                WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.sealed.rawValue) RETURNING "id"
+                """).first(decoding: Row.self) != nil else { throw APIError.conflict("封箱后、计票前才能登记") }
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "paper.extra",
                                   summary: "第 \(round.number) 轮登记多出的选票 \(body.count) 份", before: ["extraSheets": before], after: ["extraSheets": body.count])
         }
         try await broadcast(req, campaign)
-        return try await roundDTO(round, on: req.db)
+        return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }
 
     // MARK: helpers
@@ -170,13 +143,6 @@ extension BallotController {
         return marks
     }
 
-    /// Through SQLKit, like the phone ballots: Fluent would log the marks at debug level.
-    func storePaperBallot(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, on db: any Database) async throws {
-        try await (db as! any SQLDatabase).insert(into: Ballot.schema)
-            .columns("id", "round_id", "rater_group_id", "medium", "is_void", "marks")
-            .values(SQLBind(UUID()), SQLBind(try round.requireID()), SQLBind(sheet.raterGroupID), SQLBind("paper"), SQLBind(unreadable), SQLBind(marks))
-            .run()
-    }
 }
 
 func symbolLabel(_ byte: UInt8) -> String {

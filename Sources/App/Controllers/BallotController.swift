@@ -59,7 +59,9 @@ struct BallotController: RouteCollection {
         let layout = BallotLayout(spec: BallotSpec(reportees: reportees.map { $0.id!.uuidString }, forms: campaign.forms))
         let base = publicBaseURL(req)
         let (codePlan, sheetPlan) = (codeCounts, sheetCounts)
-        let (round, codes, sheets) = try await req.db.writeTransaction { db -> (BallotRound, [IssuedCodeDTO], [PaperSheetDTO]) in
+        let (round, issuedCodes, sheets) = try await req.db.writeTransaction { db -> (BallotRound, [(group: String, codes: [String])], [PaperSheetDTO]) in
+            let phase = try await lockedPhase(of: campaignID, on: db)
+            guard phase == .meeting else { throw APIError.lifecycle(.locked(phase, what: "票箱（会议中才能投票）")) }
             let previous = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$number, .descending).first()
             if let previous, previous.state == .open || previous.state == .sealed {
                 throw APIError.conflict("第 \(previous.number) 轮尚未计票，不能开始新一轮")
@@ -67,10 +69,10 @@ struct BallotController: RouteCollection {
             let round = BallotRound(campaignID: campaignID, number: (previous?.number ?? 0) + 1, layout: layout, openedAt: Date())
             try await round.save(on: db)
             let roundID = try round.requireID()
-            var issued: [IssuedCodeDTO] = []
+            var issued: [(group: String, codes: [String])] = []
             for (group, count) in codePlan where count > 0 {
                 // Grouped by rater group so slips go to the right people; their order within a group means nothing.
-                issued += try await issueCodes(count, group: group, roundID: roundID, base: base, on: db).shuffled()
+                issued.append((group.name, try await storeNewCodes(count, raterGroupID: group.requireID(), roundID: roundID, on: db)))
             }
             var sheets: [PaperSheetDTO] = []
             var serial = 0
@@ -81,11 +83,11 @@ struct BallotController: RouteCollection {
                     sheets.append(PaperSheetDTO(serial: serial, raterGroup: group.name, state: PaperSheet.State.issued.rawValue))
                 }
             }
-            round.issuedCodes = issued.count
+            round.issuedCodes = issued.reduce(0) { $0 + $1.codes.count }
             round.issuedSheets = sheets.count
             try await round.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "round.open",
-                                  summary: "开启第 \(round.number) 轮投票：发放投票码 \(issued.count) 个，纸质票 \(sheets.count) 份")
+                                  summary: "开启第 \(round.number) 轮投票：发放投票码 \(round.issuedCodes) 个，纸质票 \(sheets.count) 份")
             if let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == campaignID).first(),
                let evaluation = meeting.agenda.firstIndex(where: { $0.kind == .evaluation }) {
                 meeting.currentItem = evaluation
@@ -94,6 +96,7 @@ struct BallotController: RouteCollection {
             }
             return (round, issued, sheets)
         }
+        let codes = issuedCodes.flatMap { codeSlips($0.codes.shuffled(), raterGroup: $0.group, base: base) }
         try await broadcast(req, campaign)
         return try created(RoundOpenedDTO(round: try await roundDTO(round, on: req.db), codes: codes, sheets: sheets))
     }
@@ -109,55 +112,40 @@ struct BallotController: RouteCollection {
             throw APIError.notFound("评议人类别")
         }
         let base = publicBaseURL(req)
-        let codes = try await req.db.writeTransaction { db -> [IssuedCodeDTO] in
-            let codes = try await issueCodes(body.count, group: group, roundID: try round.requireID(), base: base, on: db)
-            round.issuedCodes += codes.count
-            try await round.save(on: db)
+        let roundID = try round.requireID()
+        let codes = try await req.db.writeTransaction { db -> [String] in
+            // Counted as issued only while the round is still open, in the same claim.
+            struct Row: Decodable { var id: UUID }
+            guard try await (db as! any SQLDatabase).raw("""
+                UPDATE "ballot_rounds" SET "issued_codes" = "issued_codes" + \(bind: body.count)
+                WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.open.rawValue) RETURNING "id"
+                """).first(decoding: Row.self) != nil else { throw APIError.conflict("只有投票中的轮次可以补发投票码") }
+            let codes = try await storeNewCodes(body.count, raterGroupID: group.requireID(), roundID: roundID, on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "round.extra_codes",
                                   summary: "第 \(round.number) 轮补发投票码 \(codes.count) 个（\(group.name)）")
             return codes
         }
         try await broadcast(req, campaign)
-        return RoundOpenedDTO(round: try await roundDTO(round, on: req.db), codes: codes, sheets: [])
+        return RoundOpenedDTO(round: try await roundDTO(try await reloaded(round, on: req.db), on: req.db),
+                              codes: codeSlips(codes, raterGroup: group.name, base: base), sheets: [])
     }
 
     /// 封箱: no more phone ballots; paper sheets can now be keyed.
     @Sendable
     func seal(req: Request) async throws -> RoundDTO {
         let (actor, campaign, round) = try await chairRound(req)
-        guard round.state == .open else { throw APIError.conflict("第 \(round.number) 轮已\(round.state.label)") }
-        round.state = .sealed
-        round.sealedAt = Date()
-        try await req.db.writeTransaction { db in
-            try await round.save(on: db)
-            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "round.seal", summary: "第 \(round.number) 轮封箱")
-        }
+        try await RoundOperations.seal(round, by: actor, on: req.db)
         try await broadcast(req, campaign)
-        return try await roundDTO(round, on: req.db)
+        return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }
 
     /// 计票: reconciles issued against returned. More returned than issued voids the round (kept, never overwritten).
     @Sendable
     func count(req: Request) async throws -> RoundDTO {
         let (actor, campaign, round) = try await chairRound(req)
-        guard round.state == .sealed else { throw APIError.conflict("请先封箱再计票") }
-        let roundID = try round.requireID()
-        let unresolved = try await PaperSheet.query(on: req.db).filter(\.$roundID == roundID)
-            .filter(\.$state ~~ [.keyedOnce, .mismatch]).count()
-        guard unresolved == 0 else { throw APIError.conflict("还有 \(unresolved) 份纸质票未完成两次录入或核对") }
-        let ballots = try await Ballot.query(on: req.db).filter(\.$roundID == roundID).all()
-        let void = ballots.filter(\.isVoid).count + round.extraSheets
-        let reconciliation = RoundReconciliation(issued: round.issued, valid: ballots.count - ballots.filter(\.isVoid).count, void: void)
-        round.reconciliation = try jsonText(reconciliation)
-        round.state = reconciliation.isVoid ? .void : .counted
-        round.countedAt = Date()
-        try await req.db.writeTransaction { db in
-            try await round.save(on: db)
-            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "round.count",
-                                  summary: "第 \(round.number) 轮计票：\(reconciliation.summary)", after: reconciliation)
-        }
+        _ = try await RoundOperations.count(round, by: actor, on: req.db)
         try await broadcast(req, campaign)
-        return try await roundDTO(round, on: req.db)
+        return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }
 
     /// The receipts counted in a round, in their own order: anyone can check theirs is there; nothing shows content.
@@ -181,24 +169,6 @@ struct BallotController: RouteCollection {
     }
 }
 
-/// Makes `count` codes for a group: stores their hashes, returns them in the clear with their QR codes.
-func issueCodes(_ count: Int, group: RaterGroup, roundID: UUID, base: String, on db: any Database) async throws -> [IssuedCodeDTO] {
-    var result: [IssuedCodeDTO] = []
-    for _ in 0..<count {
-        let code = VotingCode.generate()
-        try await BallotCode(roundID: roundID, raterGroupID: try group.requireID(), codeHash: codeHash(code)).save(on: db)
-        let url = "\(base)/v#\(code)"
-        result.append(IssuedCodeDTO(raterGroup: group.name, code: VotingCode.grouped(code), url: url,
-                                    qrSVG: (try? QRCode(text: url).svg(title: "投票码二维码")) ?? ""))
-    }
-    return result
-}
-
-/// SHA-256 of the normalized code. 80 random bits make a salt unnecessary.
-func codeHash(_ normalizedCode: String) -> String {
-    sha256Hex("pingyi-code:" + normalizedCode)
-}
-
 /// Where phones reach this server: PINGYI_PUBLIC_URL, else the address the chair's browser used.
 func publicBaseURL(_ req: Request) -> String {
     if let configured = Environment.get("PINGYI_PUBLIC_URL"), !configured.isEmpty {
@@ -207,6 +177,11 @@ func publicBaseURL(_ req: Request) -> String {
     let scheme = CookieSession.isSecure(req) ? "https" : "http"
     let host = req.headers.first(name: .host) ?? "127.0.0.1:8080"
     return "\(scheme)://\(host)"
+}
+
+func reloaded(_ round: BallotRound, on db: any Database) async throws -> BallotRound {
+    guard let fresh = try await BallotRound.find(try round.requireID(), on: db) else { throw APIError.notFound("投票轮次") }
+    return fresh
 }
 
 func roundDTO(_ round: BallotRound, on db: any Database) async throws -> RoundDTO {

@@ -88,14 +88,17 @@ struct CampaignController: RouteCollection {
         return try await campaignDetail(campaign, for: actor, on: req.db)
     }
 
-    /// Deletes a campaign that is still being prepared (nothing has happened in it yet).
+    /// Deletes a campaign that is still being prepared and never opened a round: no route deletes a ballot or a code.
     @Sendable
     func delete(req: Request) async throws -> HTTPStatus {
         let actor = try await req.actor()
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        guard campaign.status == .preparing else { throw APIError.conflict("只能删除筹备中的评议活动") }
         try await req.db.writeTransaction { db in
             let id = try campaign.requireID()
+            guard try await lockedPhase(of: id, on: db) == .preparing else { throw APIError.conflict("只能删除筹备中的评议活动") }
+            guard try await !ballotBoxFacts(of: id, on: db).hasRounds else {
+                throw APIError.conflict("此活动已开启过投票，选票和投票码须保留，不能删除")
+            }
             try await Participant.query(on: db).filter(\.$campaign.$id == id).delete()
             let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).all()
             try await ReportDocument.query(on: db).filter(\.$reportee.$id ~~ reportees.compactMap(\.id)).delete()
@@ -116,13 +119,9 @@ struct CampaignController: RouteCollection {
         guard let target = CampaignPhase(rawValue: body.status) else {
             throw APIError(.unprocessableEntity, "invalid", "状态无效：\(body.status.prefix(40))")
         }
-        let from = campaign.status
         try await req.db.writeTransaction { db in
-            // Ballots arrive with the ballot box; until then no campaign has any.
-            try from.transition(to: target, hasBallots: false)
-            if from == .preparing, target == .meeting { try await checkReadyForMeeting(campaign, on: db) }
-            campaign.status = target
-            try await campaign.save(on: db)
+            if campaign.status == .preparing, target == .meeting { try await checkReadyForMeeting(campaign, on: db) }
+            let from = try await changePhase(of: campaign, to: target, on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.status",
                                   summary: "活动状态：\(from.label) → \(target.label)",
                                   before: ["status": from.rawValue], after: ["status": target.rawValue])

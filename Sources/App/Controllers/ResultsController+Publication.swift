@@ -33,9 +33,8 @@ extension ResultsController {
             throw APIError(.unprocessableEntity, "invalid", "述职对象重复")
         }
         let title = try requireText(body.title ?? "\(campaign.title)结果公示", "公示标题", max: 200)
-        let from = campaign.status
-        guard [.meeting, .counting, .published].contains(from) else {
-            throw APIError.lifecycle(.illegal(from: from, to: .published))
+        guard [.meeting, .counting, .published].contains(campaign.status) else {
+            throw APIError.lifecycle(.illegal(from: campaign.status, to: .published))
         }
         let report = try await requireReport(campaign, on: req.db)
         let byID = Dictionary(report.computed.results.map { ($0.reportee, $0) }, uniquingKeysWith: { a, _ in a })
@@ -50,9 +49,11 @@ extension ResultsController {
                                       endsAt: now.addingTimeInterval(Double(body.days) * 86_400), rows: rows,
                                       publishedBy: actor.user.displayName)
         try await req.db.writeTransaction { db in
-            if from != .published {
-                campaign.status = .published
-                try await campaign.save(on: db)
+            let from = try await lockedPhase(of: campaign.requireID(), on: db)
+            if from == .published {
+                try await ballotBoxFacts(of: campaign.requireID(), on: db).checkPublishable()
+            } else {
+                try await changePhase(of: campaign, to: .published, on: db)
                 try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.status",
                                       summary: "活动状态：\(from.label) → \(CampaignPhase.published.label)（发布结果）",
                                       before: ["status": from.rawValue], after: ["status": CampaignPhase.published.rawValue])
@@ -75,6 +76,7 @@ extension ResultsController {
               let publication = try await Publication.find(id, on: req.db), publication.$campaign.id == campaign.id else {
             throw APIError.notFound("公示")
         }
+        try campaign.require({ !$0.isReadOnly }, "公示")
         guard publication.withdrawnAt == nil else { throw APIError.conflict("该公示已撤回") }
         publication.withdrawnAt = Date()
         try await req.db.writeTransaction { db in

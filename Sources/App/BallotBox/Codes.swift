@@ -1,0 +1,35 @@
+import Crypto
+import Fluent
+import Foundation
+import PingyiCore
+import SQLKit
+
+/// Makes `count` voting codes for a rater group and stores only their hashes, through SQLKit: Fluent logs a model's
+/// values at debug level. The codes in the clear go back to the caller alone, to be printed.
+func storeNewCodes(_ count: Int, raterGroupID: UUID, roundID: UUID, on db: any Database) async throws -> [String] {
+    let codes = (0..<count).map { _ in VotingCode.generate() }
+    let rows: [[any SQLExpression]] = codes.map {
+        [SQLBind(UUID()), SQLBind(roundID), SQLBind(raterGroupID), SQLBind(codeHash($0)), SQLBind(false)]
+    }
+    for start in stride(from: 0, to: rows.count, by: 500) {
+        try await (db as! any SQLDatabase).insert(into: BallotCode.schema)
+            .columns("id", "round_id", "rater_group_id", "code_hash", "used")
+            .rows(Array(rows[start..<min(start + 500, rows.count)])).run()
+    }
+    return codes
+}
+
+/// The printable slips of some codes: grouped code, the voting address with the code in its fragment, and a QR code.
+/// Drawn outside any transaction: it is the slow part of opening a round.
+func codeSlips(_ codes: [String], raterGroup: String, base: String) -> [IssuedCodeDTO] {
+    codes.map { code in
+        let url = "\(base)/v#\(code)"
+        return IssuedCodeDTO(raterGroup: raterGroup, code: VotingCode.grouped(code), url: url,
+                             qrSVG: (try? QRCode(text: url).svg(title: "投票码二维码")) ?? "")
+    }
+}
+
+/// SHA-256 of the normalized code. 80 random bits make a salt unnecessary.
+func codeHash(_ normalizedCode: String) -> String {
+    sha256Hex("pingyi-code:" + normalizedCode)
+}

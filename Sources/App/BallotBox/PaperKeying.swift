@@ -1,0 +1,80 @@
+import Fluent
+import Foundation
+import PingyiCore
+import SQLKit
+
+/// 纸质票录入: each returned sheet is keyed by two tellers; agreement puts one ballot in the box, disagreement waits
+/// for a scrutineer. Every step claims the sheet's row in the state it read (a conditional UPDATE), inside a
+/// transaction that also holds the round against a concurrent count, so one sheet gives at most one ballot however
+/// many clicks, tellers or instances act on it at once.
+enum PaperKeying {
+    /// One teller's keying. Returns the sheet's new state.
+    static func enter(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, by actor: Actor,
+                      on db: any Database) async throws -> PaperSheet.State {
+        let sheetID = try sheet.requireID()
+        return try await db.writeTransaction { db in
+            try await requireKeying(round, on: db)
+            let entries = try await PaperEntry.query(on: db).filter(\.$sheet.$id == sheetID).all()
+            guard !entries.contains(where: { $0.tellerID == actor.id }) else {
+                throw APIError.conflict("您已录入过第 \(sheet.serial) 号选票，第二次录入须由另一位计票人完成")
+            }
+            guard entries.count < 2 else { throw APIError.conflict("第 \(sheet.serial) 号选票已录入两次") }
+            let state: PaperSheet.State
+            if let first = entries.first {
+                let agree = first.marks == marks && first.unreadable == unreadable
+                state = agree ? .confirmed : .mismatch
+                try await claim(sheet, from: .keyedOnce, to: state, on: db)
+                if agree { try await storeBallot(sheet, round: round, marks: marks, unreadable: unreadable, on: db) }
+            } else {
+                state = .keyedOnce
+                try await claim(sheet, from: .issued, to: state, on: db)
+            }
+            // SQLKit, not a Fluent model: Fluent logs a model's values at debug level, and these are a ballot's marks.
+            try await (db as! any SQLDatabase).insert(into: PaperEntry.schema)
+                .columns("id", "sheet_id", "teller_id", "marks", "unreadable")
+                .values(SQLBind(UUID()), SQLBind(sheetID), SQLBind(actor.id), SQLBind(marks), SQLBind(unreadable))
+                .run()
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.entry",
+                                  summary: "录入第 \(round.number) 轮第 \(sheet.serial) 号纸质票（\(state.label)）")
+            return state
+        }
+    }
+
+    /// The scrutineer's reading of a sheet the tellers disagreed on: its one ballot.
+    static func decide(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, by actor: Actor,
+                       on db: any Database) async throws {
+        try await db.writeTransaction { db in
+            try await requireKeying(round, on: db)
+            try await claim(sheet, from: .mismatch, to: .confirmed, on: db)
+            try await storeBallot(sheet, round: round, marks: marks, unreadable: unreadable, on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.decision",
+                                  summary: "监票人裁定第 \(round.number) 轮第 \(sheet.serial) 号纸质票")
+        }
+    }
+
+    /// Keying happens between the seal and the count, and only in a campaign whose rounds may still be worked on.
+    static func requireKeying(_ round: BallotRound, on db: any Database) async throws {
+        try await RoundOperations.requireRoundWork(round, on: db)
+        guard try await RoundOperations.lockedState(of: round.requireID(), on: db).acceptsPaperEntry else {
+            throw APIError.conflict("封箱后、计票前才能录入或裁定纸质票")
+        }
+    }
+
+    /// Moves the sheet on only if it is still as read; a second click or a concurrent teller gets a 409.
+    static func claim(_ sheet: PaperSheet, from: PaperSheet.State, to: PaperSheet.State, on db: any Database) async throws {
+        struct Row: Decodable { var id: UUID }
+        let claimed = try await (db as! any SQLDatabase).raw("""
+            UPDATE "paper_sheets" SET "state" = \(bind: to.rawValue) WHERE "id" = \(bind: try sheet.requireID())
+            AND "state" = \(bind: from.rawValue) RETURNING "id"
+            """).first(decoding: Row.self)
+        guard claimed != nil else {
+            throw APIError.conflict("第 \(sheet.serial) 号选票刚刚已由他人处理，请刷新后再看")
+        }
+        sheet.state = to
+    }
+
+    static func storeBallot(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, on db: any Database) async throws {
+        try await insertBallots([NewBallot(roundID: try round.requireID(), raterGroupID: sheet.raterGroupID, medium: .paper,
+                                           isVoid: unreadable, marks: unreadable ? "" : marks)], on: db)
+    }
+}

@@ -1,0 +1,100 @@
+import Fluent
+import Foundation
+import PingyiCore
+import SQLKit
+
+/// 票箱的轮次: seal and count, each one transaction that first claims the round's row in the state it expects, so
+/// two clicks or two instances cannot both act, and a ballot or a keyed sheet in flight is either wholly before the
+/// claim or refused after it.
+enum RoundOperations {
+    /// 封箱: no more phone ballots; the round's rows are rewritten so nothing ties a ballot to its code or arrival.
+    static func seal(_ round: BallotRound, by actor: Actor, on db: any Database) async throws {
+        let roundID = try round.requireID()
+        try await db.writeTransaction { db in
+            try await requireRoundWork(round, on: db)
+            try await claim(roundID, from: .open, to: .sealed, on: db)
+            try await BallotScrub.rewrite(roundID: roundID, on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "round.seal", summary: "第 \(round.number) 轮封箱")
+        }
+        try await BallotScrub.flush(on: db)
+    }
+
+    /// 计票: reconciles each medium against its own issue (codes ↔ phone ballots, sheets ↔ paper). More returned than
+    /// issued voids the round, which is kept. The tellers' keyed entries are erased: the ballots remain.
+    static func count(_ round: BallotRound, by actor: Actor, on db: any Database) async throws -> RoundReconciliation {
+        let roundID = try round.requireID()
+        let reconciliation = try await db.writeTransaction { db -> RoundReconciliation in
+            try await requireRoundWork(round, on: db)
+            try await claim(roundID, from: .sealed, to: .counted, on: db)
+            let unresolved = try await PaperSheet.query(on: db).filter(\.$roundID == roundID)
+                .filter(\.$state ~~ [.keyedOnce, .mismatch]).count()
+            guard unresolved == 0 else { throw APIError.conflict("还有 \(unresolved) 份纸质票未完成两次录入或核对") }
+            let reconciliation = try await reconcile(round, on: db)
+            let sql = db as! any SQLDatabase
+            try await sql.update(BallotRound.schema)
+                .set("state", to: reconciliation.isVoid ? BallotRoundState.void.rawValue : BallotRoundState.counted.rawValue)
+                .set("counted_at", to: Date())
+                .set("reconciliation", to: try jsonText(reconciliation))
+                .where("id", .equal, roundID).run()
+            let sheetIDs = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).all().compactMap(\.id)
+            if !sheetIDs.isEmpty { try await sql.delete(from: PaperEntry.schema).where("sheet_id", .in, sheetIDs).run() }
+            try await BallotScrub.rewrite(roundID: roundID, on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "round.count",
+                                  summary: "第 \(round.number) 轮计票：\(reconciliation.summary)", after: reconciliation)
+            return reconciliation
+        }
+        try await BallotScrub.flush(on: db)
+        return reconciliation
+    }
+
+    /// Issued against returned, per medium, from the stored ballots.
+    static func reconcile(_ round: BallotRound, on db: any Database) async throws -> RoundReconciliation {
+        struct Row: Decodable { var medium: String; var is_void: Bool; var n: Int }
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT "medium", "is_void", COUNT(*) AS "n" FROM "ballots" WHERE "round_id" = \(bind: try round.requireID())
+            GROUP BY "medium", "is_void"
+            """).all(decoding: Row.self)
+        let electronic = rows.filter { $0.medium == BallotMedium.electronic.rawValue }.reduce(0) { $0 + $1.n }
+        let paper = rows.filter { $0.medium == BallotMedium.paper.rawValue }.reduce(0) { $0 + $1.n }
+        let voidBallots = rows.filter(\.is_void).reduce(0) { $0 + $1.n }
+        // Extra sheets (found in the box, never issued) are returned and void.
+        return RoundReconciliation(codes: IssuedReturned(issued: round.issuedCodes, returned: electronic),
+                                   sheets: IssuedReturned(issued: round.issuedSheets, returned: paper + round.extraSheets),
+                                   valid: electronic + paper - voidBallots, void: voidBallots + round.extraSheets)
+    }
+
+    /// Moves the round from `from` to `to` if it is still in `from`; otherwise a 409 that says what it is now.
+    static func claim(_ roundID: UUID, from: BallotRoundState, to: BallotRoundState, on db: any Database) async throws {
+        struct Row: Decodable { var id: UUID }
+        let column = to == .sealed ? "sealed_at" : "counted_at"
+        let claimed = try await (db as! any SQLDatabase).raw("""
+            UPDATE "ballot_rounds" SET "state" = \(bind: to.rawValue), \(ident: column) = \(bind: Date())
+            WHERE "id" = \(bind: roundID) AND "state" = \(bind: from.rawValue) RETURNING "id"
+            """).first(decoding: Row.self)
+        guard claimed == nil else { return }
+        let now = try await BallotRound.find(roundID, on: db)
+        throw APIError.conflict("该轮次已\(now?.state.label ?? "不存在")，不能\(to == .sealed ? "封箱" : "计票")")
+    }
+
+    /// Rounds are worked on only in 会议中 and 计票; read under the campaign's lock.
+    static func requireRoundWork(_ round: BallotRound, on db: any Database) async throws {
+        let phase = try await lockedPhase(of: round.$campaign.id, on: db)
+        guard phase.allowsRoundWork else { throw APIError.lifecycle(.locked(phase, what: "投票轮次")) }
+    }
+
+    /// The round's state, read while holding it against a concurrent seal or count (PostgreSQL `FOR SHARE`; on SQLite
+    /// writers take turns): what is written under this read lands before the claim or not at all.
+    static func lockedState(of roundID: UUID, on db: any Database) async throws -> BallotRoundState {
+        struct Row: Decodable { var state: BallotRoundState }
+        let sql = db as! any SQLDatabase
+        let lock = sql.dialect.name == "sqlite" ? "" : " FOR SHARE"
+        guard let row = try await sql.raw("SELECT \(ident: "state") FROM \(ident: BallotRound.schema) WHERE \(ident: "id") = \(bind: roundID)\(unsafeRaw: lock)")
+            .first(decoding: Row.self) else { throw APIError.notFound("投票轮次") }
+        return row.state
+    }
+}
+
+/// 纸质票 or 手机: how a ballot reached the box.
+enum BallotMedium: String, Sendable {
+    case electronic, paper
+}

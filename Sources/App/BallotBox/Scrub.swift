@@ -1,0 +1,69 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// At the seal, a round's codes, ballots and receipts are written again in one transaction, each table in an order
+/// taken from content alone, and the files are then rid of the earlier versions. Until then the write-ahead log
+/// (SQLite), the order of cells in a page, and PostgreSQL's `xmin` keep each vote's code, ballot and receipt together
+/// and in arrival order; afterwards nothing in the database or a copy of its files does (README, Anonymity).
+enum BallotScrub {
+    /// In the seal's transaction: every row of the round deleted and inserted again, sorted by content, ballots under
+    /// fresh random ids handed out in that same order. SQLite zeroes what it deletes (`secure_delete`).
+    static func rewrite(roundID: UUID, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name == "sqlite" { _ = try await sql.raw("PRAGMA secure_delete = ON").all() }
+
+        struct CodeRow: Decodable { var id: UUID; var rater_group_id: UUID; var code_hash: String; var used: Bool; var submission_hash: String? }
+        let codes = try await sql.select().columns("id", "rater_group_id", "code_hash", "used", "submission_hash")
+            .from(BallotCode.schema).where("round_id", .equal, roundID).all(decoding: CodeRow.self)
+            .sorted { $0.code_hash < $1.code_hash }
+        try await sql.delete(from: BallotCode.schema).where("round_id", .equal, roundID).run()
+        try await insert(into: BallotCode.schema, ["id", "round_id", "rater_group_id", "code_hash", "used", "submission_hash"],
+                         codes.map { [SQLBind($0.id), SQLBind(roundID), SQLBind($0.rater_group_id), SQLBind($0.code_hash),
+                                      SQLBind($0.used), SQLBind($0.submission_hash)] }, on: sql)
+
+        struct BallotRow: Decodable { var rater_group_id: UUID; var medium: String; var is_void: Bool; var marks: String }
+        let ballots = try await sql.select().columns("rater_group_id", "medium", "is_void", "marks")
+            .from(Ballot.schema).where("round_id", .equal, roundID).all(decoding: BallotRow.self)
+            .sorted { ($0.rater_group_id.uuidString, $0.medium, $0.is_void ? 1 : 0, $0.marks)
+                < ($1.rater_group_id.uuidString, $1.medium, $1.is_void ? 1 : 0, $1.marks) }
+        let ids = (0..<ballots.count).map { _ in UUID() }.sorted { $0.uuidString < $1.uuidString }
+        try await sql.delete(from: Ballot.schema).where("round_id", .equal, roundID).run()
+        try await insert(into: Ballot.schema, ["id", "round_id", "rater_group_id", "medium", "is_void", "marks"],
+                         zip(ids, ballots).map { id, row in
+                             [SQLBind(id), SQLBind(roundID), SQLBind(row.rater_group_id), SQLBind(row.medium), SQLBind(row.is_void), SQLBind(row.marks)]
+                         }, on: sql)
+
+        struct ReceiptRow: Decodable { var receipt: String }
+        let receipts = try await sql.select().column("receipt").from(BallotReceipt.schema).where("round_id", .equal, roundID)
+            .all(decoding: ReceiptRow.self).map(\.receipt).sorted()
+        try await sql.delete(from: BallotReceipt.schema).where("round_id", .equal, roundID).run()
+        try await insert(into: BallotReceipt.schema, ["receipt", "round_id"], receipts.map { [SQLBind($0), SQLBind(roundID)] }, on: sql)
+    }
+
+    /// After the seal's commit: on SQLite the write-ahead log is checkpointed into the main file and truncated to
+    /// nothing; on PostgreSQL the three tables are rewritten into new files (`VACUUM FULL`), leaving no dead versions.
+    static func flush(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name == "sqlite" {
+            try await db.exclusively {
+                struct Checkpoint: Decodable { var busy: Int }
+                // Busy only while another connection reads; the write gate keeps writers out. A few tries suffice.
+                for _ in 0..<50 {
+                    let result = try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first(decoding: Checkpoint.self)
+                    if (result?.busy ?? 0) == 0 { return }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                throw APIError(.serviceUnavailable, "database_busy", "数据库繁忙，封箱后的清理未完成，请稍后重试封箱清理")
+            }
+        } else {
+            try await sql.raw("VACUUM FULL \(ident: BallotCode.schema), \(ident: Ballot.schema), \(ident: BallotReceipt.schema)").run()
+        }
+    }
+
+    private static func insert(into table: String, _ columns: [String], _ rows: [[any SQLExpression]], on sql: any SQLDatabase) async throws {
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            try await sql.insert(into: table).columns(columns).rows(Array(rows[start..<min(start + 500, rows.count)])).run()
+        }
+    }
+}
