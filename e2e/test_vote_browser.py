@@ -1,6 +1,7 @@
 """Issue 5 in a real browser: the chair opens the box and prints slips; phones (360 px) vote with their codes, one
 keeps a half-filled ballot through a reload; two tellers key a paper sheet; the round is sealed and counted; the
 receipts are public."""
+import json
 import re
 import time
 
@@ -115,10 +116,21 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
             assert phone.overflowing() == [], "the voting page scrolls sideways"
             if i == 0:
                 phone.screenshot("vote-done-phone")
+        # After voting the phone keeps the receipts and nothing else: no code (in a key or a value), no marks, no
+        # code in the address.
+        stored = phone_driver.execute_script(
+            "var o = {}; for (var i = 0; i < localStorage.length; i++) { var k = localStorage.key(i); o[k] = localStorage.getItem(k); } return o;")
+        plain = [c.replace("-", "") for c in codes[:4]]
+        dump = json.dumps(stored)
+        assert not any(c in dump or c in dump.replace("-", "") for c in plain), "a used code is still on the phone"
+        assert not [k for k in stored if k.startswith("pingyi.vote.")], "a draft ballot is still on the phone"
+        assert "good" not in dump and "fairly_good" not in dump, "marks are still on the phone"
+        assert [r["receipt"] for r in json.loads(stored["pingyi.receipts"])] == receipts
+        assert phone_driver.execute_script("return location.hash") == ""
+        assert phone_driver.execute_script("return document.getElementById('code').value") == ""
         # A used code says so.
         phone.open("/v#" + codes[1])
-        phone.text_appears("#step-done", "投票成功")  # this phone remembers its own receipt
-        phone_driver.execute_script("localStorage.clear()")
+        phone.text_appears("#code-error", "已经投过票")
         phone.open("/v")
         phone.fill("#code", codes[1])
         phone.click("#code-form button")

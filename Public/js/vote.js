@@ -16,6 +16,21 @@
   function load() {
     try { return JSON.parse(localStorage.getItem(storageKey()) || "null"); } catch (e) { return null; }
   }
+  // After the submission the phone keeps the receipt alone: the draft (code in its key, marks in its value), the
+  // code typed or scanned, and the ballot in memory are gone.
+  function forget() {
+    try { localStorage.removeItem(storageKey()); } catch (e) { /* nothing stored */ }
+    code = "";
+    draft = null;
+    $("code").value = "";
+  }
+  function keepReceipt(receipt, data) {
+    try {
+      var list = JSON.parse(localStorage.getItem("pingyi.receipts") || "[]");
+      list.push({ receipt: receipt, round: data.roundNumber, title: data.campaignTitle || "" });
+      localStorage.setItem("pingyi.receipts", JSON.stringify(list.slice(-10)));
+    } catch (e) { /* private mode: the receipt is on the screen */ }
+  }
   function newID() {
     var bytes = new Uint8Array(16);
     (window.crypto || window.msCrypto).getRandomValues(bytes);
@@ -131,11 +146,20 @@
     code = normalize(raw);
     $("code-error").hidden = true;
     var stored = load();
-    if (stored && stored.receipt) { finish(stored.receipt); return Promise.resolve(); }
     return post("/api/v1/vote/check", { code: code }).then(function (data) {
       ballot = data;
       $("round").textContent = "第 " + data.roundNumber + " 轮 · " + data.raterGroup;
-      if (data.used) { throw new Error("此投票码已经投过票，每个投票码只能使用一次"); }
+      if (data.used) {
+        // This phone's own submission whose answer was lost: the same submission id brings its receipt back.
+        if (stored && stored.submissionID) {
+          return post("/api/v1/vote", { code: code, submissionID: stored.submissionID, marks: [] }).then(function (r) {
+            forget();
+            keepReceipt(r.receipt, data);
+            finish(r.receipt);
+          });
+        }
+        throw new Error("此投票码已经投过票，每个投票码只能使用一次");
+      }
       draft = stored || { submissionID: newID(), marks: {} };
       save();
       index = 0;
@@ -174,8 +198,8 @@
       });
     });
     post("/api/v1/vote", { code: code, submissionID: draft.submissionID, ballot: compact }).then(function (r) {
-      draft = { receipt: r.receipt };
-      save();
+      forget();
+      keepReceipt(r.receipt, ballot);
       finish(r.receipt);
     }).catch(function (err) {
       $("submit-error").textContent = err.message;

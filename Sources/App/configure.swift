@@ -43,6 +43,7 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
         }
     }
     app.migrations.add(PingyiMigrations.all)
+    app.trustedProxies = ClientAddress.parse(Environment.get("PINGYI_TRUSTED_PROXIES"))
 
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = Middlewares()
@@ -65,6 +66,7 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
     // Made before the first request, so no two requests race to create them.
     _ = app.liveHub
     _ = app.codeAttempts
+    _ = app.loginThrottle
     _ = app.roundSpecs
     _ = app.ballotWriter
     try routes(app)

@@ -303,6 +303,34 @@ struct BallotTests: BallotBoxHelpers {
         }
     }
 
+    /// Finding 11: X-Forwarded-For was believed from anyone: spoofing it sent 60 wrong codes unchecked, and codes sent
+    /// "from" another address locked that address out.
+    @Test func forwardingHeadersCountOnlyFromTrustedProxies() async throws {
+        try await withApp(.sqlite) { app in
+            let wrong = VoteCheckRequest(code: "ZZZZ-ZZZZ-ZZZZ-ZZZZ")
+            for i in 0..<CodeAttemptLimiter.maxFailures {
+                let reply = try await callOverNetwork(app, .POST, "api/v1/vote/check", json: wrong, headers: ["X-Forwarded-For": "10.9.0.\(i)"])
+                #expect(reply.status == .notFound)
+            }
+            // nobody trusted: every guess was this client's own, whatever the header said
+            try expectError(try await callOverNetwork(app, .POST, "api/v1/vote/check", json: wrong, headers: ["X-Forwarded-For": "10.9.1.1"]),
+                            .tooManyRequests, code: "too_many_attempts")
+            // behind a trusted proxy, the forwarded address is the client: one voter's guesses do not stop another
+            let proxied = try await Application.make(.testing)
+            try await configure(proxied, database: .sqliteMemory)
+            try await prepareDatabase(proxied)
+            proxied.trustedProxies = ["127.0.0.1"]
+            for _ in 0..<CodeAttemptLimiter.maxFailures {
+                _ = try await callOverNetwork(proxied, .POST, "api/v1/vote/check", json: wrong, headers: ["X-Forwarded-For": "10.9.0.1"])
+            }
+            let blocked = try await callOverNetwork(proxied, .POST, "api/v1/vote/check", json: wrong, headers: ["X-Forwarded-For": "10.9.0.1"])
+            let other = try await callOverNetwork(proxied, .POST, "api/v1/vote/check", json: wrong, headers: ["X-Forwarded-For": "10.9.0.2"])
+            try await proxied.asyncShutdown()
+            try expectError(blocked, .tooManyRequests)
+            try expectError(other, .notFound, code: "unknown_code")
+        }
+    }
+
     @Test func wrongCodesFromOneClientAreSlowedDown() async throws {
         let limiter = CodeAttemptLimiter()
         let now = Date()

@@ -96,7 +96,11 @@ struct SecurityHeaderTests {
                 #expect(reply.headers.first(name: "Referrer-Policy") == "no-referrer", "\(path)")
                 #expect(reply.headers.first(name: "Strict-Transport-Security") == nil, "plain HTTP gets no HSTS")
             }
-            let tls = try await call(app, .GET, "healthz", headers: ["X-Forwarded-Proto": "https"])
+            // a forwarding header counts only from a trusted proxy (finding 11)
+            let spoofed = try await callOverNetwork(app, .GET, "healthz", headers: ["X-Forwarded-Proto": "https"])
+            #expect(spoofed.headers.first(name: "Strict-Transport-Security") == nil)
+            app.trustedProxies = ["127.0.0.1"]
+            let tls = try await callOverNetwork(app, .GET, "healthz", headers: ["X-Forwarded-Proto": "https"])
             #expect(tls.headers.first(name: "Strict-Transport-Security") == "max-age=31536000")
         }
     }

@@ -55,7 +55,7 @@ struct SessionTests {
     @Test func fiveFailuresLockTheAccountEvenForTheRightPassword() async throws {
         try await withApp(.sqlite) { app in
             try await makeUser(app, username: "clerk", role: .campaignAdmin)
-            for _ in 0..<LoginPolicy.maxFailures - 1 {
+            for _ in 0..<LoginPolicy.maxFailures {
                 try await app.testing().test(.POST, "api/v1/session", beforeRequest: { req in
                     try req.content.encode(["username": "clerk", "password": "bad-guess"], as: .json)
                 }, afterResponse: { res in #expect(res.status == .unauthorized) })
@@ -69,14 +69,66 @@ struct SessionTests {
         }
     }
 
-    @Test func theLockExpires() async throws {
+    @Test func theLockExpiresAfterFifteenMinutes() async throws {
+        let throttle = LoginThrottle()
+        let key = LoginThrottle.Key(username: "clerk", client: "10.0.0.9")
+        let start = Date()
+        for _ in 0..<LoginPolicy.maxFailures {
+            #expect(await throttle.begin(key, now: start) == nil)
+            await throttle.finish(key, succeeded: false, now: start)
+        }
+        #expect(await throttle.begin(key, now: start.addingTimeInterval(60)) == 14 * 60)
+        #expect(await throttle.begin(key, now: start.addingTimeInterval(LoginPolicy.lockDuration)) == nil)
+    }
+
+    /// Finding 4: thirty wrong passwords sent at once were all checked and the account never locked.
+    @Test(arguments: TestDatabase.available)
+    func parallelGuessesAreCountedBeforeTheyAreChecked(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            try await makeUser(app, username: "clerk", role: .campaignAdmin)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for i in 0..<30 {
+                    group.addTask { try await call(app, .POST, "api/v1/session", json: ["username": "clerk", "password": "guess-\(i)"]).status }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count == LoginPolicy.maxFailures, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 30 - LoginPolicy.maxFailures)
+            try expectError(try await call(app, .POST, "api/v1/session", json: ["username": "clerk", "password": "password123"]),
+                            .tooManyRequests, code: "locked")
+        }
+    }
+
+    /// Finding 4: the lock-out answered only for real accounts, a way to learn which names exist.
+    @Test func unknownNamesAreSlowedExactlyLikeRealOnes() async throws {
         try await withApp(.sqlite) { app in
-            let user = try await makeUser(app, username: "clerk", role: .campaignAdmin)
-            user.lockedUntil = Date().addingTimeInterval(-1)
-            try await user.save(on: app.db)
-            let outcome = try await checkLogin(username: "clerk", password: "password123", on: app.db, verifier: app.password.async)
-            guard case .success = outcome else { Issue.record("expected success, got \(outcome)"); return }
-            #expect(try await User.find(user.id, on: app.db)?.lockedUntil == nil)
+            try await makeUser(app, username: "clerk", role: .campaignAdmin)
+            var answers: [String: [String]] = [:]
+            for name in ["clerk", "nobody"] {
+                for _ in 0..<LoginPolicy.maxFailures + 2 {
+                    let reply = try await call(app, .POST, "api/v1/session", json: ["username": name, "password": "wrong-password"])
+                    let body = try reply.decode(ErrorBody.self)
+                    answers[name, default: []].append("\(reply.status.code) \(body.code) \(body.reason)")
+                }
+            }
+            #expect(answers["clerk"] == answers["nobody"])
+        }
+    }
+
+    /// Finding 4: any stranger could lock `admin` out with five tries. Now the stranger stops only themself.
+    @Test func aStrangerCannotLockSomeoneElseOut() async throws {
+        try await withApp(.sqlite) { app in
+            try await makeUser(app, username: "clerk", role: .campaignAdmin)
+            app.trustedProxies = ["127.0.0.1"]
+            for _ in 0..<LoginPolicy.maxFailures + 1 {
+                _ = try await callOverNetwork(app, .POST, "api/v1/session", json: ["username": "clerk", "password": "wrong-password"],
+                                              headers: ["X-Forwarded-For": "203.0.113.7"])
+            }
+            try expectError(try await callOverNetwork(app, .POST, "api/v1/session", json: ["username": "clerk", "password": "password123"],
+                                                      headers: ["X-Forwarded-For": "203.0.113.7"]), .tooManyRequests, code: "locked")
+            let owner = try await callOverNetwork(app, .POST, "api/v1/session", json: ["username": "clerk", "password": "password123"],
+                                                  headers: ["X-Forwarded-For": "198.51.100.20"])
+            #expect(owner.status == .ok, "\(owner.text)")
         }
     }
 

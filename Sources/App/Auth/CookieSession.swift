@@ -17,9 +17,9 @@ enum CookieSession {
                           sameSite: .strict)
     }
 
-    /// Secure cookies when the client reached us over TLS (directly or through a proxy that says so).
+    /// Secure cookies when the client reached us over TLS (directly or through a trusted proxy that says so).
     static func isSecure(_ req: Request) -> Bool {
-        req.url.scheme == "https" || req.headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+        ClientAddress.cameOverTLS(req)
     }
 }
 

@@ -20,7 +20,20 @@ struct SessionController: RouteCollection {
         }
         let mode = body.mode ?? "token"
         guard mode == "token" || mode == "cookie" else { throw APIError.badRequest("mode 只能是 token 或 cookie") }
-        switch try await checkLogin(username: body.username, password: body.password, on: req.db, verifier: req.password.async) {
+        let throttle = req.application.loginThrottle
+        let key = LoginThrottle.Key(username: body.username.lowercased(), client: ClientAddress.of(req))
+        if let wait = await throttle.begin(key) {
+            throw APIError(.tooManyRequests, "locked", "登录失败次数过多，请 \((wait + 59) / 60) 分钟后再试")
+        }
+        let outcome: LoginOutcome
+        do {
+            outcome = try await checkLogin(username: body.username, password: body.password, on: req.db, verifier: req.password.async)
+        } catch {
+            await throttle.finish(key, succeeded: false)
+            throw error
+        }
+        if case .success = outcome { await throttle.finish(key, succeeded: true) } else { await throttle.finish(key, succeeded: false) }
+        switch outcome {
         case .success(let user):
             let issued = try await issueToken(for: user, on: req.db)
             if mode == "cookie" {
@@ -32,8 +45,6 @@ struct SessionController: RouteCollection {
             return SessionDTO(token: issued.token, csrfToken: nil, expiresAt: issued.expiresAt, user: try UserDTO(user))
         case .wrongCredentials:
             throw APIError(.unauthorized, "wrong_credentials", "用户名或密码错误")
-        case .locked:
-            throw APIError(.tooManyRequests, "locked", "登录失败次数过多，账号已暂时锁定，请 15 分钟后再试")
         }
     }
 

@@ -76,6 +76,7 @@ struct UserController: RouteCollection {
         if body.unlock == true {
             user.lockedUntil = nil
             user.failedLogins = 0
+            await req.application.loginThrottle.clear(username: user.username)
         }
         let resetPassword = endSessions
         try await req.db.writeTransaction { db in

@@ -91,7 +91,7 @@ struct VoteController: RouteCollection {
 
     /// Finds a code and its round in one query, counting wrong codes against the client.
     func lookUpFacts(_ raw: String, _ req: Request) async throws -> CodeFacts {
-        let client = req.peerAddress?.ipAddress ?? req.remoteAddress?.ipAddress ?? "unknown"
+        let client = ClientAddress.of(req)
         let limiter = req.application.codeAttempts
         if let wait = await limiter.blocked(client) {
             throw APIError(.tooManyRequests, "too_many_attempts", "错误次数过多，请 \(wait) 秒后再试")

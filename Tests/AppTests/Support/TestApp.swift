@@ -184,3 +184,21 @@ struct World {
         return World(app: app, campaign: campaign, district: district, town: town, otherTown: otherTown, tokens: tokens)
     }
 }
+
+/// Sends a request over a real socket from 127.0.0.1 (the server listens on a free port for this one request), for
+/// what depends on the connection's peer: the limiters and the forwarding headers of trusted proxies.
+@discardableResult
+func callOverNetwork(_ app: Application, _ method: HTTPMethod, _ path: String, json: (any Encodable & Sendable)? = nil,
+                     headers extra: HTTPHeaders = [:]) async throws -> Reply {
+    var headers = extra
+    var body: ByteBuffer?
+    if let json {
+        headers.replaceOrAdd(name: .contentType, value: "application/json")
+        body = ByteBuffer(data: try JSONEncoder().encode(json))
+    }
+    var reply: Reply?
+    try await app.testing(method: .running(hostname: "127.0.0.1", port: 0)).test(method, path, headers: headers, body: body) { res in
+        reply = Reply(status: res.status, headers: res.headers, body: res.body)
+    }
+    return reply!
+}
