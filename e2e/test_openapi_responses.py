@@ -113,7 +113,8 @@ def test_responses_match_the_document(tmp_path):
         api.token = saved_token
         api.call("POST", base + f"/rounds/{round_id}/seal", expect=200)
         api.call("GET", base + f"/rounds/{round_id}/sheets", expect=200)
-        api.call("GET", base + f"/rounds/{round_id}/sheets/1", expect=200)
+        api.call("POST", base + f"/rounds/{round_id}/sheets", {"raterGroupID": "00000000-0000-0000-0000-000000000000"}, expect=404)
+        api.call("GET", base + f"/rounds/{round_id}/sheets/1", expect=404)
         api.call("POST", base + f"/rounds/{round_id}/extra-sheets", {"count": 0}, expect=200)
         api.call("GET", base + "/results", expect=409)
         api.call("POST", base + f"/rounds/{round_id}/count", expect=200)

@@ -96,7 +96,10 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
                 paper_window = handle
         d.switch_to.window(paper_window)
         slips.text_appears("#paper-status", "共 2 套评议表")
-        assert "编号 0001" in slips.el("#sheets").text and "编号 0002" in slips.el("#sheets").text
+        # identical forms: nothing printed tells one sheet from another (forms lie on named desks)
+        assert "编号" not in slips.el("#sheets").text
+        forms = [s.text for s in slips.all(".paper-sheet")]
+        assert len(forms) == 2 * 3 and forms[0:3] == forms[3:6], "the two sets differ"
         slips.screenshot("paper-forms")
         d.switch_to.window(slip_window)
         codes = [e.text for e in slips.all(".slip-code")]
@@ -170,20 +173,26 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
         console.visible("#campaign-panel")
         tally.open(f"/campaigns/{cid}/tally")
         tally.text_appears("#t-round", "已封箱")
-        tally.fill("#serial", "1")
+        # the teller takes a sheet out of the box and numbers it; the number fills the entry form
+        tally.click("#number-submit")
+        tally.flash("已编为第 1 号")
+        assert tally.el("#serial").get_attribute("value") == "1"
         for box in tally.all("#entry-grid input.marks"):
             box.send_keys("1" * int(box.get_attribute("data-length")))
         tally.click("#entry-submit")
         tally.flash("第 1 号：已录入一次")
         tally.screenshot("tally-desktop")
         api(server, t2, "POST", base + f"/rounds/{round_id}/sheets/1/entry", {"marks": "1" * layout_len})
+        group_id = api(server, chair, "GET", base)["raterGroups"][0]["id"]
+        assert api(server, t1, "POST", base + f"/rounds/{round_id}/sheets", {"raterGroupID": group_id})["serial"] == 2
         api(server, t1, "POST", base + f"/rounds/{round_id}/sheets/2/entry", {"marks": "2" * layout_len})
         api(server, t2, "POST", base + f"/rounds/{round_id}/sheets/2/entry", {"marks": "3" + "2" * (layout_len - 1)})
         api(server, chair, "POST", base + f"/rounds/{round_id}/count", expect=409)
         api(server, sc, "POST", base + f"/rounds/{round_id}/sheets/2/decision", {"marks": "2" * layout_len})
         counted = api(server, chair, "POST", base + f"/rounds/{round_id}/count")
         assert counted["state"] == "counted"
-        assert counted["reconciliation"] == {"issued": 27, "valid": 7, "void": 0}
+        assert counted["reconciliation"] == {"issued": 27, "valid": 7, "void": 0,
+                                             "codes": {"issued": 25, "returned": 5}, "sheets": {"issued": 2, "returned": 2}}
 
         # The receipts are public, and each phone finds its own.
         page = Page(phone_driver, server.url)

@@ -235,7 +235,8 @@ def test_the_seed_meeting_end_to_end(tmp_path):
             teller.open(f"/campaigns/{cid}/tally")
             teller.text_appears("#t-round", "已封箱")
             for serial, digit in [("1", "1"), ("2", "2")]:
-                teller.fill("#serial", serial)
+                teller.click("#number-submit")
+                teller.flash(f"已编为第 {serial} 号")
                 for box in teller.all("#entry-grid input.marks"):
                     box.send_keys(digit * int(box.get_attribute("data-length")))
                 teller.click("#entry-submit")

@@ -268,7 +268,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var paperWindow = wantsSheets ? window.open("", "_blank") : null;
     P.busy(event.target.querySelector("button"), "正在开启…", function () {
       return P.api("POST", base + "/rounds", { codes: codes, paperSheets: sheets }).then(function (r) {
-        P.flash("第 " + r.round.number + " 轮投票已开启：投票码 " + r.codes.length + " 个，纸质票 " + r.sheets.length + " 份");
+        P.flash("第 " + r.round.number + " 轮投票已开启：投票码 " + r.codes.length + " 个，纸质票 " + r.paperForms.reduce(function (n, f) { return n + f.count; }, 0) + " 份");
         if (slipWindow) printSlips(slipWindow, r.codes, r.round.number);
         if (paperWindow) paperWindow.location = "/campaigns/" + id + "/rounds/" + r.round.id + "/paper";
         return load();

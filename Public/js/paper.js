@@ -1,4 +1,5 @@
-// Printable paper forms for a round: one page per form per sheet set, each with the set's serial number.
+// Printable paper forms for a round: for each rater group, that many identical sets (one page per form). No
+// number or mark tells one sheet from another: forms lie on named desks before the meeting.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var P = window.Pingyi, el = P.el;
@@ -11,7 +12,9 @@ document.addEventListener("DOMContentLoaded", function () {
   }).then(function (r) {
     var detail = r[0], overview = r[1];
     var box = document.getElementById("sheets");
-    overview.sheets.forEach(function (sheet) {
+    var sets = [];
+    overview.paperForms.forEach(function (plan) { for (var n = 0; n < plan.count; n++) sets.push(plan.raterGroup); });
+    sets.forEach(function (raterGroup) {
       detail.forms.forEach(function (form) {
         var head = el("tr", null, el("th", { rowspan: "2" }, "序号"), el("th", { rowspan: "2" }, "述职对象"));
         var sub = el("tr");
@@ -26,13 +29,14 @@ document.addEventListener("DOMContentLoaded", function () {
           body.appendChild(row);
         });
         box.appendChild(el("section", { class: "paper-sheet" },
-          el("span", { class: "serial" }, "编号 " + String(sheet.serial).padStart(4, "0")),
           el("h2", null, form.name + "评议表"),
-          el("p", null, detail.campaign.title + " · 第 " + overview.round.number + " 轮 · 评议人类别：" + sheet.raterGroup),
+          el("p", null, detail.campaign.title + " · 第 " + overview.round.number + " 轮 · 评议人类别：" + raterGroup),
           el("p", null, "说明：每个栏目只能选一项，请在选项下的方框内打“○”；不选视为弃权，多选则该栏无效。不记名，填写后投入票箱。"),
           el("table", { class: "paper" }, el("thead", null, head, sub), body)));
       });
     });
-    document.getElementById("paper-status").textContent = "共 " + overview.sheets.length + " 套评议表，每套 " + detail.forms.length + " 页，编号见右上角。";
+    document.getElementById("paper-status").textContent = "共 " + sets.length + " 套评议表（" +
+      overview.paperForms.map(function (p) { return p.raterGroup + " " + p.count + " 套"; }).join("，") + "），每套 " + detail.forms.length +
+      " 页。同一类别的评议表完全相同、不印编号；开箱后由计票人逐张编号录入。";
   }).catch(function (err) { document.getElementById("paper-status").textContent = err.message; });
 });

@@ -109,6 +109,17 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
   $("entry-clear").addEventListener("click", function () { fillMarks(""); });
+  // 取票编号: the next sheet out of the box gets a number, written on its back, and is keyed by it.
+  $("number-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    P.busy($("number-submit"), "正在编号…", function () {
+      return P.api("POST", base + "/rounds/" + round.id + "/sheets", { raterGroupID: $("number-group").value }).then(function (s) {
+        P.flash("已编为第 " + s.serial + " 号（" + s.raterGroup + "）：请把编号写在这张票的背面，再录入");
+        $("serial").value = s.serial;
+        return load();
+      });
+    });
+  });
   $("extra-save").addEventListener("click", function () {
     P.api("POST", base + "/rounds/" + round.id + "/extra-sheets", { count: parseInt($("extra").value || "0", 10) })
       .then(function () { P.flash("已登记"); return load(); }).catch(P.fail);
@@ -118,10 +129,14 @@ document.addEventListener("DOMContentLoaded", function () {
     $("back-link").href = "/campaigns/" + id;
     $("extra-box").hidden = !(me.role === "scrutineer" || me.role === "chair" || P.isAdmin());
     $("entry-panel").hidden = !(me.role === "teller" || me.role === "scrutineer");
+    $("number-panel").hidden = !(me.role === "teller" || me.role === "scrutineer" || me.role === "chair" || P.isAdmin());
     return P.api("GET", base).then(function (d) {
       detail = d;
       $("t-title").textContent = "纸质票录入 · " + d.campaign.title;
       buildGrid();
+      var select = $("number-group");
+      select.textContent = "";
+      d.raterGroups.forEach(function (g) { select.appendChild(el("option", { value: g.id }, g.name)); });
       return load();
     });
   });

@@ -6,7 +6,10 @@ import Vapor
 
 /// 计票结果 of a campaign: the latest counted round's ballots (phone and paper together) through PingyiCore.
 struct CampaignResults: Sendable {
+    /// The campaign's rules with rater-group weights for the shown (possibly pooled) groups.
     var rules: EvaluationRules
+    /// Which rater groups are shown pooled, and whether the round is too small to show anything.
+    var pooling: RaterGroupPooling
     var round: BallotRound
     var reconciliation: RoundReconciliation?
     var layout: BallotLayout
@@ -29,14 +32,19 @@ func computeResults(_ campaign: Campaign, on db: any Database) async throws -> C
         SELECT "rater_group_id", "is_void", "marks" FROM "ballots" WHERE "round_id" = \(bind: try round.requireID())
         """).all(decoding: Row.self)
     let layout = round.layout
-    let tally = try Tally(stored: rows.map { StoredBallot(raterGroup: $0.rater_group_id.uuidString, isVoid: $0.is_void, marks: $0.marks) },
+    let counted = try Tally(stored: rows.map { StoredBallot(raterGroup: $0.rater_group_id.uuidString, isVoid: $0.is_void, marks: $0.marks) },
                           layout: layout)
+    let order = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all().compactMap { $0.id?.uuidString }
+    let pooling = RaterGroupPooling(ballotsByGroup: counted.ballotsByGroup, order: order, minimum: campaign.rules.effectiveMinimumGroupSize)
+    let tally = pooling.apply(to: counted)
+    var rules = campaign.rules
+    rules.raterGroupWeights = pooling.weights(rules.raterGroupWeights)
     var seen = Set<String>()
     let reportees = layout.cells.map(\.reportee).filter { seen.insert($0).inserted }
     let spec = BallotSpec(reportees: reportees, forms: campaign.forms)
     let reconciliation = round.reconciliation.flatMap { try? JSONDecoder().decode(RoundReconciliation.self, from: Data($0.utf8)) }
-    return CampaignResults(rules: campaign.rules, round: round, reconciliation: reconciliation, layout: layout,
-                           results: evaluate(tally, spec: spec, rules: campaign.rules))
+    return CampaignResults(rules: rules, pooling: pooling, round: round, reconciliation: reconciliation, layout: layout,
+                           results: evaluate(tally, spec: spec, rules: rules))
 }
 
 struct CountsDTO: Content {
@@ -126,8 +134,17 @@ struct ResultsDTO: Content {
     var status: String
     var roundNumber: Int
     var reconciliation: RoundReconciliation?
+    /// The round held fewer ballots than the campaign's minimum group size: no figure is shown.
+    var withheld: Bool
+    var minimumGroupSize: Int
     var assessmentWeights: [String: Double]
     var reportees: [ReporteeResultDTO]
+}
+
+/// A rater group as the results show it (see `RaterGroupPooling`): one group, or several pooled under one key.
+struct ShownRaterGroup: Sendable {
+    var key: String
+    var name: String
 }
 
 /// Everything the result pages and exports show: the count, the people, and the assessment.
@@ -135,7 +152,8 @@ struct CampaignReport: Sendable {
     var campaign: Campaign
     var computed: CampaignResults
     var reportees: [Reportee]
-    var groups: [RaterGroup]
+    /// The rater groups as results show them: pooled where a group is smaller than the minimum.
+    var groups: [ShownRaterGroup]
     var entries: [String: AssessmentEntry]
     var outcomes: [String: AssessmentOutcome]
 
@@ -154,7 +172,12 @@ func campaignReport(_ campaign: Campaign, on db: any Database) async throws -> C
     guard let computed = try await computeResults(campaign, on: db) else { return nil }
     let id = try campaign.requireID()
     let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
-    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
+    let raterGroups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
+    let names = Dictionary(raterGroups.compactMap { g in g.id.map { ($0.uuidString, g.name) } }, uniquingKeysWith: { a, _ in a })
+    let groups = computed.pooling.shown.map { shown in
+        ShownRaterGroup(key: shown.key, name: shown.members.map { names[$0] ?? "?" }.joined(separator: "、")
+                        + (shown.isPooled ? "（合并）" : ""))
+    }
     let records = try await AssessmentRecord.query(on: db).filter(\.$campaignID == id).all()
     let entries = Dictionary(records.map { ($0.$reportee.id.uuidString, $0.entry) }, uniquingKeysWith: { a, _ in a })
     let outcomes = assessAll(computed.results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading)
@@ -178,7 +201,7 @@ extension CampaignReport {
                         meanPoints: column.meanPoints, weightedPoints: column.weightedPoints,
                         // Every group of the campaign, in its order, also those that cast no ballot.
                         byGroup: groups.map { group in
-                            let counts = column.byGroup[group.id!.uuidString] ?? .zero
+                            let counts = column.byGroup[group.key] ?? .zero
                             return GroupResultDTO(raterGroup: group.name, counts: CountsDTO(counts),
                                                   meanPoints: counts.meanPoints(rules.points), goodRate: counts.goodRate)
                         })
@@ -190,6 +213,7 @@ extension CampaignReport {
     var dto: ResultsDTO {
         ResultsDTO(campaignID: campaign.id!, campaignTitle: campaign.title, year: campaign.year, status: campaign.status.rawValue,
                    roundNumber: computed.round.number, reconciliation: computed.reconciliation,
+                   withheld: computed.pooling.withheld, minimumGroupSize: computed.pooling.minimum,
                    assessmentWeights: campaign.assessmentRules.weights, reportees: ranked.map(dto))
     }
 }

@@ -94,6 +94,9 @@ public struct EvaluationRules: Codable, Sendable, Hashable {
     /// Weight per form id. Empty: every form weighs the same.
     public var formWeights: [String: Double]
     public var grading: GradingRules
+    /// 最少人数: the fewest ballots any shown figure may rest on (see `RaterGroupPooling`); `nil` means 3.
+    public var minimumGroupSize: Int?
+    public var effectiveMinimumGroupSize: Int { minimumGroupSize ?? RaterGroupPooling.defaultMinimum }
 
     public init(
         points: GradePoints = .standard,
@@ -113,6 +116,7 @@ public struct EvaluationRules: Codable, Sendable, Hashable {
     public func validate(raterGroups: [String], forms: [String]) throws(RulesError) {
         try points.validate()
         try grading.validate()
+        if let minimumGroupSize, !(1...50).contains(minimumGroupSize) { throw .invalidMinimumGroupSize }
         try Self.validate(weights: raterGroupWeights, keys: raterGroups, what: "评议人类别权重")
         try Self.validate(weights: formWeights, keys: forms, what: "评议表权重")
     }
@@ -131,6 +135,7 @@ public enum RulesError: Error, Hashable, Sendable {
     case weightsDoNotMatch(String)
     case invalidWeight(String)
     case invalidForm(String, String)
+    case invalidMinimumGroupSize
 
     public var message: String {
         switch self {
@@ -140,6 +145,7 @@ public enum RulesError: Error, Hashable, Sendable {
         case .weightsDoNotMatch(let what): "\(what)必须为每一项都设置，且不能包含不存在的项"
         case .invalidWeight(let what): "\(what)必须是大于 0 的数"
         case .invalidForm(let form, let reason): "评议表 \(form)：\(reason)"
+        case .invalidMinimumGroupSize: "最少人数应为 1 到 50 之间的整数（1 表示不合并）"
         }
     }
 }

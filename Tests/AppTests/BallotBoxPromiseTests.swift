@@ -25,11 +25,12 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
     @Test(arguments: TestDatabase.available)
     func oneSheetGivesOneBallotHoweverManyDecisionsArriveAtOnce(database: TestDatabase) async throws {
         try await withApp(database) { app in
-            let box = try await openBox(app, present: 0, paperSheetsOfFirstGroup: 2)
+            let box = try await openBox(app, present: 0, paperSheetsOfFirstGroup: 3)
             try await makeUser(app, username: "teller2", role: .teller, orgUnitID: box.world.district.id)
             let t2 = try await login(app, "teller2")
             let sheets = "\(box.base)/\(box.roundID)/sheets"
             _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            try await numberSheets(app, box, count: 1)
             _ = try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: String(repeating: "1", count: 198)))
             _ = try await call(app, .POST, "\(sheets)/1/entry", token: t2, json: PaperEntryRequest(marks: String(repeating: "2", count: 198)))
             let scrutineer = box.world.token("scrutineer")
@@ -50,7 +51,7 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
     @Test(arguments: TestDatabase.available)
     func secondEntriesRacingOnOneSheetGiveOneBallot(database: TestDatabase) async throws {
         try await withApp(database) { app in
-            let box = try await openBox(app, present: 0, paperSheetsOfFirstGroup: 2)
+            let box = try await openBox(app, present: 0, paperSheetsOfFirstGroup: 3)
             var tellers: [String] = []
             for name in ["teller2", "teller3", "teller4"] {
                 try await makeUser(app, username: name, role: .teller, orgUnitID: box.world.district.id)
@@ -59,6 +60,7 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
             let sheets = "\(box.base)/\(box.roundID)/sheets"
             let marks = String(repeating: "1", count: 198)
             _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            try await numberSheets(app, box, count: 1)
             // first entries: the same teller clicking twice at once
             let teller = box.world.token("teller")
             let firsts = try await concurrently(4) {
@@ -89,6 +91,7 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
                 .decode(RoundOpenedDTO.self)
             let rounds = "\(base)/rounds/\(opened.round.id)"
             _ = try await call(app, .POST, "\(rounds)/seal", token: world.token("chair"))
+            _ = try await call(app, .POST, "\(rounds)/sheets", token: world.token("teller"), json: NumberSheetRequest(raterGroupID: group.id!))
             _ = try await call(app, .POST, "\(rounds)/sheets/1/entry", token: world.token("teller"), json: PaperEntryRequest(marks: "", unreadable: true))
             try await makeUser(app, username: "teller2", role: .teller, orgUnitID: world.district.id)
             _ = try await call(app, .POST, "\(rounds)/sheets/1/entry", token: try await login(app, "teller2"), json: PaperEntryRequest(marks: "", unreadable: true))
@@ -130,7 +133,7 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
     /// A round opened and never used still holds codes: the campaign cannot go back or be deleted either.
     @Test func aRoundWithoutBallotsStillKeepsTheCampaignFromGoingBack() async throws {
         try await withApp(.sqlite) { app in
-            let box = try await openBox(app, present: 2)
+            let box = try await openBox(app, present: 3)
             let base = "api/v1/campaigns/\(box.world.campaignID)"
             try expectError(try await call(app, .POST, "\(base)/status", token: box.world.token("sysadmin"), json: ["status": "preparing"]), .conflict)
             #expect(try await Campaign.find(box.world.campaign.id, on: app.db)?.status == .meeting)
@@ -175,6 +178,27 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
         }
     }
 
+    /// Tellers numbering sheets at the same moment get different numbers.
+    @Test(arguments: TestDatabase.available)
+    func concurrentNumberingGivesDistinctNumbers(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let box = try await openBox(app, present: 0, paperSheetsOfFirstGroup: 6)
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            let teller = box.world.token("teller")
+            let group = box.opened.paperForms[0].raterGroupID
+            let serials = try await withThrowingTaskGroup(of: Int.self) { tasks in
+                for _ in 0..<6 {
+                    tasks.addTask {
+                        try await call(app, .POST, "\(box.base)/\(box.roundID)/sheets", token: teller,
+                                       json: NumberSheetRequest(raterGroupID: group)).decode(PaperSheetStatusDTO.self).serial
+                    }
+                }
+                return try await tasks.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(serials.sorted() == [1, 2, 3, 4, 5, 6])
+        }
+    }
+
     /// Double clicks on seal and count, and both at once: one of each goes through.
     @Test(arguments: TestDatabase.available)
     func sealAndCountHappenOnceUnderDoubleClicks(database: TestDatabase) async throws {
@@ -204,6 +228,65 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
             try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/codes", token: chair, json: request), .conflict)
             #expect(try await BallotCode.query(on: app.db).count() == 5)
             #expect(try await BallotRound.find(box.roundID, on: app.db)?.issuedCodes == 5)
+        }
+    }
+
+    /// Finding 8: the only voter of a rater group had their ballot printed cell by cell on the group rows, and the
+    /// weights let it be recovered by subtraction.
+    @Test(arguments: TestDatabase.available)
+    func aGroupOfOneIsNeverShownOnItsOwn(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let box = try await openBox(app, present: 7) // six 区领导, one 部门负责人
+            let check = try await spec(app, box, code: box.codes[0])
+            let lone = box.opened.codes.firstIndex { $0.raterGroup == "部门负责人" }!
+            for (i, code) in box.codes.enumerated() {
+                #expect(try await vote(app, code: code, marks: fullMarks(check, i == lone ? "poor" : "good")).status == .ok)
+            }
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair"))
+            let admin = box.world.token("districtAdmin")
+            let results = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: admin).decode(ResultsDTO.self)
+            #expect(results.minimumGroupSize == 3 && !results.withheld)
+            let overall = results.reportees[0].forms[0].columns[0]
+            // no shown group rests on fewer than three ballots
+            for group in overall.byGroup {
+                let n = group.counts.valid + group.counts.abstentions + group.counts.voids
+                #expect(n == 0 || n >= 3, "\(group.raterGroup): \(n)")
+            }
+            #expect(overall.byGroup.map(\.raterGroup).contains { $0.hasPrefix("区领导、部门负责人") })
+            // the weighted score is the pooled group's mean: (6 × 100 + 40) / 7, not (0.3 × 100 + 0.3 × 40) / 0.6
+            #expect(abs((overall.weightedPoints ?? 0) - 640.0 / 7) < 1e-9)
+            let sheet = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results/\(check.reportees[0].id)", token: admin)
+                .decode(ResultSheetDTO.self)
+            #expect(!sheet.raterGroups.contains("部门负责人"))
+            let chart = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results/\(check.reportees[0].id)/charts/groups", token: admin)
+            #expect(chart.status == .ok && chart.text.contains("区领导、部门负责人") && !chart.text.contains(">部门负责人<"))
+        }
+    }
+
+    /// Finding 8: a round with fewer codes than the minimum is refused; one whose ballots fall short shows nothing.
+    @Test func tooSmallARoundIsRefusedOrWithheld() async throws {
+        try await withApp(.sqlite) { app in
+            let world = try await World.make(app)
+            let base = "api/v1/campaigns/\(world.campaignID)"
+            _ = try await call(app, .POST, "\(base)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
+            let group = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).first()!
+            let key = group.id!.uuidString
+            try expectError(try await call(app, .POST, "\(base)/rounds", token: world.token("chair"), json: RoundOpenRequest(codes: [key: 1])),
+                            .unprocessableEntity, code: "too_few_voters")
+            try expectError(try await call(app, .POST, "\(base)/rounds", token: world.token("chair"), json: RoundOpenRequest(codes: [key: 2])),
+                            .unprocessableEntity, code: "too_few_voters")
+            #expect(try await BallotRound.query(on: app.db).count() == 0)
+            // three codes, one ballot: counted, but no figure is shown
+            let opened = try await call(app, .POST, "\(base)/rounds", token: world.token("chair"), json: RoundOpenRequest(codes: [key: 3]))
+                .decode(RoundOpenedDTO.self)
+            let check = try await call(app, .POST, "api/v1/vote/check", json: VoteCheckRequest(code: opened.codes[0].code)).decode(VoteCheckDTO.self)
+            _ = try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: opened.codes[0].code, submissionID: UUID().uuidString,
+                                                                          marks: fullMarks(check, "poor")))
+            for step in ["seal", "count"] { _ = try await call(app, .POST, "\(base)/rounds/\(opened.round.id)/\(step)", token: world.token("chair")) }
+            let results = try await call(app, .GET, "\(base)/results", token: world.token("districtAdmin")).decode(ResultsDTO.self)
+            #expect(results.withheld)
+            #expect(results.reportees.allSatisfy { $0.composite == nil && $0.forms.allSatisfy { $0.columns.allSatisfy { $0.counts.poor == 0 } } })
         }
     }
 }

@@ -209,9 +209,20 @@ struct CampaignSetupTests {
             let group = try await RaterGroup.query(on: app.db).first()!
             #expect(try await call(app, .POST, base + "/participants", token: token,
                                    json: ParticipantInput(name: "补签到", role: "attendee", raterGroupID: group.id)).status == .created)
-            // back to preparing is allowed while there are no ballots
+            // back to preparing is allowed while no round was ever opened
             #expect(try await status("preparing").status == .ok)
-            for next in ["meeting", "counting", "published", "archived"] {
+            #expect(try await status("meeting").status == .ok)
+            // nothing is published without a counted round
+            try expectError(try await status("published"), .conflict, code: "wrong_state")
+            let people = try await Participant.query(on: app.db).filter(\.$role == .attendee).sort(\.$position).all()
+            for person in people.prefix(3) {
+                _ = try await call(app, .POST, base + "/check-in", token: world.token("teller"), json: CheckInRequest(participantID: person.id))
+            }
+            let round = try await call(app, .POST, base + "/rounds", token: world.token("chair"), json: RoundOpenRequest()).decode(RoundOpenedDTO.self)
+            for step in ["seal", "count"] {
+                #expect(try await call(app, .POST, base + "/rounds/\(round.round.id)/\(step)", token: world.token("chair")).status == .ok)
+            }
+            for next in ["counting", "published", "archived"] {
                 #expect(try await status(next).status == .ok, "\(next)")
             }
             // archived: read-only in every respect

@@ -10,6 +10,7 @@ import Vapor
 @Suite("Results, assessment, publication and exports")
 struct ResultsTests: BallotBoxHelpers {
     /// Eight voters: six 区领导 (L1–L6) and two 部门负责人 (D1, D2); every column of every form gets the same mark.
+    /// The campaign's minimum group size is set to 2 so the two 部门负责人 are shown as their own group.
     /// 0 abstains, 1 好, 2 较好, 3 一般, 4 差.
     ///
     ///            L1 L2 L3 L4 L5 L6 | D1 D2
@@ -36,7 +37,7 @@ struct ResultsTests: BallotBoxHelpers {
     }
 
     func countedCampaign(_ app: Application) async throws -> Counted {
-        let box = try await openBox(app, present: 8)
+        let box = try await openBox(app, present: 8, minimumGroupSize: 2)
         let leaders = box.opened.codes.filter { $0.raterGroup == "区领导" }.map(\.code)
         let heads = box.opened.codes.filter { $0.raterGroup == "部门负责人" }.map(\.code)
         #expect(leaders.count == 6 && heads.count == 2)

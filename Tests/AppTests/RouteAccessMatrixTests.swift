@@ -77,6 +77,7 @@ enum RouteAccessMatrix {
         "POST /api/v1/campaigns/:campaignID/rounds/:roundID/count": "u++n+ffnfn",
         "GET /api/v1/rounds/:roundID/receipts": "mmmmmmmmmm",
         "GET /api/v1/campaigns/:campaignID/rounds/:roundID/sheets": "u++n+++nfn",
+        "POST /api/v1/campaigns/:campaignID/rounds/:roundID/sheets": "u++n+++nfn",
         "GET /api/v1/campaigns/:campaignID/rounds/:roundID/sheets/:serial": "ummnmmmnfn",
         "POST /api/v1/campaigns/:campaignID/rounds/:roundID/sheets/:serial/entry": "uffnf+fnfn",
         "POST /api/v1/campaigns/:campaignID/rounds/:roundID/sheets/:serial/decision": "uffnff+nfn",

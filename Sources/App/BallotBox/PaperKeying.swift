@@ -8,6 +8,24 @@ import SQLKit
 /// transaction that also holds the round against a concurrent count, so one sheet gives at most one ballot however
 /// many clicks, tellers or instances act on it at once.
 enum PaperKeying {
+    /// 取票编号: a sheet taken out of the opened box gets the round's next number (written on its back), under the
+    /// round's lock so two tellers numbering at once get two numbers. The number says only where it lay in the box.
+    static func number(raterGroupID: UUID, round: BallotRound, by actor: Actor, on db: any Database) async throws -> PaperSheet {
+        let roundID = try round.requireID()
+        return try await db.writeTransaction { db in
+            try await RoundOperations.requireRoundWork(round, on: db)
+            guard try await RoundOperations.lockedState(of: roundID, on: db, forUpdate: true).acceptsPaperEntry else {
+                throw APIError.conflict("封箱后、计票前才能取出纸质票编号")
+            }
+            let last = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).max(\.$serial) ?? 0
+            let sheet = PaperSheet(roundID: roundID, serial: last + 1, raterGroupID: raterGroupID)
+            try await sheet.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.number",
+                                  summary: "第 \(round.number) 轮取出纸质票，编为第 \(sheet.serial) 号")
+            return sheet
+        }
+    }
+
     /// One teller's keying. Returns the sheet's new state.
     static func enter(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, by actor: Actor,
                       on db: any Database) async throws -> PaperSheet.State {

@@ -27,8 +27,8 @@ enum RoundOperations {
             try await requireRoundWork(round, on: db)
             try await claim(roundID, from: .sealed, to: .counted, on: db)
             let unresolved = try await PaperSheet.query(on: db).filter(\.$roundID == roundID)
-                .filter(\.$state ~~ [.keyedOnce, .mismatch]).count()
-            guard unresolved == 0 else { throw APIError.conflict("还有 \(unresolved) 份纸质票未完成两次录入或核对") }
+                .filter(\.$state ~~ [.issued, .keyedOnce, .mismatch]).count()
+            guard unresolved == 0 else { throw APIError.conflict("还有 \(unresolved) 份已编号的纸质票未完成两次录入或核对") }
             let reconciliation = try await reconcile(round, on: db)
             let sql = db as! any SQLDatabase
             try await sql.update(BallotRound.schema)
@@ -84,10 +84,11 @@ enum RoundOperations {
 
     /// The round's state, read while holding it against a concurrent seal or count (PostgreSQL `FOR SHARE`; on SQLite
     /// writers take turns): what is written under this read lands before the claim or not at all.
-    static func lockedState(of roundID: UUID, on db: any Database) async throws -> BallotRoundState {
+    /// `forUpdate` for a writer that must also go one at a time with others like it.
+    static func lockedState(of roundID: UUID, on db: any Database, forUpdate: Bool = false) async throws -> BallotRoundState {
         struct Row: Decodable { var state: BallotRoundState }
         let sql = db as! any SQLDatabase
-        let lock = sql.dialect.name == "sqlite" ? "" : " FOR SHARE"
+        let lock = sql.dialect.name == "sqlite" ? "" : forUpdate ? " FOR UPDATE" : " FOR SHARE"
         guard let row = try await sql.raw("SELECT \(ident: "state") FROM \(ident: BallotRound.schema) WHERE \(ident: "id") = \(bind: roundID)\(unsafeRaw: lock)")
             .first(decoding: Row.self) else { throw APIError.notFound("投票轮次") }
         return row.state

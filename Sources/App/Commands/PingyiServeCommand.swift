@@ -1,5 +1,8 @@
 import Fluent
 import Vapor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `pingyi serve`: prepares the database (migrations, first admin, demo campaign), prints the URL and login, then
 /// hands over to Vapor's own serve command with the same flags.
@@ -12,6 +15,7 @@ struct PingyiServeCommand: AnyAsyncCommand {
         let app = context.application
         try await prepareDatabase(app)
         let report = try await bootstrap(app, adminPassword: Environment.get("PINGYI_ADMIN_PASSWORD"))
+        ConnectionLimits.apply(to: app)
         try await serve.run(using: &context)
         let address = app.http.server.shared.localAddress
         let host = app.http.server.configuration.hostname
@@ -49,4 +53,35 @@ func startupLines(url: String, location: DatabaseLocation, report: BootstrapRepo
 /// Writes lines to standard output at once, even when it is a pipe.
 func printOut(_ lines: [String]) {
     FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+}
+
+/// A hall of phones must not run the server out of sockets: connections idle (or half-sent) for
+/// `PINGYI_IDLE_TIMEOUT_SECONDS` (30 by default) are closed, and the open-file limit is raised to the hard limit
+/// (the common soft limit of 1,024 let 1,100 idle sockets stop a vote).
+enum ConnectionLimits {
+    static let defaultIdleSeconds = 30
+
+    static func apply(to app: Application) {
+        let seconds = Environment.get("PINGYI_IDLE_TIMEOUT_SECONDS").flatMap(Int64.init).flatMap { (1...3600).contains($0) ? $0 : nil }
+            ?? Int64(defaultIdleSeconds)
+        app.http.server.configuration.idleTimeout = .seconds(seconds)
+        raiseOpenFileLimit()
+    }
+
+    /// Soft limit up to the hard limit; returns the soft limit now in force.
+    @discardableResult
+    static func raiseOpenFileLimit() -> UInt64 {
+        #if canImport(Glibc)
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return UInt64(limit.rlim_cur)
+        #else
+        return 0
+        #endif
+    }
 }

@@ -11,6 +11,7 @@ extension BallotController {
     func bootPaper(_ rounds: any RoutesBuilder) {
         let round = rounds.grouped(":roundID")
         round.get("sheets", use: sheets)
+        round.post("sheets", use: number)
         round.get("sheets", ":serial", use: sheet)
         round.post("sheets", ":serial", "entry", use: enter)
         round.post("sheets", ":serial", "decision", use: decide)
@@ -25,13 +26,28 @@ extension BallotController {
         let entries = try await PaperEntry.query(on: req.db).filter(\.$sheet.$id ~~ sheets.compactMap(\.id)).all()
         let groups = try await groupNames(round, on: req.db)
         return PaperOverviewDTO(
-            round: try await roundDTO(round, on: req.db), layout: try await layoutLabels(round, on: req.db),
+            round: try await roundDTO(round, on: req.db), layout: try await layoutLabels(round, on: req.db), paperForms: round.sheetPlan,
             sheets: sheets.map { sheet in
                 let mine = entries.contains { $0.$sheet.id == sheet.id && $0.tellerID == actor.id }
                 return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: groups[sheet.raterGroupID] ?? "", state: sheet.state.rawValue,
                                            stateLabel: sheet.state.label, entries: entries.filter { $0.$sheet.id == sheet.id }.count,
                                            keyedByMe: mine)
             })
+    }
+
+    /// 取票编号: the next sheet out of the box gets a number; tellers write it on the sheet's back and key it by it.
+    @Sendable
+    func number(req: Request) async throws -> Response {
+        let (actor, campaign, round) = try await staffRound(req)
+        guard actor.role == .teller || actor.role == .scrutineer || actor.role == .chair || actor.isAdmin else { throw APIError.forbidden }
+        let body = try req.content.decode(NumberSheetRequest.self)
+        guard let group = try await RaterGroup.find(body.raterGroupID, on: req.db), group.$campaign.id == campaign.id else {
+            throw APIError.notFound("评议人类别")
+        }
+        let sheet = try await PaperKeying.number(raterGroupID: try group.requireID(), round: round, by: actor, on: req.db)
+        try await broadcast(req, campaign)
+        return try created(PaperSheetStatusDTO(serial: sheet.serial, raterGroup: group.name, state: sheet.state.rawValue,
+                                               stateLabel: sheet.state.label, entries: 0, keyedByMe: false))
     }
 
     /// A sheet's two entries and where they differ, for the scrutineer.
@@ -177,6 +193,10 @@ struct PaperEntryRequest: Content {
     var unreadable: Bool?
 }
 
+struct NumberSheetRequest: Content {
+    var raterGroupID: UUID
+}
+
 struct ExtraSheetsRequest: Content {
     var count: Int
 }
@@ -194,6 +214,8 @@ struct PaperOverviewDTO: Content {
     var round: RoundDTO
     /// What each position of a mark string stands for.
     var layout: [String]
+    /// The identical forms printed for each rater group.
+    var paperForms: [PaperFormsDTO]
     var sheets: [PaperSheetStatusDTO]
 }
 

@@ -55,11 +55,16 @@ struct BallotController: RouteCollection {
         guard unknown.isEmpty else { throw APIError.notFound("评议人类别") }
         let totalIssued = (codeCounts + sheetCounts).reduce(0) { $0 + $1.1 }
         guard totalIssued > 0 else { throw APIError(.unprocessableEntity, "invalid", "没有可发放的选票：请先为出席人员签到，或指定投票码、纸质票数量") }
+        // A round of one or two voters would publish their ballots as the result (最少人数).
+        let minimum = campaign.rules.effectiveMinimumGroupSize
+        guard totalIssued >= minimum else {
+            throw APIError(.unprocessableEntity, "too_few_voters", "本轮只发出 \(totalIssued) 张选票，少于最少人数 \(minimum)：人数太少无法保证匿名")
+        }
         let reportees = try await Reportee.query(on: req.db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
         let layout = BallotLayout(spec: BallotSpec(reportees: reportees.map { $0.id!.uuidString }, forms: campaign.forms))
         let base = publicBaseURL(req)
         let (codePlan, sheetPlan) = (codeCounts, sheetCounts)
-        let (round, issuedCodes, sheets) = try await req.db.writeTransaction { db -> (BallotRound, [(group: String, codes: [String])], [PaperSheetDTO]) in
+        let (round, issuedCodes) = try await req.db.writeTransaction { db -> (BallotRound, [(group: String, codes: [String])]) in
             let phase = try await lockedPhase(of: campaignID, on: db)
             guard phase == .meeting else { throw APIError.lifecycle(.locked(phase, what: "票箱（会议中才能投票）")) }
             let previous = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$number, .descending).first()
@@ -74,31 +79,24 @@ struct BallotController: RouteCollection {
                 // Grouped by rater group so slips go to the right people; their order within a group means nothing.
                 issued.append((group.name, try await storeNewCodes(count, raterGroupID: group.requireID(), roundID: roundID, on: db)))
             }
-            var sheets: [PaperSheetDTO] = []
-            var serial = 0
-            for (group, count) in sheetPlan {
-                for _ in 0..<count {
-                    serial += 1
-                    try await PaperSheet(roundID: roundID, serial: serial, raterGroupID: group.requireID()).save(on: db)
-                    sheets.append(PaperSheetDTO(serial: serial, raterGroup: group.name, state: PaperSheet.State.issued.rawValue))
-                }
-            }
+            // Paper: a count per rater group, nothing per sheet. Tellers number the sheets as they take them out of the box.
+            round.sheetPlan = try sheetPlan.filter { $0.1 > 0 }.map { PaperFormsDTO(raterGroupID: try $0.0.requireID(), raterGroup: $0.0.name, count: $0.1) }
             round.issuedCodes = issued.reduce(0) { $0 + $1.codes.count }
-            round.issuedSheets = sheets.count
+            round.issuedSheets = round.sheetPlan.reduce(0) { $0 + $1.count }
             try await round.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "round.open",
-                                  summary: "开启第 \(round.number) 轮投票：发放投票码 \(round.issuedCodes) 个，纸质票 \(sheets.count) 份")
+                                  summary: "开启第 \(round.number) 轮投票：发放投票码 \(round.issuedCodes) 个，纸质票 \(round.issuedSheets) 份")
             if let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == campaignID).first(),
                let evaluation = meeting.agenda.firstIndex(where: { $0.kind == .evaluation }) {
                 meeting.currentItem = evaluation
                 meeting.revision += 1
                 try await meeting.save(on: db)
             }
-            return (round, issued, sheets)
+            return (round, issued)
         }
         let codes = issuedCodes.flatMap { codeSlips($0.codes.shuffled(), raterGroup: $0.group, base: base) }
         try await broadcast(req, campaign)
-        return try created(RoundOpenedDTO(round: try await roundDTO(round, on: req.db), codes: codes, sheets: sheets))
+        return try created(RoundOpenedDTO(round: try await roundDTO(round, on: req.db), codes: codes, paperForms: round.sheetPlan))
     }
 
     /// 补发: more codes for a group while the round is open (a late arrival, a lost slip); they count as issued.
@@ -127,7 +125,7 @@ struct BallotController: RouteCollection {
         }
         try await broadcast(req, campaign)
         return RoundOpenedDTO(round: try await roundDTO(try await reloaded(round, on: req.db), on: req.db),
-                              codes: codeSlips(codes, raterGroup: group.name, base: base), sheets: [])
+                              codes: codeSlips(codes, raterGroup: group.name, base: base), paperForms: [])
     }
 
     /// 封箱: no more phone ballots; paper sheets can now be keyed.

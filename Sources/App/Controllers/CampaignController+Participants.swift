@@ -89,15 +89,22 @@ extension CampaignController {
         try campaign.require(\.allowsParticipantChanges, "参会人员")
         let campaignID = try campaign.requireID()
         let data = Data(buffer: req.body.data ?? ByteBuffer())
+        // Read and checked before the write transaction: a ballot never waits behind a big file.
+        let groups = try await RaterGroup.query(on: req.db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
+        let rows = try ParticipantImport.parse(try ImportFile.records(from: data), raterGroups: groups.map(\.name)).get()
+        let groupID = Dictionary(groups.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a })
         let count = try await req.db.writeTransaction { db -> Int in
-            let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
-            let rows = try ParticipantImport.parse(try ImportFile.records(from: data), raterGroups: groups.map(\.name)).get()
+            // Rater groups change only in 筹备; one removed since the file was read makes its rows invalid.
+            let now = Set(try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).all().compactMap(\.id))
+            guard groupID.values.allSatisfy(now.contains) else { throw APIError.conflict("评议人类别刚刚有变动，请重新导入") }
             var position = try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).max(\.$position) ?? 0
-            let groupID = Dictionary(groups.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a })
-            for row in rows {
+            let people = rows.map { row in
                 position += 1
-                try await Participant(campaignID: campaignID, name: row.name, unitName: row.unit, role: row.role,
-                                      raterGroupID: row.role.votes ? groupID[row.raterGroup] : nil, position: position).save(on: db)
+                return Participant(campaignID: campaignID, name: row.name, unitName: row.unit, role: row.role,
+                                   raterGroupID: row.role.votes ? groupID[row.raterGroup] : nil, position: position)
+            }
+            for start in stride(from: 0, to: people.count, by: 500) {
+                try await Array(people[start..<min(start + 500, people.count)]).create(on: db)
             }
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "participant.import",
                                   summary: "导入参会人员 \(rows.count) 人", after: rows.map { "\($0.name)（\($0.role.label)）" })

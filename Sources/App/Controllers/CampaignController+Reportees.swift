@@ -166,11 +166,11 @@ func reportResponse(_ document: ReportDocument) -> Response {
     storedFileResponse(document.data, fileName: document.fileName, contentType: document.contentType, sha256: document.sha256)
 }
 
-/// A stored upload, shown inline with its checksum; `nosniff` so a browser never reinterprets it.
+/// A stored upload, sent as an attachment (never rendered in our origin) with its checksum; `nosniff` as well.
 func storedFileResponse(_ data: Data, fileName: String, contentType: String, sha256: String) -> Response {
     let response = Response(status: .ok, body: .init(data: data))
     response.headers.replaceOrAdd(name: .contentType, value: contentType)
-    response.headers.replaceOrAdd(name: .contentDisposition, value: contentDisposition("inline", fileName: fileName, fallback: "file"))
+    response.headers.replaceOrAdd(name: .contentDisposition, value: contentDisposition("attachment", fileName: fileName, fallback: "file"))
     response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
     response.headers.replaceOrAdd(name: "X-Checksum-SHA256", value: sha256)
     return response

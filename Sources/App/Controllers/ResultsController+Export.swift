@@ -133,7 +133,7 @@ enum ResultTables {
         for form in result.forms {
             guard let overall = form.overall else { continue }
             for group in report.groups {
-                let c = overall.byGroup[group.id!.uuidString] ?? .zero
+                let c = overall.byGroup[group.key] ?? .zero
                 rows.append([.text(form.form.name), .text(group.name)] + counts(c)
                             + [.percent(c.goodRate), .score(c.meanPoints(report.computed.rules.points))])
             }

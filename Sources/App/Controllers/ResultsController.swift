@@ -46,8 +46,7 @@ struct ResultsController: RouteCollection {
                                            rows: result.forms.map { ResultChart.Row($0.form.name, $0.overall?.counts ?? .zero) })
         case "groups":
             svg = ResultChart.distribution(title: "各类评议人总体评价（各表合计）", rows: report.groups.map { group in
-                let key = group.id!.uuidString
-                return ResultChart.Row(group.name, result.forms.reduce(GradeCounts.zero) { $0 + ($1.overall?.byGroup[key] ?? .zero) })
+                ResultChart.Row(group.name, result.forms.reduce(GradeCounts.zero) { $0 + ($1.overall?.byGroup[group.key] ?? .zero) })
             })
         default:
             throw APIError.notFound("图表")

@@ -158,12 +158,6 @@ func parseRole(_ raw: String) throws -> User.Role {
 }
 
 /// Trims a required text field and checks its length.
-func requireText(_ value: String, _ label: String, max: Int) throws -> String {
-    let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard !trimmed.isEmpty else { throw APIError(.unprocessableEntity, "invalid", "\(label)不能为空") }
-    guard trimmed.count <= max else { throw APIError(.unprocessableEntity, "invalid", "\(label)不能超过 \(max) 个字") }
-    return trimmed
-}
 
 func unitNames(on db: any Database) async throws -> [UUID: String] {
     Dictionary(try await OrgUnit.query(on: db).all().compactMap { unit in unit.id.map { ($0, unit.name) } },

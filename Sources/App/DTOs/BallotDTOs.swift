@@ -23,10 +23,11 @@ struct IssuedCodeDTO: Content {
     var qrSVG: String
 }
 
-struct PaperSheetDTO: Content {
-    var serial: Int
+/// Paper forms printed for one rater group: identical sheets, no number on any of them.
+struct PaperFormsDTO: Content, Hashable {
+    var raterGroupID: UUID
     var raterGroup: String
-    var state: String
+    var count: Int
 }
 
 struct RoundDTO: Content {
@@ -53,7 +54,8 @@ struct RoundDTO: Content {
 struct RoundOpenedDTO: Content {
     var round: RoundDTO
     var codes: [IssuedCodeDTO]
-    var sheets: [PaperSheetDTO]
+    /// How many identical paper forms to print for each rater group.
+    var paperForms: [PaperFormsDTO]
 }
 
 struct VoteCheckRequest: Content {

@@ -12,6 +12,9 @@ struct ResultSheetDTO: Content {
     /// How many secretaries were ranked (the "of N" in 第 3 名 / 共 12 名).
     var rankedCount: Int
     var raterGroups: [String]
+    /// The round held fewer ballots than the campaign's minimum group size: no figure is shown.
+    var withheld: Bool
+    var minimumGroupSize: Int
     var reportee: ReporteeResultDTO
 
     init(_ report: CampaignReport, _ result: ReporteeResult) {
@@ -22,6 +25,8 @@ struct ResultSheetDTO: Content {
         reconciliation = report.computed.reconciliation
         rankedCount = report.computed.results.filter { $0.rank != nil }.count
         raterGroups = report.groups.map(\.name)
+        withheld = report.computed.pooling.withheld
+        minimumGroupSize = report.computed.pooling.minimum
         reportee = report.dto(result)
     }
 }

@@ -17,8 +17,12 @@ enum XLSXReader {
         let sheetPath = firstSheetPath(workbook: read("xl/workbook.xml"), rels: read("xl/_rels/workbook.xml.rels"))
         guard let sheet = read(sheetPath) else { throw bad }
         let shared = read("xl/sharedStrings.xml").map(SharedStringsParser.parse) ?? []
-        let rows = SheetParser.parse(sheet, sharedStrings: shared)
-        guard let rows else { throw bad }
+        let parsed = SheetParser.parse(sheet, sharedStrings: shared)
+        guard let parsed else { throw bad }
+        if let line = parsed.tooWide {
+            throw ImportFailure([ImportIssue(line: line, message: "有内容超出第 \(SheetParser.maxColumns) 列，导入表用不到这么多列，请删去多余的列")])
+        }
+        let rows = parsed.records
         return rows
     }
 
@@ -118,15 +122,20 @@ private final class SheetParser: NSObject, XMLParserDelegate {
     var capturing = false
     var nextColumn = 0
     var failed = false
+    /// The first row with text beyond `maxColumns`: a record is as wide as its last column, so a lone cell in column
+    /// XFD would otherwise make a 16,384-field row out of a few bytes of file.
+    var tooWide: Int?
+    /// Far more than any import here uses (five columns); empty cells past it are dropped.
+    static let maxColumns = 64
 
     init(shared: [String]) { self.shared = shared }
 
-    static func parse(_ data: Data, sharedStrings: [String]) -> [CSVRecord]? {
+    static func parse(_ data: Data, sharedStrings: [String]) -> (records: [CSVRecord], tooWide: Int?)? {
         let delegate = SheetParser(shared: sharedStrings)
         let parser = XMLParser(data: data)
         parser.delegate = delegate
         guard parser.parse(), !delegate.failed else { return nil }
-        return delegate.records
+        return (delegate.records, delegate.tooWide)
     }
 
     static func columnIndex(_ reference: String) -> Int? {
@@ -175,7 +184,11 @@ private final class SheetParser: NSObject, XMLParserDelegate {
             } else if cellType.isEmpty || cellType == "n", let number = Double(value), number == number.rounded(), abs(number) < 1e15 {
                 text = String(Int(number))
             }
-            if cellColumn < 16_384 { cells[cellColumn] = text }
+            if cellColumn < Self.maxColumns {
+                cells[cellColumn] = text
+            } else if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, tooWide == nil {
+                tooWide = rowNumber
+            }
             nextColumn = cellColumn + 1
         case "row":
             let width = (cells.keys.max() ?? -1) + 1

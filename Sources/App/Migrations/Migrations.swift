@@ -25,5 +25,6 @@ enum PingyiMigrations {
         CreateRectification(),
         AddAuditChain(),
         AddPublicationAuditHead(),
+        AddRoundSheetPlan(),
     ]
 }

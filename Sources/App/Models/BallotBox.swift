@@ -20,6 +20,12 @@ final class BallotRound: Model, @unchecked Sendable {
     @Field(key: "opened_at") var openedAt: Date
     @OptionalField(key: "sealed_at") var sealedAt: Date?
     @OptionalField(key: "counted_at") var countedAt: Date?
+    /// Paper forms given to each rater group, as JSON (`[PaperFormsDTO]`); `nil` in rounds opened before it existed.
+    @OptionalField(key: "sheet_plan") var storedSheetPlan: String?
+    var sheetPlan: [PaperFormsDTO] {
+        get { storedSheetPlan.flatMap { try? JSONDecoder().decode([PaperFormsDTO].self, from: Data($0.utf8)) } ?? [] }
+        set { storedSheetPlan = (try? JSONEncoder().encode(newValue)).map { String(decoding: $0, as: UTF8.self) } }
+    }
     /// The reconciliation at count, as JSON.
     @OptionalField(key: "reconciliation") var reconciliation: String?
 

@@ -1,12 +1,12 @@
 import Fluent
 import Foundation
 
-/// One printed sheet set (every form for every reportee) with its serial number.
+/// One returned sheet set, numbered by the tellers as they take it out of the box (the printed forms carry no number).
 final class PaperSheet: Model, @unchecked Sendable {
     static let schema = "paper_sheets"
 
     enum State: String, Codable, Sendable {
-        /// Printed; not keyed yet (maybe never returned).
+        /// Numbered out of the box; not keyed yet.
         case issued
         /// One teller has keyed it.
         case keyedOnce = "keyed_once"
@@ -17,7 +17,7 @@ final class PaperSheet: Model, @unchecked Sendable {
 
         var label: String {
             switch self {
-            case .issued: "未录入"
+            case .issued: "已编号，未录入"
             case .keyedOnce: "已录入一次"
             case .mismatch: "两次录入不一致"
             case .confirmed: "已确认"

@@ -163,6 +163,8 @@ enum OpenAPIDocument {
                      success: (200, ref("Round")), errors: [403, 404, 409]),
         APIOperation(method: "get", path: campaign + "/rounds/{roundID}/sheets", summary: "纸质票录入情况 (paper sheets)", tag: "纸质票",
                      success: (200, ref("PaperOverview")), errors: [403, 404]),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/sheets", summary: "从票箱取出一份纸质票并编号 (number the next sheet out of the box)",
+                     tag: "纸质票", body: .json("NumberSheet"), success: (201, ref("PaperSheetStatus")), errors: manageErrors),
         APIOperation(method: "get", path: campaign + "/rounds/{roundID}/sheets/{serial}", summary: "一份纸质票的两次录入差异 (a sheet's differences)",
                      tag: "纸质票", success: (200, ref("PaperSheetDetail")), errors: [403, 404], pathIntegers: ["serial"]),
         APIOperation(method: "post", path: campaign + "/rounds/{roundID}/sheets/{serial}/entry", summary: "计票人录入一份纸质票 (key a sheet)",

@@ -107,7 +107,8 @@ enum OpenAPISchemas {
                 "lowRatingCeiling": grade,
                 "maxGoodShare": fraction,
             ], optional: ["lowRatingCeiling", "maxGoodShare"]),
-        ]),
+            "minimumGroupSize": ["type": "integer", "minimum": 1, "maximum": 50],
+        ], optional: ["minimumGroupSize"]),
         "RaterGroup": object(["id": uuid, "name": string, "position": integer, "weight": number, "attendees": integer],
                              optional: ["weight"]),
         "RaterGroupCreate": input(["name": text(30), "weight": number], required: ["name"]),
@@ -154,6 +155,7 @@ enum OpenAPISchemas {
         "Results": object([
             "campaignID": uuid, "campaignTitle": string, "year": integer, "status": string,
             "roundNumber": integer, "reconciliation": OpenAPIDocument.ref("Reconciliation"), "assessmentWeights": map(of: number),
+            "withheld": boolean, "minimumGroupSize": integer,
             "reportees": OpenAPIDocument.arrayOf("ReporteeResult"),
         ], optional: ["reconciliation"]),
         "ReporteeResult": object([
@@ -187,6 +189,7 @@ enum OpenAPISchemas {
             "campaignID": uuid, "campaignTitle": string, "year": integer, "roundNumber": integer,
             "reconciliation": OpenAPIDocument.ref("Reconciliation"), "rankedCount": integer,
             "raterGroups": ["type": "array", "items": string], "reportee": OpenAPIDocument.ref("ReporteeResult"),
+            "withheld": boolean, "minimumGroupSize": integer,
         ], optional: ["reconciliation"]),
         "HistoryEntry": object([
             "campaignID": uuid, "campaignTitle": string, "year": integer, "reporteeID": uuid, "unitName": string,
@@ -258,7 +261,11 @@ enum OpenAPISchemas {
         "RoundOpen": input(["codes": map(of: integer), "paperSheets": map(of: integer)]),
         "ExtraCodes": input(["raterGroupID": uuid, "count": integer], required: ["raterGroupID", "count"]),
         "ExtraSheets": input(["count": integer], required: ["count"]),
-        "Reconciliation": object(["issued": integer, "valid": integer, "void": integer]),
+        "Reconciliation": object(["issued": integer, "valid": integer, "void": integer,
+                                  "codes": object(["issued": integer, "returned": integer]),
+                                  "sheets": object(["issued": integer, "returned": integer])], optional: ["codes", "sheets"]),
+        "PaperForms": object(["raterGroupID": uuid, "raterGroup": string, "count": integer]),
+        "NumberSheet": input(["raterGroupID": uuid], required: ["raterGroupID"]),
         "Round": object([
             "id": uuid, "number": integer, "state": enumeration(["open", "sealed", "counted", "void"]), "stateLabel": string,
             "issuedCodes": integer, "issuedSheets": integer, "extraSheets": integer, "receivedElectronic": integer,
@@ -268,7 +275,7 @@ enum OpenAPISchemas {
         "RoundOpened": object([
             "round": OpenAPIDocument.ref("Round"),
             "codes": ["type": "array", "items": object(["raterGroup": string, "code": string, "url": string, "qrSVG": string])],
-            "sheets": ["type": "array", "items": object(["serial": integer, "raterGroup": string, "state": string])],
+            "paperForms": OpenAPIDocument.arrayOf("PaperForms"),
         ]),
         "PaperEntry": input(["marks": ["type": "string", "pattern": "^[0-4Xx]*$", "maxLength": 10000], "unreadable": boolean], required: ["marks"]),
         "PaperSheetStatus": object([
@@ -277,7 +284,7 @@ enum OpenAPISchemas {
         ]),
         "PaperOverview": object([
             "round": OpenAPIDocument.ref("Round"), "layout": ["type": "array", "items": string],
-            "sheets": OpenAPIDocument.arrayOf("PaperSheetStatus"),
+            "paperForms": OpenAPIDocument.arrayOf("PaperForms"), "sheets": OpenAPIDocument.arrayOf("PaperSheetStatus"),
         ]),
         "PaperSheetDetail": object([
             "serial": integer, "state": string, "stateLabel": string, "entries": integer,

@@ -20,8 +20,15 @@ protocol BallotBoxHelpers {}
 
 extension BallotBoxHelpers {
     /// The demo in its meeting, `present` attendees checked in, and a round opened by the chair.
-    func openBox(_ app: Application, present: Int = 10, paperSheetsOfFirstGroup: Int? = nil) async throws -> Box {
+    /// `minimumGroupSize` is set while the campaign is still being prepared (the default is 3).
+    func openBox(_ app: Application, present: Int = 10, paperSheetsOfFirstGroup: Int? = nil, minimumGroupSize: Int? = nil) async throws -> Box {
         let world = try await World.make(app)
+        if let minimumGroupSize {
+            var rules = world.campaign.rules
+            rules.minimumGroupSize = minimumGroupSize
+            let reply = try await call(app, .PUT, "api/v1/campaigns/\(world.campaignID)/rules", token: world.token("districtAdmin"), json: rules)
+            #expect(reply.status == .ok, "\(reply.text)")
+        }
         _ = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
         let meeting = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/meeting", token: world.token("chair")).decode(MeetingDTO.self)
         let people = try await Participant.query(on: app.db).filter(\.$role == .attendee).sort(\.$position).all()
@@ -36,6 +43,16 @@ extension BallotBoxHelpers {
         let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/rounds", token: world.token("chair"), json: body)
         #expect(reply.status == .created, "\(reply.text)")
         return Box(world: world, meeting: meeting, opened: try reply.decode(RoundOpenedDTO.self))
+    }
+
+    /// Tellers take `count` sheets of the first rater group out of the sealed box and number them 1, 2, …
+    func numberSheets(_ app: Application, _ box: Box, count: Int) async throws {
+        let group = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == box.world.campaign.id!).sort(\.$position).first()!
+        for _ in 0..<count {
+            let reply = try await call(app, .POST, "\(box.base)/\(box.roundID)/sheets", token: box.world.token("teller"),
+                                       json: NumberSheetRequest(raterGroupID: group.id!))
+            #expect(reply.status == .created, "\(reply.text)")
+        }
     }
 
     func spec(_ app: Application, _ box: Box, code: String) async throws -> VoteCheckDTO {
