@@ -268,4 +268,40 @@ struct RectificationLedgerTests {
             #expect(lines[0].contains("逾期 1 项") && lines[1].contains("**镇党委：逾期 1 项"))
         }
     }
+
+    /// Finding 5: an admin who was the responsible person PATCHed their own deadline, and handed the item to someone
+    /// else, then approved their own closing.
+    @Test(arguments: TestDatabase.available)
+    func theResponsibleAdminCannotMoveTheDeadlineOrApproveTheirOwnClosing(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let l = try await commented(app)
+            let district = try await User.query(on: app.db).filter(\.$username == "districtAdmin").first()!
+            var body = RectificationItemRequest(orgUnitID: l.world.district.id, source: "inspection", problem: "问题", plan: "措施",
+                                                linkedLeader: "领导", responsibleUnit: "区委", responsiblePerson: "区管理员",
+                                                ownerUserID: district.id, deadline: "2099-06-30")
+            let created = try await call(app, .POST, "api/v1/rectification", token: l.token("sysadmin"), json: body).decode(RectificationDetailDTO.self)
+            let id = created.item.id
+            let admin = l.token("districtAdmin"), sysadmin = l.token("sysadmin")
+            // the responsible admin cannot move the deadline (nor can anyone, outside the extension flow)
+            body = RectificationItemRequest(deadline: "2099-12-31")
+            try expectError(try await call(app, .PATCH, "api/v1/rectification/\(id)", token: admin, json: body), .unprocessableEntity)
+            try expectError(try await call(app, .PATCH, "api/v1/rectification/\(id)", token: sysadmin, json: body), .unprocessableEntity)
+            #expect(try await RectificationItem.find(id, on: app.db)?.deadline == CalendarDay.endOfDay("2099-06-30"))
+            // nor hand the item to someone else
+            let reporteeUser = try await User.query(on: app.db).filter(\.$username == "reportee").first()!
+            try expectError(try await call(app, .PATCH, "api/v1/rectification/\(id)", token: admin,
+                                            json: RectificationItemRequest(ownerUserID: reporteeUser.id)), .forbidden)
+            // another admin hands it over; the former owner still may not approve its closing
+            #expect(try await call(app, .PATCH, "api/v1/rectification/\(id)", token: sysadmin,
+                                   json: RectificationItemRequest(ownerUserID: reporteeUser.id)).status == .ok)
+            let owner = l.token("reportee")
+            #expect(try await act(app, id, owner, "acknowledge").status == .ok)
+            #expect(try await act(app, id, owner, "progress", note: "进展").status == .ok)
+            _ = try await call(app, .POST, "api/v1/rectification/\(id)/evidence", token: owner, raw: Self.png, headers: ["X-File-Name": "a.png"])
+            #expect(try await act(app, id, owner, "request_close", note: "已完成").status == .ok)
+            try expectError(try await act(app, id, admin, "approve_close", note: "同意"), .forbidden)
+            #expect(try await RectificationItem.find(id, on: app.db)?.state == .closeRequested)
+            #expect(try await act(app, id, sysadmin, "approve_close", note: "同意").status == .ok)
+        }
+    }
 }

@@ -136,6 +136,15 @@ struct RectificationController: RouteCollection {
         guard role == .admin || role == .adminOwner else { throw APIError.forbidden }
         guard item.state.isOpen else { throw APIError.conflict("已销号的问题不能修改；如需重新整改请“回头看”") }
         let body = try req.content.decode(RectificationItemRequest.self)
+        // Separation of duties: the deadline moves only through 申请延期 and its approval, and the responsible person
+        // cannot hand the item to someone else (who would then let them approve their own closing).
+        if let deadline = body.deadline, CalendarDay.endOfDay(deadline) != item.deadline {
+            throw APIError(.unprocessableEntity, "rectification", "已下发的问题，完成时限只能通过“申请延期”并经审批后修改")
+        }
+        if let ownerID = body.ownerUserID, ownerID != item.ownerUserID {
+            guard role == .admin else { throw APIError(.forbidden, "rectification", "责任人不能把自己的整改事项转给他人") }
+            if let previous = item.ownerUserID { item.formerOwnerIDs = Array(Set(item.formerOwnerIDs + [previous])) }
+        }
         let before = auditView(item)
         try await fill(item, from: body, creating: false, actor: actor, on: req.db)
         try await req.db.writeTransaction { db in
@@ -340,7 +349,8 @@ extension RectificationError {
 /// The actor's role on an item: an admin whose scope holds the item's unit, its owner account, both, or neither.
 func rectificationRole(of actor: Actor, for item: RectificationItem) -> RectificationRole {
     let admin = actor.isAdmin && actor.scope.contains(item.orgUnitID)
-    let owner = item.ownerUserID == actor.id
+    // An admin who was ever responsible for the item still may not approve its closing or an extension.
+    let owner = item.ownerUserID == actor.id || (admin && item.formerOwnerIDs.contains(actor.id))
     switch (admin, owner) {
     case (true, true): return .adminOwner
     case (true, false): return .admin

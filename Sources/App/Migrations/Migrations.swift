@@ -26,5 +26,6 @@ enum PingyiMigrations {
         AddAuditChain(),
         AddPublicationAuditHead(),
         AddRoundSheetPlan(),
+        AddRectificationFormerOwners(),
     ]
 }

@@ -28,6 +28,12 @@ final class RectificationItem: Model, @unchecked Sendable {
     /// The responsible person's account, if they have one: they sign, report progress and ask to close.
     @OptionalField(key: "owner_user_id") var ownerUserID: UUID?
     /// 完成时限
+    /// Accounts responsible before the current owner, as a JSON list of ids.
+    @OptionalField(key: "former_owner_ids") var storedFormerOwners: String?
+    var formerOwnerIDs: [UUID] {
+        get { storedFormerOwners.flatMap { try? JSONDecoder().decode([UUID].self, from: Data($0.utf8)) } ?? [] }
+        set { storedFormerOwners = (try? JSONEncoder().encode(newValue)).map { String(decoding: $0, as: UTF8.self) } }
+    }
     @Field(key: "deadline") var deadline: Date
     @Field(key: "state") var state: RectificationState
     @OptionalField(key: "pending_extension") var pendingExtension: ExtensionRequest?
