@@ -250,7 +250,8 @@ def test_the_seed_meeting_end_to_end(tmp_path):
             chair.click("#box-actions [data-action=count]")
             chair.flash("第 1 轮计票完成")
             counted = api(server, token, "GET", base + "/rounds")[0]
-            assert counted["reconciliation"] == {"issued": 32, "valid": 32, "void": 0}, counted
+            assert counted["reconciliation"] == {"issued": 32, "valid": 32, "void": 0, "codes": {"issued": 30, "returned": 30},
+                                                 "sheets": {"issued": 2, "returned": 2}}, counted
 
         expected = {"good": 12 + 1, "fairlyGood": 9 + 1, "average": 6, "poor": 3, "abstentions": 0, "voids": 0, "valid": 32}
         with step("评议结果与手工计数一致"):

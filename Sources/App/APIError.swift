@@ -64,6 +64,14 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return (.unprocessableEntity, "invalid_ballot", error.message)
         case let error as RulesError:
             return (.unprocessableEntity, "invalid_rules", error.message)
+        case let error as RoundPlanError:
+            switch error {
+            case .unknownGroup: return (.notFound, "not_found", error.message)
+            case .tooFewVoters: return (.unprocessableEntity, "too_few_voters", error.message)
+            case .countOutOfRange, .nothingToIssue: return (.unprocessableEntity, "invalid", error.message)
+            }
+        case let error as PaperMarksError:
+            return (.unprocessableEntity, "invalid", error.message)
         case let error as LifecycleError:
             return (.conflict, "wrong_state", error.message)
         case let error as AssessmentError:

@@ -42,7 +42,7 @@ func computeResults(_ campaign: Campaign, on db: any Database) async throws -> C
     var seen = Set<String>()
     let reportees = layout.cells.map(\.reportee).filter { seen.insert($0).inserted }
     let spec = BallotSpec(reportees: reportees, forms: campaign.forms)
-    let reconciliation = round.reconciliation.flatMap { try? JSONDecoder().decode(RoundReconciliation.self, from: Data($0.utf8)) }
+    let reconciliation = try round.countedReconciliation()
     return CampaignResults(rules: rules, pooling: pooling, round: round, reconciliation: reconciliation, layout: layout,
                            results: evaluate(tally, spec: spec, rules: rules))
 }

@@ -7,6 +7,50 @@ import SQLKit
 /// two clicks or two instances cannot both act, and a ballot or a keyed sheet in flight is either wholly before the
 /// claim or refused after it.
 enum RoundOperations {
+    /// 开启投票: the next round, with the plan's codes (stored as hashes; returned in the clear, per group) and paper
+    /// forms (a count per group). Only in 会议中, and only when the previous round was counted.
+    static func open(_ campaign: Campaign, plan: RoundIssuePlan, groups: [RaterGroup], by actor: Actor,
+                     on db: any Database) async throws -> (BallotRound, [(group: String, codes: [String])]) {
+        let campaignID = try campaign.requireID()
+        let names = Dictionary(groups.compactMap { g in g.id.map { ($0.uuidString, g.name) } }, uniquingKeysWith: { a, _ in a })
+        return try await db.writeTransaction { db in
+            let phase = try await lockedPhase(of: campaignID, on: db)
+            guard phase == .meeting else { throw APIError.lifecycle(.locked(phase, what: "票箱（会议中才能投票）")) }
+            let previous = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$number, .descending).first()
+            if let previous, previous.state == .open || previous.state == .sealed {
+                throw APIError.conflict("第 \(previous.number) 轮尚未计票，不能开始新一轮")
+            }
+            // The layout is read in the transaction: reportees cannot change in 会议中, and it freezes with the round.
+            let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
+            let layout = BallotLayout(spec: BallotSpec(reportees: reportees.compactMap { $0.id?.uuidString }, forms: campaign.forms))
+            let round = BallotRound(campaignID: campaignID, number: (previous?.number ?? 0) + 1, layout: layout, openedAt: Date())
+            try await round.save(on: db)
+            let roundID = try round.requireID()
+            var issued: [(group: String, codes: [String])] = []
+            for (group, count) in plan.codes where count > 0 {
+                guard let id = UUID(uuidString: group) else { continue }
+                // Grouped by rater group so slips go to the right people; their order within a group means nothing.
+                issued.append((names[group] ?? "", try await storeNewCodes(count, raterGroupID: id, roundID: roundID, on: db)))
+            }
+            // Paper: a count per rater group, nothing per sheet. Tellers number the sheets as they take them out of the box.
+            round.sheetPlan = plan.sheets.filter { $0.count > 0 }.compactMap { group, count in
+                UUID(uuidString: group).map { PaperFormsDTO(raterGroupID: $0, raterGroup: names[group] ?? "", count: count) }
+            }
+            round.issuedCodes = issued.reduce(0) { $0 + $1.codes.count }
+            round.issuedSheets = round.sheetPlan.reduce(0) { $0 + $1.count }
+            try await round.save(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "round.open",
+                                  summary: "开启第 \(round.number) 轮投票：发放投票码 \(round.issuedCodes) 个，纸质票 \(round.issuedSheets) 份")
+            if let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == campaignID).first(),
+               let evaluation = meeting.agenda.firstIndex(where: { $0.kind == .evaluation }) {
+                meeting.currentItem = evaluation
+                meeting.revision += 1
+                try await meeting.save(on: db)
+            }
+            return (round, issued)
+        }
+    }
+
     /// 封箱: no more phone ballots; the round's rows are rewritten so nothing ties a ballot to its code or arrival.
     static func seal(_ round: BallotRound, by actor: Actor, on db: any Database) async throws {
         let roundID = try round.requireID()

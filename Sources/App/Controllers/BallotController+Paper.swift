@@ -45,7 +45,7 @@ extension BallotController {
             throw APIError.notFound("评议人类别")
         }
         let sheet = try await PaperKeying.number(raterGroupID: try group.requireID(), round: round, by: actor, on: req.db)
-        try await broadcast(req, campaign)
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try created(PaperSheetStatusDTO(serial: sheet.serial, raterGroup: group.name, state: sheet.state.rawValue,
                                                stateLabel: sheet.state.label, entries: 0, keyedByMe: false))
     }
@@ -81,9 +81,9 @@ extension BallotController {
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能录入纸质票") }
         let sheet = try await findSheet(req, round)
         let body = try req.content.decode(PaperEntryRequest.self)
-        let marks = try checkedMarks(body, round: round)
+        let marks = try round.layout.paperMarks(body.marks, unreadable: body.unreadable ?? false)
         let state = try await PaperKeying.enter(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, by: actor, on: req.db)
-        try await broadcast(req, campaign)
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: "", state: state.rawValue, stateLabel: state.label,
                                    entries: state == .keyedOnce ? 1 : 2, keyedByMe: true)
     }
@@ -97,9 +97,9 @@ extension BallotController {
         let sheet = try await findSheet(req, round)
         guard sheet.state == .mismatch else { throw APIError.conflict("第 \(sheet.serial) 号选票没有需要裁定的不一致") }
         let body = try req.content.decode(PaperEntryRequest.self)
-        let marks = try checkedMarks(body, round: round)
+        let marks = try round.layout.paperMarks(body.marks, unreadable: body.unreadable ?? false)
         try await PaperKeying.decide(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, by: actor, on: req.db)
-        try await broadcast(req, campaign)
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: "", state: sheet.state.rawValue, stateLabel: sheet.state.label,
                                    entries: 2, keyedByMe: false)
     }
@@ -124,7 +124,7 @@ extension BallotController {
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "paper.extra",
                                   summary: "第 \(round.number) 轮登记多出的选票 \(body.count) 份", before: ["extraSheets": before], after: ["extraSheets": body.count])
         }
-        try await broadcast(req, campaign)
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }
 
@@ -144,21 +144,6 @@ extension BallotController {
         else { throw APIError(.notFound, "not_found", "本轮没有这个编号的纸质票（若是未发出的选票，请登记为多出的选票）") }
         return sheet
     }
-
-    /// The keyed marks, checked against the layout: right length, only 0–4 and X. An unreadable sheet has none.
-    func checkedMarks(_ body: PaperEntryRequest, round: BallotRound) throws -> String {
-        if body.unreadable == true { return "" }
-        let marks = body.marks.uppercased()
-        let count = round.layout.cells.count
-        guard marks.utf8.count == count else {
-            throw APIError(.unprocessableEntity, "invalid", "应录入 \(count) 个栏目，实际 \(marks.utf8.count) 个")
-        }
-        guard marks.utf8.allSatisfy({ BallotLayout.outcome($0) != nil }) else {
-            throw APIError(.unprocessableEntity, "invalid", "只能录入 0（空白）、1（好）、2（较好）、3（一般）、4（差）、X（多选）")
-        }
-        return marks
-    }
-
 }
 
 func symbolLabel(_ byte: UInt8) -> String {

@@ -39,63 +39,13 @@ struct BallotController: RouteCollection {
         let campaignID = try campaign.requireID()
         let groups = try await RaterGroup.query(on: req.db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
         let attendance = try await attendanceOf(campaign, on: req.db)
-        var codeCounts: [(RaterGroup, Int)] = []
-        var sheetCounts: [(RaterGroup, Int)] = []
-        for (index, group) in groups.enumerated() {
-            let key = group.id!.uuidString
-            let codes = body.codes?[key] ?? (body.codes == nil ? attendance.groups[index].present : 0)
-            let sheets = body.paperSheets?[key] ?? 0
-            guard (0...2000).contains(codes), (0...2000).contains(sheets) else {
-                throw APIError(.unprocessableEntity, "invalid", "每个类别的投票码或纸质票数量应在 0 到 2000 之间")
-            }
-            codeCounts.append((group, codes))
-            sheetCounts.append((group, sheets))
-        }
-        let unknown = Set((body.codes ?? [:]).keys).union((body.paperSheets ?? [:]).keys).subtracting(groups.map { $0.id!.uuidString })
-        guard unknown.isEmpty else { throw APIError.notFound("评议人类别") }
-        let totalIssued = (codeCounts + sheetCounts).reduce(0) { $0 + $1.1 }
-        guard totalIssued > 0 else { throw APIError(.unprocessableEntity, "invalid", "没有可发放的选票：请先为出席人员签到，或指定投票码、纸质票数量") }
-        // A round of one or two voters would publish their ballots as the result (最少人数).
-        let minimum = campaign.rules.effectiveMinimumGroupSize
-        guard totalIssued >= minimum else {
-            throw APIError(.unprocessableEntity, "too_few_voters", "本轮只发出 \(totalIssued) 张选票，少于最少人数 \(minimum)：人数太少无法保证匿名")
-        }
-        let reportees = try await Reportee.query(on: req.db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
-        let layout = BallotLayout(spec: BallotSpec(reportees: reportees.map { $0.id!.uuidString }, forms: campaign.forms))
+        let present = Dictionary(zip(groups.compactMap { $0.id?.uuidString }, attendance.groups.map(\.present)), uniquingKeysWith: { a, _ in a })
+        let plan = try RoundIssuePlan(groups: groups.compactMap { $0.id?.uuidString }, present: present, codes: body.codes,
+                                      sheets: body.paperSheets, minimum: campaign.rules.effectiveMinimumGroupSize)
         let base = publicBaseURL(req)
-        let (codePlan, sheetPlan) = (codeCounts, sheetCounts)
-        let (round, issuedCodes) = try await req.db.writeTransaction { db -> (BallotRound, [(group: String, codes: [String])]) in
-            let phase = try await lockedPhase(of: campaignID, on: db)
-            guard phase == .meeting else { throw APIError.lifecycle(.locked(phase, what: "票箱（会议中才能投票）")) }
-            let previous = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$number, .descending).first()
-            if let previous, previous.state == .open || previous.state == .sealed {
-                throw APIError.conflict("第 \(previous.number) 轮尚未计票，不能开始新一轮")
-            }
-            let round = BallotRound(campaignID: campaignID, number: (previous?.number ?? 0) + 1, layout: layout, openedAt: Date())
-            try await round.save(on: db)
-            let roundID = try round.requireID()
-            var issued: [(group: String, codes: [String])] = []
-            for (group, count) in codePlan where count > 0 {
-                // Grouped by rater group so slips go to the right people; their order within a group means nothing.
-                issued.append((group.name, try await storeNewCodes(count, raterGroupID: group.requireID(), roundID: roundID, on: db)))
-            }
-            // Paper: a count per rater group, nothing per sheet. Tellers number the sheets as they take them out of the box.
-            round.sheetPlan = try sheetPlan.filter { $0.1 > 0 }.map { PaperFormsDTO(raterGroupID: try $0.0.requireID(), raterGroup: $0.0.name, count: $0.1) }
-            round.issuedCodes = issued.reduce(0) { $0 + $1.codes.count }
-            round.issuedSheets = round.sheetPlan.reduce(0) { $0 + $1.count }
-            try await round.save(on: db)
-            try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "round.open",
-                                  summary: "开启第 \(round.number) 轮投票：发放投票码 \(round.issuedCodes) 个，纸质票 \(round.issuedSheets) 份")
-            if let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == campaignID).first(),
-               let evaluation = meeting.agenda.firstIndex(where: { $0.kind == .evaluation }) {
-                meeting.currentItem = evaluation
-                meeting.revision += 1
-                try await meeting.save(on: db)
-            }
-            return (round, issued)
-        }
+        let (round, issuedCodes) = try await RoundOperations.open(campaign, plan: plan, groups: groups, by: actor, on: req.db)
         let codes = issuedCodes.flatMap { codeSlips($0.codes.shuffled(), raterGroup: $0.group, base: base) }
-        try await broadcast(req, campaign)
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try created(RoundOpenedDTO(round: try await roundDTO(round, on: req.db), codes: codes, paperForms: round.sheetPlan))
     }
 
@@ -123,7 +73,7 @@ struct BallotController: RouteCollection {
                                   summary: "第 \(round.number) 轮补发投票码 \(codes.count) 个（\(group.name)）")
             return codes
         }
-        try await broadcast(req, campaign)
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return RoundOpenedDTO(round: try await roundDTO(try await reloaded(round, on: req.db), on: req.db),
                               codes: codeSlips(codes, raterGroup: group.name, base: base), paperForms: [])
     }
@@ -133,7 +83,7 @@ struct BallotController: RouteCollection {
     func seal(req: Request) async throws -> RoundDTO {
         let (actor, campaign, round) = try await chairRound(req)
         try await RoundOperations.seal(round, by: actor, on: req.db)
-        try await broadcast(req, campaign)
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }
 
@@ -142,7 +92,7 @@ struct BallotController: RouteCollection {
     func count(req: Request) async throws -> RoundDTO {
         let (actor, campaign, round) = try await chairRound(req)
         _ = try await RoundOperations.count(round, by: actor, on: req.db)
-        try await broadcast(req, campaign)
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }
 
@@ -187,7 +137,7 @@ func roundDTO(_ round: BallotRound, on db: any Database) async throws -> RoundDT
     let electronic = try await Ballot.query(on: db).filter(\.$roundID == id).filter(\.$medium == "electronic").count()
     let sheets = try await PaperSheet.query(on: db).filter(\.$roundID == id).all()
     let confirmed = sheets.filter { $0.state == .confirmed }.count
-    let reconciliation = round.reconciliation.flatMap { try? JSONDecoder().decode(RoundReconciliation.self, from: Data($0.utf8)) }
+    let reconciliation = try round.countedReconciliation()
     return RoundDTO(
         id: id, number: round.number, state: round.state.rawValue, stateLabel: round.state.label,
         issuedCodes: round.issuedCodes, issuedSheets: round.issuedSheets, extraSheets: round.extraSheets,

@@ -171,7 +171,7 @@ struct MeetingController: RouteCollection {
                 try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "check_in",
                                       summary: "签到：\(participant.name)（\(participant.role.label)）")
             }
-            try await broadcastSoon(req, campaign: campaign)
+            await LiveScreens.refreshSoon(try campaign.requireID(), app: req.application)
         }
         return CheckInResultDTO(participant: try ParticipantDTO(participant), alreadyCheckedIn: already,
                                 attendance: AttendanceDTO(try await attendanceOf(campaign, on: req.db)))
@@ -189,7 +189,7 @@ struct MeetingController: RouteCollection {
             try await participant.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "check_in.undo", summary: "撤销签到：\(participant.name)")
         }
-        try await broadcast(req, campaign)
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return AttendanceDTO(try await attendanceOf(campaign, on: req.db))
     }
 
@@ -285,20 +285,9 @@ struct MeetingController: RouteCollection {
 extension MeetingDTO {
     /// Sends the committed state to every live screen of the campaign, then returns it.
     func broadcasting(_ req: Request, _ campaign: Campaign) async throws -> MeetingDTO {
-        if let id = campaign.id {
-            await req.application.liveHub.broadcast(try jsonText(live), to: id)
-            await req.application.liveRelay?.announce(id, on: req.db)
-        }
+        await LiveScreens.send(live, campaignID: try campaign.requireID(), app: req.application)
         return self
     }
-}
-
-/// Re-reads the state and broadcasts it (after check-ins, which do not bump the meeting).
-func broadcast(_ req: Request, _ campaign: Campaign) async throws {
-    let meeting = try await meetingOf(campaign, on: req.db)
-    let state = try await liveStateOf(campaign, meeting, on: req.db)
-    await req.application.liveHub.broadcast(try jsonText(state), to: try campaign.requireID())
-    await req.application.liveRelay?.announce(try campaign.requireID(), on: req.db)
 }
 
 func jsonText(_ value: some Encodable) throws -> String {

@@ -60,10 +60,10 @@ final class LiveRelay: LifecycleHandler, Sendable {
                         listening.withLockedValue { $0 = true }
                         attempt = 0
                         // Whatever changed while this instance was not listening.
-                        for campaignID in await app.liveHub.watchedCampaigns() { await refreshScreens(app, campaignID) }
+                        for campaignID in await app.liveHub.watchedCampaigns() { await LiveScreens.readAndSend(campaignID, app: app) }
                         for try await notification in notifications {
                             guard let campaignID = Self.campaign(inPayload: notification.payload, otherThan: instanceID) else { continue }
-                            await refreshScreens(app, campaignID)
+                            await LiveScreens.readAndSend(campaignID, app: app)
                         }
                     }
                 } catch {
@@ -90,17 +90,4 @@ extension Application {
         get { storage[LiveRelayKey.self] }
         set { storage[LiveRelayKey.self] = newValue }
     }
-}
-
-/// Reads a campaign's live state and sends it to this instance's screens; changes that arrive while it reads are
-/// folded into one more read, so a burst costs at most two.
-func refreshScreens(_ app: Application, _ campaignID: UUID) async {
-    let hub = app.liveHub
-    guard await hub.beginRefresh(campaignID) else { return }
-    repeat {
-        if let campaign = try? await Campaign.find(campaignID, on: app.db), let meeting = try? await meetingOf(campaign, on: app.db),
-           let state = try? await liveStateOf(campaign, meeting, on: app.db), let text = try? jsonText(state) {
-            await hub.broadcast(text, to: campaignID)
-        }
-    } while await hub.endRefresh(campaignID)
 }

@@ -36,6 +36,11 @@ final class BallotRound: Model, @unchecked Sendable {
 
     var issued: Int { issuedCodes + issuedSheets }
 
+    /// The reconciliation stored at the count; `nil` before it. A stored value that does not decode is an error.
+    func countedReconciliation() throws -> RoundReconciliation? {
+        try reconciliation.map { try JSONDecoder().decode(RoundReconciliation.self, from: Data($0.utf8)) }
+    }
+
     init() {}
 
     init(campaignID: UUID, number: Int, layout: BallotLayout, openedAt: Date) {

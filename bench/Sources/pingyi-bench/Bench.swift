@@ -242,7 +242,10 @@ struct BallotBench {
         let latencies = results.map(\.1).sorted()
 
         // Verify against what the server stored: the round's count and its public receipts.
+        // The seal includes rewriting the round's rows and emptying the write-ahead log (BallotScrub).
+        let sealStart = Date()
         _ = try await api.object(.POST, base + "/rounds/\(roundID)/seal")
+        let sealMilliseconds = Date().timeIntervalSince(sealStart) * 1000
         let rounds = try await api.object(.GET, base + "/rounds") as! [[String: Any]]
         let stored = rounds.first { ($0["id"] as? String) == roundID }?["receivedElectronic"] as? Int ?? -1
         let receiptList = try await voteAPI.object(.GET, "/api/v1/rounds/\(roundID)/receipts") as! [String: Any]
@@ -269,7 +272,7 @@ struct BallotBench {
         if !failures.isEmpty { print("non-200 answers: \(failures)") }
         print("ballots: voters=\(voters) ok=\(ok.count) lost=\(lost) doubled=\(doubled) per_s=\(format(perSecond, 0)) " +
               "p50_ms=\(format(percentile(latencies, 0.5))) p99_ms=\(format(percentile(latencies, 0.99))) " +
-              "healthz_per_s=\(format(healthPerSecond, 0)) ratio=\(format(perSecond / healthPerSecond, 3))")
+              "healthz_per_s=\(format(healthPerSecond, 0)) ratio=\(format(perSecond / healthPerSecond, 3)) seal_ms=\(format(sealMilliseconds, 0))")
     }
 
 }

@@ -1,0 +1,53 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The one way to tell a campaign's live screens (projector, console) that something changed: this instance's
+/// screens get the new state, and the other instances are told over the relay to read it themselves.
+enum LiveScreens {
+    /// A state already read in the same request (a chair's action): sent as it is.
+    static func send(_ state: LiveStateDTO, campaignID: UUID, app: Application) async {
+        guard let text = try? jsonText(state) else { return }
+        await app.liveHub.broadcast(text, to: campaignID)
+        await app.liveRelay?.announce(campaignID, on: app.db)
+    }
+
+    /// Re-reads the state and sends it now (a round opened, sealed or counted; a sheet keyed).
+    static func refresh(_ campaignID: UUID, app: Application) async {
+        await readAndSend(campaignID, app: app)
+        await app.liveRelay?.announce(campaignID, on: app.db)
+    }
+
+    /// For changes that come in bursts (ballots, check-ins): at most one update per campaign every quarter second, and
+    /// none when nobody watches, so a busy door or ballot box does not recompute the screen each time.
+    static func refreshSoon(_ campaignID: UUID, app: Application) async {
+        let hub = app.liveHub
+        let local = await hub.claimCoalesced(campaignID)
+        let remote = app.liveRelay == nil ? false : await hub.claimAnnouncement(campaignID)
+        guard local || remote else { return }
+        Task {
+            try? await Task.sleep(for: .milliseconds(250))
+            if remote {
+                await hub.releaseAnnouncement(campaignID)
+                await app.liveRelay?.announce(campaignID, on: app.db)
+            }
+            if local {
+                await hub.releaseCoalesced(campaignID)
+                await readAndSend(campaignID, app: app)
+            }
+        }
+    }
+
+    /// Reads a campaign's live state and sends it to this instance's screens; changes that arrive while it reads are
+    /// folded into one more read, so a burst costs at most two.
+    static func readAndSend(_ campaignID: UUID, app: Application) async {
+        let hub = app.liveHub
+        guard await hub.beginRefresh(campaignID) else { return }
+        repeat {
+            if let campaign = try? await Campaign.find(campaignID, on: app.db), let meeting = try? await meetingOf(campaign, on: app.db),
+               let state = try? await liveStateOf(campaign, meeting, on: app.db), let text = try? jsonText(state) {
+                await hub.broadcast(text, to: campaignID)
+            }
+        } while await hub.endRefresh(campaignID)
+    }
+}
