@@ -283,3 +283,58 @@ struct RouteAccessMatrixTests {
         print("MATRIX\n" + rows.joined(separator: "\n"))
     }
 }
+
+/// The lifecycle dimension of the matrix: in an archived campaign (published from a counted round), every route that
+/// changes a campaign or its rounds is refused for the system admin, and nothing in the database changes.
+@Suite("Route matrix × lifecycle: 归档 is read-only")
+struct ArchivedCampaignRouteTests: BallotBoxHelpers {
+    @Test func everyChangingRouteOfAnArchivedCampaignIsRefused() async throws {
+        try await withApp(.sqlite) { app in
+            let box = try await openBox(app, present: 4)
+            let check = try await spec(app, box, code: box.codes[0])
+            _ = try await vote(app, code: box.codes[0], marks: fullMarks(check))
+            let admin = box.world.token("sysadmin")
+            let base = "api/v1/campaigns/\(box.world.campaignID)"
+            for step in ["seal", "count"] { _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: box.world.token("chair")) }
+            let published = try await call(app, .POST, "\(base)/publications", token: admin,
+                                           json: PublicationRequest(reporteeIDs: [check.reportees[0].id], days: 7))
+            #expect(published.status == .created)
+            #expect(try await call(app, .POST, "\(base)/status", token: admin, json: ["status": "archived"]).status == .ok)
+            let publication = try #require(try await Publication.query(on: app.db).first())
+            let group = try await RaterGroup.query(on: app.db).first()!
+            let participant = try await Participant.query(on: app.db).first()!
+            let ids = ["campaignID": box.world.campaignID, "roundID": box.roundID.uuidString, "reporteeID": check.reportees[0].id.uuidString,
+                       "groupID": group.id!.uuidString, "participantID": participant.id!.uuidString, "serial": "1", "action": "start",
+                       "publicationID": publication.id!.uuidString]
+            // Bodies that would pass decoding where a route takes one, so the refusal is the lifecycle's.
+            let bodies: [String: any Encodable & Sendable] = [
+                "status": ["status": "preparing"], "codes": ExtraCodesRequest(raterGroupID: group.id!, count: 1),
+                "sheets": NumberSheetRequest(raterGroupID: group.id!), "extra-sheets": ["count": 1],
+                "entry": PaperEntryRequest(marks: "", unreadable: true), "decision": PaperEntryRequest(marks: "", unreadable: true),
+                "check-in": CheckInRequest(participantID: participant.id), "participants": ParticipantInput(name: "甲", role: "observer"),
+                "rounds": RoundOpenRequest(), "publications": PublicationRequest(reporteeIDs: [check.reportees[0].id], days: 7),
+            ]
+            let before = try await RouteAccessMatrixTests.fingerprint(app.db)
+            var let_through: [String] = []
+            var tried = 0, wrongState = 0
+            for route in app.routes.all where route.method != .GET {
+                let path = route.path.map { component -> String in
+                    if case .parameter(let name) = component { return ids[name] ?? name }
+                    return component.description
+                }
+                guard path.starts(with: ["api", "v1", "campaigns", box.world.campaignID]) else { continue }
+                let last = path.count > 4 ? path.last! : ""
+                let reply = try await call(app, route.method, path.joined(separator: "/"), token: admin,
+                                           json: route.method == .DELETE ? nil : (bodies[last] ?? [String: String]()))
+                tried += 1
+                if reply.status == .conflict, reply.text.contains("wrong_state") { wrongState += 1 }
+                if (200..<300).contains(Int(reply.status.code)) { let_through.append(RouteAccessMatrixTests.key(route)) }
+                #expect(reply.status.code < 500, "\(RouteAccessMatrixTests.key(route)): \(reply.status)")
+            }
+            #expect(let_through.isEmpty, "changed an archived campaign: \(let_through)")
+            // the sweep reached the routes, and most refusals are the lifecycle's own
+            #expect(tried >= 25 && wrongState * 2 > tried, "tried \(tried), wrong_state \(wrongState)")
+            #expect(try await RouteAccessMatrixTests.fingerprint(app.db) == before)
+        }
+    }
+}
