@@ -80,12 +80,10 @@ enum PaperKeying {
 
     /// Moves the sheet on only if it is still as read; a second click or a concurrent teller gets a 409.
     static func claim(_ sheet: PaperSheet, from: PaperSheet.State, to: PaperSheet.State, on db: any Database) async throws {
-        struct Row: Decodable { var id: UUID }
-        let claimed = try await (db as! any SQLDatabase).raw("""
+        guard try await claimRow("""
             UPDATE "paper_sheets" SET "state" = \(bind: to.rawValue) WHERE "id" = \(bind: try sheet.requireID())
-            AND "state" = \(bind: from.rawValue) RETURNING "id"
-            """).first(decoding: Row.self)
-        guard claimed != nil else {
+            AND "state" = \(bind: from.rawValue)
+            """, on: db) else {
             throw APIError.conflict("第 \(sheet.serial) 号选票刚刚已由他人处理，请刷新后再看")
         }
         sheet.state = to

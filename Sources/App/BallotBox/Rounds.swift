@@ -109,13 +109,11 @@ enum RoundOperations {
 
     /// Moves the round from `from` to `to` if it is still in `from`; otherwise a 409 that says what it is now.
     static func claim(_ roundID: UUID, from: BallotRoundState, to: BallotRoundState, on db: any Database) async throws {
-        struct Row: Decodable { var id: UUID }
         let column = to == .sealed ? "sealed_at" : "counted_at"
-        let claimed = try await (db as! any SQLDatabase).raw("""
+        guard try await !claimRow("""
             UPDATE "ballot_rounds" SET "state" = \(bind: to.rawValue), \(ident: column) = \(bind: Date())
-            WHERE "id" = \(bind: roundID) AND "state" = \(bind: from.rawValue) RETURNING "id"
-            """).first(decoding: Row.self)
-        guard claimed == nil else { return }
+            WHERE "id" = \(bind: roundID) AND "state" = \(bind: from.rawValue)
+            """, on: db) else { return }
         let now = try await BallotRound.find(roundID, on: db)
         throw APIError.conflict("该轮次已\(now?.state.label ?? "不存在")，不能\(to == .sealed ? "封箱" : "计票")")
     }

@@ -116,11 +116,10 @@ extension BallotController {
         let roundID = try round.requireID()
         try await req.db.writeTransaction { db in
             try await RoundOperations.requireRoundWork(round, on: db)
-            struct Row: Decodable { var id: UUID }
-            guard try await (db as! any SQLDatabase).raw("""
+            guard try await claimRow("""
                 UPDATE "ballot_rounds" SET "extra_sheets" = \(bind: body.count)
-                WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.sealed.rawValue) RETURNING "id"
-                """).first(decoding: Row.self) != nil else { throw APIError.conflict("封箱后、计票前才能登记") }
+                WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.sealed.rawValue)
+                """, on: db) else { throw APIError.conflict("封箱后、计票前才能登记") }
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "paper.extra",
                                   summary: "第 \(round.number) 轮登记多出的选票 \(body.count) 份", before: ["extraSheets": before], after: ["extraSheets": body.count])
         }

@@ -63,11 +63,10 @@ struct BallotController: RouteCollection {
         let roundID = try round.requireID()
         let codes = try await req.db.writeTransaction { db -> [String] in
             // Counted as issued only while the round is still open, in the same claim.
-            struct Row: Decodable { var id: UUID }
-            guard try await (db as! any SQLDatabase).raw("""
+            guard try await claimRow("""
                 UPDATE "ballot_rounds" SET "issued_codes" = "issued_codes" + \(bind: body.count)
-                WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.open.rawValue) RETURNING "id"
-                """).first(decoding: Row.self) != nil else { throw APIError.conflict("只有投票中的轮次可以补发投票码") }
+                WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.open.rawValue)
+                """, on: db) else { throw APIError.conflict("只有投票中的轮次可以补发投票码") }
             let codes = try await storeNewCodes(body.count, raterGroupID: group.requireID(), roundID: roundID, on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "round.extra_codes",
                                   summary: "第 \(round.number) 轮补发投票码 \(codes.count) 个（\(group.name)）")

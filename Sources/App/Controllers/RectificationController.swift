@@ -317,14 +317,11 @@ struct RectificationController: RouteCollection {
     /// Takes the row for this change: on PostgreSQL the conditional UPDATE locks it, and a concurrent change that got
     /// there first makes the condition false, so two approvals (or a close and an upload) can never both pass.
     func claim(_ itemID: UUID, expecting status: RectificationStatus, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        let row = try await sql.raw("""
+        guard try await claimRow("""
             UPDATE "rectification_items" SET "reopen_count" = "reopen_count"
             WHERE "id" = \(bind: itemID) AND "state" = \(bind: status.state.rawValue) AND "evidence_count" = \(bind: status.evidenceCount)
             AND "reopen_count" = \(bind: status.reopenCount) AND ("pending_extension" IS NULL) = \(bind: status.pendingExtension == nil)
-            RETURNING "id"
-            """).first()
-        guard row != nil else { throw APIError.conflict("该问题刚被他人更新，请刷新后重试") }
+            """, on: db) else { throw APIError.conflict("该问题刚被他人更新，请刷新后重试") }
     }
 
     func auditView(_ item: RectificationItem) -> [String: String] {
