@@ -1,6 +1,7 @@
 """Issue 5 in a real browser: the chair opens the box and prints slips; phones (360 px) vote with their codes, one
 keeps a half-filled ballot through a reload; two tellers key a paper sheet; the round is sealed and counted; the
 receipts are public."""
+import hashlib
 import json
 import re
 import time
@@ -209,6 +210,9 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
         assert "POST /api/v1/vote" in log or "/api/v1/vote" in log
         for code in codes:
             assert code not in log and code.replace("-", "") not in log, "a voting code reached the log"
+            # nor its stored hash (finding 10: Fluent logged the code rows it inserted, hashes and all)
+            digest = hashlib.sha256(("pingyi-code:" + code.replace("-", "")).encode()).hexdigest()
+            assert digest not in log and digest.upper() not in log, "a voting code's hash reached the log"
         assert "1" * 40 not in log and "2" * 40 not in log, "a ballot body reached the log"
     finally:
         for d in drivers:

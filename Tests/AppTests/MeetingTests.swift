@@ -171,6 +171,12 @@ struct MeetingTests {
             let again = try await call(app, .POST, base + "/check-in", token: world.token("scrutineer"),
                                        json: CheckInRequest(participantID: attendees[0].id)).decode(CheckInResultDTO.self)
             #expect(again.alreadyCheckedIn)
+            // a space or a hyphen typed inside the code (as printed in groups), full-width too, finds the person
+            let code = attendees[1].checkInCode!
+            let spaced = String(code.prefix(4)) + " \u{3000}-" + String(code.suffix(4)).lowercased()
+            let second = try await call(app, .POST, base + "/check-in", token: world.token("teller"), json: CheckInRequest(code: spaced))
+            #expect(second.status == .ok, "\(second.text)")
+            #expect(try second.decode(CheckInResultDTO.self).participant.id == attendees[1].id)
             // 20 of 40 is not a quorum, 21 is
             var last: CheckInResultDTO?
             for person in attendees[1..<20] {

@@ -115,7 +115,7 @@ enum RoundOperations {
             WHERE "id" = \(bind: roundID) AND "state" = \(bind: from.rawValue)
             """, on: db) else { return }
         let now = try await BallotRound.find(roundID, on: db)
-        throw APIError.conflict("该轮次已\(now?.state.label ?? "不存在")，不能\(to == .sealed ? "封箱" : "计票")")
+        throw APIError.conflict("该轮次当前为“\(now?.state.label ?? "不存在")”，不能\(to == .sealed ? "封箱" : "计票")")
     }
 
     /// Rounds are worked on only in 会议中 and 计票; read under the campaign's lock.

@@ -88,7 +88,7 @@ enum Voting {
     }
 
     static func closed(number: Int, state: BallotRoundState) -> APIError {
-        APIError(.conflict, "round_closed", state == .open ? "投票尚未开始" : "第 \(number) 轮投票已\(state.label)，不能再投票")
+        APIError(.conflict, "round_closed", state == .open ? "投票尚未开始" : "第 \(number) 轮投票已结束（\(state.label)），不能再投票")
     }
 
     /// The receipt follows from the code and the phone's submission id, so a retry gets the same one back without

@@ -157,7 +157,7 @@ struct MeetingController: RouteCollection {
         var query = Participant.query(on: req.db).filter(\.$campaign.$id == campaignID)
         if let id = body.participantID {
             query = query.filter(\.$id == id)
-        } else if let code = body.code?.trimmingCharacters(in: .whitespacesAndNewlines).uppercased(), !code.isEmpty, code.count <= 40 {
+        } else if let code = body.code.map(normalizedCheckInCode), !code.isEmpty, code.count <= 40 {
             query = query.filter(\.$checkInCode == code)
         } else {
             throw APIError(.unprocessableEntity, "invalid", "请选择参会人员或输入签到码")
@@ -386,4 +386,9 @@ func meetingDTO(_ campaign: Campaign, _ meeting: Meeting, canChair: Bool, on db:
 func formatDuration(_ seconds: Double) -> String {
     let whole = Int(seconds.rounded())
     return "\(whole / 60)分\(String(format: "%02d", whole % 60))秒"
+}
+
+/// A check-in code as typed or scanned: spaces (also full-width), hyphens and case do not matter.
+func normalizedCheckInCode(_ raw: String) -> String {
+    String(raw.uppercased().unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) && $0 != "-" && $0 != "\u{3000}" })
 }
