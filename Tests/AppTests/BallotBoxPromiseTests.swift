@@ -289,4 +289,24 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
             #expect(results.reportees.allSatisfy { $0.composite == nil && $0.forms.allSatisfy { $0.columns.allSatisfy { $0.counts.poor == 0 } } })
         }
     }
+
+    /// The count reconciles what the round holds at the claim, not the request's earlier copy of it: extra sheets
+    /// registered after the chair's request read the round still void it.
+    @Test(arguments: TestDatabase.available)
+    func theCountUsesTheRoundAsItIsAtTheClaim(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let box = try await openBox(app, present: 3)
+            let check = try await spec(app, box, code: box.codes[0])
+            for code in box.codes { _ = try await vote(app, code: code, marks: fullMarks(check)) }
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            let stale = try #require(try await BallotRound.find(box.roundID, on: app.db))
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/extra-sheets", token: box.world.token("scrutineer"),
+                                   json: ["count": 1]).status == .ok)
+            let chair = try #require(try await User.query(on: app.db).filter(\.$username == "chair").first())
+            let actor = Actor(user: chair, scope: try await OrgScope.of(chair, on: app.db))
+            let reconciliation = try await RoundOperations.count(stale, by: actor, on: app.db)
+            #expect(reconciliation.isVoid && reconciliation.returned == 4)
+            #expect(try await BallotRound.find(box.roundID, on: app.db)?.state == .void)
+        }
+    }
 }

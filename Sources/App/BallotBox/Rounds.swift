@@ -73,7 +73,10 @@ enum RoundOperations {
             let unresolved = try await PaperSheet.query(on: db).filter(\.$roundID == roundID)
                 .filter(\.$state ~~ [.issued, .keyedOnce, .mismatch]).count()
             guard unresolved == 0 else { throw APIError.conflict("还有 \(unresolved) 份已编号的纸质票未完成两次录入或核对") }
-            let reconciliation = try await reconcile(round, on: db)
+            // Issued and extra counts as they are now, under the claim: the request's copy may predate a 补发 or an
+            // extra-sheets entry that committed meanwhile.
+            guard let current = try await BallotRound.find(roundID, on: db) else { throw APIError.notFound("投票轮次") }
+            let reconciliation = try await reconcile(current, on: db)
             let sql = db as! any SQLDatabase
             try await sql.update(BallotRound.schema)
                 .set("state", to: reconciliation.isVoid ? BallotRoundState.void.rawValue : BallotRoundState.counted.rawValue)
