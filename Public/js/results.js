@@ -40,7 +40,7 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
     var a = r.assessment || {};
-    var notes = r.flags.concat(a.notes || []);
+    var notes = r.flags.map(function (f) { return f.message; }).concat(a.notes || []);
     return el("tr", { class: r.flags.length ? "flagged" : null },
       el("td", { class: "noprint" }, el("input", { type: "checkbox", class: "pick", value: r.reporteeID, "aria-label": "公示 " + r.name })),
       el("td", null, r.rank ? String(r.rank) : "—"),

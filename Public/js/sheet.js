@@ -50,7 +50,7 @@ document.addEventListener("DOMContentLoaded", function () {
       ab.appendChild(tr([el("td", { class: "strong" }, "考核综合得分"), "", num(a.score)]));
       $("s-assessment").hidden = false;
     }
-    var notes = r.flags.concat(a ? a.notes : []);
+    var notes = r.flags.map(function (f) { return f.message; }).concat(a ? a.notes : []);
     $("s-notes").textContent = notes.length ? "说明：" + notes.join("；") + "。" : "";
   }
 

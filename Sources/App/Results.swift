@@ -56,7 +56,23 @@ struct CountsDTO: Content {
     }
 }
 
+/// A rater group as results show it: one group, or several pooled (最少人数) under one id.
+struct ShownRaterGroupDTO: Content, Equatable {
+    /// The group's id, or for a pooled group its members' ids joined by "+".
+    var id: String
+    var name: String
+    var memberIDs: [UUID]
+
+    init(_ group: ShownRaterGroup) {
+        id = group.key
+        name = group.name
+        memberIDs = group.members
+    }
+}
+
 struct GroupResultDTO: Content {
+    /// `ShownRaterGroupDTO.id`.
+    var raterGroupID: String
     var raterGroup: String
     var counts: CountsDTO
     var meanPoints: Double?
@@ -72,6 +88,7 @@ struct ColumnResultDTO: Content {
     var poorRate: Double?
     var meanPoints: Double?
     var weightedPoints: Double?
+    var weightedGoodRate: Double?
     var byGroup: [GroupResultDTO]
 }
 
@@ -80,6 +97,7 @@ struct FormResultDTO: Content {
     var name: String
     var score: Double?
     var goodRate: Double?
+    var weightedGoodRate: Double?
     var columns: [ColumnResultDTO]
 }
 
@@ -91,10 +109,11 @@ struct ReporteeResultDTO: Content {
     var composite: Double?
     var goodRate: Double?
     var poorRate: Double?
+    var weightedGoodRate: Double?
     var rank: Int?
     var grade: String?
     var gradeLabel: String?
-    var flags: [String]
+    var flags: [FlagDTO]
     var forms: [FormResultDTO]
     /// 综合评定 (考核); `nil` where the campaign's reader may not see it.
     var assessment: AssessmentDTO?
@@ -133,7 +152,7 @@ struct ResultsDTO: Content {
     var year: Int
     var status: String
     var roundNumber: Int
-    var reconciliation: RoundReconciliation?
+    var reconciliation: ReconciliationDTO?
     /// The round held fewer ballots than the campaign's minimum group size: no figure is shown.
     var withheld: Bool
     var minimumGroupSize: Int
@@ -145,6 +164,7 @@ struct ResultsDTO: Content {
 struct ShownRaterGroup: Sendable {
     var key: String
     var name: String
+    var members: [UUID]
 }
 
 /// Everything the result pages and exports show: the count, the people, and the assessment.
@@ -176,7 +196,7 @@ func campaignReport(_ campaign: Campaign, on db: any Database) async throws -> C
     let names = Dictionary(raterGroups.compactMap { g in g.id.map { ($0.uuidString, g.name) } }, uniquingKeysWith: { a, _ in a })
     let groups = computed.pooling.shown.map { shown in
         ShownRaterGroup(key: shown.key, name: shown.members.map { names[$0] ?? "?" }.joined(separator: "、")
-                        + (shown.isPooled ? "（合并）" : ""))
+                        + (shown.isPooled ? "（合并）" : ""), members: shown.members.compactMap(UUID.init(uuidString:)))
     }
     let records = try await AssessmentRecord.query(on: db).filter(\.$campaignID == id).all()
     let entries = Dictionary(records.map { ($0.$reportee.id.uuidString, $0.entry) }, uniquingKeysWith: { a, _ in a })
@@ -190,19 +210,20 @@ extension CampaignReport {
         let rules = computed.rules
         return ReporteeResultDTO(
             reporteeID: result.reportee, name: person?.name ?? "", unitName: person?.unitName ?? "", title: person?.title ?? "",
-            composite: result.composite, goodRate: result.goodRate, poorRate: result.poorRate, rank: result.rank,
-            grade: result.grade?.rawValue, gradeLabel: result.grade?.label, flags: result.flags.map(\.message),
+            composite: result.composite, goodRate: result.goodRate, poorRate: result.poorRate,
+            weightedGoodRate: result.weightedGoodRate, rank: result.rank,
+            grade: result.grade?.rawValue, gradeLabel: result.grade?.label, flags: result.flags.map { FlagDTO($0) },
             forms: result.forms.map { form in
                 FormResultDTO(formID: form.form.id, name: form.form.name, score: form.score, goodRate: form.goodRate,
-                              columns: form.columns.map { column in
+                              weightedGoodRate: form.weightedGoodRate, columns: form.columns.map { column in
                     ColumnResultDTO(
                         columnID: column.column.id, name: column.column.name, kind: column.column.kind.rawValue,
                         counts: CountsDTO(column.counts), goodRate: column.counts.goodRate, poorRate: column.counts.poorRate,
-                        meanPoints: column.meanPoints, weightedPoints: column.weightedPoints,
+                        meanPoints: column.meanPoints, weightedPoints: column.weightedPoints, weightedGoodRate: column.weightedGoodRate,
                         // Every group of the campaign, in its order, also those that cast no ballot.
                         byGroup: groups.map { group in
                             let counts = column.byGroup[group.key] ?? .zero
-                            return GroupResultDTO(raterGroup: group.name, counts: CountsDTO(counts),
+                            return GroupResultDTO(raterGroupID: group.key, raterGroup: group.name, counts: CountsDTO(counts),
                                                   meanPoints: counts.meanPoints(rules.points), goodRate: counts.goodRate)
                         })
                 })
@@ -212,9 +233,31 @@ extension CampaignReport {
 
     var dto: ResultsDTO {
         ResultsDTO(campaignID: campaign.id!, campaignTitle: campaign.title, year: campaign.year, status: campaign.status.rawValue,
-                   roundNumber: computed.round.number, reconciliation: computed.reconciliation,
+                   roundNumber: computed.round.number, reconciliation: computed.reconciliation.map(ReconciliationDTO.init),
                    withheld: computed.pooling.withheld, minimumGroupSize: computed.pooling.minimum,
                    assessmentWeights: campaign.assessmentRules.weights, reportees: ranked.map(dto))
     }
 }
 
+
+/// Why a grade is what it is, for machines (`code`, ids, grade codes) and people (`message`).
+struct FlagDTO: Content, Equatable {
+    /// `low_rating`, `limited_by_low_rating`, `demoted_by_good_share_cap` or `no_valid_votes`.
+    var code: String
+    /// The form whose 总体评价 raised a `low_rating` flag.
+    var formID: String?
+    /// `limited_by_low_rating`: the band grade and the ceiling it was lowered to (grade codes).
+    var from: String?
+    var to: String?
+    var message: String
+
+    init(_ flag: GradingFlag) {
+        code = flag.code
+        message = flag.message
+        switch flag {
+        case .lowRating(let formID, _): self.formID = formID
+        case .limitedByLowRating(let from, let to): self.from = from.rawValue; self.to = to.rawValue
+        case .demotedByGoodShareCap, .noValidVotes: break
+        }
+    }
+}

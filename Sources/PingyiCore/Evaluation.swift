@@ -10,7 +10,7 @@ public struct ColumnResult: Sendable, Hashable {
     public var meanPoints: Double?
     /// Mean points per rater group, combined by the group weights (see `Score.weightedMean`).
     public var weightedPoints: Double?
-    /// 好评率 per rater group, combined by the same weights.
+    /// 加权好评率: each group's 好评率 combined by the same weights. Not 好评率, which is `counts.goodRate`.
     public var weightedGoodRate: Double?
 }
 
@@ -20,13 +20,16 @@ public struct FormResult: Sendable, Hashable {
     public var columns: [ColumnResult]
     public var overall: ColumnResult? { columns.first { $0.column.kind == .overall } }
     public var score: Double? { overall?.weightedPoints }
-    public var goodRate: Double? { overall?.weightedGoodRate }
+    /// 好评率: (好+较好)/valid on the overall column, every vote counting once.
+    public var goodRate: Double? { overall?.counts.goodRate }
+    /// 加权好评率: the overall column's group 好评率 combined by the group weights.
+    public var weightedGoodRate: Double? { overall?.weightedGoodRate }
 }
 
 /// Why a grade is what it is: each rule that fired.
 public enum GradingFlag: Hashable, Sendable {
     /// 一般+差 exceeded the threshold on this form's overall column.
-    case lowRating(form: String)
+    case lowRating(formID: String, formName: String)
     /// The band grade was lowered to the ceiling because of a low-rating flag.
     case limitedByLowRating(from: Grade, to: Grade)
     /// Graded 好 by band, but beyond the cap on the share of 好.
@@ -34,9 +37,19 @@ public enum GradingFlag: Hashable, Sendable {
     /// No valid vote on any form's overall column: not scored, not ranked, not graded.
     case noValidVotes
 
+    /// A stable code for machines; `message` is the Chinese sentence for people.
+    public var code: String {
+        switch self {
+        case .lowRating: "low_rating"
+        case .limitedByLowRating: "limited_by_low_rating"
+        case .demotedByGoodShareCap: "demoted_by_good_share_cap"
+        case .noValidVotes: "no_valid_votes"
+        }
+    }
+
     public var message: String {
         switch self {
-        case .lowRating(let form): "「\(form)」总体评价中一般和差超过规定比例"
+        case .lowRating(_, let form): "「\(form)」总体评价中一般和差超过规定比例"
         case .limitedByLowRating(let from, let to): "因一般和差比例超标，等次由\(from.label)调整为\(to.label)"
         case .demotedByGoodShareCap: "超出“好”等次比例上限，调整为较好"
         case .noValidVotes: "没有有效票，不计分、不排名"
@@ -50,10 +63,12 @@ public struct ReporteeResult: Sendable, Hashable {
     public var forms: [FormResult]
     /// Form scores combined by form weights.
     public var composite: Double?
-    /// Form 好评率 (overall columns) combined by the same form weights.
+    /// 好评率: Σ(好+较好) / Σ valid over the overall columns of all forms, every vote counting once; a ranking tie-break.
     public var goodRate: Double?
-    /// 差评率 over the overall columns of all forms, pooled; a ranking tie-break.
+    /// 差评率: Σ差 / Σ valid over the same votes; a ranking tie-break.
     public var poorRate: Double?
+    /// 加权好评率: the forms' weighted 好评率 combined by the form weights, as the composite combines scores.
+    public var weightedGoodRate: Double?
     /// 1-based; `nil` when there is no composite.
     public var rank: Int?
     public var grade: Grade?
@@ -62,8 +77,8 @@ public struct ReporteeResult: Sendable, Hashable {
 
 /// Scores, ranks and grades every reportee of a campaign from a tally.
 ///
-/// Ranking: composite (higher first), then composite 好评率 (higher first), then the pooled 差评率 on overall
-/// columns (lower first), then campaign order. Scores are compared after `Score.normalized`.
+/// Ranking: composite (higher first), then 好评率 (higher first), then 差评率 (lower first), both over the overall
+/// columns' votes, then campaign order. Scores are compared after `Score.normalized`.
 public func evaluate(_ tally: Tally, spec: BallotSpec, rules: EvaluationRules) -> [ReporteeResult] {
     let formWeight = { (form: String) in rules.formWeights.isEmpty ? 1 : rules.formWeights[form] ?? 0 }
     var results = spec.reportees.map { reportee -> ReporteeResult in
@@ -74,19 +89,19 @@ public func evaluate(_ tally: Tally, spec: BallotSpec, rules: EvaluationRules) -
             })
         }
         let composite = Score.weightedMean(forms.map { ($0.score, formWeight($0.form.id)) })
-        let goodRate = Score.weightedMean(forms.map { ($0.goodRate, formWeight($0.form.id)) })
+        let weightedGoodRate = Score.weightedMean(forms.map { ($0.weightedGoodRate, formWeight($0.form.id)) })
         let overallPooled = forms.compactMap { $0.overall?.counts }.reduce(.zero, +)
         var flags: [GradingFlag] = []
         for form in forms {
             if let overall = form.overall?.counts,
                rules.grading.lowRatingThreshold.isExceeded(by: overall.average + overall.poor, of: overall.valid) {
-                flags.append(.lowRating(form: form.form.name))
+                flags.append(.lowRating(formID: form.form.id, formName: form.form.name))
             }
         }
         if composite == nil { flags.append(.noValidVotes) }
         return ReporteeResult(
-            reportee: reportee, forms: forms, composite: composite, goodRate: goodRate,
-            poorRate: overallPooled.poorRate, rank: nil, grade: nil, flags: flags)
+            reportee: reportee, forms: forms, composite: composite, goodRate: overallPooled.goodRate,
+            poorRate: overallPooled.poorRate, weightedGoodRate: weightedGoodRate, rank: nil, grade: nil, flags: flags)
     }
     rankAndGrade(&results, order: spec.reportees, grading: rules.grading)
     return results

@@ -154,7 +154,7 @@ struct BallotTests: BallotBoxHelpers {
             #expect(!late.text.contains("已已") && late.text.contains("已封箱"), "\(late.text)")
             let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
             #expect(counted.state == "counted")
-            #expect(counted.reconciliation == RoundReconciliation(codes: IssuedReturned(issued: 5, returned: 4), sheets: IssuedReturned(issued: 0, returned: 0), valid: 4, void: 0))
+            #expect(counted.reconciliation == ReconciliationDTO(RoundReconciliation(codes: IssuedReturned(issued: 5, returned: 4), sheets: IssuedReturned(issued: 0, returned: 0), valid: 4, void: 0)))
             // receipts: public once sealed, sorted, four of them, no content
             let receipts = try await call(app, .GET, "api/v1/rounds/\(box.roundID)/receipts").decode(ReceiptListDTO.self)
             #expect(receipts.receipts.count == 4 && receipts.receipts == receipts.receipts.sorted())
@@ -174,7 +174,7 @@ struct BallotTests: BallotBoxHelpers {
                                    json: ["count": 1]).status == .ok)
             let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
             #expect(counted.state == "void")
-            #expect(counted.reconciliation?.isVoid == true && counted.reconciliation?.returned == 4)
+            #expect(counted.reconciliation?.verdict == "void" && counted.reconciliation?.returned == 4)
             let next = try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair"),
                                       json: RoundOpenRequest()).decode(RoundOpenedDTO.self)
             #expect(next.round.number == 2)
@@ -238,7 +238,7 @@ struct BallotTests: BallotBoxHelpers {
             _ = try await call(app, .POST, "\(sheets)/4/entry", token: t2, json: PaperEntryRequest(marks: "", unreadable: true))
             #expect(try await PaperEntry.query(on: app.db).count() == 8)
             let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
-            #expect(counted.reconciliation == RoundReconciliation(codes: IssuedReturned(issued: 0, returned: 0), sheets: IssuedReturned(issued: 5, returned: 4), valid: 2, void: 2))
+            #expect(counted.reconciliation == ReconciliationDTO(RoundReconciliation(codes: IssuedReturned(issued: 0, returned: 0), sheets: IssuedReturned(issued: 5, returned: 4), valid: 2, void: 2)))
             // the tellers' keyed readings are erased with the count; the ballots remain
             #expect(try await PaperEntry.query(on: app.db).count() == 0)
             let ballots = try await Ballot.query(on: app.db).all()
@@ -267,7 +267,7 @@ struct BallotTests: BallotBoxHelpers {
             try expectError(try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token("chair")), .forbidden)
             let results = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token("districtAdmin"))
                 .decode(ResultsDTO.self)
-            #expect(results.roundNumber == 1 && results.reconciliation == RoundReconciliation(codes: IssuedReturned(issued: 3, returned: 3), sheets: IssuedReturned(issued: 0, returned: 0), valid: 3, void: 0))
+            #expect(results.roundNumber == 1 && results.reconciliation == ReconciliationDTO(RoundReconciliation(codes: IssuedReturned(issued: 3, returned: 3), sheets: IssuedReturned(issued: 0, returned: 0), valid: 3, void: 0)))
             let first = try #require(results.reportees.first { $0.reporteeID == wang })
             let overall = first.forms[0].columns[0]
             #expect(overall.counts.good == 2 && overall.counts.average == 1 && overall.counts.valid == 3 && overall.counts.abstentions == 0)

@@ -19,7 +19,8 @@ struct ResultsTests: BallotBoxHelpers {
     ///   张国强    3  3  3  4  4  4 |  3  3
     ///
     /// 王建华, per column: 区领导 valid 5, (3×100 + 80 + 60) / 5 = 88, 好评率 4/5; 部门负责人 valid 2, (40 + 100) / 2 = 70,
-    /// 好评率 1/2; 党代表 no vote, so its 0.4 is shared out: (0.3×88 + 0.3×70) / 0.6 = 79, 好评率 (0.8 + 0.5) / 2 = 0.65.
+    /// 好评率 1/2; 党代表 no vote, so its 0.4 is shared out: (0.3×88 + 0.3×70) / 0.6 = 79, 加权好评率 (0.8 + 0.5) / 2 = 0.65;
+/// 好评率 counts votes: 5/7.
     /// Pooled: 好4 较好1 一般1 差1 弃权1, (一般+差)/valid = 2/7 ≤ 1/3: no flag. Composite 79: 一般 (band 60–80).
     /// 李文静: 100, 好. 张国强: 区领导 (3×60 + 3×40)/6 = 50, 部门 60 → 55: 差; 一般+差 = 8/8 > 1/3 on every form.
     /// Ranks: 李文静 1, 王建华 2, 张国强 3; the other eight have no valid vote and are not ranked.
@@ -70,7 +71,7 @@ struct ResultsTests: BallotBoxHelpers {
             #expect(results.reportees.prefix(3).map(\.rank) == [1, 2, 3])
             #expect(results.reportees.dropFirst(3).allSatisfy { $0.rank == nil && $0.composite == nil })
             let wang = results.reportees[1]
-            #expect(close(wang.composite, 79) && close(wang.goodRate, 0.65) && close(wang.poorRate, 1.0 / 7))
+            #expect(close(wang.composite, 79) && close(wang.goodRate, 5.0 / 7) && close(wang.weightedGoodRate, 0.65) && close(wang.poorRate, 1.0 / 7))
             #expect(wang.grade == "average" && wang.flags.isEmpty)
             for form in wang.forms {
                 let overall = form.columns[0]
@@ -89,7 +90,7 @@ struct ResultsTests: BallotBoxHelpers {
             // The sheet says the same as the summary.
             let sheet = try await call(app, .GET, "\(c.base)/results/\(c.ids["王建华"]!)", token: c.token("districtAdmin")).decode(ResultSheetDTO.self)
             #expect(sheet.rankedCount == 3 && sheet.reportee.rank == 2 && close(sheet.reportee.composite, 79))
-            #expect(sheet.reconciliation == RoundReconciliation(codes: IssuedReturned(issued: 8, returned: 8), sheets: IssuedReturned(issued: 0, returned: 0), valid: 8, void: 0))
+            #expect(sheet.reconciliation == ReconciliationDTO(RoundReconciliation(codes: IssuedReturned(issued: 8, returned: 8), sheets: IssuedReturned(issued: 0, returned: 0), valid: 8, void: 0)))
         }
     }
 
@@ -183,7 +184,7 @@ struct ResultsTests: BallotBoxHelpers {
             let notices = try await call(app, .GET, "api/v1/notices").decode([PublicNoticeDTO].self)
             #expect(notices.count == 1 && notices[0].organization == "**区委")
             let notice = try await call(app, .GET, "api/v1/notices/\(publication.id)").decode(PublicNoticeDTO.self)
-            #expect(notice.rows.map(\.evaluationGrade) == ["好", "一般"] && close(notice.rows[1].goodRate, 0.65) && notice.rows[1].rank == 2)
+            #expect(notice.rows.map(\.evaluationGrade) == ["好", "一般"] && close(notice.rows[1].goodRate, 5.0 / 7) && notice.rows[1].rank == 2)
             #expect(!notice.rows.contains { $0.name == "张国强" })
             // The secretary now reads their own sheet, and only theirs.
             let own = try await call(app, .GET, wangSheet, token: c.token("reportee")).decode(ResultSheetDTO.self)
@@ -225,14 +226,14 @@ struct ResultsTests: BallotBoxHelpers {
             let rows = try XLSXReader.firstSheet(Data(buffer: xlsx.body))
             #expect(rows[0].fields.prefix(8) == ["名次", "姓名", "单位", "职务", "民主评议得分", "好评率", "差评率", "评议等次"])
             #expect(rows[1].fields.prefix(2) == ["1", "李文静"] && rows[1].fields[4] == "100" && rows[1].fields[7] == "好")
-            #expect(rows[2].fields[1] == "王建华" && rows[2].fields[4] == "79" && Double(rows[2].fields[5]) == 0.65 && rows[2].fields[7] == "一般")
+            #expect(rows[2].fields[1] == "王建华" && rows[2].fields[4] == "79" && abs(Double(rows[2].fields[5])! - 5.0 / 7) < 1e-9 && rows[2].fields[7] == "一般")
             // 党建工作 overall of 王建华: 好 4, 较好 1, 一般 1, 差 1, 弃权 1, 废票 0
             #expect(Array(rows[2].fields[8..<14]) == ["4", "1", "1", "1", "1", "0"])
             #expect(rows.count == 12) // header + 11 secretaries
             let csv = try await call(app, .GET, "\(c.base)/results.csv", token: admin)
             #expect(csv.body.readableBytesView.starts(with: [0xEF, 0xBB, 0xBF]))
             let records = try CSV.parse(csv.text)
-            #expect(records[2].fields[1] == "王建华" && records[2].fields[4] == "79.00" && records[2].fields[5] == "65.0%")
+            #expect(records[2].fields[1] == "王建华" && records[2].fields[4] == "79.00" && records[2].fields[5] == "71.4%")
             try expectError(try await call(app, .GET, "\(c.base)/results.xlsx", token: c.token("chair")), .forbidden)
             try expectError(try await call(app, .GET, "\(c.base)/results.csv", token: c.token("townAdmin")), .notFound)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "results.export").count() == 2)

@@ -10,7 +10,7 @@ struct AssessmentTests {
     /// A result with a given composite and, optionally, a low-rating flag.
     func evaluated(_ reportee: String, composite: Double?, flagged: Bool = false) -> ReporteeResult {
         ReporteeResult(reportee: reportee, forms: [], composite: composite, goodRate: nil, poorRate: nil, rank: nil, grade: nil,
-                       flags: flagged ? [.lowRating(form: "党建工作")] : [])
+                       flags: flagged ? [.lowRating(formID: "party_building", formName: "党建工作")] : [])
     }
 
     let full = AssessmentEntry(scores: [.daily: 90, .target: 80, .onsite: 70])

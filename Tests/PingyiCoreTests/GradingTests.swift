@@ -47,7 +47,7 @@ struct GradingTests {
         let ballots = overallBallots("r1", Array(repeating: .good, count: 6) + Array(repeating: .average, count: 4))
         let result = Fixture.results(ballots, rules: rules)[0]
         #expect(result.grade == .good)
-        #expect(result.flags.contains(.lowRating(form: "抓基层党建工作")))
+        #expect(result.flags.contains(.lowRating(formID: "party_building", formName: "抓基层党建工作")))
     }
 
     @Test func theCapOnGoodDemotesTheLowestRankedBeyondIt() {

@@ -99,7 +99,26 @@ struct WeightingTests {
         let weighted = Fixture.results([Fixture.ballot("g", marks)], rules: EvaluationRules(
             formWeights: ["party_building": 0.5, "integrity": 0.3, "ideology": 0.2]))[0]
         #expect(approx(weighted.composite, 0.5 * 100 + 0.3 * 60 + 0.2 * 40))
-        #expect(approx(weighted.goodRate, 0.5))
+        // 好评率 counts votes (1 of 3 overall votes is 好); the form-weighted figure is a separate one
+        #expect(approx(weighted.goodRate, 1.0 / 3))
+        #expect(approx(weighted.weightedGoodRate, 0.5))
+    }
+
+    /// Issue 15: one 区领导 (0.3) votes all 好, one 党代表 (0.4) all 差. 好评率 is one figure, (好+较好)/valid, at the
+    /// column, the form and the secretary; the group-weighted rate is 加权好评率 and never goes by the other's name.
+    @Test func goodRateIsThePlainRatioAtEveryLevelAndTheWeightedRateIsNamedApart() {
+        let leader = Fixture.uniform(.good, group: "leaders", reportees: ["r1"])
+        let delegate = Fixture.uniform(.poor, group: "delegates", reportees: ["r1"])
+        let rules = EvaluationRules(raterGroupWeights: ["leaders": 0.3, "delegates": 0.4])
+        let result = Fixture.results([leader, delegate], rules: rules)[0]
+        for form in result.forms {
+            #expect(form.overall!.counts.goodRate == 0.5)
+            #expect(form.goodRate == 0.5)
+            #expect(approx(form.weightedGoodRate, 0.3 / 0.7))
+            #expect(approx(form.score, (0.3 * 100 + 0.4 * 40) / 0.7))
+        }
+        #expect(result.goodRate == 0.5 && result.poorRate == 0.5)
+        #expect(approx(result.weightedGoodRate, 0.3 / 0.7))
     }
 
     @Test func aFormWithoutValidVotesIsLeftOutOfTheComposite() {

@@ -26,10 +26,10 @@ extension BallotController {
         let entries = try await PaperEntry.query(on: req.db).filter(\.$sheet.$id ~~ sheets.compactMap(\.id)).all()
         let groups = try await groupNames(round, on: req.db)
         return PaperOverviewDTO(
-            round: try await roundDTO(round, on: req.db), layout: try await layoutLabels(round, on: req.db), paperForms: round.sheetPlan,
+            round: try await roundDTO(round, on: req.db), layout: try await layoutCells(round, on: req.db), paperForms: round.sheetPlan,
             sheets: sheets.map { sheet in
                 let mine = entries.contains { $0.$sheet.id == sheet.id && $0.tellerID == actor.id }
-                return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: groups[sheet.raterGroupID] ?? "", state: sheet.state.rawValue,
+                return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: groups[sheet.raterGroupID] ?? "", state: sheet.state.rawValue,
                                            stateLabel: sheet.state.label, entries: entries.filter { $0.$sheet.id == sheet.id }.count,
                                            keyedByMe: mine)
             })
@@ -46,7 +46,7 @@ extension BallotController {
         }
         let sheet = try await PaperKeying.number(raterGroupID: try group.requireID(), round: round, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return try created(PaperSheetStatusDTO(serial: sheet.serial, raterGroup: group.name, state: sheet.state.rawValue,
+        return try created(PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: group.name, state: sheet.state.rawValue,
                                                stateLabel: sheet.state.label, entries: 0, keyedByMe: false))
     }
 
@@ -56,7 +56,7 @@ extension BallotController {
         let (_, _, round) = try await staffRound(req)
         let sheet = try await findSheet(req, round)
         let entries = try await PaperEntry.query(on: req.db).filter(\.$sheet.$id == sheet.requireID()).all()
-        let labels = try await layoutLabels(round, on: req.db)
+        let labels = try await layoutCells(round, on: req.db).map(\.label)
         var differences: [PaperDifferenceDTO] = []
         if entries.count == 2, sheet.state == .mismatch {
             let (a, b) = (entries[0], entries[1])
@@ -84,7 +84,7 @@ extension BallotController {
         let marks = try round.layout.paperMarks(body.marks, unreadable: body.unreadable ?? false)
         let state = try await PaperKeying.enter(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: "", state: state.rawValue, stateLabel: state.label,
+        return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: try await groupNames(round, on: req.db)[sheet.raterGroupID] ?? "", state: state.rawValue, stateLabel: state.label,
                                    entries: state == .keyedOnce ? 1 : 2, keyedByMe: true)
     }
 
@@ -100,7 +100,7 @@ extension BallotController {
         let marks = try round.layout.paperMarks(body.marks, unreadable: body.unreadable ?? false)
         try await PaperKeying.decide(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return PaperSheetStatusDTO(serial: sheet.serial, raterGroup: "", state: sheet.state.rawValue, stateLabel: sheet.state.label,
+        return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: try await groupNames(round, on: req.db)[sheet.raterGroupID] ?? "", state: sheet.state.rawValue, stateLabel: sheet.state.label,
                                    entries: 2, keyedByMe: false)
     }
 
@@ -159,15 +159,17 @@ func groupNames(_ round: BallotRound, on db: any Database) async throws -> [UUID
     return Dictionary(groups.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
 }
 
-/// "王建华 · 抓基层党建工作 · 总体评价" for each cell of the round's layout.
-func layoutLabels(_ round: BallotRound, on db: any Database) async throws -> [String] {
+/// Each cell of the round's layout, by ids and as "王建华 · 抓基层党建工作 · 总体评价".
+func layoutCells(_ round: BallotRound, on db: any Database) async throws -> [LayoutCellDTO] {
     let campaign = try await Campaign.find(round.$campaign.id, on: db)
     let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == round.$campaign.id).all()
     let names = Dictionary(reportees.map { ($0.id!.uuidString, $0.name) }, uniquingKeysWith: { a, _ in a })
     let forms = Dictionary((campaign?.forms ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    return round.layout.cells.map { cell in
+    return round.layout.cells.enumerated().map { position, cell in
         let form = forms[cell.form]
-        return "\(names[cell.reportee] ?? "?") · \(form?.name ?? cell.form) · \(form?.column(cell.column)?.name ?? cell.column)"
+        return LayoutCellDTO(
+            position: position, reporteeID: cell.reportee, formID: cell.form, columnID: cell.column,
+            label: "\(names[cell.reportee] ?? "?") · \(form?.name ?? cell.form) · \(form?.column(cell.column)?.name ?? cell.column)")
     }
 }
 
@@ -187,6 +189,7 @@ struct ExtraSheetsRequest: Content {
 
 struct PaperSheetStatusDTO: Content {
     var serial: Int
+    var raterGroupID: UUID
     var raterGroup: String
     var state: String
     var stateLabel: String
@@ -194,10 +197,20 @@ struct PaperSheetStatusDTO: Content {
     var keyedByMe: Bool
 }
 
+/// One position of a mark string: which secretary, form and column it is.
+struct LayoutCellDTO: Content {
+    /// 0-based index into a mark string.
+    var position: Int
+    var reporteeID: String
+    var formID: String
+    var columnID: String
+    var label: String
+}
+
 struct PaperOverviewDTO: Content {
     var round: RoundDTO
     /// What each position of a mark string stands for.
-    var layout: [String]
+    var layout: [LayoutCellDTO]
     /// The identical forms printed for each rater group.
     var paperForms: [PaperFormsDTO]
     var sheets: [PaperSheetStatusDTO]

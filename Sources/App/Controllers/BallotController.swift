@@ -142,7 +142,7 @@ func roundDTO(_ round: BallotRound, on db: any Database) async throws -> RoundDT
         issuedCodes: round.issuedCodes, issuedSheets: round.issuedSheets, extraSheets: round.extraSheets,
         receivedElectronic: electronic, keyedSheets: confirmed,
         pendingSheets: sheets.filter { $0.state == .keyedOnce }.count, mismatchedSheets: sheets.filter { $0.state == .mismatch }.count,
-        received: electronic + confirmed + round.extraSheets, issued: round.issued, reconciliation: reconciliation,
+        received: electronic + confirmed + round.extraSheets, issued: round.issued, reconciliation: reconciliation.map(ReconciliationDTO.init),
         openedAt: round.openedAt, sealedAt: round.sealedAt, countedAt: round.countedAt)
 }
 

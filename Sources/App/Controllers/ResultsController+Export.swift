@@ -120,11 +120,12 @@ enum ResultTables {
         ]
         var headers: Set<Int> = [0]
         headers.insert(rows.count)
-        rows.append((["评议表", "评议项目"] + countHeaders + ["有效票", "好评率", "平均分", "加权得分"]).map(XLSXCell.text))
+        rows.append((["评议表", "评议项目"] + countHeaders + ["有效票", "好评率", "平均分", "加权得分", "加权好评率"]).map(XLSXCell.text))
         for form in result.forms {
             for column in form.columns {
                 rows.append([.text(form.form.name), .text(column.column.name)] + counts(column.counts)
-                            + [.number(column.counts.valid), .percent(column.counts.goodRate), .score(column.meanPoints), .score(column.weightedPoints)])
+                            + [.number(column.counts.valid), .percent(column.counts.goodRate), .score(column.meanPoints), .score(column.weightedPoints),
+                               .percent(column.weightedGoodRate)])
             }
         }
         rows.append([])

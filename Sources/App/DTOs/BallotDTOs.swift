@@ -44,7 +44,7 @@ struct RoundDTO: Content {
     var mismatchedSheets: Int
     var received: Int
     var issued: Int
-    var reconciliation: RoundReconciliation?
+    var reconciliation: ReconciliationDTO?
     var openedAt: Date
     var sealedAt: Date?
     var countedAt: Date?

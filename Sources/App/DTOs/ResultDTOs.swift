@@ -8,10 +8,11 @@ struct ResultSheetDTO: Content {
     var campaignTitle: String
     var year: Int
     var roundNumber: Int
-    var reconciliation: RoundReconciliation?
+    var reconciliation: ReconciliationDTO?
     /// How many secretaries were ranked (the "of N" in 第 3 名 / 共 12 名).
     var rankedCount: Int
-    var raterGroups: [String]
+    /// The rater groups as the sheet shows them (pooled where smaller than the minimum), in campaign order.
+    var raterGroups: [ShownRaterGroupDTO]
     /// The round held fewer ballots than the campaign's minimum group size: no figure is shown.
     var withheld: Bool
     var minimumGroupSize: Int
@@ -22,9 +23,9 @@ struct ResultSheetDTO: Content {
         campaignTitle = report.campaign.title
         year = report.campaign.year
         roundNumber = report.computed.round.number
-        reconciliation = report.computed.reconciliation
+        reconciliation = report.computed.reconciliation.map(ReconciliationDTO.init)
         rankedCount = report.computed.results.filter { $0.rank != nil }.count
-        raterGroups = report.groups.map(\.name)
+        raterGroups = report.groups.map(ShownRaterGroupDTO.init)
         withheld = report.computed.pooling.withheld
         minimumGroupSize = report.computed.pooling.minimum
         reportee = report.dto(result)
