@@ -11,6 +11,17 @@ def admin_password(server):
     return re.search(r"first admin: admin\s+密码 / password: (\S+)", server.output()).group(1)
 
 
+def null_paths(value, path=()):
+    if value is None:
+        yield "/".join(map(str, path))
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from null_paths(inner, path + (key,))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from null_paths(inner, path + (index,))
+
+
 class Checker:
     def __init__(self, server):
         self.server = server
@@ -46,6 +57,9 @@ class Checker:
             schema["components"] = self.doc["components"]
             errors = sorted(OAS30Validator(schema).iter_errors(r.json()), key=str)
             assert not errors, f"{method} {template} {status}: {errors[0].message} at {list(errors[0].absolute_path)}"
+            # One rule for missing values (README, API): the key is absent, never null.
+            nulls = list(null_paths(r.json()))
+            assert not nulls, f"{method} {template} {status}: null at {nulls[:5]}"
         self.checked.add((method, template, status))
         return r.json() if r.text and "application/json" in r.headers.get("content-type", "") else None
 

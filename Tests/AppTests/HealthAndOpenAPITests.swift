@@ -58,6 +58,39 @@ struct HealthAndOpenAPITests {
         }
     }
 
+    /// Issue 15: an integrator reads the document, not the code. Every operation and every property, at every depth,
+    /// says what it is; a new property without a description fails here.
+    @Test func everyOperationAndPropertyIsDescribed() throws {
+        let document = OpenAPIDocument.document
+        var missing: [String] = []
+        func walk(_ schema: JSONValue, _ path: String) {
+            guard let object = schema.objectValue else { return }
+            if let properties = object["properties"]?.objectValue {
+                for (name, property) in properties {
+                    if case .string(let text)? = property.objectValue?["description"], !text.isEmpty {} else { missing.append("\(path).\(name)") }
+                    walk(property, "\(path).\(name)")
+                }
+            }
+            for key in ["items", "additionalProperties"] { if let inner = object[key] { walk(inner, path) } }
+            if case .array(let parts)? = object["allOf"] { parts.forEach { walk($0, path) } }
+        }
+        let schemas = try #require(document["components"]?["schemas"]?.objectValue)
+        for (name, schema) in schemas { walk(schema, name) }
+        #expect(missing.isEmpty, "\(missing.sorted())")
+        var count = 0
+        for (path, item) in try #require(document["paths"]?.objectValue) {
+            for (method, operation) in try #require(item.objectValue) {
+                count += 1
+                if case .string(let text)? = operation["description"], !text.isEmpty {} else { Issue.record("\(method) \(path) has no description") }
+            }
+        }
+        #expect(count == OpenAPIDocument.operations.count)
+        // a check that can fail: the walk finds a property left bare
+        missing = []
+        walk(["type": "object", "properties": ["bare": ["type": "string"]]], "Probe")
+        #expect(missing == ["Probe.bare"])
+    }
+
     @Test func operationIDsAreUnique() {
         let ids = OpenAPIDocument.operations.map(OpenAPIDocument.operationID)
         #expect(Set(ids).count == ids.count)

@@ -23,6 +23,26 @@ struct MeetingTests {
         try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/speeches/\(reportee)/\(action)", token: world.token(who))
     }
 
+    /// The README: every participant has a check-in code once the meeting opens, before anyone opens the meeting page.
+    @Test(arguments: TestDatabase.available)
+    func checkInCodesExistTheMomentTheMeetingOpens(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let world = try await World.make(app)
+            let base = "api/v1/campaigns/\(world.campaignID)"
+            let before = try await call(app, .GET, "\(base)/participants", token: world.token("districtAdmin")).decode([ParticipantDTO].self)
+            #expect(!before.isEmpty && before.allSatisfy { $0.checkInCode == nil })
+            let moved = try await call(app, .POST, "\(base)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
+            #expect(moved.status == .ok, "\(moved.text)")
+            let after = try await call(app, .GET, "\(base)/participants", token: world.token("districtAdmin")).decode([ParticipantDTO].self)
+            #expect(after.count == before.count && after.allSatisfy { $0.checkInCode?.count == 8 })
+            #expect(Set(after.compactMap(\.checkInCode)).count == after.count)
+            // someone added during the meeting gets a code in the same answer
+            let late = try await call(app, .POST, "\(base)/participants", token: world.token("districtAdmin"),
+                                      json: ["name": "补报人员", "role": "observer"]).decode(ParticipantDTO.self)
+            #expect(late.checkInCode?.count == 8 && !after.contains { $0.checkInCode == late.checkInCode })
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func theSeedAgendaAndFourSpeakersInOrder(database: TestDatabase) async throws {
         try await withApp(database) { app in

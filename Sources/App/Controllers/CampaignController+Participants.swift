@@ -35,6 +35,8 @@ extension CampaignController {
                                       position: 0)
         try await req.db.writeTransaction { db in
             participant.position = (try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).max(\.$position) ?? 0) + 1
+            // During the meeting a newcomer needs a check-in code at once (the others got theirs when it opened).
+            if campaign.status == .meeting { participant.checkInCode = try await uniqueCheckInCode(campaignID: campaignID, on: db) }
             try await participant.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "participant.create",
                                   summary: "新增参会人员 \(participant.name)（\(role.label)）", after: try ParticipantDTO(participant))
@@ -106,6 +108,7 @@ extension CampaignController {
             for start in stride(from: 0, to: people.count, by: 500) {
                 try await Array(people[start..<min(start + 500, people.count)]).create(on: db)
             }
+            if campaign.status == .meeting { try await assignCheckInCodes(campaignID: campaignID, on: db) }
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "participant.import",
                                   summary: "导入参会人员 \(rows.count) 人", after: rows.map { "\($0.name)（\($0.role.label)）" })
             return rows.count

@@ -122,6 +122,8 @@ struct CampaignController: RouteCollection {
         try await req.db.writeTransaction { db in
             if campaign.status == .preparing, target == .meeting { try await checkReadyForMeeting(campaign, on: db) }
             let from = try await changePhase(of: campaign, to: target, on: db)
+            // The check-in cards can be printed the moment the meeting opens.
+            if target == .meeting { try await assignCheckInCodes(campaignID: try campaign.requireID(), on: db) }
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.status",
                                   summary: "活动状态：\(from.label) → \(target.label)",
                                   before: ["status": from.rawValue], after: ["status": target.rawValue])

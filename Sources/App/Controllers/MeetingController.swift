@@ -316,16 +316,26 @@ func meetingOf(_ campaign: Campaign, on db: any Database) async throws -> Meetin
 
 /// 8 characters without look-alikes (no 0/O, 1/I/L): easy to type from a card, 40 bits, unique in the campaign.
 func assignCheckInCodes(campaignID: UUID, on db: any Database) async throws {
-    let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
     let participants = try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).all()
     var used = Set(participants.compactMap(\.checkInCode))
     for participant in participants where participant.checkInCode == nil {
-        var code: String
-        repeat { code = String((0..<8).map { _ in alphabet.randomElement()! }) } while used.contains(code)
-        used.insert(code)
-        participant.checkInCode = code
+        participant.checkInCode = newCheckInCode(avoiding: &used)
         try await participant.save(on: db)
     }
+}
+
+/// One more code, unique among the campaign's.
+func uniqueCheckInCode(campaignID: UUID, on db: any Database) async throws -> String {
+    var used = Set(try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).all().compactMap(\.checkInCode))
+    return newCheckInCode(avoiding: &used)
+}
+
+private func newCheckInCode(avoiding used: inout Set<String>) -> String {
+    let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+    var code: String
+    repeat { code = String((0..<8).map { _ in alphabet.randomElement()! }) } while used.contains(code)
+    used.insert(code)
+    return code
 }
 
 /// Present / expected per rater group, observers and guests: one grouped query, however many people there are.

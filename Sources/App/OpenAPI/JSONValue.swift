@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value, for documents built in code (the OpenAPI description).
 indirect enum JSONValue: Codable, Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral,
-    ExpressibleByArrayLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
+    ExpressibleByArrayLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {
     case string(String)
     case number(Double)
     case bool(Bool)
@@ -17,6 +17,7 @@ indirect enum JSONValue: Codable, Sendable, Equatable, ExpressibleByStringLitera
     init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     init(booleanLiteral value: Bool) { self = .bool(value) }
     init(integerLiteral value: Int) { self = .number(Double(value)) }
+    init(floatLiteral value: Double) { self = .number(value) }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -274,6 +274,7 @@ enum OpenAPIDocument {
             }
             var entry: [String: JSONValue] = [
                 "summary": .string(operation.summary),
+                "description": .string(OpenAPIDescriptions.operations[operationID(operation)] ?? ""),
                 "operationId": .string(operationID(operation)),
                 "tags": [.string(operation.tag)],
                 "responses": .object(responses),
@@ -319,7 +320,9 @@ enum OpenAPIDocument {
                 "version": .string(PingyiVersion.current),
                 "description": """
                 基层党组织书记述职评议考核系统的接口。认证：Authorization: Bearer 令牌；或浏览器会话 Cookie，此时修改类请求须带 \
-                X-CSRF-Token。所有错误以 JSON 返回：{error, code, reason}，reason 为中文说明。
+                X-CSRF-Token。所有错误以 JSON 返回：{error, code, reason}，reason 为中文说明。没有值的字段不出现，回答中从不出现 null。\
+                比率为 0–1 的小数。好评率 = (好+较好)/有效票，每票同权；按评议人类别加权的比率另称加权好评率（weightedGoodRate）。\
+                /api/v1 只做兼容的增补；不兼容的变更将使用 /api/v2。
                 """,
             ],
             "paths": .object(paths),
@@ -328,7 +331,7 @@ enum OpenAPIDocument {
                     "bearerAuth": ["type": "http", "scheme": "bearer"],
                     "cookieSession": ["type": "apiKey", "in": "cookie", "name": .string(CookieSession.cookieName)],
                 ],
-                "schemas": .object(OpenAPISchemas.all),
+                "schemas": .object(OpenAPISchemas.all.reduce(into: [:]) { $0[$1.key] = OpenAPIDescriptions.described($1.value, path: [$1.key]) }),
             ],
         ]
     }

@@ -3,13 +3,12 @@ import PingyiCore
 
 /// Component schemas of the OpenAPI document, one per DTO.
 enum OpenAPISchemas {
-    /// An object schema; `required` defaults to every property, `optional` lists those that may be absent or null.
+    /// An answer's object schema; `required` defaults to every property, `optional` lists those left out when they
+    /// have no value. Answers never carry `null`: a value that does not exist is absent.
     static func object(_ properties: [String: JSONValue], optional: [String] = [], additional: Bool = false) -> JSONValue {
-        var props = properties
-        for key in optional { props[key] = nullable(props[key] ?? [:]) }
-        return [
+        [
             "type": "object",
-            "properties": .object(props),
+            "properties": .object(properties),
             "required": .array(properties.keys.filter { !optional.contains($0) }.sorted().map { .string($0) }),
             "additionalProperties": .bool(additional),
         ]
@@ -28,6 +27,10 @@ enum OpenAPISchemas {
     static let uuid: JSONValue = ["type": "string", "format": "uuid"]
     static let integer: JSONValue = ["type": "integer"]
     static let number: JSONValue = ["type": "number"]
+    /// A share from 0 to 1 (0.5 is 50%).
+    static let rate: JSONValue = ["type": "number", "minimum": 0, "maximum": 1]
+    static let count: JSONValue = ["type": "integer", "minimum": 0]
+    static let positive: JSONValue = ["type": "integer", "minimum": 1]
     static let boolean: JSONValue = ["type": "boolean"]
     static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
     static func text(_ max: Int) -> JSONValue { ["type": "string", "maxLength": .number(Double(max))] }
@@ -159,21 +162,26 @@ enum OpenAPISchemas {
             "reportees": OpenAPIDocument.arrayOf("ReporteeResult"),
         ], optional: ["reconciliation"]),
         "ReporteeResult": object([
-            "reporteeID": string, "name": string, "unitName": string, "title": string, "composite": number, "goodRate": number,
-            "poorRate": number, "rank": integer, "grade": grade, "gradeLabel": string, "flags": ["type": "array", "items": string],
+            "reporteeID": string, "name": string, "unitName": string, "title": string, "composite": number, "goodRate": rate,
+            "poorRate": rate, "weightedGoodRate": rate, "rank": positive, "grade": grade, "gradeLabel": string,
+            "flags": ["type": "array", "items": object([
+                "code": enumeration(["low_rating", "limited_by_low_rating", "demoted_by_good_share_cap", "no_valid_votes"]),
+                "formID": string, "from": grade, "to": grade, "message": string,
+            ], optional: ["formID", "from", "to"])],
             "forms": ["type": "array", "items": object([
-                "formID": string, "name": string, "score": number, "goodRate": number,
+                "formID": string, "name": string, "score": number, "goodRate": rate, "weightedGoodRate": rate,
                 "columns": ["type": "array", "items": object([
                     "columnID": string, "name": string, "kind": enumeration(["overall", "item"]),
-                    "counts": OpenAPIDocument.ref("Counts"), "goodRate": number, "poorRate": number, "meanPoints": number,
-                    "weightedPoints": number,
+                    "counts": OpenAPIDocument.ref("Counts"), "goodRate": rate, "poorRate": rate, "meanPoints": number,
+                    "weightedPoints": number, "weightedGoodRate": rate,
                     "byGroup": ["type": "array", "items": object([
-                        "raterGroup": string, "counts": OpenAPIDocument.ref("Counts"), "meanPoints": number, "goodRate": number,
+                        "raterGroupID": string, "raterGroup": string, "counts": OpenAPIDocument.ref("Counts"), "meanPoints": number,
+                        "goodRate": rate,
                     ], optional: ["meanPoints", "goodRate"])],
-                ], optional: ["goodRate", "poorRate", "meanPoints", "weightedPoints"])],
-            ], optional: ["score", "goodRate"])],
+                ], optional: ["goodRate", "poorRate", "meanPoints", "weightedPoints", "weightedGoodRate"])],
+            ], optional: ["score", "goodRate", "weightedGoodRate"])],
             "assessment": OpenAPIDocument.ref("Assessment"),
-        ], optional: ["composite", "goodRate", "poorRate", "rank", "grade", "gradeLabel", "assessment"]),
+        ], optional: ["composite", "goodRate", "poorRate", "weightedGoodRate", "rank", "grade", "gradeLabel", "assessment"]),
         "Assessment": object([
             "parts": ["type": "array", "items": object([
                 "component": enumeration(AssessmentComponent.allCases.map(\.rawValue)), "label": string, "score": number, "weight": number,
@@ -188,7 +196,8 @@ enum OpenAPISchemas {
         "ResultSheet": object([
             "campaignID": uuid, "campaignTitle": string, "year": integer, "roundNumber": integer,
             "reconciliation": OpenAPIDocument.ref("Reconciliation"), "rankedCount": integer,
-            "raterGroups": ["type": "array", "items": string], "reportee": OpenAPIDocument.ref("ReporteeResult"),
+            "raterGroups": ["type": "array", "items": object(["id": string, "name": string, "memberIDs": ["type": "array", "items": uuid]])],
+            "reportee": OpenAPIDocument.ref("ReporteeResult"),
             "withheld": boolean, "minimumGroupSize": integer,
         ], optional: ["reconciliation"]),
         "HistoryEntry": object([
@@ -261,9 +270,11 @@ enum OpenAPISchemas {
         "RoundOpen": input(["codes": map(of: integer), "paperSheets": map(of: integer)]),
         "ExtraCodes": input(["raterGroupID": uuid, "count": integer], required: ["raterGroupID", "count"]),
         "ExtraSheets": input(["count": integer], required: ["count"]),
-        "Reconciliation": object(["issued": integer, "valid": integer, "void": integer,
-                                  "codes": object(["issued": integer, "returned": integer]),
-                                  "sheets": object(["issued": integer, "returned": integer])], optional: ["codes", "sheets"]),
+        "Reconciliation": object([
+            "issued": count, "returned": count, "valid": count, "void": count, "unreturned": count,
+            "codes": object(["issued": count, "returned": count]), "sheets": object(["issued": count, "returned": count]),
+            "verdict": enumeration(["valid", "void"]), "verdictLabel": string, "summary": string,
+        ], optional: ["codes", "sheets"]),
         "PaperForms": object(["raterGroupID": uuid, "raterGroup": string, "count": integer]),
         "NumberSheet": input(["raterGroupID": uuid], required: ["raterGroupID"]),
         "Round": object([
@@ -279,11 +290,14 @@ enum OpenAPISchemas {
         ]),
         "PaperEntry": input(["marks": ["type": "string", "pattern": "^[0-4Xx]*$", "maxLength": 10000], "unreadable": boolean], required: ["marks"]),
         "PaperSheetStatus": object([
-            "serial": integer, "raterGroup": string, "state": enumeration(["issued", "keyed_once", "mismatch", "confirmed"]),
+            "serial": integer, "raterGroupID": uuid, "raterGroup": string, "state": enumeration(["issued", "keyed_once", "mismatch", "confirmed"]),
             "stateLabel": string, "entries": integer, "keyedByMe": boolean,
         ]),
         "PaperOverview": object([
-            "round": OpenAPIDocument.ref("Round"), "layout": ["type": "array", "items": string],
+            "round": OpenAPIDocument.ref("Round"),
+            "layout": ["type": "array", "items": object([
+                "position": count, "reporteeID": string, "formID": string, "columnID": string, "label": string,
+            ])],
             "paperForms": OpenAPIDocument.arrayOf("PaperForms"), "sheets": OpenAPIDocument.arrayOf("PaperSheetStatus"),
         ]),
         "PaperSheetDetail": object([
