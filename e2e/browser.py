@@ -9,6 +9,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 ARTIFACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts")
+ROOT_JS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Public", "js")
 
 
 def find_binary(*names):
@@ -72,6 +73,33 @@ class Page:
         self.wait.until(EC.alert_is_present(), "waiting for the confirm dialog")
         self.driver.switch_to.alert.accept()
 
+    def dialog(self, *expected):
+        """The open <dialog> (our replacement for prompt/confirm); checks it says each expected text."""
+        box = self.visible("dialog[open]")
+        for text in expected:
+            assert text in box.text, f"the dialog does not say “{text}”: {box.text}"
+        return box
+
+    def confirm_dialog(self, *expected, **fields):
+        """Fills the open dialog's fields (by label order: field0=…, field1=…) and presses its confirm button."""
+        box = self.dialog(*expected)
+        inputs = box.find_elements(By.CSS_SELECTOR, "input:not(.unit-filter), select")
+        for key, value in fields.items():
+            field = inputs[int(key.replace("field", ""))]
+            if field.tag_name == "select":
+                from selenium.webdriver.support.ui import Select
+                Select(field).select_by_visible_text(value)
+            else:
+                field.clear()
+                field.send_keys(value)
+        box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
+        self.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"), "waiting for the dialog to close")
+
+    def cancel_dialog(self):
+        box = self.dialog()
+        box.find_element(By.CSS_SELECTOR, "button[value=cancel]").click()
+        self.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"), "waiting for the dialog to close")
+
     def text_appears(self, css, text):
         self.wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text), f"waiting for “{text}” in {css}")
 
@@ -79,14 +107,29 @@ class Page:
         self.text_appears("#flash", text)
 
     def overflowing(self):
-        """Elements that stick out past the right edge (empty when the page needs no sideways scrolling)."""
+        """Elements that stick out past the right edge, and text that sticks out of its own box (clipped or spilling
+        over a neighbour) — empty when everything fits. Boxes meant to scroll (overflow auto/scroll) are left alone."""
         return self.driver.execute_script("""
             var w = document.documentElement.clientWidth, out = [];
-            if (document.documentElement.scrollWidth <= w + 1) return out;
+            function name(e) {
+              return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                (e.className && e.className.baseVal === undefined && e.className ? '.' + String(e.className).trim().replace(/ +/g, '.') : '');
+            }
+            function scrolls(e) {
+              for (var n = e; n && n !== document.body; n = n.parentElement) {
+                var o = getComputedStyle(n).overflowX;
+                if (o === 'auto' || o === 'scroll') return true;
+              }
+              return false;
+            }
             document.querySelectorAll('body *').forEach(function (e) {
               var r = e.getBoundingClientRect();
-              if (r.right > w + 1 && r.width > 0) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-                (e.className && e.className.baseVal === undefined ? '.' + String(e.className).replace(/ /g, '.') : '') + ' → ' + Math.round(r.right));
+              if (r.width === 0 || getComputedStyle(e).visibility === 'hidden' || e.closest('dialog:not([open])')) return;
+              if (r.right > w + 1 && document.documentElement.scrollWidth > w + 1) out.push(name(e) + ' → ' + Math.round(r.right));
+              else if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0 && !scrolls(e) &&
+                       ['svg', 'input', 'select', 'textarea', 'img', 'canvas', 'button'].indexOf(e.tagName.toLowerCase()) < 0 &&
+                       getComputedStyle(e).display !== 'inline')
+                out.push(name(e) + ' text ' + e.scrollWidth + ' > ' + e.clientWidth);
             });
             return out.slice(0, 10);""")
 

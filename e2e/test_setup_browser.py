@@ -164,8 +164,8 @@ def test_a_clerk_builds_the_seed_campaign_in_the_browser(tmp_path, driver):
         page.flash("评议规则已保存")
 
         # The meeting begins; set-up locks.
-        page.click("#lifecycle button.primary")
-        page.accept_confirm()
+        page.click("#lifecycle [data-status=meeting]")
+        page.confirm_dialog("锁定", "签到码")
         page.text_appears("#c-status", "会议中")
         assert not page.el("#reportee-form").is_displayed()
 

@@ -161,7 +161,7 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
 
         # Seal; two tellers key paper sheet 1 alike and sheet 2 differently; the scrutineer decides sheet 2.
         console.click("#box-actions [data-action=seal]")
-        console.accept_confirm()
+        console.confirm_dialog("不再接收手机选票")
         console.flash("已封箱")
         layout_len = 11 * 18
         t1, t2, sc = login(server, "teller1", "pass-teller1"), login(server, "teller2", "pass-teller2"), login(server, "scrutineer", "pass-scrutineer")

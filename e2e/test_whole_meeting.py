@@ -121,8 +121,8 @@ def test_the_seed_meeting_end_to_end(tmp_path):
             assert len(onsite) == 4
 
         with step("进入会议"):
-            admin.click_text("进入“会议中”阶段")
-            admin.accept_confirm()
+            admin.click("#lifecycle [data-status=meeting]")
+            admin.confirm_dialog("锁定")
             admin.text_appears("#c-status", "会议中")
             meeting = api(server, token, "GET", base + "/meeting")
 
@@ -227,7 +227,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
         with step("主持人封箱"):
             chair.open(f"/campaigns/{cid}/console")
             chair.click("#box-actions [data-action=seal]")
-            chair.accept_confirm()
+            chair.confirm_dialog("不能撤销")
             chair.flash("已封箱")
 
         with step("两名计票人分别录入纸质票"):
@@ -248,10 +248,16 @@ def test_the_seed_meeting_end_to_end(tmp_path):
         with step("主持人计票"):
             chair.open(f"/campaigns/{cid}/console")
             chair.click("#box-actions [data-action=count]")
+            chair.confirm_dialog("不能撤销")
             chair.flash("第 1 轮计票完成")
+            # counted: the console no longer offers a new round, it points to the results
+            chair.visible("#box-done")
+            assert not chair.el("#open-form").is_displayed()
             counted = api(server, token, "GET", base + "/rounds")[0]
-            assert counted["reconciliation"] == {"issued": 32, "valid": 32, "void": 0, "codes": {"issued": 30, "returned": 30},
-                                                 "sheets": {"issued": 2, "returned": 2}}, counted
+            assert counted["reconciliation"] == {
+                "issued": 32, "returned": 32, "valid": 32, "void": 0, "unreturned": 0, "codes": {"issued": 30, "returned": 30},
+                "sheets": {"issued": 2, "returned": 2}, "verdict": "valid", "verdictLabel": "有效",
+                "summary": "发出 32 张，收回 32 张（有效 32，无效 0）"}, counted
 
         expected = {"good": 12 + 1, "fairlyGood": 9 + 1, "average": 6, "poor": 3, "abstentions": 0, "voids": 0, "valid": 32}
         with step("评议结果与手工计数一致"):

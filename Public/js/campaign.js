@@ -5,7 +5,6 @@ document.addEventListener("DOMContentLoaded", function () {
   var id = location.pathname.split("/")[2];
   var base = "/api/v1/campaigns/" + id;
   var detail = null, participants = [], draftForms = null;
-  var statusNames = { preparing: "筹备", meeting: "会议中", counting: "计票", published: "已发布", archived: "归档" };
   var grades = [["good", "好"], ["fairly_good", "较好"], ["average", "一般"], ["poor", "差"]];
   var pointKeys = { good: "good", fairly_good: "fairlyGood", average: "average", poor: "poor" };
 
@@ -61,37 +60,63 @@ document.addEventListener("DOMContentLoaded", function () {
     $("participant-import").hidden = !peopleEditable();
   }
 
+  /// 筹备 → 会议中 → 已发布 → 归档: where the campaign stands, and each step with what it does, asked in a dialog.
+  /// A count belongs to a ballot round (the console), publication to the results page.
+  var lifecycleSteps = [
+    { status: "preparing", label: "筹备" }, { status: "meeting", label: "会议中" },
+    { status: "published", label: "已发布" }, { status: "archived", label: "归档" }];
+  var lifecycleActions = {
+    meeting: { label: "开始会议（进入会议中）", confirm: "开始会议", lines: [
+      "评议表、评议规则、评议人类别和述职对象将锁定，不能再修改。",
+      "每位参会人员得到签到码，可打印签到卡；主持人控制台、大屏和签到页随即可用。",
+      "开启投票之前，还可以退回筹备。"] },
+    preparing: { label: "退回筹备", confirm: "退回筹备", lines: [
+      "评议表、规则和述职对象可以重新修改；签到码和签到记录保留。",
+      "已开启过投票的活动不能退回（投票码和选票必须保留）。"] },
+    archived: { label: "归档", confirm: "归档", danger: true, lines: [
+      "归档后活动的全部内容只读：不能修改、不能再发布或撤回公示。",
+      "此操作不能撤销。"] },
+  };
+
   function renderLifecycle() {
+    var c = detail.campaign;
+    var steps = $("lifecycle-steps");
+    steps.textContent = "";
+    var current = c.status === "counting" ? "meeting" : c.status;
+    lifecycleSteps.forEach(function (step) {
+      steps.appendChild(el("li", { "aria-current": step.status === current ? "step" : null }, step.label));
+    });
+    $("lifecycle-details").open = c.status === "preparing";
     var box = $("lifecycle");
     box.textContent = "";
-    var c = detail.campaign;
-    if (detail.nextStatus) {
-      box.appendChild(el("button", { type: "button", class: "primary", onclick: function (e) { changeStatus(e.target, detail.nextStatus); } },
-        "进入“" + statusNames[detail.nextStatus] + "”阶段"));
-    }
-    if (c.status === "meeting") {
-      box.appendChild(el("button", { type: "button", onclick: function (e) { changeStatus(e.target, "preparing"); } }, "退回筹备"));
-    }
+    var targets = { preparing: ["meeting"], meeting: ["preparing"], counting: [], published: ["archived"], archived: [] }[c.status] || [];
+    targets.forEach(function (target) {
+      var action = lifecycleActions[target];
+      box.appendChild(el("button", { type: "button", "data-status": target, onclick: function (e) { changeStatus(e.target, target); } }, action.label));
+    });
     if (c.status === "preparing") {
       box.appendChild(el("button", { type: "button", class: "danger", onclick: removeCampaign }, "删除本活动"));
     }
-    box.appendChild(el("span", { class: "muted" }, {
-      preparing: "筹备阶段可修改评议表、规则、述职对象。进入会议后这些设置将锁定。",
-      meeting: "会议进行中：可补充参会人员、上传述职材料。",
-      counting: "计票阶段。", published: "结果已发布。", archived: "已归档，所有内容只读。"
+    box.appendChild(el("p", { class: "muted small" }, {
+      preparing: "筹备阶段可修改评议表、规则、述职对象。",
+      meeting: "会议进行中：可补充参会人员、上传述职材料。每一轮投票在主持人控制台开启、封箱、计票；计票后到“评议结果”页发布公示，活动即进入已发布。",
+      counting: "计票后到“评议结果”页发布公示。", published: "结果已发布。公示结束后可以归档。", archived: "已归档，所有内容只读。"
     }[c.status]));
   }
 
   function changeStatus(button, target) {
-    var warn = target === "meeting" ? "进入会议后评议表、规则、述职对象将不能再修改。确定继续？"
-      : "确定将活动状态改为“" + statusNames[target] + "”吗？";
-    if (!window.confirm(warn)) return;
-    P.busy(button, "正在处理…", function () { return apply(P.api("POST", base + "/status", { status: target }), "活动状态已更新"); });
+    var action = lifecycleActions[target];
+    P.ask({ title: action.label, lines: action.lines, confirmLabel: action.confirm, danger: action.danger }).then(function (answer) {
+      if (!answer) return;
+      P.busy(button, "正在处理…", function () { return apply(P.api("POST", base + "/status", { status: target }), "活动状态已更新"); });
+    });
   }
 
   function removeCampaign() {
-    if (!window.confirm("确定删除本活动及其全部设置吗？此操作不可恢复。")) return;
-    P.api("DELETE", base).then(function () { location.href = "/"; }).catch(P.fail);
+    P.ask({ title: "删除本活动", danger: true, confirmLabel: "删除", lines: ["评议表、规则、述职对象和参会人员将一并删除。", "此操作不能恢复。"] })
+      .then(function (answer) {
+        if (answer) P.api("DELETE", base).then(function () { location.href = "/"; }).catch(P.fail);
+      });
   }
 
   $("info-form").addEventListener("submit", function (event) {
@@ -120,7 +145,7 @@ document.addEventListener("DOMContentLoaded", function () {
         setup() && index > 0 ? el("button", { type: "button", title: "上移", "aria-label": "上移 " + r.name, onclick: function () { moveReportee(r, r.position - 1); } }, "↑") : null,
         setup() && index < detail.reportees.length - 1 ? el("button", { type: "button", title: "下移", "aria-label": "下移 " + r.name, onclick: function () { moveReportee(r, r.position + 1); } }, "↓") : null,
         setup() ? el("button", { type: "button", onclick: function () { toggleMode(r); } }, r.mode === "onsite" ? "改为书面" : "改为会上") : null,
-        setup() && r.mode === "onsite" ? el("button", { type: "button", onclick: function () { changeLimit(r); } }, "时限") : null,
+        setup() && r.mode === "onsite" ? el("button", { type: "button", "data-action": "limit", onclick: function () { changeLimit(r); } }, "时限") : null,
         setup() ? el("button", { type: "button", class: "danger", onclick: function () { removeReportee(r); } }, "删除") : null);
       body.appendChild(el("tr", null, el("td", null, String(r.position)), el("td", null, r.name), el("td", null, r.unitName),
         el("td", null, r.title || "—"), el("td", null, r.modeLabel),
@@ -141,11 +166,13 @@ document.addEventListener("DOMContentLoaded", function () {
     apply(P.api("PATCH", base + "/reportees/" + r.id, { mode: r.mode === "onsite" ? "written" : "onsite" }), "已修改 " + r.name + " 的述职方式").catch(P.fail);
   }
   function changeLimit(r) {
-    var minutes = window.prompt(r.name + " 的发言时限（分钟）：", String(r.timeLimitSeconds / 60));
-    if (minutes === null) return;
-    var seconds = Math.round(parseFloat(minutes) * 60);
-    if (!(seconds > 0)) { P.flash("请输入分钟数", "error"); return; }
-    apply(P.api("PATCH", base + "/reportees/" + r.id, { timeLimitSeconds: seconds }), "已修改 " + r.name + " 的发言时限").catch(P.fail);
+    P.ask({ title: r.name + " 的发言时限", confirmLabel: "保存",
+            fields: [{ name: "minutes", label: "时限（分钟，1–60）", type: "number", value: r.timeLimitSeconds / 60, min: 1, max: 60, step: 0.5 }] })
+      .then(function (a) {
+        if (!a) return;
+        var seconds = Math.round(parseFloat(a.minutes) * 60);
+        apply(P.api("PATCH", base + "/reportees/" + r.id, { timeLimitSeconds: seconds }), "已修改 " + r.name + " 的发言时限").catch(P.fail);
+      });
   }
   function removeReportee(r) {
     if (!window.confirm("确定删除述职对象 " + r.name + " 吗？")) return;
@@ -236,8 +263,10 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
   function renameGroup(g) {
-    var name = window.prompt("类别名称：", g.name);
-    if (name && name !== g.name) apply(P.api("PATCH", base + "/rater-groups/" + g.id, { name: name }), "已改名").catch(P.fail);
+    P.ask({ title: "修改评议人类别名称", confirmLabel: "保存", fields: [{ name: "name", label: "类别名称", value: g.name, maxlength: 30 }] })
+      .then(function (a) {
+        if (a && a.name.trim() && a.name.trim() !== g.name) apply(P.api("PATCH", base + "/rater-groups/" + g.id, { name: a.name.trim() }), "已改名").catch(P.fail);
+      });
   }
   function removeGroup(g) {
     if (!window.confirm("确定删除评议人类别“" + g.name + "”吗？")) return;

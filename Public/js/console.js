@@ -177,7 +177,12 @@ document.addEventListener("DOMContentLoaded", function () {
   function render(rounds) {
     var round = latest(rounds);
     var busyRound = round && (round.state === "open" || round.state === "sealed");
-    $("open-form").hidden = !!busyRound || detail.campaign.status !== "meeting" || !canChair;
+    // After a valid count the results stand: opening another round is not offered (a void round is repeated).
+    var counted = round && round.state === "counted";
+    $("open-form").hidden = !!busyRound || counted || detail.campaign.status !== "meeting" || !canChair;
+    $("box-done").hidden = !counted;
+    $("box-results").href = "/campaigns/" + id + "/results";
+    $("box-void").hidden = !(round && round.state === "void");
     $("box-actions").hidden = !canChair;
     $("box-state").textContent = round
       ? "第 " + round.number + " 轮：" + round.stateLabel + " · 发出 " + round.issued + "，收回 " + round.received +
@@ -195,18 +200,31 @@ document.addEventListener("DOMContentLoaded", function () {
     actions.textContent = "";
     if (round && round.state === "open") {
       actions.appendChild(el("button", { type: "button", class: "primary", "data-action": "seal", onclick: function (e) {
-        if (!window.confirm("封箱后不能再投票。确定封箱？")) return;
-        P.busy(e.target, "正在封箱…", function () { return P.api("POST", base + "/rounds/" + round.id + "/seal").then(function () { P.flash("第 " + round.number + " 轮已封箱"); return load(); }); });
+        var button = e.target;
+        P.ask({ title: "第 " + round.number + " 轮封箱", confirmLabel: "封箱", lines: [
+          "封箱后不再接收手机选票，未使用的投票码作废。",
+          "纸质票须从票箱取出、编号、录入后才能计票。",
+          "此操作不能撤销。"] }).then(function (answer) {
+          if (!answer) return;
+          P.busy(button, "正在封箱…", function () { return P.api("POST", base + "/rounds/" + round.id + "/seal").then(function () { P.flash("第 " + round.number + " 轮已封箱"); return load(); }); });
+        });
       } }, "封箱"));
       actions.appendChild(el("button", { type: "button", onclick: function () { extra(round); } }, "补发投票码"));
     }
     if (round && round.state === "sealed") {
       actions.appendChild(el("a", { href: "/campaigns/" + id + "/tally", class: "button-like" }, "纸质票录入"));
       actions.appendChild(el("button", { type: "button", class: "primary", "data-action": "count", onclick: function (e) {
-        P.busy(e.target, "正在计票…", function () {
-          return P.api("POST", base + "/rounds/" + round.id + "/count").then(function (r) {
-            P.flash(r.state === "void" ? "收回票数多于发出票数，第 " + r.number + " 轮作废，请重新投票" : "第 " + r.number + " 轮计票完成");
-            return load();
+        var button = e.target;
+        P.ask({ title: "第 " + round.number + " 轮计票", confirmLabel: "计票", lines: [
+          "核对发出与收回：收回多于发出（合计或任一种选票）则本轮无效，须重新投票。",
+          "计票后不能再录入或裁定本轮纸质票，计票人的录入记录随即删除。",
+          "评议结果以本轮为准。此操作不能撤销。"] }).then(function (answer) {
+          if (!answer) return;
+          P.busy(button, "正在计票…", function () {
+            return P.api("POST", base + "/rounds/" + round.id + "/count").then(function (r) {
+              P.flash(r.state === "void" ? "收回票数多于发出票数，第 " + r.number + " 轮作废，请重新投票" : "第 " + r.number + " 轮计票完成");
+              return load();
+            });
           });
         });
       } }, "计票"));
@@ -223,15 +241,17 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   function extra(round) {
-    var names = detail.raterGroups.map(function (g, i) { return (i + 1) + ". " + g.name; }).join("\n");
-    var which = parseInt(window.prompt("为哪个类别补发投票码？输入序号：\n" + names), 10) - 1;
-    var group = detail.raterGroups[which];
-    if (!group) return;
-    var count = parseInt(window.prompt("补发数量：", "1"), 10);
-    if (!(count > 0)) return;
-    var slipWindow = window.open("", "_blank");
-    P.api("POST", base + "/rounds/" + round.id + "/codes", { raterGroupID: group.id, count: count })
-      .then(function (r) { printSlips(slipWindow, r.codes, r.round.number); return load(); }).catch(P.fail);
+    P.ask({ title: "补发投票码（第 " + round.number + " 轮）", confirmLabel: "补发并打印",
+      lines: ["新的投票码只显示这一次，请在打开的窗口中打印。"],
+      fields: [
+        { name: "group", label: "评议人类别", type: "select", options: detail.raterGroups.map(function (g) { return { value: g.id, label: g.name }; }) },
+        { name: "count", label: "补发数量（1–100）", type: "number", value: 1, min: 1, max: 100, step: 1 }] }).then(function (answer) {
+      if (!answer) return;
+      var slipWindow = window.open("", "_blank");
+      P.api("POST", base + "/rounds/" + round.id + "/codes", { raterGroupID: answer.group, count: parseInt(answer.count, 10) })
+        .then(function (r) { printSlips(slipWindow, r.codes, r.round.number); return load(); })
+        .catch(function (err) { if (slipWindow) slipWindow.close(); P.fail(err); });
+    });
   }
 
   /// Opens a print window with the slips (cut along the dashed lines, shuffle, hand out). The codes live only there.

@@ -18,13 +18,13 @@ document.addEventListener("DOMContentLoaded", function () {
       var children = {}, ids = {};
       list.forEach(function (u) { ids[u.id] = true; (children[u.parentID || ""] = children[u.parentID || ""] || []).push(u); });
       function row(unit, depth) {
-        body.appendChild(P.el("tr", null,
+        body.appendChild(P.el("tr", { "data-unit": unit.id },
           P.el("td", { style: "padding-left:" + (0.5 + depth * 1.5) + "em" }, unit.name, unit.isDemo ? P.el("span", { class: "badge" }, "演示") : null),
           P.el("td", null, unit.kind), P.el("td", null, unit.domainLabel), P.el("td", null, unit.secretaryName || "—"),
           P.el("td", { class: "nowrap" },
             P.el("button", { type: "button", onclick: function () { rename(unit); } }, "改名"),
             P.el("button", { type: "button", onclick: function () { secretary(unit); } }, "书记"),
-            P.el("button", { type: "button", onclick: function () { move(unit); } }, "移动"),
+            P.el("button", { type: "button", "data-action": "move", onclick: function () { move(unit); } }, "移动"),
             P.el("button", { type: "button", class: "danger", onclick: function () { remove(unit); } }, "删除"))));
         (children[unit.id] || []).forEach(function (c) { row(c, depth + 1); });
       }
@@ -39,19 +39,23 @@ document.addEventListener("DOMContentLoaded", function () {
     return P.api("PATCH", "/api/v1/org-units/" + unit.id, body).then(function () { P.flash(done); return load(); }).catch(P.fail);
   }
   function rename(unit) {
-    var name = window.prompt("新的组织名称：", unit.name);
-    if (name && name !== unit.name) patch(unit, { name: name }, "已改名为 " + name);
+    P.ask({ title: "修改组织名称", confirmLabel: "保存", fields: [{ name: "name", label: "组织名称", value: unit.name, maxlength: 100 }] })
+      .then(function (a) { if (a && a.name.trim() && a.name.trim() !== unit.name) patch(unit, { name: a.name.trim() }, "已改名为 " + a.name.trim()); });
   }
   function secretary(unit) {
-    var name = window.prompt(unit.name + " 的书记姓名：", unit.secretaryName);
-    if (name !== null) patch(unit, { secretaryName: name }, "已更新书记");
+    P.ask({ title: unit.name + " 的书记", confirmLabel: "保存",
+            fields: [{ name: "name", label: "书记姓名（可留空）", value: unit.secretaryName, maxlength: 50, required: false }] })
+      .then(function (a) { if (a) patch(unit, { secretaryName: a.name.trim() }, "已更新书记"); });
   }
   function move(unit) {
-    var choices = units.filter(function (u) { return u.id !== unit.id; });
-    var list = choices.map(function (u, i) { return (i + 1) + ". " + u.name; }).join("\n");
-    var answer = window.prompt("把“" + unit.name + "”移动到哪个组织之下？输入序号：\n" + list);
-    var index = parseInt(answer, 10) - 1;
-    if (choices[index]) patch(unit, { parentID: choices[index].id }, "已移动到 " + choices[index].name + " 之下");
+    var choices = P.unitChoices(units, unit.id);
+    P.ask({ title: "移动“" + unit.name + "”", confirmLabel: "移动", lines: ["它的下级组织随之移动。"],
+            fields: [{ name: "parent", label: "移到哪个组织之下", type: "unit", options: choices, value: unit.parentID }] })
+      .then(function (a) {
+        if (!a || !a.parent || a.parent === unit.parentID) return;
+        var target = units.filter(function (u) { return u.id === a.parent; })[0];
+        patch(unit, { parentID: a.parent }, "已移动到 " + (target ? target.name : "") + " 之下");
+      });
   }
   function remove(unit) {
     if (!window.confirm("确定删除组织“" + unit.name + "”吗？")) return;

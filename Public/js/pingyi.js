@@ -85,6 +85,100 @@
     });
   }
 
+  /// A modal <dialog> in place of the browser’s prompt and confirm boxes: it says what an action will do before it is done, validates,
+  /// masks passwords and offers pickers. Resolves to the entered values ({} when there are no fields), or null.
+  /// spec: {title, lines: [what will happen], fields: [{name, label, type, value, options, required, min, max,
+  ///        maxlength, minlength, confirm}], confirmLabel, danger, validate(values) → message or ""}
+  function ask(spec) {
+    return new Promise(function (resolve) {
+      var form = el("form", { method: "dialog", novalidate: true });
+      var dialog = el("dialog", { class: "dialog" + (spec.danger ? " dialog-danger" : ""), "aria-labelledby": "dialog-title" }, form);
+      form.appendChild(el("h2", { id: "dialog-title" }, spec.title));
+      if (spec.lines && spec.lines.length) {
+        form.appendChild(el.apply(null, ["ul", { class: "dialog-lines" }].concat(spec.lines.map(function (line) { return el("li", null, line); }))));
+      }
+      var inputs = {};
+      (spec.fields || []).forEach(function (f, i) {
+        var id = "dialog-field-" + i;
+        var input;
+        if (f.type === "select") {
+          input = el("select", { id: id, required: f.required !== false });
+          (f.options || []).forEach(function (o) { input.appendChild(el("option", { value: o.value, selected: o.value === f.value }, o.label)); });
+        } else if (f.type === "unit") {
+          // A searchable tree: type part of a name to narrow the indented list.
+          input = el("select", { id: id, size: "8", required: true, class: "unit-picker" });
+          var filter = el("input", { type: "search", placeholder: "输入名称筛选", "aria-label": "筛选" + f.label, class: "unit-filter" });
+          var all = f.options || [];
+          var fill = function () {
+            var q = filter.value.trim();
+            input.textContent = "";
+            all.filter(function (o) { return !q || o.label.indexOf(q) >= 0; }).forEach(function (o) {
+              input.appendChild(el("option", { value: o.value, selected: o.value === f.value }, o.label));
+            });
+          };
+          filter.addEventListener("input", fill);
+          fill();
+          form.appendChild(el("label", { for: id }, f.label));
+          form.appendChild(filter);
+        } else {
+          input = el("input", { id: id, type: f.type || "text", required: f.required !== false, min: f.min, max: f.max,
+                                maxlength: f.maxlength, minlength: f.minlength, step: f.step,
+                                autocomplete: f.type === "password" ? "new-password" : "off" });
+          if (f.value !== undefined && f.value !== null) input.value = String(f.value);
+        }
+        inputs[f.name] = input;
+        if (f.type !== "unit") form.appendChild(el("label", { for: id }, f.label));
+        form.appendChild(input);
+        if (f.hint) form.appendChild(el("p", { class: "muted small" }, f.hint));
+      });
+      var error = el("p", { class: "dialog-error", role: "alert", hidden: true });
+      form.appendChild(error);
+      form.appendChild(el("div", { class: "actions" },
+        el("button", { type: "submit", value: "ok", class: spec.danger ? "danger" : "primary" }, spec.confirmLabel || "确定"),
+        el("button", { type: "button", value: "cancel", onclick: function () { dialog.close(); } }, "取消")));
+      var answered = false;
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var values = {};
+        var invalid = null;
+        (spec.fields || []).forEach(function (f) {
+          var input = inputs[f.name];
+          if (!invalid && !input.checkValidity()) invalid = f.label + "：" + (input.validationMessage || "请填写");
+          values[f.name] = input.value;
+        });
+        if (!invalid && spec.validate) invalid = spec.validate(values) || null;
+        if (invalid) { error.textContent = invalid; error.hidden = false; return; }
+        answered = true;
+        dialog.close();
+        resolve(values);
+      });
+      dialog.addEventListener("close", function () {
+        if (!answered) resolve(null);
+        dialog.remove();
+      });
+      document.body.appendChild(dialog);
+      dialog.showModal();
+      var first = form.querySelector("input, select");
+      if (first) first.focus();
+    });
+  }
+
+  /// Org units in tree order as {value, label} with the label indented by depth; `without` and its subtree left out.
+  function unitChoices(units, without) {
+    var children = {};
+    units.forEach(function (u) { (children[u.parentID || ""] = children[u.parentID || ""] || []).push(u); });
+    var ids = {};
+    units.forEach(function (u) { ids[u.id] = true; });
+    var out = [];
+    function add(unit, depth) {
+      if (unit.id === without) return;
+      out.push({ value: unit.id, label: "\u3000".repeat(depth) + unit.name });
+      (children[unit.id] || []).forEach(function (c) { add(c, depth + 1); });
+    }
+    units.filter(function (u) { return !u.parentID || !ids[u.parentID]; }).forEach(function (u) { add(u, 0); });
+    return out;
+  }
+
   function showNav(user) {
     var nav = document.getElementById("nav");
     nav.hidden = false;
@@ -95,6 +189,59 @@
       if (a.getAttribute("href") === location.pathname) a.setAttribute("aria-current", "page");
     });
   }
+
+  /// On a phone a table becomes one card per row and its header row is hidden, so every cell carries its column's
+  /// header as `data-label` (shown before the value by the CSS). Header cells spanning rows or columns are followed;
+  /// a label the page set itself is kept.
+  function labelCells(table) {
+    var head = table.tHead;
+    if (!head || !head.rows.length) return;
+    var grid = [];
+    function spread(rows, into) {
+      Array.prototype.forEach.call(rows, function (row, r) {
+        into[r] = into[r] || [];
+        var c = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          while (into[r][c] !== undefined) c++;
+          for (var i = 0; i < cell.rowSpan; i++) {
+            for (var j = 0; j < cell.colSpan; j++) (into[r + i] = into[r + i] || [])[c + j] = cell;
+          }
+          c += cell.colSpan;
+        });
+      });
+    }
+    spread(head.rows, grid);
+    var labels = [];
+    grid.forEach(function (row) {
+      row.forEach(function (cell, c) {
+        var text = cell.textContent.trim();
+        labels[c] = labels[c] || [];
+        if (text && labels[c].indexOf(text) < 0) labels[c].push(text);
+      });
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      var cells = [];
+      spread(body.rows, cells);
+      cells.forEach(function (row) {
+        row.forEach(function (cell, c) {
+          if (cell.tagName === "TD" && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", (labels[c] || []).join(" · "));
+        });
+      });
+    });
+  }
+  var labelling = false;
+  function labelAllTables() {
+    if (labelling) return;
+    labelling = true;
+    requestAnimationFrame(function () {
+      labelling = false;
+      Array.prototype.forEach.call(document.querySelectorAll("table.grid"), labelCells);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    labelAllTables();
+    new MutationObserver(labelAllTables).observe(document.body, { childList: true, subtree: true });
+  });
 
   // Print buttons (data-print): no inline handlers, so the Content-Security-Policy can forbid them.
   document.addEventListener("click", function (event) {
@@ -114,6 +261,7 @@
     flash: flash,
     fail: fail,
     busy: busy,
+    ask: ask,
     get me() { return me; },
     isAdmin: function () { return me && (me.role === "system_admin" || me.role === "campaign_admin"); },
     setCSRF: function (token) { csrf = token; },
@@ -139,17 +287,9 @@
     unitOptions: function (units, select, selected, allowNone) {
       select.textContent = "";
       if (allowNone) select.appendChild(el("option", { value: "" }, allowNone));
-      var children = {};
-      units.forEach(function (u) { (children[u.parentID || ""] = children[u.parentID || ""] || []).push(u); });
-      var ids = {};
-      units.forEach(function (u) { ids[u.id] = true; });
-      var roots = units.filter(function (u) { return !u.parentID || !ids[u.parentID]; });
-      function add(unit, depth) {
-        select.appendChild(el("option", { value: unit.id, selected: unit.id === selected }, "\u3000".repeat(depth) + unit.name));
-        (children[unit.id] || []).forEach(function (c) { add(c, depth + 1); });
-      }
-      roots.forEach(function (u) { add(u, 0); });
+      unitChoices(units).forEach(function (c) { select.appendChild(el("option", { value: c.value, selected: c.value === selected }, c.label)); });
     },
+    unitChoices: unitChoices,
     showIssues: function (list, err) {
       list.textContent = "";
       list.hidden = !(err.issues && err.issues.length);

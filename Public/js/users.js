@@ -21,10 +21,14 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   function reset(u) {
-    var password = window.prompt("为 " + u.displayName + " 设置新密码（至少 8 位）：");
-    if (!password) return;
-    P.api("PATCH", "/api/v1/users/" + u.id, { password: password })
-      .then(function () { P.flash("已重置 " + u.username + " 的密码，其原有登录已退出。"); return load(); }).catch(P.fail);
+    P.ask({ title: "重置 " + u.displayName + " 的密码", confirmLabel: "重置密码", lines: ["重置后其原有登录全部退出。"],
+      fields: [{ name: "password", label: "新密码（8–200 位）", type: "password", minlength: 8, maxlength: 200 },
+               { name: "again", label: "再输入一次", type: "password", minlength: 8, maxlength: 200 }],
+      validate: function (v) { return v.password === v.again ? "" : "两次输入的密码不一致"; } }).then(function (a) {
+      if (!a) return;
+      P.api("PATCH", "/api/v1/users/" + u.id, { password: a.password })
+        .then(function () { P.flash("已重置 " + u.username + " 的密码，其原有登录已退出。"); return load(); }).catch(P.fail);
+    });
   }
   function unlock(u) {
     P.api("PATCH", "/api/v1/users/" + u.id, { unlock: true }).then(function () { P.flash("已解锁 " + u.username); return load(); }).catch(P.fail);

@@ -1,6 +1,7 @@
 import Foundation
 
-/// 活动状态: 筹备 → 会议中 → 计票 → 已发布 → 归档.
+/// 活动状态: 筹备 → 会议中 → 已发布 → 归档. A count belongs to a ballot round, not to the campaign: 计票 (`counting`)
+/// is kept only so that campaigns stored in it still read and publish; no campaign enters it any more.
 public enum CampaignPhase: String, Codable, CaseIterable, Sendable {
     case preparing, meeting, counting, published, archived
 
@@ -27,11 +28,11 @@ public enum CampaignPhase: String, Codable, CaseIterable, Sendable {
     /// An archived campaign is read-only in every respect.
     public var isReadOnly: Bool { self == .archived }
 
-    /// The one step forward, if any.
+    /// The one step forward, if any. From the meeting it is publication (公示 of a counted round).
     public var next: CampaignPhase? {
         switch self {
         case .preparing: .meeting
-        case .meeting: .counting
+        case .meeting: .published
         case .counting: .published
         case .published: .archived
         case .archived: nil
@@ -50,7 +51,7 @@ public enum CampaignPhase: String, Codable, CaseIterable, Sendable {
             if box.hasRounds { throw .ballotsExist }
             return
         }
-        guard target == next || (target == .published && self == .meeting) else { throw .illegal(from: self, to: target) }
+        guard target == next else { throw .illegal(from: self, to: target) }
         if target == .published { try box.checkPublishable() }
     }
 }
