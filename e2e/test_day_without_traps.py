@@ -200,3 +200,185 @@ def test_phone_tables_say_what_each_cell_is(tmp_path):
     finally:
         phone.quit()
         server.stop()
+
+
+CLIPPED_IN_PRINT = """
+  var out = [];
+  document.querySelectorAll(arguments[0]).forEach(function (box) {
+    var b = box.getBoundingClientRect();
+    box.querySelectorAll('*').forEach(function (e) {
+      var r = e.getBoundingClientRect();
+      if (r.height && (r.bottom > b.bottom + 0.5 || r.right > b.right + 0.5 || r.left < b.left - 0.5)) out.push(e.className || e.tagName);
+    });
+  });
+  var code = document.querySelector(arguments[1]);
+  var lines = code ? Math.round(code.getBoundingClientRect().height / parseFloat(getComputedStyle(code).lineHeight || 16)) : 0;
+  return [out.slice(0, 5), lines];"""
+
+
+def in_print(driver, script, *args):
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        return driver.execute_script(script, *args)
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def pdf_text(path, page=None):
+    import subprocess
+    args = ["pdftotext", "-layout"] + (["-f", str(page), "-l", str(page)] if page else []) + [path, "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def test_every_printout_is_a4_and_nothing_is_clipped(tmp_path):
+    """Point 2: voting slips 3 × 4 with the code on one line and the address whole, check-in cards whole, the results
+    summary on A4 landscape without input boxes, the ledger with one title and its table on page 1, the sheet, the
+    minutes, the receipts and the notice — each printed by Chromium to PDF, measured, rasterized, margins blank."""
+    import math
+    import random
+    from printing import ARTIFACTS, check_print, print_to_pdf
+    server = Server(str(tmp_path))
+    driver = make_driver()
+    try:
+        password = admin_password(server)
+        token = login(server, "admin", password)
+        cid, base = campaign_of(server, token)
+        api(server, token, "POST", base + "/status", {"status": "meeting"})
+        people = [p for p in api(server, token, "GET", base + "/participants") if p["role"] == "attendee"]
+        for person in people[:21]:  # more than half of 40: a quorum
+            api(server, token, "POST", base + "/check-in", {"participantID": person["id"]})
+        page = Page(driver, server.url)
+        browser_login(page, password)
+        # Slips: opened from the console (12 codes: 6 + 6 + 0), printed from their own window.
+        page.open(f"/campaigns/{cid}/console")
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-codes]")) == 3, "the issue table")
+        for field, count in zip(page.all("[data-codes]"), ["6", "6", "0"]):
+            field.clear()
+            field.send_keys(count)
+        main = driver.current_window_handle
+        page.visible("#open-form button[type=submit]").click()
+        page.wait.until(lambda d: len(d.window_handles) > 1, "waiting for the slip window")
+        driver.switch_to.window([h for h in driver.window_handles if h != main][0])
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".slip")) == 12, "12 slips")
+        codes = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".slip-code")]
+        clipped, lines = in_print(driver, CLIPPED_IN_PRINT, ".slip", ".slip-code")
+        assert clipped == [] and lines == 1, (clipped, lines)
+        assert "/v" in driver.find_element(By.CSS_SELECTOR, ".slip-help").text
+        check_print(driver, "print-slips", pages=1)  # 12 slips: one page of 3 × 4
+        driver.close()
+        driver.switch_to.window(main)
+        # Vote with the slips' codes, seal and count.
+        rng = random.Random(17)
+        for n, code in enumerate(codes):
+            ballot = requests.post(server.url + "/api/v1/vote/check", json={"code": code}, timeout=10).json()
+            compact = {r["id"]: {f["id"]: "".join(rng.choice("011112234") for _ in f["columns"]) for f in ballot["forms"]}
+                       for r in ballot["reportees"]}
+            r = requests.post(server.url + "/api/v1/vote", json={"code": code, "submissionID": f"print-{n:04d}", "ballot": compact}, timeout=10)
+            assert r.status_code == 200, r.text
+        round_id = api(server, token, "GET", base + "/rounds")[0]["id"]
+        api(server, token, "POST", base + f"/rounds/{round_id}/seal")
+        api(server, token, "POST", base + f"/rounds/{round_id}/count")
+        # Check-in cards: every participant, 12 to a page, no line cut off.
+        everyone = api(server, token, "GET", base + "/participants")
+        page.open(f"/campaigns/{cid}/check-in-cards")
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".slip")) == len(everyone), "all cards")
+        clipped, _ = in_print(driver, CLIPPED_IN_PRINT, ".slip", ".slip-code")
+        assert clipped == [], clipped
+        check_print(driver, "print-cards", pages=math.ceil(len(everyone) / 12))
+        # The results summary: A4 landscape, one page for 11 secretaries, no input boxes.
+        page.open(f"/campaigns/{cid}/results")
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#summary tbody tr")) == 11, "11 rows")
+        visible_inputs = in_print(driver, "return Array.from(document.querySelectorAll('input, textarea, select')).filter("
+                                          "function (e) { return e.getClientRects().length > 0; }).length;")
+        assert visible_inputs == 0, f"{visible_inputs} input boxes print"
+        check_print(driver, "print-results", landscape=True, pages=1)
+        # A secretary's sheet: one portrait page.
+        rid = api(server, token, "GET", base + "/results")["reportees"][0]["reporteeID"]
+        page.open(f"/campaigns/{cid}/results/{rid}")
+        page.text_appears("#s-columns", "总体评价")
+        page.wait.until(lambda d: d.execute_script("return Array.from(document.images).every(function (i) { return i.complete && i.naturalWidth > 0; })"))
+        check_print(driver, "print-sheet", pages=1)
+        # The minutes and the receipts.
+        page.open(f"/campaigns/{cid}/minutes")
+        page.text_appears("#main", "会议纪要")
+        check_print(driver, "print-minutes", max_pages=3)
+        page.open(f"/receipts/{round_id}")
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "ol.receipt-list li")) == 12, "12 receipts")
+        check_print(driver, "print-receipts", pages=1)
+        # The ledger: one title, and the table starts on the first page.
+        unit = api(server, token, "GET", "/api/v1/org-units")[0]
+        api(server, token, "POST", "/api/v1/rectification", {
+            "orgUnitID": unit["id"], "source": "inspection", "category": "党建", "problem": "村级组织活动场所管理不规范",
+            "plan": "建立台账，逐村整改", "linkedLeader": "王书记", "responsibleUnit": unit["name"], "responsiblePerson": "李主任",
+            "deadline": "2027-03-31"})
+        page.open("/rectification")
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#ledger tbody tr")) == 1, "the ledger row")
+        check_print(driver, "print-ledger", landscape=True, pages=1)
+        text = pdf_text(os.path.join(ARTIFACTS, "print-ledger.pdf"), page=1)
+        assert text.count("整改台账") == 1 and "村级组织活动场所管理不规范" in text, text[:400]
+        # The public notice.
+        notice = api(server, token, "POST", base + "/publications", {"reporteeIDs": [rid], "days": 5})
+        page.open(notice["url"])
+        page.visible("#n-audit")
+        check_print(driver, "print-notice", pages=1)
+    finally:
+        driver.quit()
+        server.stop()
+
+
+def test_results_reading_apart_from_entering_and_a_notice_that_reads_right(tmp_path):
+    """Point 9: the ranking is read in one table and the assessment entered in another; publishing while 综合评定 is
+    待定 says so and names who, before anything is published; the notice names its issuing body and contact as chosen
+    and shows its seal (the audit hash) as what it is, wrapped on a phone."""
+    server = Server(str(tmp_path))
+    driver = make_driver()
+    phone = make_driver(360, 740)
+    try:
+        password = admin_password(server)
+        token = login(server, "admin", password)
+        base = count_demo_round(server, token)
+        cid = base.split("/")[-1]
+        page = Page(driver, server.url)
+        browser_login(page, password)
+        page.open(f"/campaigns/{cid}/results")
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#summary tbody tr")) == 11, "11 rows")
+        assert page.all("#summary input:not(.pick):not(#pick-all)") == [], "the ranking has no entry boxes"
+        assert len(page.all("#assessment-table tbody tr")) == 11 and len(page.all("#assessment-table input[type=number]")) == 33
+        # Enter the first secretary's parts in the entry table: the ranking shows the outcome.
+        first = page.all("#assessment-table tbody tr")[0]
+        for box, value in zip(first.find_elements(By.CSS_SELECTOR, "input[type=number]"), ["90", "88", "92"]):
+            box.send_keys(value)
+        first.find_element(By.CSS_SELECTOR, "button").click()
+        page.flash("已保存")
+        page.wait.until(lambda d: "待定" not in page.all("#summary tbody tr")[0].text)
+        page.screenshot("traps-results-desktop")
+        # Publish the first two: the second is still 待定, and the dialog says so; cancelling publishes nothing.
+        for box in page.all("input.pick")[:2]:
+            box.click()
+        page.fill("#p-issuer", "中共**区委组织部")
+        page.fill("#p-contact", "联系电话 0000-1234567")
+        page.click("#publish-form button.primary")
+        results = api(server, token, "GET", base + "/results")
+        second = next(r for r in results["reportees"] if r["rank"] == 2)
+        page.dialog("综合评定尚未录入完整", second["name"], "待定")
+        page.cancel_dialog()
+        assert api(server, token, "GET", base + "/publications") == []
+        page.click("#publish-form button.primary")
+        page.confirm_dialog("待定")
+        page.flash("已发布公示")
+        notice = api(server, token, "GET", base + "/publications")[0]
+        assert notice["issuer"] == "中共**区委组织部"
+        # The notice on a phone: issuer, contact, wording, and the seal wrapped inside the screen.
+        view = Page(phone, server.url)
+        view.open(notice["url"])
+        view.visible("#n-audit")
+        assert view.el("#n-sign").text.startswith("中共**区委组织部")
+        assert "联系电话 0000-1234567" in view.el("#n-contact").text
+        assert "党（工）委组织部门" not in view.el("#notice").text and "中共**区委组织部反映" in view.el("#n-objection").text
+        assert "防篡改校验" in view.el("#n-audit").text and len(view.el("#n-hash").text) == 64
+        assert view.el("#n-hash").size["width"] <= 360 and view.overflowing() == [], view.overflowing()
+        view.screenshot("traps-notice-seal-phone")
+    finally:
+        driver.quit()
+        phone.quit()
+        server.stop()

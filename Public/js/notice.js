@@ -29,10 +29,13 @@ document.addEventListener("DOMContentLoaded", function () {
     $("notice").hidden = false;
     $("n-title").textContent = n.title;
     $("n-period").textContent = "公示期：" + day(n.startsAt) + " 至 " + day(n.endsAt);
-    $("n-org").textContent = n.organization;
-    $("n-sign").textContent = n.organization + "　" + day(n.startsAt);
+    $("n-objection").textContent = n.objectionText;
+    $("n-contact").textContent = n.contact ? "联系方式：" + n.contact : "";
+    $("n-contact").hidden = !n.contact;
+    $("n-sign").textContent = n.issuer + "　" + day(n.startsAt);
     if (n.auditHash) {
-      $("n-audit").textContent = "操作日志哈希链：第 " + n.auditSeq + " 条，摘要 " + n.auditHash;
+      $("n-seq").textContent = String(n.auditSeq);
+      $("n-hash").textContent = n.auditHash;
       $("n-audit").hidden = false;
     }
     var body = $("n-rows").querySelector("tbody");

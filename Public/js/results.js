@@ -14,7 +14,23 @@ document.addEventListener("DOMContentLoaded", function () {
     return p && p.score !== null && p.score !== undefined ? String(p.score) : "";
   }
 
+  /// 汇总表 (reading): rank order, no inputs, prints on A4 landscape.
   function row(r) {
+    var a = r.assessment || {};
+    var notes = r.flags.map(function (f) { return f.message; }).concat(a.notes || []);
+    return el("tr", { class: r.flags.length ? "flagged" : null },
+      el("td", { class: "noprint" }, el("input", { type: "checkbox", class: "pick", value: r.reporteeID, "aria-label": "公示 " + r.name })),
+      el("td", null, r.rank ? String(r.rank) : "—"),
+      el("td", { class: "nowrap" }, r.name),
+      el("td", { class: "unit-col" }, r.unitName, r.title ? el("div", { class: "muted" }, r.title) : null),
+      el("td", { class: "num" }, num(r.composite)), el("td", { class: "num" }, pct(r.goodRate)), el("td", null, r.gradeLabel || "—"),
+      el("td", { class: "num" }, num(a.score)), el("td", { class: "strong" }, a.gradeLabel || "待定"),
+      el("td", { class: "small-text notes-col" }, notes.join("；") || "—"),
+      el("td", { class: "noprint nowrap" }, el("a", { href: "/campaigns/" + id + "/results/" + r.reporteeID }, "结果表")));
+  }
+
+  /// 考核录入 (entering): one row per secretary with the parts, the veto and its own 保存.
+  function entryRow(r) {
     var inputs = {};
     parts.forEach(function (key) {
       inputs[key] = el("input", { type: "number", class: "tiny", min: "0", max: "100", step: "any", value: partScore(r, key),
@@ -40,17 +56,11 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
     var a = r.assessment || {};
-    var notes = r.flags.map(function (f) { return f.message; }).concat(a.notes || []);
-    return el("tr", { class: r.flags.length ? "flagged" : null },
-      el("td", { class: "noprint" }, el("input", { type: "checkbox", class: "pick", value: r.reporteeID, "aria-label": "公示 " + r.name })),
-      el("td", null, r.rank ? String(r.rank) : "—"),
-      el("td", { class: "nowrap" }, r.name),
-      el("td", null, r.unitName, r.title ? el("div", { class: "muted" }, r.title) : null),
-      el("td", null, num(r.composite)), el("td", null, pct(r.goodRate)), el("td", null, r.gradeLabel || "—"),
+    return el("tr", null, el("td", { class: "nowrap" }, r.name), el("td", { class: "num" }, num(r.composite)),
       el("td", null, inputs.daily), el("td", null, inputs.target), el("td", null, inputs.onsite), el("td", null, veto),
-      el("td", null, num(a.score)), el("td", { class: "strong" }, a.gradeLabel || "待定"),
-      el("td", { class: "small-text" }, notes.join("；") || "—"),
-      el("td", { class: "noprint nowrap" }, save, " ", el("a", { href: "/campaigns/" + id + "/results/" + r.reporteeID }, "结果表")));
+      el("td", { class: "num" }, num(a.score)),
+      el("td", null, a.gradeLabel || el("span", { class: "muted" }, "待定" + (a.missing && a.missing.length ? "（缺" + a.missing.join("、") + "）" : ""))),
+      el("td", null, save));
   }
 
   function render() {
@@ -64,6 +74,10 @@ document.addEventListener("DOMContentLoaded", function () {
     var body = $("summary").querySelector("tbody");
     body.textContent = "";
     results.reportees.forEach(function (r) { body.appendChild(row(r)); });
+    var entries = $("assessment-table").querySelector("tbody");
+    entries.textContent = "";
+    results.reportees.forEach(function (r) { entries.appendChild(entryRow(r)); });
+    $("r-printed").textContent = "打印时间：" + P.formatTime(new Date().toISOString()).slice(0, 16);
     ["evaluation", "daily", "target", "onsite"].forEach(function (key) {
       $("w-" + key).value = results.assessmentWeights[key] !== undefined ? results.assessmentWeights[key] : 0;
     });
@@ -123,13 +137,26 @@ document.addEventListener("DOMContentLoaded", function () {
     event.preventDefault();
     var ids = Array.prototype.map.call(document.querySelectorAll("input.pick:checked"), function (box) { return box.value; });
     if (!ids.length) { P.flash("请先在汇总表中勾选要公示的人员。", "error"); return; }
-    if (!window.confirm("确定发布 " + ids.length + " 人的评议结果吗？发布后本人可查看自己的结果表。")) return;
-    P.busy(event.target.querySelector("button"), "正在发布…", function () {
-      return P.api("POST", base + "/publications", { title: $("p-title").value, days: parseInt($("p-days").value, 10), reporteeIDs: ids })
-        .then(function (p) {
+    var button = event.target.querySelector("button");
+    var pending = results.reportees.filter(function (r) { return ids.indexOf(r.reporteeID) >= 0 && !(r.assessment && r.assessment.gradeLabel); });
+    var lines = ["公示的得分、名次和等次在发布时冻结，之后的修改不会改变这份公示。", "发布后活动进入“已发布”，本人可查看自己的结果表。"];
+    if (pending.length) {
+      lines.unshift("以下 " + pending.length + " 人的综合评定尚未录入完整，公示中将显示为“待定”：" +
+        pending.map(function (r) { return r.name; }).join("、") + "。");
+    }
+    P.ask({ title: "发布 " + ids.length + " 人的评议结果", lines: lines, danger: pending.length > 0,
+            confirmLabel: pending.length ? "仍然发布" : "发布" }).then(function (answer) {
+      if (!answer) return;
+      P.busy(button, "正在发布…", function () {
+        return P.api("POST", base + "/publications", {
+          title: $("p-title").value, days: parseInt($("p-days").value, 10), reporteeIDs: ids,
+          issuer: $("p-issuer").value.trim() || null, contact: $("p-contact").value.trim() || null,
+          objectionText: $("p-objection").value.trim() || null
+        }).then(function (p) {
           P.flash("已发布公示，公示地址：" + location.origin + p.url);
           return loadPublications();
         });
+      });
     });
   });
 

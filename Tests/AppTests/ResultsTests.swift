@@ -203,6 +203,35 @@ struct ResultsTests: BallotBoxHelpers {
         }
     }
 
+    /// Issue 17: the notice's issuing body, contact and wording are chosen when publishing; without them the notice reads
+    /// "…组织部门" (not "…党委党（工）委组织部门"); bad wording is refused and publishes nothing.
+    @Test(arguments: TestDatabase.available)
+    func aNoticeCarriesItsIssuerContactAndWording(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let c = try await countedCampaign(app)
+            let admin = c.token("districtAdmin")
+            let ids = [UUID(uuidString: c.ids["李文静"]!)!]
+            for bad in [PublicationRequest(reporteeIDs: ids, days: 5, issuer: String(repeating: "部", count: 101)),
+                        PublicationRequest(reporteeIDs: ids, days: 5, issuer: "  "),
+                        PublicationRequest(reporteeIDs: ids, days: 5, contact: "电话\u{0}"),
+                        PublicationRequest(reporteeIDs: ids, days: 5, objectionText: String(repeating: "异", count: 501))] {
+                try expectError(try await call(app, .POST, "\(c.base)/publications", token: admin, json: bad), .unprocessableEntity)
+            }
+            #expect(try await Publication.query(on: app.db).count() == 0)
+            let chosen = try await call(app, .POST, "\(c.base)/publications", token: admin, json: PublicationRequest(
+                reporteeIDs: ids, days: 5, issuer: "中共**区委组织部", contact: "联系电话 0000-1234567",
+                objectionText: "如有异议，请于公示期内向区委组织部干部科反映。")).decode(PublicationDTO.self)
+            let notice = try await call(app, .GET, "api/v1/notices/\(chosen.id)").decode(PublicNoticeDTO.self)
+            #expect(notice.issuer == "中共**区委组织部" && notice.contact == "联系电话 0000-1234567")
+            #expect(notice.objectionText == "如有异议，请于公示期内向区委组织部干部科反映。")
+            let plain = try await call(app, .POST, "\(c.base)/publications", token: admin,
+                                       json: PublicationRequest(reporteeIDs: ids, days: 5)).decode(PublicationDTO.self)
+            let standard = try await call(app, .GET, "api/v1/notices/\(plain.id)").decode(PublicNoticeDTO.self)
+            #expect(standard.issuer == "**区委组织部门" && standard.contact == nil)
+            #expect(standard.objectionText.contains("向**区委组织部门反映") && !standard.objectionText.contains("党（工）委"))
+        }
+    }
+
     @Test func aNoticeEndsWithItsPeriod() async throws {
         try await withApp(.sqlite) { app in
             let c = try await countedCampaign(app)

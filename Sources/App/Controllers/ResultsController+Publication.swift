@@ -33,6 +33,9 @@ extension ResultsController {
             throw APIError(.unprocessableEntity, "invalid", "述职对象重复")
         }
         let title = try requireText(body.title ?? "\(campaign.title)结果公示", "公示标题", max: 200)
+        let issuer = try body.issuer.map { try requireText($0, "发布单位", max: 100) }
+        let contact = try optionalText(body.contact ?? "", "联系方式", max: 100)
+        let objectionText = try body.objectionText.map { try requireText($0, "异议说明", max: 500) }
         guard [.meeting, .counting, .published].contains(campaign.status) else {
             throw APIError.lifecycle(.illegal(from: campaign.status, to: .published))
         }
@@ -48,6 +51,10 @@ extension ResultsController {
         let publication = Publication(campaignID: try campaign.requireID(), title: title, startsAt: now,
                                       endsAt: now.addingTimeInterval(Double(body.days) * 86_400), rows: rows,
                                       publishedBy: actor.user.displayName)
+        let organization = try await OrgUnit.find(campaign.$orgUnit.id, on: req.db)?.name ?? ""
+        publication.issuer = issuer ?? Publication.defaultIssuer(organization)
+        publication.contact = contact.isEmpty ? nil : contact
+        publication.objectionText = objectionText ?? Publication.defaultObjectionText(issuer: publication.issuer!)
         try await req.db.writeTransaction { db in
             let from = try await lockedPhase(of: campaign.requireID(), on: db)
             if from == .published {
@@ -111,9 +118,11 @@ extension ResultsController {
 
     func publicNotice(_ publication: Publication, on db: any Database) async throws -> PublicNoticeDTO {
         let unit = try await OrgUnit.find(publication.campaign.$orgUnit.id, on: db)
+        let wording = publication.wording(organization: unit?.name ?? "")
         return PublicNoticeDTO(id: publication.id!, title: publication.title, organization: unit?.name ?? "",
                                year: publication.campaign.year, startsAt: publication.startsAt, endsAt: publication.endsAt,
-                               rows: publication.rows.items.map(PublishedRowDTO.init), auditSeq: publication.auditSeq,
+                               rows: publication.rows.items.map(PublishedRowDTO.init), issuer: wording.issuer,
+                               contact: wording.contact, objectionText: wording.objectionText, auditSeq: publication.auditSeq,
                                auditHash: publication.auditHash)
     }
 }

@@ -111,6 +111,10 @@ struct PublicationRequest: Content {
     var reporteeIDs: [UUID]
     /// 公示期 in days, from now (1–30).
     var days: Int
+    /// 发布单位 (default: the campaign's organization + 组织部门), 联系方式, 异议说明 (default: a standard sentence).
+    var issuer: String? = nil
+    var contact: String? = nil
+    var objectionText: String? = nil
 }
 
 struct PublicationDTO: Content {
@@ -123,6 +127,9 @@ struct PublicationDTO: Content {
     var showing: Bool
     var publishedBy: String
     var url: String
+    var issuer: String?
+    var contact: String?
+    var objectionText: String?
     var rows: [PublishedRowDTO]
 
     init(_ publication: Publication, now: Date = Date()) {
@@ -135,6 +142,9 @@ struct PublicationDTO: Content {
         showing = publication.isShowing(at: now)
         publishedBy = publication.publishedBy
         url = "/gongshi/\(publication.id!.uuidString)"
+        issuer = publication.issuer
+        contact = publication.contact
+        objectionText = publication.objectionText
         rows = publication.rows.items.map(PublishedRowDTO.init)
     }
 }
@@ -171,6 +181,10 @@ struct PublicNoticeDTO: Content {
     var startsAt: Date
     var endsAt: Date
     var rows: [PublishedRowDTO]
+    /// 发布单位, 联系方式 (absent when none was given) and 异议说明, as published.
+    var issuer: String
+    var contact: String?
+    var objectionText: String
     /// The audit chain's head at publication (`pingyi audit verify` checks the log it closes).
     var auditSeq: Int?
     var auditHash: String?

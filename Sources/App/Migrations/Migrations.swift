@@ -27,5 +27,6 @@ enum PingyiMigrations {
         AddPublicationAuditHead(),
         AddRoundSheetPlan(),
         AddRectificationFormerOwners(),
+        AddPublicationWording(),
     ]
 }

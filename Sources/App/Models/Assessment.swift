@@ -37,6 +37,10 @@ final class Publication: Model, @unchecked Sendable {
     /// The audit chain's head right after publishing (the publish entry itself).
     @OptionalField(key: "audit_seq") var auditSeq: Int?
     @OptionalField(key: "audit_hash") var auditHash: String?
+    /// 发布单位, 联系方式 and 异议说明 as published; absent in notices published before they could be chosen.
+    @OptionalField(key: "issuer") var issuer: String?
+    @OptionalField(key: "contact") var contact: String?
+    @OptionalField(key: "objection_text") var objectionText: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -48,6 +52,18 @@ final class Publication: Model, @unchecked Sendable {
         self.endsAt = endsAt
         self.rows = JSONList(rows)
         self.publishedBy = publishedBy
+    }
+
+    /// The wording a notice shows: as chosen, or the defaults for the campaign's organization.
+    func wording(organization: String) -> (issuer: String, contact: String?, objectionText: String) {
+        let issuer = issuer ?? Publication.defaultIssuer(organization)
+        return (issuer, contact, objectionText ?? Publication.defaultObjectionText(issuer: issuer))
+    }
+
+    static func defaultIssuer(_ organization: String) -> String { organization + "组织部门" }
+
+    static func defaultObjectionText(issuer: String) -> String {
+        "公示期间，如对公示结果有异议，请以书面形式或电话向\(issuer)反映。反映问题应实事求是，署真实姓名。"
     }
 
     /// Public between its start and end, unless withdrawn.

@@ -213,6 +213,7 @@ enum OpenAPISchemas {
         "PublicationCreate": input([
             "title": text(200), "reporteeIDs": ["type": "array", "items": uuid, "minItems": 1],
             "days": ["type": "integer", "minimum": 1, "maximum": 30],
+            "issuer": nullable(text(100)), "contact": nullable(text(100)), "objectionText": nullable(text(500)),
         ], required: ["reporteeIDs", "days"]),
         "PublishedRow": object([
             "name": string, "unitName": string, "title": string, "goodRate": number, "composite": number, "rank": integer,
@@ -221,11 +222,13 @@ enum OpenAPISchemas {
         "Publication": object([
             "id": uuid, "campaignID": uuid, "title": string, "startsAt": dateTime, "endsAt": dateTime, "withdrawnAt": dateTime,
             "showing": boolean, "publishedBy": string, "url": string, "rows": OpenAPIDocument.arrayOf("PublishedRow"),
-        ], optional: ["withdrawnAt"]),
+            "issuer": string, "contact": string, "objectionText": string,
+        ], optional: ["withdrawnAt", "issuer", "contact", "objectionText"]),
         "PublicNotice": object([
             "id": uuid, "title": string, "organization": string, "year": integer, "startsAt": dateTime, "endsAt": dateTime,
             "rows": OpenAPIDocument.arrayOf("PublishedRow"), "auditSeq": integer, "auditHash": string,
-        ], optional: ["auditSeq", "auditHash"]),
+            "issuer": string, "contact": string, "objectionText": string,
+        ], optional: ["auditSeq", "auditHash", "contact"]),
         "RectificationInput": input([
             "orgUnitID": uuid, "campaignID": uuid, "reporteeID": uuid,
             "source": enumeration(RectificationSource.allCases.map(\.rawValue)), "category": text(50), "problem": text(2000),
