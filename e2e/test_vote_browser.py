@@ -192,8 +192,9 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
         api(server, sc, "POST", base + f"/rounds/{round_id}/sheets/2/decision", {"marks": "2" * layout_len})
         counted = api(server, chair, "POST", base + f"/rounds/{round_id}/count")
         assert counted["state"] == "counted"
-        assert counted["reconciliation"] == {"issued": 27, "valid": 7, "void": 0,
-                                             "codes": {"issued": 25, "returned": 5}, "sheets": {"issued": 2, "returned": 2}}
+        assert counted["reconciliation"] == {"issued": 27, "returned": 7, "valid": 7, "void": 0, "unreturned": 20,
+                                             "codes": {"issued": 25, "returned": 5}, "sheets": {"issued": 2, "returned": 2},
+                                             "verdict": "valid", "verdictLabel": "有效", "summary": "发出 27 张，收回 7 张（有效 7，无效 0）"}
 
         # The receipts are public, and each phone finds its own.
         page = Page(phone_driver, server.url)

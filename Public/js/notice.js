@@ -41,7 +41,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var body = $("n-rows").querySelector("tbody");
     n.rows.forEach(function (r, i) {
       body.appendChild(el("tr", null, el("td", null, String(i + 1)), el("td", null, r.name), el("td", null, r.unitName), el("td", null, r.title || "—"),
-        el("td", null, pct(r.goodRate)), el("td", null, r.evaluationGrade || "—"), el("td", null, r.finalGrade || "—")));
+        el("td", null, pct(r.goodRate)), el("td", null, r.evaluationGrade || "—"), el("td", null, r.finalGrade || "待定")));
     });
   }).catch(P.fail);
 });
