@@ -124,7 +124,7 @@ def test_result_pages_in_the_browser(tmp_path):
         # The results page: enter an assessment for the first secretary through the form.
         page.open(f"/campaigns/{cid}/results")
         page.text_appears("#summary tbody", results["reportees"][0]["name"])
-        first_row = page.all("#summary tbody tr")[0]
+        first_row = page.all("#assessment-table tbody tr")[0]
         for field, value in zip(first_row.find_elements("css selector", "input[type=number]"), ["90", "85", "88"]):
             field.clear()
             field.send_keys(value)
@@ -138,7 +138,7 @@ def test_result_pages_in_the_browser(tmp_path):
         for box in page.all("input.pick")[:2]:
             box.click()
         page.click("#publish-form button.primary")
-        page.accept_confirm()
+        page.confirm_dialog("冻结")
         page.flash("已发布公示")
         page.visible("#publications")
         notice_url = page.el("#publications tbody a").get_attribute("href")

@@ -297,7 +297,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
         with step("发布结果公示，公众在手机上查看"):
             admin.click("#pick-all")
             admin.click("#publish-form button.primary")
-            admin.accept_confirm()
+            admin.confirm_dialog("冻结")
             admin.flash("已发布公示")
             notice_url = admin.el("#publications tbody a").get_attribute("href")
             phone.driver.get(notice_url)

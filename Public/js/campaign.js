@@ -15,7 +15,10 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   function load() {
-    return P.api("GET", base).then(function (d) { detail = d; draftForms = null; render(); return loadParticipants(); }).catch(P.fail);
+    return P.api("GET", base).then(function (d) {
+      detail = d; draftForms = null; render();
+      return Promise.all([loadParticipants(), units.length ? null : loadUnitsAndAccounts()]);
+    }).catch(P.fail);
   }
 
   function apply(promise, message) {
@@ -58,6 +61,7 @@ document.addEventListener("DOMContentLoaded", function () {
     renderMaterials();
     $("participant-form").hidden = !peopleEditable();
     $("participant-import").hidden = !peopleEditable();
+    $("reportee-import").hidden = !setup();
   }
 
   /// 筹备 → 会议中 → 已发布 → 归档: where the campaign stands, and each step with what it does, asked in a dialog.
@@ -149,7 +153,11 @@ document.addEventListener("DOMContentLoaded", function () {
         setup() ? el("button", { type: "button", class: "danger", onclick: function () { removeReportee(r); } }, "删除") : null);
       body.appendChild(el("tr", null, el("td", null, String(r.position)), el("td", null, r.name), el("td", null, r.unitName),
         el("td", null, r.title || "—"), el("td", null, r.modeLabel),
-        el("td", null, r.mode === "onsite" ? (r.timeLimitSeconds / 60) + " 分钟" : "—"), el("td", null, report), actions));
+        el("td", null, r.mode === "onsite" ? (r.timeLimitSeconds / 60) + " 分钟" : "—"), el("td", null, report),
+        el("td", { class: "manage-col", hidden: !detail.permissions.manage }, el("span", { class: r.userID ? null : "muted" }, accountName(r)), " ",
+          detail.campaign.status !== "archived" ? el("button", { type: "button", class: "small", "data-action": "account",
+            onclick: function () { linkAccount(r); } }, r.userID ? "更换" : "关联账号") : null),
+        actions));
     });
   }
 
@@ -178,6 +186,69 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!window.confirm("确定删除述职对象 " + r.name + " 吗？")) return;
     apply(P.api("DELETE", base + "/reportees/" + r.id), "已删除 " + r.name).catch(P.fail);
   }
+  // 述职对象 from the org tree (its stored 书记), from a file, and each secretary's account.
+  var units = [], accounts = [];
+  function loadUnitsAndAccounts() {
+    if (!detail.permissions.manage) return Promise.resolve();
+    return Promise.all([P.api("GET", "/api/v1/org-units"), P.api("GET", "/api/v1/users")]).then(function (r) {
+      units = r[0];
+      accounts = r[1].filter(function (u) { return u.role === "reportee"; });
+      var select = $("r-from");
+      select.textContent = "";
+      select.appendChild(P.option("", "（手工填写）"));
+      units.filter(function (u) { return u.secretaryName; }).forEach(function (u) {
+        select.appendChild(P.option(u.id, u.name + " · " + u.secretaryName));
+      });
+      renderReportees();
+    }).catch(P.fail);
+  }
+  $("r-from").addEventListener("change", function () {
+    var unit = units.filter(function (u) { return u.id === $("r-from").value; })[0];
+    if (!unit) return;
+    $("r-name").value = unit.secretaryName;
+    $("r-unit").value = unit.name;
+    $("r-title").value = unit.name.replace(/^\*\*/, "") + "书记";
+  });
+  function accountName(r) {
+    var a = accounts.filter(function (u) { return u.id === r.userID; })[0];
+    return a ? a.displayName + "（" + a.username + "）" : (r.userID ? "已关联" : "未关联");
+  }
+  function linkAccount(r) {
+    var options = [{ value: "", label: "（新建账号）" }].concat(accounts.map(function (a) {
+      return { value: a.id, label: a.displayName + "（" + a.username + "）" + (a.orgUnitName ? " · " + a.orgUnitName : "") };
+    }));
+    P.ask({ title: "关联 " + r.name + " 的账号", confirmLabel: "关联",
+      lines: ["关联后，结果发布时书记可用此账号查看本人的评议结果表和整改事项。"],
+      fields: [
+        { name: "account", label: "已有的书记账号", type: "select", value: r.userID || "", options: options, required: false },
+        { name: "username", label: "新建：登录名", required: false, maxlength: 50, hint: "选“新建账号”时填写：字母、数字或 . _ -" },
+        { name: "password", label: "新建：初始密码", type: "password", required: false, minlength: 8, maxlength: 200 }],
+      validate: function (v) {
+        if (v.account) return "";
+        if (!v.username.trim() || v.password.length < 8) return "新建账号须填写登录名和至少 8 位的初始密码";
+        return "";
+      } }).then(function (v) {
+      if (!v) return;
+      var made = v.account ? Promise.resolve({ id: v.account })
+        : P.api("POST", "/api/v1/users", { username: v.username.trim(), displayName: r.name, role: "reportee",
+                                           orgUnitID: r.orgUnitID || detail.campaign.orgUnitID, password: v.password });
+      made.then(function (account) {
+        return apply(P.api("PATCH", base + "/reportees/" + r.id, { userID: account.id }), "已关联 " + r.name + " 的账号");
+      }).then(loadUnitsAndAccounts).catch(P.fail);
+    });
+  }
+  $("reportee-import").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var file = $("r-file").files[0];
+    if (!file) return;
+    $("reportee-issues").hidden = true;
+    P.busy(event.target.querySelector("button"), "正在导入…", function () {
+      return P.api("POST", base + "/reportees/import", undefined, { file: file })
+        .then(function (r) { P.flash("已导入 " + r.imported + " 名述职对象"); event.target.reset(); return load(); },
+              function (err) { P.showIssues($("reportee-issues"), err); throw err; });
+    });
+  });
+
   $("reportee-form").addEventListener("submit", function (event) {
     event.preventDefault();
     P.busy(event.target.querySelector("button"), "正在保存…", function () {

@@ -240,3 +240,65 @@ public enum ParticipantImport {
         }
     }
 }
+
+/// One 述职对象 from a file.
+public struct ReporteeImportRow: Hashable, Sendable {
+    public var line: Int
+    public var name: String
+    public var unit: String
+    public var title: String
+    /// 会上述职 (true) or 书面述职.
+    public var onsite: Bool
+    /// 发言时限 in minutes for 会上述职; `nil` for the default.
+    public var minutes: Double?
+}
+
+/// 述职对象名单: 姓名, 单位 (required), 职务, 述职方式 (会上 / 书面, default 会上), 时限（分钟） (1–60).
+public enum ReporteeImport {
+    public static let columns = ["姓名", "单位", "职务", "述职方式", "时限（分钟）"]
+
+    public static func parse(_ records: [CSVRecord]) -> Result<[ReporteeImportRow], ImportFailure> {
+        do {
+            let table = try ImportTable(records: records)
+            let index = try table.columns(required: ["姓名", "单位"], optional: ["职务", "述职方式", "时限（分钟）"])
+            var issues: [ImportIssue] = []
+            var rows: [ReporteeImportRow] = []
+            for record in table.rows {
+                let name = ImportTable.cell(record, index["姓名"])
+                let unit = ImportTable.cell(record, index["单位"])
+                let title = ImportTable.cell(record, index["职务"])
+                let modeText = ImportTable.cell(record, index["述职方式"])
+                let minutesText = ImportTable.cell(record, index["时限（分钟）"])
+                var rowIssues: [String] = []
+                if name.isEmpty { rowIssues.append("姓名不能为空") }
+                if name.count > 50 { rowIssues.append("姓名超过 50 个字") }
+                if unit.isEmpty { rowIssues.append("单位不能为空") }
+                if unit.count > 100 { rowIssues.append("单位超过 100 个字") }
+                if title.count > 50 { rowIssues.append("职务超过 50 个字") }
+                let onsite: Bool? = switch modeText {
+                case "", "会上", "会上述职", "现场", "现场述职": true
+                case "书面", "书面述职": false
+                default: nil
+                }
+                if onsite == nil { rowIssues.append("述职方式“\(modeText)”无效，应为：会上述职、书面述职") }
+                var minutes: Double?
+                if !minutesText.isEmpty {
+                    if let value = Double(minutesText), value.isFinite, (1...60).contains(value) {
+                        minutes = value
+                    } else {
+                        rowIssues.append("时限“\(minutesText)”无效，应为 1 到 60 分钟")
+                    }
+                }
+                if record.fields.count > table.header.count { rowIssues.append("列数多于表头") }
+                rowIssues += table.textIssues(record)
+                issues += rowIssues.map { ImportIssue(line: record.line, message: $0) }
+                if rowIssues.isEmpty, let onsite {
+                    rows.append(ReporteeImportRow(line: record.line, name: name, unit: unit, title: title, onsite: onsite, minutes: minutes))
+                }
+            }
+            return issues.isEmpty ? .success(rows) : .failure(ImportFailure(issues))
+        } catch {
+            return .failure(error)
+        }
+    }
+}

@@ -25,6 +25,10 @@ public enum CampaignPhase: String, Codable, CaseIterable, Sendable {
     /// Written reports can be uploaded or replaced until the ballot is counted.
     public var allowsReportChanges: Bool { self == .preparing || self == .meeting }
 
+    /// A secretary's account can be linked to their 述职对象 whenever the campaign is not archived: it changes no
+    /// ballot, and after publication it is what lets them read their own sheet and ledger items.
+    public var allowsAccountLinks: Bool { self != .archived }
+
     /// An archived campaign is read-only in every respect.
     public var isReadOnly: Bool { self == .archived }
 

@@ -47,6 +47,7 @@ enum RouteAccessMatrix {
         "PATCH /api/v1/campaigns/:campaignID/rater-groups/:groupID": "u++nfffnfn",
         "DELETE /api/v1/campaigns/:campaignID/rater-groups/:groupID": "u++nfffnfn",
         "POST /api/v1/campaigns/:campaignID/reportees": "u++nfffnfn",
+        "POST /api/v1/campaigns/:campaignID/reportees/import": "u++nfffnfn",
         "PATCH /api/v1/campaigns/:campaignID/reportees/:reporteeID": "u++nfffnfn",
         "DELETE /api/v1/campaigns/:campaignID/reportees/:reporteeID": "u++nfffnfn",
         "PUT /api/v1/campaigns/:campaignID/reportees/:reporteeID/report": "u++nfffn+n",

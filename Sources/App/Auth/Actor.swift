@@ -84,7 +84,14 @@ func visibleCampaigns(for actor: Actor, on db: any Database) async throws -> [Ca
 extension Campaign {
     /// Refuses a change the campaign's phase does not allow.
     func require(_ allowed: (CampaignPhase) -> Bool, _ what: String) throws {
-        guard allowed(status) else { throw APIError.lifecycle(.locked(status, what: what)) }
+        try status.require(allowed, what)
+    }
+}
+
+extension CampaignPhase {
+    /// Refuses a change this phase does not allow (also for a phase read under the campaign's lock).
+    func require(_ allowed: (CampaignPhase) -> Bool, _ what: String) throws {
+        guard allowed(self) else { throw APIError.lifecycle(.locked(self, what: what)) }
     }
 }
 

@@ -7,6 +7,7 @@ extension CampaignController {
     func bootReportees(_ campaign: any RoutesBuilder) {
         let reportees = campaign.grouped("reportees")
         reportees.post(use: createReportee)
+        reportees.on(.POST, "import", body: .collect(maxSize: "5mb"), use: importReportees)
         reportees.patch(":reporteeID", use: updateReportee)
         reportees.delete(":reporteeID", use: deleteReportee)
         reportees.on(.PUT, ":reporteeID", "report", body: .collect(maxSize: ByteCount(value: ReportFile.maxBytes + 1024)), use: uploadReport)
@@ -36,13 +37,41 @@ extension CampaignController {
         return try created(try await campaignDetail(campaign, for: actor, on: req.db))
     }
 
+    /// 述职对象名单 from CSV (UTF-8 or GBK) or XLSX: read and checked before the write transaction; any error
+    /// imports nothing and names each line.
+    @Sendable
+    func importReportees(req: Request) async throws -> Response {
+        let actor = try await req.actor()
+        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        try campaign.require(\.allowsSetupChanges, "述职对象")
+        let campaignID = try campaign.requireID()
+        let rows = try ReporteeImport.parse(try ImportFile.records(from: Data(buffer: req.body.data ?? ByteBuffer()))).get()
+        let count = try await req.db.writeTransaction { db -> Int in
+            // Read again under the campaign's lock: 筹备 may have ended since the file was read.
+            try await lockedPhase(of: campaignID, on: db).require(\.allowsSetupChanges, "述职对象")
+            var position = try await Reportee.query(on: db).filter(\.$campaign.$id == campaignID).count()
+            let people = rows.map { row in
+                position += 1
+                return Reportee(campaignID: campaignID, orgUnitID: nil, name: row.name, unitName: row.unit, title: row.title,
+                                mode: row.onsite ? .onsite : .written, position: position,
+                                timeLimitSeconds: row.minutes.map { Int(($0 * 60).rounded()) } ?? ReportMode.defaultTimeLimitSeconds)
+            }
+            try await people.create(on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "reportee.import",
+                                  summary: "导入述职对象 \(rows.count) 人", after: rows.map { "\($0.name)（\($0.unit)）" })
+            return rows.count
+        }
+        return try created(ImportResultDTO(imported: count))
+    }
+
     @Sendable
     func updateReportee(req: Request) async throws -> CampaignDetailDTO {
         let actor = try await req.actor()
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsSetupChanges, "述职对象")
-        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
         let body = try req.content.decode(ReporteeUpdateRequest.self)
+        // Linking the secretary's account changes no ballot: allowed until archived. Everything else only in 筹备.
+        try campaign.require(body.onlyLinksAnAccount ? \.allowsAccountLinks : \.allowsSetupChanges, "述职对象")
+        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
         let before = try ReporteeDTO(reportee, report: nil)
         if let name = body.name { reportee.name = try requireText(name, "姓名", max: 50) }
         if let unit = body.unitName { reportee.unitName = try requireText(unit, "单位", max: 100) }

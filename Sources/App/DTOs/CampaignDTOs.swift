@@ -155,6 +155,12 @@ struct ReporteeUpdateRequest: Content {
     var position: Int?
     var orgUnitID: UUID?
     var userID: UUID?
+
+    /// Only the secretary's account is set: allowed in every phase but 归档.
+    var onlyLinksAnAccount: Bool {
+        userID != nil && name == nil && unitName == nil && title == nil && mode == nil && timeLimitSeconds == nil
+            && position == nil && orgUnitID == nil
+    }
 }
 
 struct ParticipantDTO: Content {

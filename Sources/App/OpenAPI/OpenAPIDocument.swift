@@ -107,6 +107,8 @@ enum OpenAPIDocument {
                      body: .json("ReporteeUpdate"), success: (200, ref("CampaignDetail")), errors: manageErrors),
         APIOperation(method: "delete", path: campaign + "/reportees/{reporteeID}", summary: "删除述职对象 (remove a reportee)", tag: "述职对象",
                      success: (200, ref("CampaignDetail")), errors: [403, 404, 409]),
+        APIOperation(method: "post", path: campaign + "/reportees/import", summary: "从 CSV/XLSX 导入述职对象（有错误则全部不导入）", tag: "述职对象",
+                     body: .file, success: (201, ref("ImportResult")), errors: [400, 403, 404, 409, 413, 422]),
         APIOperation(method: "put", path: campaign + "/reportees/{reporteeID}/report", summary: "上传书面述职材料（PDF/DOCX/TXT，≤20 MB）", tag: "述职对象",
                      body: .file, success: (200, ref("ReportInfo")), errors: [403, 404, 409, 413, 415, 422]),
         APIOperation(method: "get", path: campaign + "/reportees/{reporteeID}/report", summary: "下载书面述职材料 (download the report)", tag: "述职对象",
