@@ -382,3 +382,53 @@ def test_results_reading_apart_from_entering_and_a_notice_that_reads_right(tmp_p
         driver.quit()
         phone.quit()
         server.stop()
+
+
+def test_secretaries_get_their_accounts_from_the_page(tmp_path):
+    """Point 4: reportees are imported from a file and prefilled from the 书记 stored on an org unit; after publication
+    the clerk creates a secretary's account from the reportee row, and the secretary then finds their own sheet."""
+    server = Server(str(tmp_path))
+    driver = make_driver()
+    try:
+        password = admin_password(server)
+        token = login(server, "admin", password)
+        cid, base = campaign_of(server, token)
+        page = Page(driver, server.url)
+        browser_login(page, password)
+        page.open(f"/campaigns/{cid}")
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#reportee-table tbody tr")) == 11, "11 reportees")
+        # Import two more from a CSV file.
+        path = tmp_path / "reportees.csv"
+        path.write_text("姓名,单位,职务,述职方式,时限（分钟）\n赵新民,**村党支部,村党支部书记,会上述职,6\n钱晓红,**社区党委,社区党委书记,书面述职,\n",
+                        encoding="utf-8")
+        page.el("#r-file").send_keys(str(path))
+        page.click("#reportee-import button")
+        page.flash("已导入 2 名述职对象")
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#reportee-table tbody tr")) == 13, "13 reportees")
+        # Prefill from a unit whose 书记 is stored.
+        units = [u for u in api(server, token, "GET", "/api/v1/org-units") if u["secretaryName"]]
+        assert units, "the demo tree stores 书记 names"
+        page.select("#r-from", units[0]["name"] + " · " + units[0]["secretaryName"])
+        assert page.el("#r-name").get_attribute("value") == units[0]["secretaryName"]
+        assert page.el("#r-unit").get_attribute("value") == units[0]["name"]
+        page.screenshot("traps-reportees-desktop")
+        # Back to the demo's 11, count, publish; then link an account from the row.
+        for r in api(server, token, "GET", base)["reportees"][11:]:
+            api(server, token, "DELETE", base + f"/reportees/{r['id']}")
+        count_demo_round(server, token)
+        results = api(server, token, "GET", base + "/results")
+        target = next(r for r in results["reportees"] if r["rank"] == 1)
+        api(server, token, "POST", base + "/publications", {"reporteeIDs": [target["reporteeID"]], "days": 5})
+        page.open(f"/campaigns/{cid}")
+        page.text_appears("#c-status", "已发布")
+        row = page.driver.find_element(By.XPATH, f"//table[@id='reportee-table']//tr[td[normalize-space()='{target['name']}']]")
+        row.find_element(By.CSS_SELECTOR, "[data-action=account]").click()
+        page.confirm_dialog("关联", field1="secretary.one", field2="first-password-1")
+        page.flash("已关联")
+        page.text_appears("#reportee-table", "secretary.one")
+        mine = requests.post(server.url + "/api/v1/session", json={"username": "secretary.one", "password": "first-password-1"}, timeout=10).json()
+        own = requests.get(server.url + "/api/v1/me/results", headers={"Authorization": "Bearer " + mine["token"]}, timeout=10).json()
+        assert [r["reporteeID"] for r in own] == [target["reporteeID"]] and own[0]["published"]
+    finally:
+        driver.quit()
+        server.stop()
