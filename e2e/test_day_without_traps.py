@@ -432,3 +432,144 @@ def test_secretaries_get_their_accounts_from_the_page(tmp_path):
     finally:
         driver.quit()
         server.stop()
+
+
+def test_the_phone_ballot_is_short_and_keeps_its_place(tmp_path):
+    """Point 7: the demo's 11 secretaries on a 360 × 740 phone. Before: 18 rows of buttons per secretary (2.6 screens)
+    and 198 choice taps. Now one tap per form (the 单项评价 follow the 总体评价 and can be changed one by one), the
+    progress stays on screen, a chosen grade stays chosen when tapped again (清除 abstains), a reload offers the kept
+    ballot back, the review names each form in full and the campaign's name is on top. Taps and screens are printed."""
+    server = Server(str(tmp_path))
+    phone = make_driver(360, 740)
+    try:
+        password = admin_password(server)
+        token = login(server, "admin", password)
+        cid, base = campaign_of(server, token)
+        api(server, token, "POST", base + "/status", {"status": "meeting"})
+        group = api(server, token, "GET", base)["raterGroups"][0]["id"]
+        opened = api(server, token, "POST", base + "/rounds", {"codes": {group: 3}})
+        code = opened["codes"][0]["code"]
+        title = api(server, token, "GET", base)["campaign"]["title"]
+        page = Page(phone, server.url)
+        page.open("/v#" + code)
+        page.visible("#step-vote")
+        assert page.el("#campaign").text == title
+        screens = phone.execute_script("return document.documentElement.scrollHeight / window.innerHeight;")
+        # The progress stays in view at the bottom of a secretary's page.
+        phone.execute_script("window.scrollTo(0, document.documentElement.scrollHeight);")
+        assert phone.execute_script("return document.querySelector('.progress').getBoundingClientRect().top;") <= 1
+        forms = page.all("#forms section.form")
+        assert len(forms) == 3 and all(f.find_elements(By.CSS_SELECTOR, "fieldset.overall") for f in forms)
+
+        def pick(fieldset, grade):
+            button = fieldset.find_element(By.XPATH, f".//label[normalize-space()='{grade}']")
+            phone.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+            button.click()
+
+        taps = 0
+        overall = [f.find_element(By.CSS_SELECTOR, "fieldset.overall") for f in forms]
+        for fieldset in overall:
+            pick(fieldset, "好")
+            taps += 1
+        # Tapping the chosen grade again keeps it.
+        pick(overall[0], "好")
+        assert overall[0].find_element(By.CSS_SELECTOR, "input[value=good]").is_selected()
+        # One item changed by hand stays when the 总体评价 changes; the others follow.
+        details = forms[0].find_element(By.CSS_SELECTOR, "details.items")
+        details.find_element(By.CSS_SELECTOR, "summary").click()
+        items = details.find_elements(By.CSS_SELECTOR, "fieldset.row")
+        assert len(items) == 5 and all(i.find_element(By.CSS_SELECTOR, "input[value=good]").is_selected() for i in items)
+        pick(items[0], "差")
+        pick(overall[0], "较好")
+        items = forms[0].find_elements(By.CSS_SELECTOR, "details.items fieldset.row")
+        assert items[0].find_element(By.CSS_SELECTOR, "input[value=poor]").is_selected()
+        assert all(i.find_element(By.CSS_SELECTOR, "input[value=fairly_good]").is_selected() for i in items[1:])
+        # 清除 makes a column an abstention.
+        items[1].find_element(By.CSS_SELECTOR, "button.clear").click()
+        assert not any(i.is_selected() for i in items[1].find_elements(By.CSS_SELECTOR, "input"))
+        page.screenshot("traps-ballot-phone")
+        # A reload: the kept ballot is offered back, with its choices.
+        phone.refresh()
+        page.visible("#resume-box")
+        assert "尚未提交" in page.el("#resume-box").text
+        page.click("#resume")
+        page.visible("#step-vote")
+        first = page.all("#forms section.form")[0]
+        assert first.find_element(By.CSS_SELECTOR, "fieldset.overall input[value=fairly_good]").is_selected()
+        # The rest of the demo: one tap per form, then 下一位.
+        page.click("#next")
+        taps += 1
+        for n in range(1, 11):
+            for fieldset in page.all("#forms fieldset.overall"):
+                pick(fieldset, "较好")
+                taps += 1
+            page.click("#next")
+            taps += 1
+        page.visible("#step-review")
+        review = page.el("#summary").text
+        assert "履行党风廉政建设主体责任：较好" in review and "抓基层党建工作：较好" in review, review
+        page.click("#submit")
+        taps += 1
+        page.visible("#step-done")
+        receipt = page.el("#receipt").text
+        print(f"phone ballot (demo, 11 secretaries): taps={taps} screens_per_secretary={screens:.2f} (before: taps=211 screens=2.6)")
+        assert taps <= 50 and screens <= 1.6, (taps, screens)
+        # The receipt's public page is linked from the phone.
+        link = page.el("#receipts-link")
+        assert link.is_displayed()
+        api(server, token, "POST", base + f"/rounds/{opened['round']['id']}/seal")
+        page.click("#receipts-link")
+        page.text_appears("body", receipt)
+    finally:
+        phone.quit()
+        server.stop()
+
+
+def test_small_things_that_erode_trust(tmp_path):
+    """Point 10: a button's label follows its state (述职材料); sizes read right for small files; a name is not
+    repeated as its role; the OpenAPI link is for admins only; the notice leads to the receipts."""
+    server = Server(str(tmp_path))
+    driver = make_driver()
+    try:
+        password = admin_password(server)
+        token = login(server, "admin", password)
+        cid, base = campaign_of(server, token)
+        page = Page(driver, server.url)
+        browser_login(page, password)
+        nav = page.el("#nav-user").text
+        assert not re.search(r"^(.+)（\1）$", nav), nav
+        assert page.el("footer a[href='/api/v1/openapi.json']").is_displayed()
+        page.open(f"/campaigns/{cid}")
+        toggle = page.visible("#materials-toggle")
+        before = toggle.text
+        toggle.click()
+        page.flash("阅读链接")
+        page.wait.until(lambda d: page.el("#materials-toggle").text not in (before, "正在处理…"), "the label follows")
+        assert {before, page.el("#materials-toggle").text} == {"开放阅读链接", "关闭阅读链接"}
+        # A 300-byte report reads as bytes, not "0 KB".
+        reportee = api(server, token, "GET", base)["reportees"][0]
+        r = requests.put(server.url + base + f"/reportees/{reportee['id']}/report", data=("述职报告" * 25).encode("utf-8"),
+                         headers={"Authorization": "Bearer " + token, "Content-Type": "text/plain", "X-File-Name": "report.txt"}, timeout=10)
+        assert r.status_code == 200, r.text
+        page.open(f"/campaigns/{cid}")
+        page.text_appears("#reportee-table", "字节")
+        assert "0 KB" not in page.el("#reportee-table").text
+        # A teller sees no API link.
+        unit = api(server, token, "GET", "/api/v1/org-units")[0]
+        api(server, token, "POST", "/api/v1/users", {"username": "teller1", "displayName": "计票员", "role": "teller",
+                                                      "orgUnitID": unit["id"], "password": "teller-password"})
+        page.click("#logout")
+        page.visible("#login-form")
+        browser_login(page, "teller-password", user="teller1")
+        assert not page.el("footer a[href='/api/v1/openapi.json']").is_displayed()
+        # The notice leads to the receipts of the round it comes from.
+        count_demo_round(server, token)
+        rid = api(server, token, "GET", base + "/results")["reportees"][0]["reporteeID"]
+        notice = api(server, token, "POST", base + "/publications", {"reporteeIDs": [rid], "days": 5})
+        page.open(notice["url"])
+        link = page.visible("#n-receipts-link")
+        link.click()
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "ol.receipt-list li")) == 12, "12 receipts")
+    finally:
+        driver.quit()
+        server.stop()

@@ -33,6 +33,7 @@ document.addEventListener("DOMContentLoaded", function () {
     $("n-contact").textContent = n.contact ? "联系方式：" + n.contact : "";
     $("n-contact").hidden = !n.contact;
     $("n-sign").textContent = n.issuer + "　" + day(n.startsAt);
+    if (n.receiptsPath) { $("n-receipts-link").href = n.receiptsPath; $("n-receipts").hidden = false; }
     if (n.auditHash) {
       $("n-seq").textContent = String(n.auditSeq);
       $("n-hash").textContent = n.auditHash;

@@ -81,7 +81,8 @@
     button.textContent = label;
     return Promise.resolve().then(task).catch(fail).then(function () {
       button.disabled = false;
-      button.textContent = old;
+      // A page that re-rendered the button's label (e.g. 开放 → 关闭) keeps the new one.
+      if (button.textContent === label) button.textContent = old;
     });
   }
 
@@ -182,7 +183,8 @@
   function showNav(user) {
     var nav = document.getElementById("nav");
     nav.hidden = false;
-    document.getElementById("nav-user").textContent = user.displayName + "（" + user.roleLabel + "）";
+    document.getElementById("nav-user").textContent = user.displayName === user.roleLabel ? user.displayName
+      : user.displayName + "（" + user.roleLabel + "）";
     var admin = user.role === "system_admin" || user.role === "campaign_admin";
     Array.prototype.forEach.call(document.querySelectorAll("[data-admin]"), function (node) { node.hidden = !admin; });
     Array.prototype.forEach.call(nav.querySelectorAll("a"), function (a) {
@@ -297,7 +299,10 @@
         list.appendChild(el("li", null, issue.line > 0 ? "第 " + issue.line + " 行：" + issue.message : issue.message));
       });
     },
-    formatBytes: function (n) { return n < 1048576 ? Math.round(n / 1024) + " KB" : (n / 1048576).toFixed(1) + " MB"; },
+    formatBytes: function (n) {
+      if (n < 1024) return n + " 字节";
+      return n < 1048576 ? (n < 10240 ? (n / 1024).toFixed(1) : Math.round(n / 1024)) + " KB" : (n / 1048576).toFixed(1) + " MB";
+    },
     formatTime: function (iso) {
       var d = new Date(iso);
       function p(n) { return (n < 10 ? "0" : "") + n; }

@@ -59,6 +59,109 @@
     $("meter").style.width = (100 * done / ballot.reportees.length) + "%";
   }
 
+  function label(g) { var x = grades.filter(function (y) { return y[0] === g; })[0]; return x ? x[1] : "弃权"; }
+
+  /// One row of four grade buttons for one column. A chosen grade stays chosen when tapped again; 清除 makes the
+  /// column an abstention. `onPick` runs after a change.
+  function choiceRow(k, name, overall, onPick) {
+    var set = document.createElement("fieldset");
+    set.className = "row" + (overall ? " overall" : "");
+    var legend = document.createElement("legend");
+    var title = document.createElement("span");
+    title.textContent = name;
+    legend.appendChild(title);
+    set.appendChild(legend);
+    var clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "clear";
+    clear.textContent = "清除";
+    clear.hidden = !draft.marks[k];
+    clear.setAttribute("aria-label", "清除" + name + "的选择（按弃权计）");
+    clear.addEventListener("click", function () {
+      delete draft.marks[k];
+      delete draft.auto[k];
+      Array.prototype.forEach.call(choices.querySelectorAll("input"), function (i) { i.checked = false; });
+      clear.hidden = true;
+      onPick(null);
+    });
+    legend.appendChild(clear);
+    var choices = document.createElement("div");
+    choices.className = "choices";
+    grades.forEach(function (g) {
+      var id = "c" + Math.random().toString(36).slice(2);
+      var input = document.createElement("input");
+      input.type = "radio";
+      input.name = k;
+      input.id = id;
+      input.value = g[0];
+      input.checked = draft.marks[k] === g[0];
+      input.addEventListener("change", function () {
+        draft.marks[k] = g[0];
+        delete draft.auto[k];
+        clear.hidden = false;
+        onPick(g[0]);
+      });
+      var l = document.createElement("label");
+      l.htmlFor = id;
+      l.textContent = g[1];
+      choices.appendChild(input);
+      choices.appendChild(l);
+    });
+    set.appendChild(choices);
+    return set;
+  }
+
+  /// A form: its 总体评价 in full; its 单项评价 folded, following the 总体评价 until the voter changes one of them.
+  function renderForm(r, form) {
+    var section = document.createElement("section");
+    section.className = "form";
+    var h = document.createElement("h2");
+    h.textContent = form.name;
+    section.appendChild(h);
+    var overall = form.columns.filter(function (c) { return c.kind === "overall"; })[0];
+    var items = form.columns.filter(function (c) { return c.kind !== "overall"; });
+    var details = document.createElement("details");
+    details.className = "items";
+    var summary = document.createElement("summary");
+    var list = document.createElement("div");
+    function describe() {
+      var keys = items.map(function (c) { return key(r.id, form.id, c.id); });
+      var chosen = keys.filter(function (k) { return draft.marks[k]; }).length;
+      var allAuto = chosen === keys.length && keys.every(function (k) { return draft.auto[k]; });
+      summary.textContent = "单项评价 " + items.length + " 项：" + (allAuto ? "与总体评价相同（" + label(draft.marks[keys[0]]) + "），点此逐项修改"
+        : chosen === keys.length ? "已逐项选择" : "已选 " + chosen + " 项，点此逐项选择");
+    }
+    function renderItems() {
+      list.textContent = "";
+      items.forEach(function (c) {
+        list.appendChild(choiceRow(key(r.id, form.id, c.id), c.name, false, function () { describe(); save(); renderProgress(); }));
+      });
+    }
+    if (overall) {
+      section.appendChild(choiceRow(key(r.id, form.id, overall.id), overall.name, true, function (g) {
+        // Items not chosen by hand follow the 总体评价.
+        items.forEach(function (c) {
+          var k = key(r.id, form.id, c.id);
+          if (!draft.marks[k] || draft.auto[k]) {
+            if (g) { draft.marks[k] = g; draft.auto[k] = true; } else { delete draft.marks[k]; delete draft.auto[k]; }
+          }
+        });
+        renderItems();
+        describe();
+        save();
+        renderProgress();
+      }));
+    }
+    if (items.length) {
+      renderItems();
+      describe();
+      details.appendChild(summary);
+      details.appendChild(list);
+      section.appendChild(details);
+    }
+    return section;
+  }
+
   function renderReportee() {
     var r = ballot.reportees[index];
     $("who-index").textContent = (index + 1) + " / " + ballot.reportees.length;
@@ -66,52 +169,11 @@
     $("who-unit").textContent = r.unitName + (r.title ? " · " + r.title : "") + (r.mode === "written" ? " · 书面述职" : " · 会上述职");
     var box = $("forms");
     box.textContent = "";
-    ballot.forms.forEach(function (form) {
-      var section = document.createElement("section");
-      section.className = "form";
-      var h = document.createElement("h2");
-      h.textContent = form.name;
-      section.appendChild(h);
-      form.columns.forEach(function (column) {
-        var k = key(r.id, form.id, column.id);
-        var set = document.createElement("fieldset");
-        var legend = document.createElement("legend");
-        legend.textContent = column.name;
-        if (column.kind === "overall") legend.className = "overall";
-        set.appendChild(legend);
-        var choices = document.createElement("div");
-        choices.className = "choices";
-        grades.forEach(function (g) {
-          var id = "c" + Math.random().toString(36).slice(2);
-          var input = document.createElement("input");
-          input.type = "radio";
-          input.name = k;
-          input.id = id;
-          input.value = g[0];
-          input.checked = draft.marks[k] === g[0];
-          // Tapping the chosen grade again clears it (弃权).
-          input.addEventListener("click", function () {
-            if (draft.marks[k] === g[0] && input.dataset.was === "1") { input.checked = false; delete draft.marks[k]; }
-            else { draft.marks[k] = g[0]; }
-            Array.prototype.forEach.call(choices.querySelectorAll("input"), function (i) { i.dataset.was = i.checked ? "1" : ""; });
-            save();
-            renderProgress();
-          });
-          input.dataset.was = input.checked ? "1" : "";
-          var label = document.createElement("label");
-          label.htmlFor = id;
-          label.textContent = g[1];
-          choices.appendChild(input);
-          choices.appendChild(label);
-        });
-        set.appendChild(choices);
-        section.appendChild(set);
-      });
-      box.appendChild(section);
-    });
+    ballot.forms.forEach(function (form) { box.appendChild(renderForm(r, form)); });
     $("prev").disabled = index === 0;
     $("next").textContent = index === ballot.reportees.length - 1 ? "查看汇总" : "下一位";
     renderProgress();
+    window.scrollTo(0, 0);
   }
 
   function renderReview() {
@@ -120,9 +182,8 @@
     ballot.reportees.forEach(function (r, i) {
       var missing = cellsOf(r).filter(function (k) { return !draft.marks[k]; }).length;
       var overall = ballot.forms.map(function (f) {
-        var g = draft.marks[key(r.id, f.id, "overall")];
-        var label = grades.filter(function (x) { return x[0] === g; })[0];
-        return f.name.slice(0, 4) + "：" + (label ? label[1] : "弃权");
+        var column = f.columns.filter(function (c) { return c.kind === "overall"; })[0] || f.columns[0];
+        return f.name + "：" + label(draft.marks[key(r.id, f.id, column.id)]);
       }).join("；");
       var li = document.createElement("li");
       li.innerHTML = "";
@@ -148,6 +209,7 @@
     var stored = load();
     return post("/api/v1/vote/check", { code: code }).then(function (data) {
       ballot = data;
+      $("campaign").textContent = data.campaignTitle;
       $("round").textContent = "第 " + data.roundNumber + " 轮 · " + data.raterGroup;
       if (data.used) {
         // This phone's own submission whose answer was lost: the same submission id brings its receipt back.
@@ -155,12 +217,13 @@
           return post("/api/v1/vote", { code: code, submissionID: stored.submissionID, marks: [] }).then(function (r) {
             forget();
             keepReceipt(r.receipt, data);
-            finish(r.receipt);
+            finish(r.receipt, r.receiptsPath);
           });
         }
         throw new Error("此投票码已经投过票，每个投票码只能使用一次");
       }
-      draft = stored || { submissionID: newID(), marks: {} };
+      draft = stored || { submissionID: newID(), marks: {}, auto: {} };
+      draft.auto = draft.auto || {};
       save();
       index = 0;
       show("vote");
@@ -171,8 +234,9 @@
     });
   }
 
-  function finish(receipt) {
+  function finish(receipt, receiptsPath) {
     $("receipt").textContent = receipt;
+    if (receiptsPath) { $("receipts-link").href = receiptsPath; $("receipts-link").hidden = false; }
     show("done");
   }
 
@@ -200,7 +264,7 @@
     post("/api/v1/vote", { code: code, submissionID: draft.submissionID, ballot: compact }).then(function (r) {
       forget();
       keepReceipt(r.receipt, ballot);
-      finish(r.receipt);
+      finish(r.receipt, r.receiptsPath);
     }).catch(function (err) {
       $("submit-error").textContent = err.message;
       $("submit-error").hidden = false;
@@ -216,7 +280,19 @@
     show("code");
     start(text);
   }
+  // After a reload the code is no longer in the address bar; a ballot started on this phone is offered back.
+  function pendingCode() {
+    try {
+      for (var i = 0; i < localStorage.length; i++) {
+        var name = localStorage.key(i);
+        if (name && name.indexOf("pingyi.vote.") === 0) return name.slice("pingyi.vote.".length);
+      }
+    } catch (e) { /* no storage */ }
+    return "";
+  }
+  $("resume").addEventListener("click", function () { var pending = pendingCode(); if (pending) start(pending); });
   // A second code scanned on the same phone (a shared phone at the door) starts a new ballot.
   window.addEventListener("hashchange", fromLink);
   fromLink();
+  if (!code && pendingCode()) $("resume-box").hidden = false;
 })();

@@ -29,6 +29,7 @@ enum Voting {
     struct Cast: Sendable {
         var receipt: String
         var roundNumber: Int
+        var roundID: UUID
         var campaignID: UUID
         var alreadyRecorded: Bool
     }
@@ -77,14 +78,14 @@ enum Voting {
             guard fresh.used else { throw closed(number: fresh.roundNumber, state: fresh.roundState) }
             return try repeatOrRefuse(fresh, submissionHash: submissionHash, receipt: receipt)
         }
-        return Cast(receipt: receipt, roundNumber: facts.roundNumber, campaignID: facts.campaignID, alreadyRecorded: false)
+        return Cast(receipt: receipt, roundNumber: facts.roundNumber, roundID: facts.roundID, campaignID: facts.campaignID, alreadyRecorded: false)
     }
 
     static func repeatOrRefuse(_ facts: CodeFacts, submissionHash: String, receipt: String) throws -> Cast {
         guard facts.submissionHash == submissionHash else {
             throw APIError(.conflict, "code_used", "此投票码已经投过票，每个投票码只能使用一次")
         }
-        return Cast(receipt: receipt, roundNumber: facts.roundNumber, campaignID: facts.campaignID, alreadyRecorded: true)
+        return Cast(receipt: receipt, roundNumber: facts.roundNumber, roundID: facts.roundID, campaignID: facts.campaignID, alreadyRecorded: true)
     }
 
     static func closed(number: Int, state: BallotRoundState) -> APIError {

@@ -119,10 +119,13 @@ extension ResultsController {
     func publicNotice(_ publication: Publication, on db: any Database) async throws -> PublicNoticeDTO {
         let unit = try await OrgUnit.find(publication.campaign.$orgUnit.id, on: db)
         let wording = publication.wording(organization: unit?.name ?? "")
+        let round = try await BallotRound.query(on: db).filter(\.$campaign.$id == publication.$campaign.id).filter(\.$state == .counted)
+            .filter(\.$countedAt <= publication.startsAt).sort(\.$number, .descending).first()
         return PublicNoticeDTO(id: publication.id!, title: publication.title, organization: unit?.name ?? "",
                                year: publication.campaign.year, startsAt: publication.startsAt, endsAt: publication.endsAt,
                                rows: publication.rows.items.map(PublishedRowDTO.init), issuer: wording.issuer,
-                               contact: wording.contact, objectionText: wording.objectionText, auditSeq: publication.auditSeq,
+                               contact: wording.contact, objectionText: wording.objectionText,
+                               receiptsPath: try round.map { "/receipts/\(try $0.requireID().uuidString)" }, auditSeq: publication.auditSeq,
                                auditHash: publication.auditHash)
     }
 }

@@ -30,6 +30,7 @@ struct VoteController: RouteCollection {
         let body = try req.content.decode(VoteRequest.self)
         let cast = try await Voting.cast(body, client: ClientAddress.of(req), app: req.application, on: req.db)
         if !cast.alreadyRecorded { await LiveScreens.refreshSoon(cast.campaignID, app: req.application) }
-        return VoteReceiptDTO(receipt: VotingCode.grouped(cast.receipt), roundNumber: cast.roundNumber, alreadyRecorded: cast.alreadyRecorded)
+        return VoteReceiptDTO(receipt: VotingCode.grouped(cast.receipt), roundNumber: cast.roundNumber, alreadyRecorded: cast.alreadyRecorded,
+                              receiptsPath: "/receipts/\(cast.roundID.uuidString)")
     }
 }

@@ -148,6 +148,8 @@ struct VoteReceiptDTO: Content {
     var receipt: String
     var roundNumber: Int
     var alreadyRecorded: Bool
+    /// The public page where the receipt can be found once the box is sealed.
+    var receiptsPath: String
 }
 
 struct ReceiptListDTO: Content {

@@ -185,6 +185,8 @@ struct PublicNoticeDTO: Content {
     var issuer: String
     var contact: String?
     var objectionText: String
+    /// The public list of counted receipts of the round these results come from; absent when there is none.
+    var receiptsPath: String?
     /// The audit chain's head at publication (`pingyi audit verify` checks the log it closes).
     var auditSeq: Int?
     var auditHash: String?

@@ -385,6 +385,7 @@ enum OpenAPIDescriptions {
         "Vote.marks.column": "栏目 id。",
         "receipt": "回执码：可在公开的回执列表中核对本票已计入。",
         "alreadyRecorded": "true：这是同一提交编号的重发，本票早已计入。",
+        "receiptsPath": "公开的回执码列表页（封箱后可查）；没有已计票的轮次时不返回。",
 
         // Meeting
         "agenda": "会议议程。",

@@ -227,8 +227,8 @@ enum OpenAPISchemas {
         "PublicNotice": object([
             "id": uuid, "title": string, "organization": string, "year": integer, "startsAt": dateTime, "endsAt": dateTime,
             "rows": OpenAPIDocument.arrayOf("PublishedRow"), "auditSeq": integer, "auditHash": string,
-            "issuer": string, "contact": string, "objectionText": string,
-        ], optional: ["auditSeq", "auditHash", "contact"]),
+            "issuer": string, "contact": string, "objectionText": string, "receiptsPath": string,
+        ], optional: ["auditSeq", "auditHash", "contact", "receiptsPath"]),
         "RectificationInput": input([
             "orgUnitID": uuid, "campaignID": uuid, "reporteeID": uuid,
             "source": enumeration(RectificationSource.allCases.map(\.rawValue)), "category": text(50), "problem": text(2000),
@@ -328,7 +328,7 @@ enum OpenAPISchemas {
                 "ballot": map(of: map(of: ["type": "string", "pattern": "^[0-4]*$"])),
             ],
         ],
-        "VoteReceipt": object(["receipt": string, "roundNumber": integer, "alreadyRecorded": boolean]),
+        "VoteReceipt": object(["receipt": string, "roundNumber": integer, "alreadyRecorded": boolean, "receiptsPath": string]),
         "LiveRound": object(["number": integer, "state": enumeration(["open", "sealed", "counted", "void"]), "stateLabel": string,
                              "issued": integer, "received": integer]),
         "AgendaItem": object(["title": string, "kind": enumeration(["reports", "evaluation", "summary", "other"])]),
