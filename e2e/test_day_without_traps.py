@@ -573,3 +573,59 @@ def test_small_things_that_erode_trust(tmp_path):
     finally:
         driver.quit()
         server.stop()
+
+
+def test_the_projector_tells_the_hall_how_to_vote_and_how_far_it_is(tmp_path):
+    """Point 6: during voting the hall sees the voting page's address and QR code, a progress bar and each group's
+    progress; after the seal, 投票结束; the chair's message goes with the agenda item it was shown for; the console
+    previews the same screen."""
+    server = Server(str(tmp_path))
+    hall = make_driver(1280, 720)
+    chair = make_driver()
+    try:
+        password = admin_password(server)
+        token = login(server, "admin", password)
+        cid, base = campaign_of(server, token)
+        api(server, token, "POST", base + "/status", {"status": "meeting"})
+        meeting = api(server, token, "GET", base + "/meeting")
+        people = [p for p in api(server, token, "GET", base + "/participants") if p["role"] == "attendee"]
+        for person in people[:21]:
+            api(server, token, "POST", base + "/check-in", {"participantID": person["id"]})
+        api(server, token, "POST", base + "/meeting/message", {"text": "请将手机调至静音"})
+        evaluation = next(i for i, a in enumerate(meeting["live"]["agenda"]) if a["kind"] == "evaluation")
+        api(server, token, "POST", base + "/meeting/current", {"index": evaluation})
+        assert api(server, token, "GET", base + "/meeting")["live"]["message"] == "", "the message went with its item"
+        opened = api(server, token, "POST", base + "/rounds", {})
+        screen = Page(hall, server.url)
+        screen.open(meeting["projectorPath"])
+        screen.visible("#p-voting")
+        assert screen.el("#p-vote-url").text.endswith("/v")
+        assert screen.el("#p-voting .voting-qr svg").size["width"] > 100
+        screen.text_appears("#p-box", "已收回 0 / 发出 21")
+        groups = screen.el("#p-voting .projector-groups").text
+        assert "区领导　0 / 6" in groups and "部门负责人　0 / 14" in groups, groups
+        # Two phones vote: the bar and the group move.
+        for n, issued in enumerate(opened["codes"][:2]):
+            ballot = requests.post(server.url + "/api/v1/vote/check", json={"code": issued["code"]}, timeout=10).json()
+            compact = {r["id"]: {f["id"]: "1" * len(f["columns"]) for f in ballot["forms"]} for r in ballot["reportees"]}
+            requests.post(server.url + "/api/v1/vote", json={"code": issued["code"], "submissionID": f"hall-{n:04d}", "ballot": compact}, timeout=10)
+        screen.text_appears("#p-box", "已收回 2 / 发出 21")
+        screen.text_appears("#p-voting .projector-groups", "区领导　2 / 6")
+        width = hall.execute_script("return document.querySelector('#p-voting .bar-fill').style.width;")
+        assert width.startswith("9.5"), width
+        screen.screenshot("traps-projector-voting")
+        # The console previews the hall.
+        console = Page(chair, server.url)
+        browser_login(console, password)
+        console.open(f"/campaigns/{cid}/console")
+        console.text_appears("#preview", "已收回 2 / 发出 21")
+        console.screenshot("traps-console-preview-desktop")
+        # Sealed: 投票结束.
+        api(server, token, "POST", base + f"/rounds/{opened['round']['id']}/seal")
+        screen.text_appears("#p-closed", "投票结束")
+        assert not screen.el("#p-voting").is_displayed()
+        screen.screenshot("traps-projector-closed")
+    finally:
+        hall.quit()
+        chair.quit()
+        server.stop()

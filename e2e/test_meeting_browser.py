@@ -51,7 +51,7 @@ def test_console_and_two_projectors_agree_through_a_pause(tmp_path):
         people = api(server, token, "GET", f"/api/v1/campaigns/{cid}/participants")
         attendees = [p for p in people if p["role"] == "attendee"]
         console.open(f"/campaigns/{cid}/check-in")
-        console.text_appears("#conn", "已连接")
+        console.el("#conn[data-status=open]")
         console.fill("#code", attendees[0]["checkInCode"].lower())
         console.el("#code").submit()
         console.text_appears("#last", "签到成功：" + attendees[0]["name"])
@@ -70,12 +70,12 @@ def test_console_and_two_projectors_agree_through_a_pause(tmp_path):
             drivers.append(d)
             p = Page(d, server.url)
             p.open(meeting["projectorPath"])
-            p.text_appears("#conn", "已连接")
+            p.el("#conn[data-status=open]")
             projectors.append(p)
         projectors[0].text_appears("#p-attendance", "实到 21 人")
 
         console.open(f"/campaigns/{cid}/console")
-        console.text_appears("#conn", "已连接")
+        console.el("#conn[data-status=open]")
         console.text_appears("#stage-name", first["name"])
         console.click("#stage-buttons [data-action=start]")
         for p in projectors:
@@ -98,7 +98,7 @@ def test_console_and_two_projectors_agree_through_a_pause(tmp_path):
 
         # A reloaded projector shows the same paused time.
         projectors[1].driver.refresh()
-        projectors[1].text_appears("#conn", "已连接")
+        projectors[1].el("#conn[data-status=open]")
         projectors[1].wait.until(lambda d: projectors[1].el("#p-clock").get_attribute("data-phase") == "paused", "reloaded projector")
         assert clocks([projectors[1]]) == frozen[:1]
 
@@ -117,6 +117,13 @@ def test_console_and_two_projectors_agree_through_a_pause(tmp_path):
         # End; the next speaker waits for the comment.
         console.click("#stage-buttons [data-action=end]")
         console.accept_confirm()
+        # The hall sees that the speech ended, how long it took and who is next; the console's preview says the same.
+        for p in projectors:
+            p.text_appears("#p-after", "述职已结束")
+            p.text_appears("#p-next", "下一位：" + detail["reportees"][1]["name"])
+            assert not p.el("#conn").is_displayed(), "the hall does not see 已连接"
+        console.text_appears("#preview", "述职已结束")
+        projectors[0].screenshot("projector-finished")
         console.visible("#comment-form")
         assert not console.all("#stage-buttons [data-action=start]")
         console.fill("#comment", "抓基层党建责任落实较好，村级集体经济还需加力。")

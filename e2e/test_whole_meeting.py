@@ -131,7 +131,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
         with step("计票人按签到卡签到 30 人"):
             login(teller, "teller1", "pass-teller1")
             teller.open(f"/campaigns/{cid}/check-in")
-            teller.text_appears("#conn", "已连接")
+            teller.el("#conn[data-status=open]")
             for person in people[:30]:
                 teller.fill("#code", person["checkInCode"])
                 teller.el("#code").send_keys(Keys.ENTER)
@@ -143,10 +143,10 @@ def test_the_seed_meeting_end_to_end(tmp_path):
         comments = {}
         with step("主持人主持四位书记会上述职并点评，大屏显示计时"):
             projector.open(meeting["projectorPath"])
-            projector.text_appears("#conn", "已连接")
+            projector.el("#conn[data-status=open]")
             login(chair, "chair", "pass-chair")
             chair.open(f"/campaigns/{cid}/console")
-            chair.text_appears("#conn", "已连接")
+            chair.el("#conn[data-status=open]")
             for n, r in enumerate(onsite):
                 chair.text_appears("#stage-name", r["name"])
                 chair.click("#stage-buttons [data-action=start]")

@@ -147,7 +147,18 @@ document.addEventListener("DOMContentLoaded", function () {
       $("comment-form").hidden = true;
       $("projector-link").href = m.projectorPath;
       render(m.live);
+      // The preview draws the hall's screen with the projector's own code, from the same live state.
+      var preview = null;
+      var script = document.createElement("script");
+      script.src = "/js/projector.js";
+      script.onload = function () {
+        preview = window.PingyiProjector;
+        preview.render($("preview"), meeting.live);
+        L.drive($("preview-clock"), function () { var sp = preview.speakerOf(meeting.live); return sp && sp.clock; });
+      };
+      document.head.appendChild(script);
       L.connect(m.projectorPath.split("/")[2], function (state) {
+        if (preview) preview.render($("preview"), state);
         // Comments are not on the public channel: refresh them when a speech changes.
         P.api("GET", base + "/meeting").then(function (fresh) { meeting = fresh; render(fresh.live); }).catch(function () { render(state); });
       }, L.showStatus($("conn")));

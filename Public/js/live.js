@@ -81,6 +81,7 @@
   function showStatus(element) {
     return function (status) {
       element.textContent = statusText[status];
+      element.setAttribute("data-status", status);
       element.className = "state " + (status === "open" ? "state-meeting" : "state-counting");
     };
   }

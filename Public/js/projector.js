@@ -1,33 +1,81 @@
-// The projector: current agenda item, the speaker and the shared clock, attendance, the chair's message.
+// The projector: the agenda item, the speaker and the shared clock (已结束 and who is next after a speech), voting
+// with the address, a QR code of the voting page and progress per group, 投票结束, attendance, the chair's message.
+// `PingyiProjector.render(root, state)` also draws the console's preview of what the hall sees.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
-  var L = window.PingyiLive, $ = function (id) { return document.getElementById(id); };
-  var token = location.pathname.split("/")[2];
-  var state = null;
+(function () {
+  var L = window.PingyiLive;
+  var numerals = "一二三四五六七八九十";
 
-  function speaker() {
+  function speakerOf(state) {
     if (!state || !state.currentReporteeID) return null;
     return state.speakers.filter(function (s) { return s.reporteeID === state.currentReporteeID; })[0] || null;
   }
+  function nextSpeaker(state, current) {
+    var after = current ? state.speakers.indexOf(current) + 1 : 0;
+    return state.speakers.slice(after).filter(function (s) { return s.clock.phase === "not_started"; })[0] || null;
+  }
+  function duration(seconds) { return Math.floor(seconds / 60) + " 分 " + (seconds % 60) + " 秒"; }
+  function part(root, name) { return root.querySelector("[data-p=" + name + "]"); }
 
-  L.connect(token, function (s) {
-    state = s;
-    $("p-title").textContent = s.campaignTitle;
+  function render(root, s) {
+    part(root, "title").textContent = s.campaignTitle;
     var item = s.agenda[s.currentItem];
-    $("p-item").textContent = item ? "第" + "一二三四五六七八九十".charAt(Math.min(s.currentItem, 9)) + "项议程：" + item.title : "";
-    var sp = speaker();
+    part(root, "item").textContent = item ? "第" + numerals.charAt(Math.min(s.currentItem, 9)) + "项议程：" + item.title : "";
+    var sp = speakerOf(s);
     var reporting = item && item.kind === "reports";
-    $("p-speaker").textContent = reporting && sp ? sp.name : (item ? item.title : "");
-    $("p-unit").textContent = reporting && sp ? sp.unitName + (sp.title ? " " + sp.title : "") : "";
-    $("p-clock").hidden = !(reporting && sp);
-    $("p-message").textContent = s.message || "";
-    // During voting: received against issued, never a partial result.
+    var finished = reporting && sp && sp.clock.phase === "finished";
+    part(root, "speaker").textContent = reporting && sp ? sp.name : (item ? item.title : "");
+    part(root, "unit").textContent = reporting && sp ? sp.unitName + (sp.title ? " " + sp.title : "") : "";
+    part(root, "clock").hidden = !(reporting && sp);
+    var after = part(root, "after");
+    after.hidden = !finished;
+    after.textContent = finished ? "述职已结束" + (sp.durationSeconds !== undefined ? "，用时 " + duration(sp.durationSeconds) : "") : "";
+    var next = reporting ? nextSpeaker(s, sp) : null;
+    var nextBox = part(root, "next");
+    nextBox.hidden = !(next && (!sp || finished));
+    nextBox.textContent = next ? "下一位：" + next.name + "（" + next.unitName + "）" : "";
+    if (reporting && !next && finished) { nextBox.hidden = false; nextBox.textContent = "会上述职全部结束"; }
+    part(root, "message").textContent = s.message || "";
+    // Voting: how to vote and how far each group is — counts only, never a partial result.
     var round = s.round;
-    var voting = round && (round.state === "open" || round.state === "sealed") && item && item.kind === "evaluation";
-    $("p-box").hidden = !voting;
-    if (voting) $("p-box").textContent = "第 " + round.number + " 轮" + round.stateLabel + "：已收回 " + round.received + " / 发出 " + round.issued;
-    $("p-attendance").textContent = "应到 " + s.attendance.attendeesExpected + " 人，实到 " + s.attendance.attendeesPresent + " 人" +
+    var evaluation = item && item.kind === "evaluation";
+    var open = round && round.state === "open" && evaluation;
+    part(root, "voting").hidden = !open;
+    if (open) {
+      part(root, "box").textContent = "第 " + round.number + " 轮投票中：已收回 " + round.received + " / 发出 " + round.issued;
+      part(root, "bar").style.width = (round.issued ? Math.min(100, 100 * round.received / round.issued) : 0) + "%";
+      var list = part(root, "groups");
+      list.textContent = "";
+      (round.groups || []).filter(function (g) { return g.issued > 0; }).forEach(function (g) {
+        var li = document.createElement("li");
+        li.textContent = g.name + "　" + g.received + " / " + g.issued;
+        list.appendChild(li);
+      });
+    }
+    var closed = part(root, "closed");
+    var ended = round && evaluation && round.state !== "open";
+    closed.hidden = !ended;
+    if (ended) {
+      closed.textContent = round.state === "void" ? "第 " + round.number + " 轮收回票数多于发出票数，本轮无效，请等待重新投票"
+        : "投票结束：第 " + round.number + " 轮已收回 " + round.received + " 张，正在" + (round.state === "sealed" ? "计票" : "汇总结果");
+    }
+    part(root, "attendance").textContent = "应到 " + s.attendance.attendeesExpected + " 人，实到 " + s.attendance.attendeesPresent + " 人" +
       (s.attendance.hasQuorum ? "，符合规定人数" : "");
-  }, L.showStatus($("conn")));
-  L.drive($("p-clock"), function () { var sp = speaker(); return sp && sp.clock; });
-});
+  }
+
+  window.PingyiProjector = { render: render, speakerOf: speakerOf };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.body.classList.contains("projector")) return;
+    var token = location.pathname.split("/")[2];
+    var state = null;
+    var conn = document.getElementById("conn");
+    var show = L.showStatus(conn);
+    L.connect(token, function (s) { state = s; render(document.getElementById("screen"), s); }, function (status) {
+      show(status);
+      // The hall sees the connection only when it is lost.
+      conn.hidden = status === "open";
+    });
+    L.drive(document.getElementById("p-clock"), function () { var sp = speakerOf(state); return sp && sp.clock; });
+  });
+})();

@@ -152,5 +152,31 @@ func liveRound(campaignID: UUID, on db: any Database) async throws -> LiveRoundD
         return nil
     }
     let dto = try await roundDTO(round, on: db)
-    return LiveRoundDTO(number: round.number, state: round.state.rawValue, stateLabel: round.state.label, issued: dto.issued, received: dto.received)
+    return LiveRoundDTO(number: round.number, state: round.state.rawValue, stateLabel: round.state.label, issued: dto.issued, received: dto.received,
+                        groups: try await groupProgress(round, on: db))
+}
+
+/// Per rater group: codes and paper forms issued; phone ballots and numbered paper sheets received. Counts only.
+func groupProgress(_ round: BallotRound, on db: any Database) async throws -> [LiveGroupProgressDTO] {
+    let roundID = try round.requireID()
+    struct Row: Decodable { var rater_group_id: UUID; var n: Int }
+    let sql = db as! any SQLDatabase
+    func counts(_ query: SQLQueryString) async throws -> [UUID: Int] {
+        Dictionary(try await sql.raw(query).all(decoding: Row.self).map { ($0.rater_group_id, $0.n) }, uniquingKeysWith: +)
+    }
+    let codes = try await counts("""
+        SELECT "rater_group_id", COUNT(*) AS "n" FROM "ballot_codes" WHERE "round_id" = \(bind: roundID) GROUP BY "rater_group_id"
+        """)
+    let phones = try await counts("""
+        SELECT "rater_group_id", COUNT(*) AS "n" FROM "ballots" WHERE "round_id" = \(bind: roundID) AND "medium" = 'electronic' GROUP BY "rater_group_id"
+        """)
+    let sheets = try await counts("""
+        SELECT "rater_group_id", COUNT(*) AS "n" FROM "paper_sheets" WHERE "round_id" = \(bind: roundID) GROUP BY "rater_group_id"
+        """)
+    let plan = Dictionary(round.sheetPlan.map { ($0.raterGroupID, $0.count) }, uniquingKeysWith: +)
+    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == round.$campaign.id).sort(\.$position).all()
+    return groups.compactMap { group in
+        guard let id = group.id else { return nil }
+        return LiveGroupProgressDTO(name: group.name, issued: (codes[id] ?? 0) + (plan[id] ?? 0), received: (phones[id] ?? 0) + (sheets[id] ?? 0))
+    }
 }

@@ -54,6 +54,8 @@ struct MeetingController: RouteCollection {
         let (actor, campaign, meeting) = try await chairing(req)
         let body = try req.content.decode(CurrentItemRequest.self)
         guard meeting.agenda.indices.contains(body.index) else { throw APIError(.unprocessableEntity, "invalid", "没有这一项议程") }
+        // The chair's message belongs to the item it was shown for.
+        if meeting.currentItem != body.index { meeting.message = "" }
         meeting.currentItem = body.index
         if meeting.startedAt == nil { meeting.startedAt = Date() }
         return try await commit(req, actor, campaign, meeting, action: "meeting.current",

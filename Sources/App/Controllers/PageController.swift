@@ -1,4 +1,5 @@
 import Vapor
+import PingyiCore
 
 /// The web UI: thin Leaf shells; each page's script talks to `/api/v1` with the session cookie.
 struct PageController: RouteCollection {
@@ -32,10 +33,20 @@ struct PageController: RouteCollection {
         var version: String
     }
 
+    struct ProjectorContext: Encodable {
+        var title: String
+        var version: String
+        /// The voting page's address and its QR code, shown to the hall while a round is open (no code in it).
+        var voteURL: String
+        var voteQR: String
+    }
+
     /// The projector: no account, no navigation, just the live screen.
     @Sendable
     func projector(req: Request) async throws -> View {
-        try await req.view.render("projector", PageContext(title: "大屏", script: "projector", version: PingyiVersion.current))
+        let voteURL = publicBaseURL(req) + "/v"
+        return try await req.view.render("projector", ProjectorContext(
+            title: "大屏", version: PingyiVersion.current, voteURL: voteURL, voteQR: (try? QRCode(text: voteURL).svg(title: "投票页二维码")) ?? ""))
     }
 
     /// Pages without the staff navigation: the phone's voting page and the public receipt list.

@@ -166,4 +166,12 @@ struct LiveRoundDTO: Content {
     var stateLabel: String
     var issued: Int
     var received: Int
+    /// Issued and received per rater group, in campaign order: how far each group has voted, never how.
+    var groups: [LiveGroupProgressDTO]
+}
+
+struct LiveGroupProgressDTO: Content {
+    var name: String
+    var issued: Int
+    var received: Int
 }
