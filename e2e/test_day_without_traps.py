@@ -629,3 +629,53 @@ def test_the_projector_tells_the_hall_how_to_vote_and_how_far_it_is(tmp_path):
         hall.quit()
         chair.quit()
         server.stop()
+
+
+def test_set_up_in_fewer_steps(tmp_path):
+    """Point 8: a 镇级 campaign starts with town rater groups (no 区领导); the set-up page opens with a section index
+    and a 筹备清单 that says what still stops the meeting; the console, projector and check-in cards can be rehearsed
+    in 筹备; a real org import is not filed under the demo, and removing the demo leaves no 演示 node."""
+    server = Server(str(tmp_path))
+    driver = make_driver()
+    try:
+        password = admin_password(server)
+        token = login(server, "admin", password)
+        page = Page(driver, server.url)
+        browser_login(page, password)
+        # Org import at the top level by default, the demo's units marked.
+        page.open("/orgs")
+        page.text_appears("#org-table", "**区委")
+        options = [o.text for o in page.all("#i-parent option")]
+        assert options[0].startswith("（顶级组织）") and any("（演示）" in o for o in options), options
+        path = tmp_path / "units.csv"
+        path.write_text("名称,类型,领域,书记\n**镇党委（真实）,党委,农村,周建国\n", encoding="utf-8")
+        page.el("#i-file").send_keys(str(path))
+        page.click("#org-import button")
+        page.flash("已导入")
+        real = next(u for u in api(server, token, "GET", "/api/v1/org-units") if u["name"] == "**镇党委（真实）")
+        assert "parentID" not in real
+        # A town campaign on that unit: town groups, and a checklist naming what is missing.
+        created = api(server, token, "POST", "/api/v1/campaigns", {"title": "2026年度**镇村党组织书记述职评议", "year": 2026,
+                                                                  "level": "town", "orgUnitID": real["id"]})
+        cid = created["campaign"]["id"]
+        assert [g["name"] for g in created["raterGroups"]][0] == "镇（街道）领导班子成员"
+        page.open(f"/campaigns/{cid}")
+        page.visible("#readiness-box")
+        todo = [li.get_attribute("data-key") for li in page.all("#readiness li.todo")]
+        assert todo == ["reportees", "attendees"], todo
+        assert page.all(".section-nav a[href='#participants']")
+        # Rehearsal: the console and the cards are there before the meeting.
+        assert page.el("#link-console").is_displayed() and "彩排" in page.el("#link-console").text
+        assert page.el("#link-cards").is_displayed()
+        page.screenshot("traps-setup-desktop")
+        page.open(f"/campaigns/{cid}/console")
+        page.visible("#rehearsal")
+        page.fill("#message", "彩排：请检查大屏")
+        page.click("#message-form button")
+        page.text_appears("#preview", "彩排：请检查大屏")
+        # Removing the demo leaves no demo unit in the tree.
+        api(server, token, "DELETE", "/api/v1/demo")
+        assert not [u for u in api(server, token, "GET", "/api/v1/org-units") if u["isDemo"]]
+    finally:
+        driver.quit()
+        server.stop()

@@ -45,7 +45,14 @@ document.addEventListener("DOMContentLoaded", function () {
     $("e-title").value = c.title;
     $("e-year").value = c.year;
     var staff = detail.permissions.viewParticipants;
-    $("meeting-links").hidden = !staff || c.status === "preparing";
+    // 筹备 too: the console and projector can be rehearsed and the check-in cards printed before the meeting.
+    $("meeting-links").hidden = !staff || c.status === "archived";
+    $("link-console").textContent = c.status === "preparing" ? "主持人控制台（彩排）" : "主持人控制台";
+    $("link-cards").href = "/campaigns/" + id + "/check-in-cards";
+    $("link-cards").hidden = ["preparing", "meeting"].indexOf(c.status) < 0;
+    $("link-tally").hidden = c.status === "preparing";
+    $("link-minutes").hidden = c.status === "preparing";
+    renderReadiness();
     $("link-console").href = "/campaigns/" + id + "/console";
     $("link-checkin").href = "/campaigns/" + id + "/check-in";
     $("link-checkin").hidden = c.status !== "meeting";
@@ -81,6 +88,21 @@ document.addEventListener("DOMContentLoaded", function () {
       "归档后活动的全部内容只读：不能修改、不能再发布或撤回公示。",
       "此操作不能撤销。"] },
   };
+
+  var readinessAnchor = { forms: "#forms", rater_groups: "#groups", rules: "#rules", reportees: "#reportees",
+                          attendees: "#participants", accounts: "#reportees", written_reports: "#reportees" };
+  function renderReadiness() {
+    var items = detail.readiness || [];
+    $("readiness-box").hidden = !items.length || detail.campaign.status !== "preparing";
+    var list = $("readiness");
+    list.textContent = "";
+    items.forEach(function (item) {
+      list.appendChild(el("li", { class: item.done ? "done" : item.required ? "todo" : "advice", "data-key": item.key },
+        el("span", { class: "mark", "aria-hidden": "true" }, item.done ? "✓" : item.required ? "✗" : "•"),
+        el("a", { href: readinessAnchor[item.key] || "#" }, item.label), item.required ? el("span", { class: "badge" }, "必须") : null,
+        el("span", { class: "muted" }, "　" + item.detail)));
+    });
+  }
 
   function renderLifecycle() {
     var c = detail.campaign;

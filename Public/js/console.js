@@ -179,6 +179,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function load() {
     return Promise.all([P.api("GET", base), P.api("GET", base + "/rounds"), P.api("GET", base + "/attendance"), P.api("GET", base + "/meeting")]).then(function (r) {
       detail = r[0];
+      $("rehearsal").hidden = detail.campaign.status !== "preparing";
       attendance = r[2];
       canChair = r[3].canChair;
       render(r[1]);

@@ -31,7 +31,12 @@ document.addEventListener("DOMContentLoaded", function () {
       list.filter(function (u) { return !u.parentID || !ids[u.parentID]; }).forEach(function (u) { row(u, 0); });
       var noneLabel = P.me.role === "system_admin" ? "（顶级组织）" : null;
       P.unitOptions(list, $("o-parent"), P.me.orgUnitID, noneLabel);
-      P.unitOptions(list, $("i-parent"), P.me.orgUnitID);
+      // Never file real units under the demo's tree by default: a system admin imports at the top level.
+      P.unitOptions(list, $("i-parent"), P.me.orgUnitID, noneLabel);
+      Array.prototype.forEach.call($("i-parent").options, function (o) {
+        var unit = list.filter(function (u) { return u.id === o.value; })[0];
+        if (unit && unit.isDemo) o.textContent += "（演示）";
+      });
     }).catch(P.fail);
   }
 
@@ -78,7 +83,8 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!file) return;
     $("import-issues").hidden = true;
     P.busy(event.target.querySelector("button"), "正在导入…", function () {
-      return P.api("POST", "/api/v1/org-units/import?parent=" + encodeURIComponent($("i-parent").value), undefined, { file: file })
+      var parent = $("i-parent").value;
+      return P.api("POST", "/api/v1/org-units/import" + (parent ? "?parent=" + encodeURIComponent(parent) : ""), undefined, { file: file })
         .then(function (r) { P.flash("已导入 " + r.imported + " 个组织"); event.target.reset(); return load(); },
               function (err) { P.showIssues($("import-issues"), err); throw err; });
     });

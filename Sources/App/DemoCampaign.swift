@@ -131,6 +131,18 @@ enum DemoCampaign {
                 try await campaign.delete(on: db)
             }
             var removedUnits = 0
+            // Real units a clerk put under a demo unit move up to its parent (the top level at the root), so no demo
+            // unit stays in the real tree because of them.
+            let demoParent = Dictionary(try await OrgUnit.query(on: db).filter(\.$isDemo == true).all().map { ($0.id!, $0.$parent.id) },
+                                        uniquingKeysWith: { a, _ in a })
+            for unit in try await OrgUnit.query(on: db).filter(\.$isDemo == false).all() {
+                var parent = unit.$parent.id
+                while let id = parent, let up = demoParent[id] { parent = up }
+                if parent != unit.$parent.id {
+                    unit.$parent.id = parent
+                    try await unit.save(on: db)
+                }
+            }
             // Leaves first: keep deleting demo units that nothing references until none is left.
             while true {
                 let demoUnits = try await OrgUnit.query(on: db).filter(\.$isDemo == true).all()

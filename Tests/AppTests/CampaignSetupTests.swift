@@ -246,7 +246,7 @@ struct CampaignSetupTests {
             let reply = try await call(app, .POST, "api/v1/campaigns/\(empty.campaign.id)/status", token: world.token("districtAdmin"),
                                        json: ["status": "meeting"])
             try expectError(reply, .conflict)
-            #expect(reply.text.contains("述职对象") && reply.text.contains("出席人员"))
+            #expect(reply.text.contains("述职对象") && reply.text.contains("出席（参加评议）人员"))
         }
     }
 }

@@ -99,3 +99,92 @@ struct SecretaryAccountTests: BallotBoxHelpers {
         }
     }
 }
+
+/// Issue 17 point 8: set-up in fewer steps — templates per level, a readiness list, rehearsal before the meeting.
+@Suite("Set-up: templates, readiness, rehearsal")
+struct SetUpTests {
+    @Test(arguments: TestDatabase.available)
+    func eachLevelStartsWithItsOwnRaterGroups(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let world = try await World.make(app)
+            for (level, unit, first) in [("district", world.district, "区领导"), ("town", world.town, "镇（街道）领导班子成员"),
+                                         ("community", world.town, "村（社区）“两委”成员")] {
+                let reply = try await call(app, .POST, "api/v1/campaigns", token: world.token("districtAdmin"), json: CampaignCreateRequest(
+                    title: "\(level) 述职评议", year: 2026, level: level, orgUnitID: unit.id!))
+                #expect(reply.status == .created, "\(reply.text)")
+                let detail = try reply.decode(CampaignDetailDTO.self)
+                #expect(detail.raterGroups.first?.name == first, "\(level)")
+                #expect(level == "district" || !detail.raterGroups.contains { $0.name == "区领导" }, "\(level)")
+                #expect(detail.raterGroups.compactMap(\.weight).reduce(0, +) > 0.99)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theReadinessListSaysWhatStopsTheMeeting(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let world = try await World.make(app)
+            let admin = world.token("districtAdmin")
+            let created = try await call(app, .POST, "api/v1/campaigns", token: admin, json: CampaignCreateRequest(
+                title: "空的活动", year: 2026, level: "town", orgUnitID: world.town.id!)).decode(CampaignDetailDTO.self)
+            let items = try #require(created.readiness)
+            #expect(items.filter { $0.required && !$0.done }.map(\.key) == ["reportees", "attendees"])
+            let base = "api/v1/campaigns/\(created.campaign.id)"
+            let refused = try await call(app, .POST, "\(base)/status", token: admin, json: ["status": "meeting"])
+            try expectError(refused, .conflict)
+            #expect(refused.text.contains("述职对象") && refused.text.contains("出席（参加评议）人员"))
+            // the demo is ready, with advice left; a chair sees no list
+            let demo = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)", token: admin).decode(CampaignDetailDTO.self)
+            #expect(try #require(demo.readiness).allSatisfy { $0.done || !$0.required })
+            let chair = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)", token: world.token("chair")).decode(CampaignDetailDTO.self)
+            #expect(chair.readiness == nil)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theScreensCanBeRehearsedButNoSpeechIsRecordedBeforeTheMeeting(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let world = try await World.make(app)
+            let base = "api/v1/campaigns/\(world.campaignID)"
+            let chair = world.token("chair")
+            let meeting = try await call(app, .GET, "\(base)/meeting", token: chair)
+            #expect(meeting.status == .ok, "\(meeting.text)")
+            let agenda = [AgendaInput(title: "会上述职", kind: "reports"), AgendaInput(title: "民主评议", kind: "evaluation")]
+            #expect(try await call(app, .PUT, "\(base)/meeting/agenda", token: chair, json: agenda).status == .ok)
+            #expect(try await call(app, .POST, "\(base)/meeting/message", token: chair, json: ["text": "彩排"]).status == .ok)
+            let moved = try await call(app, .POST, "\(base)/meeting/current", token: chair, json: ["index": 1]).decode(MeetingDTO.self)
+            #expect(moved.live.currentItem == 1 && moved.live.message == "")
+            let reportee = try #require(try await Reportee.query(on: app.db).filter(\.$mode == .onsite).first())
+            try expectError(try await call(app, .POST, "\(base)/speeches/\(reportee.id!)/start", token: chair), .conflict, code: "wrong_state")
+            #expect(try await Meeting.query(on: app.db).first()?.startedAt == nil, "a rehearsal does not date the meeting")
+        }
+    }
+}
+
+/// Issue 17 point 8: real units imported without a parent are not filed under the demo's tree, and units a clerk put
+/// under a demo unit survive its removal, moved up, with no 演示 node left behind.
+@Suite("The demo leaves the real tree clean")
+struct DemoTreeTests {
+    @Test(arguments: TestDatabase.available)
+    func realUnitsOutliveTheDemoTree(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            _ = try await bootstrap(app, adminPassword: "admin-password")
+            let admin = try await login(app, "admin", "admin-password")
+            let demoRoot = try #require(try await OrgUnit.query(on: app.db).filter(\.$isDemo == true).filter(\.$parent.$id == nil).first())
+            // without a parent, a system admin's import lands at the top level
+            let top = try await call(app, .POST, "api/v1/org-units/import", token: admin, raw: Data("名称,类型,领域\n新区委,党委,机关\n".utf8))
+            #expect(top.status == .created, "\(top.text)")
+            #expect(try await OrgUnit.query(on: app.db).filter(\.$name == "新区委").first()?.$parent.id == nil)
+            // the trap of old: a real unit filed under the demo's root
+            let under = try await call(app, .POST, "api/v1/org-units/import?parent=\(demoRoot.id!)", token: admin,
+                                       raw: Data("名称,类型,领域\n真实镇党委,党委,农村\n".utf8))
+            #expect(under.status == .created, "\(under.text)")
+            let removed = try await call(app, .DELETE, "api/v1/demo", token: admin)
+            #expect(removed.status == .ok, "\(removed.text)")
+            #expect(try await OrgUnit.query(on: app.db).filter(\.$isDemo == true).count() == 0)
+            let kept = try #require(try await OrgUnit.query(on: app.db).filter(\.$name == "真实镇党委").first())
+            #expect(kept.$parent.id == nil)
+            #expect(try await OrgUnit.query(on: app.db).filter(\.$name == "新区委").count() == 1)
+        }
+    }
+}

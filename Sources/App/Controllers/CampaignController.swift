@@ -218,7 +218,7 @@ func createCampaign(title: String, year: Int, level: CampaignLevel, orgUnitID: U
                                   position: participant.position).save(on: db)
         }
     } else {
-        for (offset, group) in DemoCampaign.raterGroups.enumerated() {
+        for (offset, group) in level.raterGroupTemplate.enumerated() {
             let raterGroup = RaterGroup(campaignID: id, name: group.name, position: offset + 1)
             try await raterGroup.save(on: db)
             weights[raterGroup.id!.uuidString] = group.weight
@@ -229,18 +229,27 @@ func createCampaign(title: String, year: Int, level: CampaignLevel, orgUnitID: U
     return campaign
 }
 
-/// A meeting needs something to evaluate and someone to evaluate it.
+/// A meeting needs something to evaluate and someone to evaluate it (`MeetingReadiness`, the page's 筹备清单).
 func checkReadyForMeeting(_ campaign: Campaign, on db: any Database) async throws {
-    let id = try campaign.requireID()
-    var missing: [String] = []
-    if try await Reportee.query(on: db).filter(\.$campaign.$id == id).count() == 0 { missing.append("述职对象") }
-    if try await Participant.query(on: db).filter(\.$campaign.$id == id).filter(\.$role == .attendee).count() == 0 {
-        missing.append("出席人员")
-    }
-    if campaign.forms.isEmpty { missing.append("评议表") }
+    let missing = MeetingReadiness.missing(try await readinessFacts(campaign, on: db))
     guard missing.isEmpty else { throw APIError.conflict("开始会议前请先设置：\(missing.joined(separator: "、"))") }
-    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).all()
+    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaign.requireID()).all()
     try campaign.rules.validate(raterGroups: groups.map { $0.id!.uuidString }, forms: campaign.forms.map(\.id))
+}
+
+func readinessFacts(_ campaign: Campaign, on db: any Database) async throws -> ReadinessFacts {
+    let id = try campaign.requireID()
+    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).all()
+    let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).all()
+    let written = reportees.filter { $0.mode == .written }
+    let reports = try await reportInfos(for: written, on: db)
+    let rulesValid = (try? campaign.rules.validate(raterGroups: groups.map { $0.id!.uuidString }, forms: campaign.forms.map(\.id))) != nil
+    return ReadinessFacts(
+        forms: campaign.forms.count, raterGroups: groups.count, reportees: reportees.count,
+        onsiteReportees: reportees.filter { $0.mode == .onsite }.count,
+        attendees: try await Participant.query(on: db).filter(\.$campaign.$id == id).filter(\.$role == .attendee).count(),
+        minimumGroupSize: campaign.rules.effectiveMinimumGroupSize, linkedAccounts: reportees.filter { $0.$user.id != nil }.count,
+        writtenReportees: written.count, writtenReports: reports.count, rulesValid: rulesValid)
 }
 
 /// Checks and completes submitted forms: ids are assigned where missing, names trimmed, one 总体评价 per form.
@@ -332,7 +341,8 @@ func campaignDetail(_ campaign: Campaign, for actor: Actor?, on db: any Database
         permissions: CampaignPermissionsDTO(manage: manage, viewParticipants: manage || staff),
         materialsPath: manage ? campaign.materialsToken.map { "/m/\($0)" } : nil,
         materialsPublic: campaign.materialsPublic,
-        nextStatus: campaign.status.next?.rawValue)
+        nextStatus: campaign.status.next?.rawValue,
+        readiness: manage ? MeetingReadiness.items(try await readinessFacts(campaign, on: db)) : nil)
 }
 
 /// Report metadata (no file bodies) for the given reportees.

@@ -33,7 +33,7 @@ struct MeetingController: RouteCollection {
 
     @Sendable
     func replaceAgenda(req: Request) async throws -> MeetingDTO {
-        let (actor, campaign, meeting) = try await chairing(req)
+        let (actor, campaign, meeting) = try await chairing(req, rehearsal: true)
         let inputs = try req.content.decode([AgendaInput].self)
         guard (1...12).contains(inputs.count) else { throw APIError(.unprocessableEntity, "invalid", "议程应有 1 到 12 项") }
         let agenda = try inputs.map { input -> AgendaItem in
@@ -51,20 +51,20 @@ struct MeetingController: RouteCollection {
 
     @Sendable
     func setCurrentItem(req: Request) async throws -> MeetingDTO {
-        let (actor, campaign, meeting) = try await chairing(req)
+        let (actor, campaign, meeting) = try await chairing(req, rehearsal: true)
         let body = try req.content.decode(CurrentItemRequest.self)
         guard meeting.agenda.indices.contains(body.index) else { throw APIError(.unprocessableEntity, "invalid", "没有这一项议程") }
         // The chair's message belongs to the item it was shown for.
         if meeting.currentItem != body.index { meeting.message = "" }
         meeting.currentItem = body.index
-        if meeting.startedAt == nil { meeting.startedAt = Date() }
+        if meeting.startedAt == nil, campaign.status == .meeting { meeting.startedAt = Date() }
         return try await commit(req, actor, campaign, meeting, action: "meeting.current",
                                 summary: "进入议程：\(meeting.agenda[body.index].title)")
     }
 
     @Sendable
     func setMessage(req: Request) async throws -> MeetingDTO {
-        let (actor, campaign, meeting) = try await chairing(req)
+        let (actor, campaign, meeting) = try await chairing(req, rehearsal: true)
         let body = try req.content.decode(MessageRequest.self)
         meeting.message = try optionalText(body.text, "提示语", max: 80).replacingOccurrences(of: "\n", with: " ")
         return try await commit(req, actor, campaign, meeting, action: "meeting.message",
@@ -253,10 +253,12 @@ struct MeetingController: RouteCollection {
 
     func canChair(_ actor: Actor) -> Bool { actor.isAdmin || actor.role == .chair }
 
-    func chairing(_ req: Request) async throws -> (Actor, Campaign, Meeting) {
+    /// `rehearsal`: also in 筹备 — the agenda, the current item and the message can be set up and tried on the
+    /// projector before the meeting (彩排); speeches and comments belong to the meeting itself.
+    func chairing(_ req: Request, rehearsal: Bool = false) async throws -> (Actor, Campaign, Meeting) {
         let actor = try await req.actor()
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .chair, on: req.db)
-        try campaign.require({ $0 == .meeting }, "会议进程（请先进入“会议中”阶段）")
+        try campaign.require({ $0 == .meeting || (rehearsal && $0 == .preparing) }, "会议进程（请先进入“会议中”阶段）")
         return (actor, campaign, try await meetingOf(campaign, on: req.db))
     }
 

@@ -89,19 +89,22 @@ struct OrgUnitController: RouteCollection {
         return .noContent
     }
 
-    /// Imports a CSV or XLSX of units under `?parent=` (or the actor's own unit). All rows or none.
+    /// Imports a CSV or XLSX of units under `?parent=` (or the actor's own unit; a system admin without one imports at
+    /// the top level, never silently under the demo's tree). All rows or none.
     @Sendable
     func importFile(req: Request) async throws -> Response {
         let actor = try await req.actor()
         guard actor.isAdmin else { throw APIError.forbidden }
         let parentID = try req.query.get(UUID?.self, at: "parent") ?? actor.user.$orgUnit.id
-        guard let parentID else { throw APIError(.unprocessableEntity, "invalid", "请指定导入到哪个上级组织（parent）") }
+        guard parentID != nil || actor.isSystemAdmin else {
+            throw APIError(.unprocessableEntity, "invalid", "请指定导入到哪个上级组织（parent）")
+        }
         let data = Data(buffer: req.body.data ?? ByteBuffer())
         // Read and checked before the write transaction, in linear time: a ballot never waits behind a big file.
         let scopeUnits = try await OrgUnit.query(on: req.db).all().filter { actor.scope.contains($0.id!) }
         let rows = try OrgImport.parse(try ImportFile.records(from: data), existingNames: scopeUnits.map(\.name)).get()
         let existingIDs = Dictionary(scopeUnits.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a })
-        let existingParents = Set(rows.compactMap { row in row.parentName.isEmpty ? parentID : existingIDs[row.parentName] })
+        let existingParents = Set(rows.compactMap { row -> UUID? in row.parentName.isEmpty ? parentID : existingIDs[row.parentName] })
         let idByName = existingIDs.merging(rows.map { ($0.name, UUID()) }, uniquingKeysWith: { _, new in new })
         let count = try await req.db.writeTransaction { db -> Int in
             try await checkParent(parentID, actor: actor, on: db)
@@ -109,10 +112,12 @@ struct OrgUnitController: RouteCollection {
             if let taken = try await OrgUnit.query(on: db).filter(\.$name ~~ newNames).first(), actor.scope.contains(taken.id!) {
                 throw APIError.conflict("组织“\(taken.name)”刚刚已被创建，请重新导入")
             }
-            var positions: [UUID: Int] = [:]
+            // Positions per parent; `nil` is the top level.
+            var positions: [UUID?: Int] = [:]
             for child in try await OrgUnit.query(on: db).filter(\.$parent.$id ~~ Array(existingParents)).all() {
-                positions[child.$parent.id!, default: 0] += 1
+                positions[child.$parent.id, default: 0] += 1
             }
+            if parentID == nil { positions[nil] = try await OrgUnit.query(on: db).filter(\.$parent.$id == nil).count() }
             let units = rows.map { row in
                 let parent = row.parentName.isEmpty ? parentID : idByName[row.parentName]!
                 positions[parent, default: 0] += 1

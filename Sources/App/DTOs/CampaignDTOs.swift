@@ -92,6 +92,8 @@ struct CampaignDetailDTO: Content {
     var materialsPath: String?
     var materialsPublic: Bool
     var nextStatus: String?
+    /// 筹备清单, for those who manage the campaign.
+    var readiness: [ReadinessItem]?
 }
 
 struct CampaignCreateRequest: Content {

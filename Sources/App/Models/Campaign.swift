@@ -61,6 +61,15 @@ enum CampaignLevel: String, Codable, CaseIterable, Sendable {
         case .community: "社区（村）级"
         }
     }
+
+    /// The rater groups (and weights) a new campaign of this level starts with: who rates a secretary at that level.
+    var raterGroupTemplate: [(name: String, weight: Double)] {
+        switch self {
+        case .district: DemoCampaign.raterGroups.map { ($0.name, $0.weight) }
+        case .town: [("镇（街道）领导班子成员", 0.3), ("村（社区）党组织书记", 0.3), ("党员和群众代表", 0.4)]
+        case .community: [("村（社区）“两委”成员", 0.4), ("党员代表", 0.3), ("群众代表", 0.3)]
+        }
+    }
 }
 
 typealias CampaignStatus = CampaignPhase

@@ -141,7 +141,11 @@ enum OpenAPISchemas {
             "materialsPath": string,
             "materialsPublic": boolean,
             "nextStatus": status,
-        ], optional: ["materialsPath", "nextStatus"]),
+            "readiness": ["type": "array", "items": object([
+                "key": enumeration(["forms", "rater_groups", "rules", "reportees", "attendees", "accounts", "written_reports"]),
+                "label": string, "done": boolean, "required": boolean, "detail": string,
+            ])],
+        ], optional: ["materialsPath", "nextStatus", "readiness"]),
         "Participant": object([
             "id": uuid, "name": string, "unitName": string, "role": participantRole, "roleLabel": string,
             "raterGroupID": uuid, "position": integer, "checkedInAt": dateTime, "checkInCode": string,
