@@ -124,7 +124,8 @@ class Page:
             }
             document.querySelectorAll('body *').forEach(function (e) {
               var r = e.getBoundingClientRect();
-              if (r.width === 0 || getComputedStyle(e).visibility === 'hidden' || e.closest('dialog:not([open])')) return;
+              // screen-reader-only text is clipped on purpose
+              if (r.width <= 2 || getComputedStyle(e).visibility === 'hidden' || e.closest('dialog:not([open]), .visually-hidden')) return;
               if (r.right > w + 1 && document.documentElement.scrollWidth > w + 1) out.push(name(e) + ' → ' + Math.round(r.right));
               else if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0 && !scrolls(e) &&
                        ['svg', 'input', 'select', 'textarea', 'img', 'canvas', 'button'].indexOf(e.tagName.toLowerCase()) < 0 &&

@@ -2,6 +2,7 @@
 to PDF), each check one that failed on the main branch before the fix."""
 import os
 import re
+from contextlib import contextmanager
 
 import requests
 from selenium.webdriver.common.by import By
@@ -25,10 +26,10 @@ def campaign_of(server, token):
     return campaign["id"], f"/api/v1/campaigns/{campaign['id']}"
 
 
-def test_the_lifecycle_asks_before_each_step_and_a_count_belongs_to_its_round(tmp_path):
-    """Point 3 (and 10: no second round offered after a count). The campaign page shows where the campaign stands and
-    keeps its steps in a quiet place; each step says what it does and can be cancelled; 计票 is a round's, never the
-    campaign's; sealing and counting a round are confirmed with their consequences."""
+@contextmanager
+def admin_in_browser(tmp_path):
+    """A fresh server with the demo, the admin signed in on a desktop browser: (server, driver, page, password, token,
+    campaign id, campaign API base)."""
     server = Server(str(tmp_path))
     driver = make_driver()
     try:
@@ -37,6 +38,17 @@ def test_the_lifecycle_asks_before_each_step_and_a_count_belongs_to_its_round(tm
         cid, base = campaign_of(server, token)
         page = Page(driver, server.url)
         browser_login(page, password)
+        yield server, driver, page, password, token, cid, base
+    finally:
+        driver.quit()
+        server.stop()
+
+
+def test_the_lifecycle_asks_before_each_step_and_a_count_belongs_to_its_round(tmp_path):
+    """Point 3 (and 10: no second round offered after a count). The campaign page shows where the campaign stands and
+    keeps its steps in a quiet place; each step says what it does and can be cancelled; 计票 is a round's, never the
+    campaign's; sealing and counting a round are confirmed with their consequences."""
+    with admin_in_browser(tmp_path) as (server, driver, page, password, token, cid, base):
         page.open(f"/campaigns/{cid}")
         page.text_appears("#lifecycle-steps", "会议中")
         assert page.el("#lifecycle-steps").text.split() == ["筹备", "会议中", "已发布", "归档"]
@@ -81,9 +93,6 @@ def test_the_lifecycle_asks_before_each_step_and_a_count_belongs_to_its_round(tm
         page.visible("#box-done")
         assert not page.el("#open-form").is_displayed()
         assert page.el("#box-results").get_attribute("href").endswith(f"/campaigns/{cid}/results")
-    finally:
-        driver.quit()
-        server.stop()
 
 
 def test_no_prompt_dialogs(tmp_path):
@@ -387,14 +396,7 @@ def test_results_reading_apart_from_entering_and_a_notice_that_reads_right(tmp_p
 def test_secretaries_get_their_accounts_from_the_page(tmp_path):
     """Point 4: reportees are imported from a file and prefilled from the 书记 stored on an org unit; after publication
     the clerk creates a secretary's account from the reportee row, and the secretary then finds their own sheet."""
-    server = Server(str(tmp_path))
-    driver = make_driver()
-    try:
-        password = admin_password(server)
-        token = login(server, "admin", password)
-        cid, base = campaign_of(server, token)
-        page = Page(driver, server.url)
-        browser_login(page, password)
+    with admin_in_browser(tmp_path) as (server, driver, page, password, token, cid, base):
         page.open(f"/campaigns/{cid}")
         page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#reportee-table tbody tr")) == 11, "11 reportees")
         # Import two more from a CSV file.
@@ -429,9 +431,6 @@ def test_secretaries_get_their_accounts_from_the_page(tmp_path):
         mine = requests.post(server.url + "/api/v1/session", json={"username": "secretary.one", "password": "first-password-1"}, timeout=10).json()
         own = requests.get(server.url + "/api/v1/me/results", headers={"Authorization": "Bearer " + mine["token"]}, timeout=10).json()
         assert [r["reporteeID"] for r in own] == [target["reporteeID"]] and own[0]["published"]
-    finally:
-        driver.quit()
-        server.stop()
 
 
 def test_the_phone_ballot_is_short_and_keeps_its_place(tmp_path):
@@ -528,14 +527,7 @@ def test_the_phone_ballot_is_short_and_keeps_its_place(tmp_path):
 def test_small_things_that_erode_trust(tmp_path):
     """Point 10: a button's label follows its state (述职材料); sizes read right for small files; a name is not
     repeated as its role; the OpenAPI link is for admins only; the notice leads to the receipts."""
-    server = Server(str(tmp_path))
-    driver = make_driver()
-    try:
-        password = admin_password(server)
-        token = login(server, "admin", password)
-        cid, base = campaign_of(server, token)
-        page = Page(driver, server.url)
-        browser_login(page, password)
+    with admin_in_browser(tmp_path) as (server, driver, page, password, token, cid, base):
         nav = page.el("#nav-user").text
         assert not re.search(r"^(.+)（\1）$", nav), nav
         assert page.el("footer a[href='/api/v1/openapi.json']").is_displayed()
@@ -570,9 +562,6 @@ def test_small_things_that_erode_trust(tmp_path):
         link = page.visible("#n-receipts-link")
         link.click()
         page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "ol.receipt-list li")) == 12, "12 receipts")
-    finally:
-        driver.quit()
-        server.stop()
 
 
 def test_the_projector_tells_the_hall_how_to_vote_and_how_far_it_is(tmp_path):

@@ -304,7 +304,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
             phone.driver.get(notice_url)
             phone.text_appears("#n-rows tbody", results["reportees"][0]["name"])
             assert len(phone.all("#n-rows tbody tr")) == 11
-            assert re.search(r"操作日志哈希链：第 \d+ 条，摘要 [0-9a-f]{64}", phone.el("#n-audit").text)
+            assert re.search(r"系统操作记录第 \d+ 条的校验码为：\s*[0-9a-f]{64}", phone.el("#n-audit").text), phone.el("#n-audit").text
             assert phone.overflowing() == []
 
         with step("点评列入整改台账"):

@@ -59,7 +59,7 @@ document.addEventListener("DOMContentLoaded", function () {
     $("link-minutes").href = "/campaigns/" + id + "/minutes";
     $("link-tally").href = "/campaigns/" + id + "/tally";
     $("link-results").href = "/campaigns/" + id + "/results";
-    $("link-results").hidden = !detail.permissions.manage;
+    $("link-results").hidden = !detail.permissions.manage || c.status === "preparing";
     renderLifecycle();
     renderReportees();
     renderGroups();
