@@ -101,69 +101,59 @@ def test_no_prompt_dialogs(tmp_path):
     for name in os.listdir(ROOT_JS):
         with open(os.path.join(ROOT_JS, name), encoding="utf-8") as f:
             assert not re.search(r"\bprompt\s*\(", f.read()), f"{name} still calls prompt()"
-    server = Server(str(tmp_path))
-    driver = make_driver()
-    try:
-        password = admin_password(server)
-        token = login(server, "admin", password)
-        page = Page(driver, server.url)
-        browser_login(page, password)
-        # Move an org unit: type part of a name to find the new parent.
-        units = api(server, token, "GET", "/api/v1/org-units")
-        moving = next(u for u in units if u["name"] == "区教育党工委")
-        target = next(u for u in units if u["name"] == "**镇党委")
-        page.open("/orgs")
-        page.text_appears("#org-table", "区教育党工委")
-        row = page.el(f"#org-table tr[data-unit='{moving['id']}']")
-        row.find_element(By.CSS_SELECTOR, "[data-action=move]").click()
-        box = page.dialog("移动", "下级组织随之移动")
-        search = box.find_element(By.CSS_SELECTOR, "input.unit-filter")
-        search.send_keys("镇党委")
-        options = box.find_elements(By.CSS_SELECTOR, "select.unit-picker option")
-        assert [o.text.strip() for o in options] == ["**镇党委"], [o.text for o in options]
-        options[0].click()
-        page.screenshot("traps-move-dialog-desktop")
-        box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
-        page.flash("已移动到 **镇党委 之下")
-        assert next(u for u in api(server, token, "GET", "/api/v1/org-units") if u["id"] == moving["id"])["parentID"] == target["id"]
-        # Reset a password: masked, twice, mismatch refused in the dialog.
-        user = api(server, token, "POST", "/api/v1/users", {"username": "clerk", "displayName": "王文书", "role": "teller",
-                                                             "orgUnitID": target["id"], "password": "first-password"})
-        page.open("/users")
-        page.text_appears("#user-table", "clerk")
-        page.driver.find_element(By.XPATH, "//tr[td[normalize-space()='clerk']]//button[normalize-space()='重置密码']").click()
-        box = page.dialog("重置")
-        fields = box.find_elements(By.CSS_SELECTOR, "input")
-        assert [f.get_attribute("type") for f in fields] == ["password", "password"]
-        fields[0].send_keys("new-password-1")
-        fields[1].send_keys("new-password-2")
-        box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
-        page.text_appears("dialog[open] .dialog-error", "不一致")
-        fields[1].clear()
-        fields[1].send_keys("new-password-1")
-        box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
-        page.flash("已重置 clerk 的密码")
-        r = requests.post(server.url + "/api/v1/session", json={"username": "clerk", "password": "new-password-1"}, timeout=10)
-        assert r.status_code == 200 and user["username"] == "clerk"
-        # A time limit: a number field that refuses nonsense before anything is sent.
-        cid, base = campaign_of(server, token)
-        page.open(f"/campaigns/{cid}")
-        page.click("#reportee-table [data-action=limit]")
-        box = page.dialog("发言时限")
-        field = box.find_element(By.CSS_SELECTOR, "input[type=number]")
-        field.clear()
-        field.send_keys("0")
-        box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
-        page.text_appears("dialog[open] .dialog-error", "时限")
-        field.clear()
-        field.send_keys("10")
-        box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
-        page.flash("发言时限")
-        first_onsite = next(r for r in api(server, token, "GET", base)["reportees"] if r["mode"] == "onsite")
-        assert first_onsite["timeLimitSeconds"] == 600
-    finally:
-        driver.quit()
-        server.stop()
+    with admin_in_browser(tmp_path) as (server, driver, page, password, token, cid, base):
+            # Move an org unit: type part of a name to find the new parent.
+            units = api(server, token, "GET", "/api/v1/org-units")
+            moving = next(u for u in units if u["name"] == "区教育党工委")
+            target = next(u for u in units if u["name"] == "**镇党委")
+            page.open("/orgs")
+            page.text_appears("#org-table", "区教育党工委")
+            row = page.el(f"#org-table tr[data-unit='{moving['id']}']")
+            row.find_element(By.CSS_SELECTOR, "[data-action=move]").click()
+            box = page.dialog("移动", "下级组织随之移动")
+            search = box.find_element(By.CSS_SELECTOR, "input.unit-filter")
+            search.send_keys("镇党委")
+            options = box.find_elements(By.CSS_SELECTOR, "select.unit-picker option")
+            assert [o.text.strip() for o in options] == ["**镇党委"], [o.text for o in options]
+            options[0].click()
+            page.screenshot("traps-move-dialog-desktop")
+            box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
+            page.flash("已移动到 **镇党委 之下")
+            assert next(u for u in api(server, token, "GET", "/api/v1/org-units") if u["id"] == moving["id"])["parentID"] == target["id"]
+            # Reset a password: masked, twice, mismatch refused in the dialog.
+            user = api(server, token, "POST", "/api/v1/users", {"username": "clerk", "displayName": "王文书", "role": "teller",
+                                                                 "orgUnitID": target["id"], "password": "first-password"})
+            page.open("/users")
+            page.text_appears("#user-table", "clerk")
+            page.driver.find_element(By.XPATH, "//tr[td[normalize-space()='clerk']]//button[normalize-space()='重置密码']").click()
+            box = page.dialog("重置")
+            fields = box.find_elements(By.CSS_SELECTOR, "input")
+            assert [f.get_attribute("type") for f in fields] == ["password", "password"]
+            fields[0].send_keys("new-password-1")
+            fields[1].send_keys("new-password-2")
+            box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
+            page.text_appears("dialog[open] .dialog-error", "不一致")
+            fields[1].clear()
+            fields[1].send_keys("new-password-1")
+            box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
+            page.flash("已重置 clerk 的密码")
+            r = requests.post(server.url + "/api/v1/session", json={"username": "clerk", "password": "new-password-1"}, timeout=10)
+            assert r.status_code == 200 and user["username"] == "clerk"
+            # A time limit: a number field that refuses nonsense before anything is sent.
+            page.open(f"/campaigns/{cid}")
+            page.click("#reportee-table [data-action=limit]")
+            box = page.dialog("发言时限")
+            field = box.find_element(By.CSS_SELECTOR, "input[type=number]")
+            field.clear()
+            field.send_keys("0")
+            box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
+            page.text_appears("dialog[open] .dialog-error", "时限")
+            field.clear()
+            field.send_keys("10")
+            box.find_element(By.CSS_SELECTOR, "button[value=ok]").click()
+            page.flash("发言时限")
+            first_onsite = next(r for r in api(server, token, "GET", base)["reportees"] if r["mode"] == "onsite")
+            assert first_onsite["timeLimitSeconds"] == 600
 
 
 def test_phone_tables_say_what_each_cell_is(tmp_path):
@@ -624,47 +614,38 @@ def test_set_up_in_fewer_steps(tmp_path):
     """Point 8: a 镇级 campaign starts with town rater groups (no 区领导); the set-up page opens with a section index
     and a 筹备清单 that says what still stops the meeting; the console, projector and check-in cards can be rehearsed
     in 筹备; a real org import is not filed under the demo, and removing the demo leaves no 演示 node."""
-    server = Server(str(tmp_path))
-    driver = make_driver()
-    try:
-        password = admin_password(server)
-        token = login(server, "admin", password)
-        page = Page(driver, server.url)
-        browser_login(page, password)
-        # Org import at the top level by default, the demo's units marked.
-        page.open("/orgs")
-        page.text_appears("#org-table", "**区委")
-        options = [o.text for o in page.all("#i-parent option")]
-        assert options[0].startswith("（顶级组织）") and any("（演示）" in o for o in options), options
-        path = tmp_path / "units.csv"
-        path.write_text("名称,类型,领域,书记\n**镇党委（真实）,党委,农村,周建国\n", encoding="utf-8")
-        page.el("#i-file").send_keys(str(path))
-        page.click("#org-import button")
-        page.flash("已导入")
-        real = next(u for u in api(server, token, "GET", "/api/v1/org-units") if u["name"] == "**镇党委（真实）")
-        assert "parentID" not in real
-        # A town campaign on that unit: town groups, and a checklist naming what is missing.
-        created = api(server, token, "POST", "/api/v1/campaigns", {"title": "2026年度**镇村党组织书记述职评议", "year": 2026,
-                                                                  "level": "town", "orgUnitID": real["id"]})
-        cid = created["campaign"]["id"]
-        assert [g["name"] for g in created["raterGroups"]][0] == "镇（街道）领导班子成员"
-        page.open(f"/campaigns/{cid}")
-        page.visible("#readiness-box")
-        todo = [li.get_attribute("data-key") for li in page.all("#readiness li.todo")]
-        assert todo == ["reportees", "attendees"], todo
-        assert page.all(".section-nav a[href='#participants']")
-        # Rehearsal: the console and the cards are there before the meeting.
-        assert page.el("#link-console").is_displayed() and "彩排" in page.el("#link-console").text
-        assert page.el("#link-cards").is_displayed()
-        page.screenshot("traps-setup-desktop")
-        page.open(f"/campaigns/{cid}/console")
-        page.visible("#rehearsal")
-        page.fill("#message", "彩排：请检查大屏")
-        page.click("#message-form button")
-        page.text_appears("#preview", "彩排：请检查大屏")
-        # Removing the demo leaves no demo unit in the tree.
-        api(server, token, "DELETE", "/api/v1/demo")
-        assert not [u for u in api(server, token, "GET", "/api/v1/org-units") if u["isDemo"]]
-    finally:
-        driver.quit()
-        server.stop()
+    with admin_in_browser(tmp_path) as (server, driver, page, password, token, cid, base):
+            # Org import at the top level by default, the demo's units marked.
+            page.open("/orgs")
+            page.text_appears("#org-table", "**区委")
+            options = [o.text for o in page.all("#i-parent option")]
+            assert options[0].startswith("（顶级组织）") and any("（演示）" in o for o in options), options
+            path = tmp_path / "units.csv"
+            path.write_text("名称,类型,领域,书记\n**镇党委（真实）,党委,农村,周建国\n", encoding="utf-8")
+            page.el("#i-file").send_keys(str(path))
+            page.click("#org-import button")
+            page.flash("已导入")
+            real = next(u for u in api(server, token, "GET", "/api/v1/org-units") if u["name"] == "**镇党委（真实）")
+            assert "parentID" not in real
+            # A town campaign on that unit: town groups, and a checklist naming what is missing.
+            created = api(server, token, "POST", "/api/v1/campaigns", {"title": "2026年度**镇村党组织书记述职评议", "year": 2026,
+                                                                      "level": "town", "orgUnitID": real["id"]})
+            cid = created["campaign"]["id"]
+            assert [g["name"] for g in created["raterGroups"]][0] == "镇（街道）领导班子成员"
+            page.open(f"/campaigns/{cid}")
+            page.visible("#readiness-box")
+            todo = [li.get_attribute("data-key") for li in page.all("#readiness li.todo")]
+            assert todo == ["reportees", "attendees"], todo
+            assert page.all(".section-nav a[href='#participants']")
+            # Rehearsal: the console and the cards are there before the meeting.
+            assert page.el("#link-console").is_displayed() and "彩排" in page.el("#link-console").text
+            assert page.el("#link-cards").is_displayed()
+            page.screenshot("traps-setup-desktop")
+            page.open(f"/campaigns/{cid}/console")
+            page.visible("#rehearsal")
+            page.fill("#message", "彩排：请检查大屏")
+            page.click("#message-form button")
+            page.text_appears("#preview", "彩排：请检查大屏")
+            # Removing the demo leaves no demo unit in the tree.
+            api(server, token, "DELETE", "/api/v1/demo")
+            assert not [u for u in api(server, token, "GET", "/api/v1/org-units") if u["isDemo"]]

@@ -229,27 +229,31 @@ func createCampaign(title: String, year: Int, level: CampaignLevel, orgUnitID: U
     return campaign
 }
 
-/// A meeting needs something to evaluate and someone to evaluate it (`MeetingReadiness`, the page's 筹备清单).
+/// A meeting needs something to evaluate and someone to evaluate it (`MeetingReadiness`, the page's 筹备清单). Rules
+/// that do not fit are reported by `validate`, which says what in them is wrong.
 func checkReadyForMeeting(_ campaign: Campaign, on db: any Database) async throws {
-    let missing = MeetingReadiness.missing(try await readinessFacts(campaign, on: db))
-    guard missing.isEmpty else { throw APIError.conflict("开始会议前请先设置：\(missing.joined(separator: "、"))") }
-    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaign.requireID()).all()
-    try campaign.rules.validate(raterGroups: groups.map { $0.id!.uuidString }, forms: campaign.forms.map(\.id))
-}
-
-func readinessFacts(_ campaign: Campaign, on db: any Database) async throws -> ReadinessFacts {
     let id = try campaign.requireID()
     let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).all()
     let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).all()
+    let attendees = try await Participant.query(on: db).filter(\.$campaign.$id == id).filter(\.$role == .attendee).count()
+    let reports = try await reportInfos(for: reportees.filter { $0.mode == .written }, on: db)
+    let facts = readinessFacts(campaign, groups: groups, reportees: reportees, attendees: attendees, reports: reports)
+    let missing = MeetingReadiness.items(facts).filter { $0.required && !$0.done && $0.key != "rules" }.map(\.label)
+    guard missing.isEmpty else { throw APIError.conflict("开始会议前请先设置：\(missing.joined(separator: "、"))") }
+    try campaign.rules.validate(raterGroups: groups.map { $0.id!.uuidString }, forms: campaign.forms.map(\.id))
+}
+
+/// The 筹备清单's facts from what the caller has already read.
+func readinessFacts(_ campaign: Campaign, groups: [RaterGroup], reportees: [Reportee], attendees: Int,
+                    reports: [UUID: ReportInfoDTO]) -> ReadinessFacts {
     let written = reportees.filter { $0.mode == .written }
-    let reports = try await reportInfos(for: written, on: db)
     let rulesValid = (try? campaign.rules.validate(raterGroups: groups.map { $0.id!.uuidString }, forms: campaign.forms.map(\.id))) != nil
     return ReadinessFacts(
         forms: campaign.forms.count, raterGroups: groups.count, reportees: reportees.count,
-        onsiteReportees: reportees.filter { $0.mode == .onsite }.count,
-        attendees: try await Participant.query(on: db).filter(\.$campaign.$id == id).filter(\.$role == .attendee).count(),
+        onsiteReportees: reportees.filter { $0.mode == .onsite }.count, attendees: attendees,
         minimumGroupSize: campaign.rules.effectiveMinimumGroupSize, linkedAccounts: reportees.filter { $0.$user.id != nil }.count,
-        writtenReportees: written.count, writtenReports: reports.count, rulesValid: rulesValid)
+        writtenReportees: written.count, writtenReports: written.filter { $0.id.map { reports[$0] != nil } ?? false }.count,
+        rulesValid: rulesValid)
 }
 
 /// Checks and completes submitted forms: ids are assigned where missing, names trimmed, one 总体评价 per form.
@@ -342,7 +346,8 @@ func campaignDetail(_ campaign: Campaign, for actor: Actor?, on db: any Database
         materialsPath: manage ? campaign.materialsToken.map { "/m/\($0)" } : nil,
         materialsPublic: campaign.materialsPublic,
         nextStatus: campaign.status.next?.rawValue,
-        readiness: manage ? MeetingReadiness.items(try await readinessFacts(campaign, on: db)) : nil)
+        readiness: manage ? MeetingReadiness.items(readinessFacts(campaign, groups: groups, reportees: reportees,
+                                                                  attendees: count(.attendee), reports: reports)) : nil)
 }
 
 /// Report metadata (no file bodies) for the given reportees.
