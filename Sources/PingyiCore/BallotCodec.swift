@@ -8,6 +8,10 @@ public struct BallotLayout: Codable, Sendable, Hashable {
     public init(cells: [CellKey]) { self.cells = cells }
     public init(spec: BallotSpec) { self.cells = spec.cells }
 
+    /// `-`: a cell that is not on this ballot at all — a paper sheet carries one form's page, so it counts in that
+    /// page's cells only (neither abstention nor void elsewhere).
+    public static let notOnSheet = UInt8(ascii: "-")
+
     /// '0' abstention (弃权), '1' 好, '2' 较好, '3' 一般, '4' 差, 'X' several marks (void column).
     public static func symbol(_ outcome: CellOutcome) -> Character {
         switch outcome {
@@ -38,6 +42,8 @@ public struct BallotLayout: Codable, Sendable, Hashable {
 
     public func decode(_ marks: String, raterGroup: String, isVoid: Bool) -> CastBallot? {
         if isVoid { return .void(raterGroup: raterGroup) }
+        // A one-form paper sheet is not a whole ballot; it is counted from its mark string only.
+        if marks.utf8.contains(Self.notOnSheet) { return nil }
         let bytes = Array(marks.utf8)
         guard bytes.count == cells.count else { return nil }
         var result: [CellKey: CellMark] = [:]
@@ -87,7 +93,7 @@ extension Tally {
                 counts.append([Int](repeating: 0, count: cellCount * 6))
             }
             ballotsByGroup[ballot.raterGroup, default: 0] += 1
-            if ballot.isVoid {
+            if ballot.isVoid && ballot.marks.isEmpty {
                 for cell in 0..<cellCount { counts[g][cell * 6 + 5] += 1 }
                 continue
             }
@@ -105,6 +111,7 @@ extension Tally {
                     case 51: slot = 3
                     case 52: slot = 4
                     case 88: slot = 5
+                    case 45: index += 1; continue
                     default: ok = false; return
                     }
                     buffer[index * 6 + slot] += 1
@@ -112,6 +119,17 @@ extension Tally {
                 }
             }
             guard ok, index == cellCount else { throw .malformed(ballot.marks.count, expected: cellCount) }
+        }
+        // A group's ballot count is what its thinnest cell rests on: one-form paper sheets cover a third of the cells
+        // each, and three of them must not pass for three voters (the minimum group size is about people).
+        for (g, name) in groupNames.enumerated() where cellCount > 0 {
+            var thinnest = Int.max
+            let c = counts[g]
+            for cell in 0..<cellCount {
+                let base = cell * 6
+                thinnest = min(thinnest, c[base] + c[base + 1] + c[base + 2] + c[base + 3] + c[base + 4] + c[base + 5])
+            }
+            ballotsByGroup[name] = thinnest
         }
         var result: [CellKey: [String: GradeCounts]] = [:]
         for (cellIndex, cell) in layout.cells.enumerated() {
