@@ -178,7 +178,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
             codes, group_of = [], {}
             for handle in [h for h in chair.driver.window_handles if h != main]:
                 chair.driver.switch_to.window(handle)
-                chair.wait.until(lambda d: d.find_elements("css selector", ".slip-qr svg, .paper-sheet, #paper-status"), "a pop-up")
+                chair.wait.until(lambda d: d.find_elements("css selector", ".slip-qr svg, img.omr-page, #paper-status"), "a pop-up")
                 for slip in chair.all(".slip"):
                     code = slip.find_element("css selector", ".slip-code").text
                     codes.append(code)

@@ -6,23 +6,34 @@ document.addEventListener("DOMContentLoaded", function () {
   var base = "/api/v1/campaigns/" + id;
   var detail = null, round = null, deciding = null;
 
-  function buildGrid() {
+  var sheetsBySerial = {};
+  var rowsPerPage = 12;
+
+  /// The grid of one sheet: one form's page (one row per secretary on it), or a whole set (legacy rounds).
+  function buildGrid(formIndex, page) {
+    var forms = formIndex === null || formIndex === undefined ? detail.forms : [detail.forms[formIndex]];
+    var reportees = formIndex === null || formIndex === undefined ? detail.reportees
+      : detail.reportees.slice(page * rowsPerPage, (page + 1) * rowsPerPage);
     var head = $("entry-grid").querySelector("thead");
     head.textContent = "";
     var row = el("tr", null, el("th", null, "述职对象"));
-    detail.forms.forEach(function (f) { row.appendChild(el("th", null, f.name + "（" + f.columns.length + " 栏）")); });
+    forms.forEach(function (f) { row.appendChild(el("th", null, f.name + "（" + f.columns.length + " 栏）")); });
     head.appendChild(row);
     var body = $("entry-grid").querySelector("tbody");
     body.textContent = "";
-    detail.reportees.forEach(function (r) {
+    reportees.forEach(function (r) {
       var tr = el("tr", null, el("td", null, r.position + ". " + r.name));
-      detail.forms.forEach(function (f) {
+      forms.forEach(function (f) {
         tr.appendChild(el("td", null, el("input", { class: "marks", maxlength: String(f.columns.length), size: String(f.columns.length + 2),
           pattern: "[0-4Xx]{" + f.columns.length + "}", "data-length": String(f.columns.length), autocomplete: "off",
           "aria-label": r.name + " " + f.name, placeholder: "0".repeat(f.columns.length) })));
       });
       body.appendChild(tr);
     });
+  }
+  function gridForSerial() {
+    var s = sheetsBySerial[$("serial").value];
+    if (s && s.formIndex !== undefined) buildGrid(s.formIndex, s.page || 0); else if (s) buildGrid(null);
   }
 
   /// The marks string in the round's layout order: reportees, then forms, then columns.
@@ -61,9 +72,12 @@ document.addEventListener("DOMContentLoaded", function () {
     var body = $("sheet-table").querySelector("tbody");
     body.textContent = "";
     var counts = {};
+    sheetsBySerial = {};
     overview.sheets.forEach(function (s) {
+      sheetsBySerial[String(s.serial)] = s;
       counts[s.state] = (counts[s.state] || 0) + 1;
-      body.appendChild(el("tr", { class: s.state === "mismatch" ? "current" : "" }, el("td", null, String(s.serial)), el("td", null, s.raterGroup),
+      body.appendChild(el("tr", { class: s.state === "mismatch" ? "current" : "" }, el("td", null, String(s.serial)),
+        el("td", null, s.raterGroup + (s.formIndex !== undefined ? " · " + detail.forms[s.formIndex].name : " · 整套")),
         el("td", null, s.stateLabel), el("td", null, String(s.entries) + (s.keyedByMe ? "（含我）" : "")),
         el("td", null, s.state === "mismatch" && P.me.role === "scrutineer"
           ? el("button", { type: "button", class: "small primary", onclick: function () { decide(s.serial); } }, "裁定") : null)));
@@ -77,6 +91,7 @@ document.addEventListener("DOMContentLoaded", function () {
     P.api("GET", base + "/rounds/" + round.id + "/sheets/" + serial).then(function (d) {
       deciding = serial;
       $("serial").value = serial;
+      gridForSerial();
       $("entry-title").textContent = "裁定第 " + serial + " 号选票（请对照原票）";
       $("entry-submit").textContent = "提交裁定";
       fillMarks(d.readings[0] || "");
@@ -109,14 +124,17 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
   $("entry-clear").addEventListener("click", function () { fillMarks(""); });
+  $("serial").addEventListener("change", gridForSerial);
   // 取票编号: the next sheet out of the box gets a number, written on its back, and is keyed by it.
   $("number-form").addEventListener("submit", function (event) {
     event.preventDefault();
     P.busy($("number-submit"), "正在编号…", function () {
-      return P.api("POST", base + "/rounds/" + round.id + "/sheets", { raterGroupID: $("number-group").value }).then(function (s) {
+      var fp = $("number-form-page").value.split(":");
+      return P.api("POST", base + "/rounds/" + round.id + "/sheets", { raterGroupID: $("number-group").value,
+        formIndex: parseInt(fp[0], 10), page: parseInt(fp[1], 10) }).then(function (s) {
         P.flash("已编为第 " + s.serial + " 号（" + s.raterGroup + "）：请把编号写在这张票的背面，再录入");
         $("serial").value = s.serial;
-        return load();
+        return load().then(gridForSerial);
       });
     });
   });
@@ -133,7 +151,15 @@ document.addEventListener("DOMContentLoaded", function () {
     return P.api("GET", base).then(function (d) {
       detail = d;
       $("t-title").textContent = "纸质票录入 · " + d.campaign.title;
-      buildGrid();
+      buildGrid(0, 0);
+      var pages = Math.max(1, Math.ceil(d.reportees.length / rowsPerPage));
+      var formPage = $("number-form-page");
+      formPage.textContent = "";
+      d.forms.forEach(function (f, i) {
+        for (var p = 0; p < pages; p++) {
+          formPage.appendChild(el("option", { value: i + ":" + p }, f.name + (pages > 1 ? "（第 " + (p + 1) + " 页）" : "")));
+        }
+      });
       var select = $("number-group");
       select.textContent = "";
       d.raterGroups.forEach(function (g) { select.appendChild(el("option", { value: g.id }, g.name)); });

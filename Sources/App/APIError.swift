@@ -72,6 +72,10 @@ struct APIErrorMiddleware: AsyncMiddleware {
             }
         case let error as PaperMarksError:
             return (.unprocessableEntity, "invalid", error.message)
+        case let error as PaperReadFailure:
+            return (.unprocessableEntity, "page_unreadable", error.message)
+        case let error as PaperPageProblem:
+            return (.unprocessableEntity, "page_not_of_this_round", error.message)
         case let error as LifecycleError:
             return (.conflict, "wrong_state", error.message)
         case let error as AssessmentError:

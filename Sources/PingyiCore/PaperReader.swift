@@ -15,7 +15,7 @@ public struct GrayImage: Sendable {
 
     /// Bilinear sample at (x, y) in pixels; outside the picture reads as white.
     @inline(__always)
-    func sample(_ x: Double, _ y: Double) -> Double {
+    public func sample(_ x: Double, _ y: Double) -> Double {
         let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
         guard x0 >= 0, y0 >= 0, x0 + 1 < width, y0 + 1 < height else { return 255 }
         let fx = x - Double(x0), fy = y - Double(y0)
@@ -107,9 +107,9 @@ public struct PaperPageReading: Sendable, Hashable {
 public enum PaperMarkRules {
     public static let unsure = UInt8(ascii: "?")
     /// Ink score at or above which a box is marked.
-    public static let marked = 0.075
+    public static let marked = 0.09
     /// Ink score at or below which a box is empty.
-    public static let empty = 0.022
+    public static let empty = 0.055
 
     public static func state(_ score: Double) -> BoxState {
         score >= marked ? .marked : score <= empty ? .empty : .unsure
@@ -162,20 +162,40 @@ public enum PaperReader {
         let h = page.homography
         var scores: [Double] = []
         scores.reserveCapacity(geometry.rows * geometry.columns * 4)
+        // Where to look around a box: up to 1 mm beyond it (a circle drawn over its edge still counts), but not
+        // within 0.4 mm of the printed outline, whose few samples would otherwise weigh more or less by chance.
+        let n = 24, reach = 1.0, band = 0.4
+        let size = geometry.boxSize + 2 * reach
+        var offsets: [(Double, Double)] = []
+        for j in 0..<n {
+            for i in 0..<n {
+                let u = (Double(i) + 0.5) * size / Double(n) - reach, v = (Double(j) + 0.5) * size / Double(n) - reach
+                let toEdge = min(abs(u), abs(v), abs(geometry.boxSize - u), abs(geometry.boxSize - v))
+                let inside = u > 0 && v > 0 && u < geometry.boxSize && v < geometry.boxSize
+                if toEdge >= band || (!inside && min(abs(u), abs(geometry.boxSize - u)) >= band && min(abs(v), abs(geometry.boxSize - v)) >= band) {
+                    offsets.append((u, v))
+                }
+            }
+        }
         for row in 0..<geometry.rows {
             var rowSamples: [[Double]] = []
             for column in 0..<geometry.columns {
                 for grade in 0..<4 {
-                    // A little beyond the printed box: a circle drawn over its edge still counts in it.
-                    let rect = geometry.box(row: row, column: column, grade: grade).insetBy(-0.5)
-                    rowSamples.append(samples(image, h, rect, nx: 12, ny: 12))
+                    let box = geometry.box(row: row, column: column, grade: grade)
+                    rowSamples.append(offsets.map { o in
+                        let p = h.map(box.x + o.0, box.y + o.1)
+                        return image.sample(p.x, p.y)
+                    })
                 }
             }
-            // Paper white of this row (uneven light varies slowly) and the ink of an empty printed box (the row's
-            // median: at most one box in four is marked).
-            let white = max(percentile(rowSamples.flatMap { $0 }, 0.9), page.black + 40)
-            let span = white - page.black
-            let ink = rowSamples.map { s in s.reduce(0) { $0 + min(max((white - $1) / span, 0), 1) } / Double(s.count) }
+            // Paper white around each box (a shadow or uneven light changes it across a row); a sample is ink when
+            // clearly darker than that — a thin pencil line counts as much as a pen line. What is left of the
+            // printed outline is in every box: the row's median box (at most one in four is marked) is the empty box.
+            let ink = rowSamples.map { s -> Double in
+                let white = max(percentile(s, 0.8), page.black + 40)
+                let cut = white - 0.13 * (white - page.black)
+                return Double(s.reduce(0) { $0 + ($1 < cut ? 1 : 0) }) / Double(s.count)
+            }
             let baseline = percentile(ink, 0.5)
             scores += ink.map { max($0 - baseline, 0) }
         }

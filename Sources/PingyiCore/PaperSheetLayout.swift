@@ -202,3 +202,31 @@ public struct PaperFormPages: Sendable, Hashable {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// Why a page that read correctly does not belong where it was uploaded.
+public enum PaperPageProblem: Error, Hashable, Sendable {
+    case otherCampaign
+    case otherRound(Int)
+    case unknownGroup
+    case unknownFormPage
+
+    public var message: String {
+        switch self {
+        case .otherCampaign: "这张表不属于本次评议活动，没有保存"
+        case .otherRound(let n): "这是第 \(n) 轮的评议表，不是本轮的，没有保存"
+        case .unknownGroup: "这张表的评议人类别本轮没有发放纸质票，没有保存"
+        case .unknownFormPage: "这张表的评议表或页码与本轮不符，没有保存"
+        }
+    }
+}
+
+extension PaperPageCode {
+    /// Checks a read code against the round it was uploaded to.
+    public func problem(campaignTag: UInt32, round: Int, groups: Int, forms: [PaperFormPages]) -> PaperPageProblem? {
+        if self.campaignTag != campaignTag & 0xFFFFF { return .otherCampaign }
+        if self.round != round { return .otherRound(self.round) }
+        if group >= groups { return .unknownGroup }
+        guard let plan = forms.first(where: { $0.formIndex == form }), plan.pages.indices.contains(page) else { return .unknownFormPage }
+        return nil
+    }
+}

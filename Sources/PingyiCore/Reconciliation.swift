@@ -9,12 +9,18 @@ public struct RoundReconciliation: Codable, Sendable, Hashable {
     public var codes: IssuedReturned?
     /// Paper sheets issued and paper sheets returned (keyed ballots, unreadable ones and extra sheets alike).
     public var sheets: IssuedReturned?
+    /// Paper per form kind: sheets of each form issued and returned; `nil` in rounds counted before forms were split.
+    public var forms: [FormSheets]?
+    /// The scrutineer's sample of scanned pages, when pages were scanned.
+    public var scanSample: ScanSample?
     public var returned: Int { valid + void }
     /// Issued but not returned (not a fault: an attendee may not vote).
     public var unreturned: Int { max(issued - returned, 0) }
     /// More ballots came back than were issued, overall or on either medium (unused codes must not hide extra paper):
     /// the round is void and must be repeated (收回票数多于发出票数，本轮无效).
-    public var isVoid: Bool { returned > issued || (codes?.isOver ?? false) || (sheets?.isOver ?? false) }
+    public var isVoid: Bool {
+        returned > issued || (codes?.isOver ?? false) || (sheets?.isOver ?? false) || (forms ?? []).contains(where: \.isOver)
+    }
 
     public init(issued: Int, valid: Int, void: Int) {
         self.issued = issued
@@ -44,6 +50,10 @@ public struct RoundReconciliation: Codable, Sendable, Hashable {
             return "发出 \(issued) 张，收回 \(returned) 张（有效 \(valid)，无效 \(void)）；纸质票发出 \(sheets.issued) 份、收回 \(sheets.returned) 份，"
                 + "收回票数多于发出票数，本轮评议无效，须重新投票"
         }
+        if let over = forms?.first(where: \.isOver) {
+            return "发出 \(issued) 张，收回 \(returned) 张（有效 \(valid)，无效 \(void)）；\(over.formName)评议表发出 \(over.issued) 张、收回 \(over.returned) 张，"
+                + "收回票数多于发出票数，本轮评议无效，须重新投票"
+        }
         let head = "发出 \(issued) 张，收回 \(returned) 张（有效 \(valid)，无效 \(void)）"
         return isVoid ? head + "；收回票数多于发出票数，本轮评议无效，须重新投票" : head
     }
@@ -58,5 +68,40 @@ public struct IssuedReturned: Codable, Sendable, Hashable {
     public init(issued: Int, returned: Int) {
         self.issued = issued
         self.returned = returned
+    }
+}
+
+/// Sheets of one form kind issued and returned (paper sheets carry one form each).
+public struct FormSheets: Codable, Sendable, Hashable {
+    public var formID: String
+    public var formName: String
+    public var issued: Int
+    public var returned: Int
+    public var isOver: Bool { returned > issued }
+
+    public init(formID: String, formName: String, issued: Int, returned: Int) {
+        self.formID = formID
+        self.formName = formName
+        self.issued = issued
+        self.returned = returned
+    }
+}
+
+/// 抽查: the scrutineer's random sample of machine-read pages, checked against the paper.
+public struct ScanSample: Codable, Sendable, Hashable {
+    public var pages: Int
+    public var drawn: Int
+    public var checked: Int
+    public var corrected: Int
+
+    public init(pages: Int, drawn: Int, checked: Int, corrected: Int) {
+        self.pages = pages
+        self.drawn = drawn
+        self.checked = checked
+        self.corrected = corrected
+    }
+
+    public var summary: String {
+        "扫描识别 \(pages) 页，监票人随机抽查 \(drawn) 页，核对 \(checked) 页，" + (corrected == 0 ? "全部与纸质票一致" : "\(corrected) 页不一致，已按纸质票更正")
     }
 }

@@ -10,7 +10,8 @@ import SQLKit
 enum PaperKeying {
     /// 取票编号: a sheet taken out of the opened box gets the round's next number (written on its back), under the
     /// round's lock so two tellers numbering at once get two numbers. The number says only where it lay in the box.
-    static func number(raterGroupID: UUID, round: BallotRound, by actor: Actor, on db: any Database) async throws -> PaperSheet {
+    static func number(raterGroupID: UUID, formPage: (form: Int, page: Int)? = nil, round: BallotRound, by actor: Actor,
+                       on db: any Database) async throws -> PaperSheet {
         let roundID = try round.requireID()
         return try await db.writeTransaction { db in
             try await RoundOperations.requireRoundWork(round, on: db)
@@ -18,7 +19,7 @@ enum PaperKeying {
                 throw APIError.conflict("封箱后、计票前才能取出纸质票编号")
             }
             let last = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).max(\.$serial) ?? 0
-            let sheet = PaperSheet(roundID: roundID, serial: last + 1, raterGroupID: raterGroupID)
+            let sheet = PaperSheet(roundID: roundID, serial: last + 1, raterGroupID: raterGroupID, formIndex: formPage?.form, page: formPage?.page)
             try await sheet.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.number",
                                   summary: "第 \(round.number) 轮取出纸质票，编为第 \(sheet.serial) 号")
@@ -89,8 +90,29 @@ enum PaperKeying {
         sheet.state = to
     }
 
+    /// A whole set's marks go in as keyed; a one-form sheet's are placed in its page's cells, `-` elsewhere (an
+    /// unreadable one is void in its own cells only).
     static func storeBallot(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, on db: any Database) async throws {
+        var stored = unreadable ? "" : marks
+        if let formIndex = sheet.formIndex, let page = sheet.page {
+            guard let campaign = try await Campaign.find(round.$campaign.id, on: db),
+                  let form = PaperScanning.forms(round, campaign: campaign).first(where: { $0.formIndex == formIndex }),
+                  let cells = form.geometry(page: page).map({ $0.rows * $0.columns }),
+                  let placed = form.ballotMarks(page: page, symbols: unreadable ? Array(repeating: UInt8(ascii: "X"), count: cells) : Array(marks.utf8),
+                                                layout: round.layout) else { throw APIError.conflict("这张纸质票的评议表与本轮不符") }
+            stored = placed
+        }
         try await insertBallots([NewBallot(roundID: try round.requireID(), raterGroupID: sheet.raterGroupID, medium: .paper,
-                                           isVoid: unreadable, marks: unreadable ? "" : marks)], on: db)
+                                           isVoid: unreadable, marks: stored)], on: db)
+    }
+
+    /// The keyed marks of a sheet checked against what it holds: the whole layout, or one form's page.
+    static func checkedMarks(_ keyed: String, unreadable: Bool, sheet: PaperSheet, round: BallotRound, on db: any Database) async throws -> String {
+        guard let formIndex = sheet.formIndex, let page = sheet.page else { return try round.layout.paperMarks(keyed, unreadable: unreadable) }
+        guard let campaign = try await Campaign.find(round.$campaign.id, on: db),
+              let form = PaperScanning.forms(round, campaign: campaign).first(where: { $0.formIndex == formIndex }),
+              form.pages.indices.contains(page) else { throw APIError.conflict("这张纸质票的评议表与本轮不符") }
+        let cells = form.pages[page].flatMap { reportee in form.form.columns.map { CellKey(reportee: reportee, form: form.form.id, column: $0.id) } }
+        return try BallotLayout(cells: cells).paperMarks(keyed, unreadable: unreadable)
     }
 }

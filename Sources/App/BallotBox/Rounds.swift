@@ -75,8 +75,13 @@ enum RoundOperations {
             guard unresolved == 0 else { throw APIError.conflict("还有 \(unresolved) 份已编号的纸质票未完成两次录入或核对") }
             // Issued and extra counts as they are now, under the claim: the request's copy may predate a 补发 or an
             // extra-sheets entry that committed meanwhile.
-            guard let current = try await BallotRound.find(roundID, on: db) else { throw APIError.notFound("投票轮次") }
-            let reconciliation = try await reconcile(current, on: db)
+            guard let current = try await BallotRound.find(roundID, on: db),
+                  let campaign = try await Campaign.find(round.$campaign.id, on: db) else { throw APIError.notFound("投票轮次") }
+            let forms = PaperScanning.forms(current, campaign: campaign)
+            try await PaperScanning.requireCountable(current, formCount: forms.count, on: db)
+            try await PaperScanning.castBallots(current, campaign: campaign, on: db)
+            var reconciliation = try await reconcile(current, forms: forms, on: db)
+            reconciliation.scanSample = try await PaperScanning.sampleOutcome(roundID: roundID, on: db)
             let sql = db as! any SQLDatabase
             try await sql.update(BallotRound.schema)
                 .set("state", to: reconciliation.isVoid ? BallotRoundState.void.rawValue : BallotRoundState.counted.rawValue)
@@ -94,20 +99,48 @@ enum RoundOperations {
         return reconciliation
     }
 
-    /// Issued against returned, per medium, from the stored ballots.
-    static func reconcile(_ round: BallotRound, on db: any Database) async throws -> RoundReconciliation {
+    /// Issued against returned, per medium, from the stored ballots; paper also per form kind. A one-form sheet is
+    /// one page of a set: on the round's totals, paper counts in sets (the most sets any form came back from), so a
+    /// voter's three sheets are one returned ballot, as their one code would be.
+    static func reconcile(_ round: BallotRound, forms: [PaperFormPages], on db: any Database) async throws -> RoundReconciliation {
         struct Row: Decodable { var medium: String; var is_void: Bool; var n: Int }
-        let rows = try await (db as! any SQLDatabase).raw("""
-            SELECT "medium", "is_void", COUNT(*) AS "n" FROM "ballots" WHERE "round_id" = \(bind: try round.requireID())
-            GROUP BY "medium", "is_void"
+        struct PaperRow: Decodable { var is_void: Bool; var marks: String }
+        let roundID = try round.requireID()
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.raw("""
+            SELECT "medium", "is_void", COUNT(*) AS "n" FROM "ballots" WHERE "round_id" = \(bind: roundID)
+            AND "medium" = \(bind: BallotMedium.electronic.rawValue) GROUP BY "medium", "is_void"
             """).all(decoding: Row.self)
-        let electronic = rows.filter { $0.medium == BallotMedium.electronic.rawValue }.reduce(0) { $0 + $1.n }
-        let paper = rows.filter { $0.medium == BallotMedium.paper.rawValue }.reduce(0) { $0 + $1.n }
-        let voidBallots = rows.filter(\.is_void).reduce(0) { $0 + $1.n }
+        let electronic = rows.reduce(0) { $0 + $1.n }
+        let electronicVoid = rows.filter(\.is_void).reduce(0) { $0 + $1.n }
+        let paper = try await sql.raw("""
+            SELECT "is_void", "marks" FROM "ballots" WHERE "round_id" = \(bind: roundID) AND "medium" = \(bind: BallotMedium.paper.rawValue)
+            """).all(decoding: PaperRow.self)
+        let formOfCell = round.layout.cells.map(\.form)
+        var wholeSets = 0, wholeVoid = 0
+        var pagesByForm: [String: Int] = [:]
+        for ballot in paper {
+            guard let first = ballot.marks.utf8.firstIndex(where: { $0 != BallotLayout.notOnSheet }), ballot.marks.utf8.contains(BallotLayout.notOnSheet) else {
+                wholeSets += 1
+                if ballot.is_void { wholeVoid += 1 }
+                continue
+            }
+            pagesByForm[formOfCell[ballot.marks.utf8.distance(from: ballot.marks.utf8.startIndex, to: first)], default: 0] += 1
+        }
+        let sets = round.issuedSheets
+        let formSheets = forms.map { form in
+            FormSheets(formID: form.form.id, formName: form.form.name, issued: sets * form.pages.count,
+                       returned: (wholeSets + round.extraSheets) * form.pages.count + pagesByForm[form.form.id, default: 0])
+        }
+        let setsFromPages = forms.map { (pagesByForm[$0.form.id, default: 0] + $0.pages.count - 1) / max($0.pages.count, 1) }.max() ?? 0
+        let paperReturned = wholeSets + setsFromPages + round.extraSheets
         // Extra sheets (found in the box, never issued) are returned and void.
-        return RoundReconciliation(codes: IssuedReturned(issued: round.issuedCodes, returned: electronic),
-                                   sheets: IssuedReturned(issued: round.issuedSheets, returned: paper + round.extraSheets),
-                                   valid: electronic + paper - voidBallots, void: voidBallots + round.extraSheets)
+        let void = electronicVoid + wholeVoid + round.extraSheets
+        var result = RoundReconciliation(codes: IssuedReturned(issued: round.issuedCodes, returned: electronic),
+                                         sheets: IssuedReturned(issued: sets, returned: paperReturned),
+                                         valid: electronic + paperReturned - void, void: void)
+        if sets > 0 || !paper.isEmpty { result.forms = formSheets }
+        return result
     }
 
     /// Moves the round from `from` to `to` if it is still in `from`; otherwise a 409 that says what it is now.

@@ -29,7 +29,7 @@ extension BallotController {
             round: try await roundDTO(round, on: req.db), layout: try await layoutCells(round, on: req.db), paperForms: round.sheetPlan,
             sheets: sheets.map { sheet in
                 let mine = entries.contains { $0.$sheet.id == sheet.id && $0.tellerID == actor.id }
-                return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: groups[sheet.raterGroupID] ?? "", state: sheet.state.rawValue,
+                return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: groups[sheet.raterGroupID] ?? "", formIndex: sheet.formIndex, page: sheet.page, state: sheet.state.rawValue,
                                            stateLabel: sheet.state.label, entries: entries.filter { $0.$sheet.id == sheet.id }.count,
                                            keyedByMe: mine)
             })
@@ -44,9 +44,17 @@ extension BallotController {
         guard let group = try await RaterGroup.find(body.raterGroupID, on: req.db), group.$campaign.id == campaign.id else {
             throw APIError.notFound("评议人类别")
         }
-        let sheet = try await PaperKeying.number(raterGroupID: try group.requireID(), round: round, by: actor, on: req.db)
+        var formPage: (form: Int, page: Int)?
+        if let form = body.formIndex {
+            let page = body.page ?? 0
+            guard PaperScanning.forms(round, campaign: campaign).first(where: { $0.formIndex == form })?.pages.indices.contains(page) == true else {
+                throw APIError.notFound("评议表")
+            }
+            formPage = (form, page)
+        }
+        let sheet = try await PaperKeying.number(raterGroupID: try group.requireID(), formPage: formPage, round: round, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return try created(PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: group.name, state: sheet.state.rawValue,
+        return try created(PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: group.name, formIndex: sheet.formIndex, page: sheet.page, state: sheet.state.rawValue,
                                                stateLabel: sheet.state.label, entries: 0, keyedByMe: false))
     }
 
@@ -81,10 +89,10 @@ extension BallotController {
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能录入纸质票") }
         let sheet = try await findSheet(req, round)
         let body = try req.content.decode(PaperEntryRequest.self)
-        let marks = try round.layout.paperMarks(body.marks, unreadable: body.unreadable ?? false)
+        let marks = try await PaperKeying.checkedMarks(body.marks, unreadable: body.unreadable ?? false, sheet: sheet, round: round, on: req.db)
         let state = try await PaperKeying.enter(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: try await groupNames(round, on: req.db)[sheet.raterGroupID] ?? "", state: state.rawValue, stateLabel: state.label,
+        return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: try await groupNames(round, on: req.db)[sheet.raterGroupID] ?? "", formIndex: sheet.formIndex, page: sheet.page, state: state.rawValue, stateLabel: state.label,
                                    entries: state == .keyedOnce ? 1 : 2, keyedByMe: true)
     }
 
@@ -97,10 +105,10 @@ extension BallotController {
         let sheet = try await findSheet(req, round)
         guard sheet.state == .mismatch else { throw APIError.conflict("第 \(sheet.serial) 号选票没有需要裁定的不一致") }
         let body = try req.content.decode(PaperEntryRequest.self)
-        let marks = try round.layout.paperMarks(body.marks, unreadable: body.unreadable ?? false)
+        let marks = try await PaperKeying.checkedMarks(body.marks, unreadable: body.unreadable ?? false, sheet: sheet, round: round, on: req.db)
         try await PaperKeying.decide(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: try await groupNames(round, on: req.db)[sheet.raterGroupID] ?? "", state: sheet.state.rawValue, stateLabel: sheet.state.label,
+        return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: try await groupNames(round, on: req.db)[sheet.raterGroupID] ?? "", formIndex: sheet.formIndex, page: sheet.page, state: sheet.state.rawValue, stateLabel: sheet.state.label,
                                    entries: 2, keyedByMe: false)
     }
 
@@ -181,6 +189,9 @@ struct PaperEntryRequest: Content {
 
 struct NumberSheetRequest: Content {
     var raterGroupID: UUID
+    /// The form (layout order) of a one-form sheet keyed by hand (one its scan could not read); absent: a whole set.
+    var formIndex: Int?
+    var page: Int?
 }
 
 struct ExtraSheetsRequest: Content {
@@ -191,6 +202,9 @@ struct PaperSheetStatusDTO: Content {
     var serial: Int
     var raterGroupID: UUID
     var raterGroup: String
+    /// A one-form sheet's form (round layout order) and page; absent for a whole set.
+    var formIndex: Int?
+    var page: Int?
     var state: String
     var stateLabel: String
     var entries: Int

@@ -17,6 +17,7 @@ struct BallotController: RouteCollection {
         rounds.post(":roundID", "count", use: count)
         api.get("rounds", ":roundID", "receipts", use: receipts)
         bootPaper(rounds)
+        bootScans(rounds)
     }
 
     @Sendable

@@ -124,6 +124,10 @@ struct CampaignController: RouteCollection {
             let from = try await changePhase(of: campaign, to: target, on: db)
             // The check-in cards can be printed the moment the meeting opens.
             if target == .meeting { try await assignCheckInCodes(campaignID: try campaign.requireID(), on: db) }
+            // Scanned page images are kept until the campaign is archived (PINGYI_KEEP_PAGE_IMAGES=1 keeps them).
+            if target == .archived, Environment.get("PINGYI_KEEP_PAGE_IMAGES") != "1" {
+                try await PaperScanning.eraseImages(campaignID: try campaign.requireID(), on: db)
+            }
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.status",
                                   summary: "活动状态：\(from.label) → \(target.label)",
                                   before: ["status": from.rawValue], after: ["status": target.rawValue])

@@ -28,5 +28,6 @@ enum PingyiMigrations {
         AddRoundSheetPlan(),
         AddRectificationFormerOwners(),
         AddPublicationWording(),
+        CreatePaperScans(),
     ]
 }

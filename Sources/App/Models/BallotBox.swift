@@ -26,6 +26,11 @@ final class BallotRound: Model, @unchecked Sendable {
         get { storedSheetPlan.flatMap { try? JSONDecoder().decode([PaperFormsDTO].self, from: Data($0.utf8)) } ?? [] }
         set { storedSheetPlan = (try? JSONEncoder().encode(newValue)).map { String(decoding: $0, as: UTF8.self) } }
     }
+    /// 清点票数: sheets of each form (layout order) taken out of the box, as JSON; `nil` until the tellers enter them.
+    @OptionalField(key: "box_counts") var storedBoxCounts: String?
+    var boxCounts: [Int]? {
+        storedBoxCounts.flatMap { try? JSONDecoder().decode([Int].self, from: Data($0.utf8)) }
+    }
     /// The reconciliation at count, as JSON.
     @OptionalField(key: "reconciliation") var reconciliation: String?
 

@@ -30,14 +30,20 @@ final class PaperSheet: Model, @unchecked Sendable {
     @Field(key: "serial") var serial: Int
     @Field(key: "rater_group_id") var raterGroupID: UUID
     @Field(key: "state") var state: State
+    /// The form (layout order) and page of a one-form sheet keyed by hand; `nil` for a whole set (rounds before forms
+    /// were printed one per sheet).
+    @OptionalField(key: "form_index") var formIndex: Int?
+    @OptionalField(key: "page") var page: Int?
 
     init() {}
 
-    init(roundID: UUID, serial: Int, raterGroupID: UUID) {
+    init(roundID: UUID, serial: Int, raterGroupID: UUID, formIndex: Int? = nil, page: Int? = nil) {
         self.roundID = roundID
         self.serial = serial
         self.raterGroupID = raterGroupID
         self.state = .issued
+        self.formIndex = formIndex
+        self.page = page
     }
 }
 

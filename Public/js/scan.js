@@ -1,0 +1,298 @@
+// 扫描识别: the tellers' 清点票数, scanned pages decoded and normalized in the browser (grayscale, 1,400 px on the
+// long side, raw deflate) and uploaded page by page; unsure columns decided by two tellers; the scrutineer's sample.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
+  var id = location.pathname.split("/")[2];
+  var base = "/api/v1/campaigns/" + id;
+  var round = null, overview = null;
+  var MAX_FILE = 30 * 1024 * 1024, LONG_SIDE = 1400;
+  var SYMBOLS = [["0", "空白"], ["1", "好"], ["2", "较好"], ["3", "一般"], ["4", "差"], ["X", "多选"]];
+  function symbolLabel(s) { for (var i = 0; i < SYMBOLS.length; i++) if (SYMBOLS[i][0] === s) return SYMBOLS[i][1]; return "待定"; }
+  function roundPath() { return base + "/rounds/" + round.id; }
+  function role() { return P.me ? P.me.role : ""; }
+
+  function load() {
+    return P.api("GET", base + "/rounds").then(function (rounds) {
+      round = rounds.filter(function (r) { return r.state === "sealed"; }).pop() || rounds[rounds.length - 1];
+      if (!round) return;
+      return P.api("GET", roundPath() + "/scans").then(render);
+    }).catch(P.fail);
+  }
+
+  function render(o) {
+    overview = o;
+    var sealed = o.round.state === "sealed";
+    var inputs = $("count-inputs");
+    inputs.textContent = "";
+    o.forms.forEach(function (f) {
+      var input = el("input", { type: "number", min: "0", class: "tiny", id: "box-count-" + f.formIndex, required: "required",
+        value: f.boxCount === undefined ? "" : String(f.boxCount) });
+      inputs.appendChild(el("label", { class: "inline", for: "box-count-" + f.formIndex }, f.formName));
+      inputs.appendChild(input);
+    });
+    $("count-submit").disabled = !sealed;
+    var body = $("form-table").querySelector("tbody");
+    body.textContent = "";
+    o.forms.forEach(function (f) {
+      var have = f.recognized + f.keyedByHand;
+      var mismatch = f.boxCount !== undefined && have !== f.boxCount;
+      body.appendChild(el("tr", { class: mismatch ? "current" : "" }, el("td", null, f.formName), el("td", null, String(f.issued)),
+        el("td", null, f.boxCount === undefined ? "未清点" : String(f.boxCount)), el("td", null, String(f.recognized)),
+        el("td", null, String(f.pending)), el("td", null, String(f.keyedByHand))));
+    });
+    $("scan-files").disabled = $("scan-camera").disabled = !sealed;
+    var table = $("scan-table").querySelector("tbody");
+    table.textContent = "";
+    var waiting = 0;
+    o.scans.forEach(function (s) {
+      var action = null;
+      if (sealed && role() === "teller" && (s.state === "unsure" || s.state === "decided_once") && !s.decidedByMe) {
+        action = el("button", { type: "button", class: "small primary", onclick: function () { openCheck(s.id, "decision"); } }, "确认");
+      } else if (sealed && role() === "scrutineer" && s.state === "mismatch") {
+        action = el("button", { type: "button", class: "small primary", onclick: function () { openCheck(s.id, "ruling"); } }, "裁定");
+      } else if (sealed && role() === "scrutineer" && s.state === "possible_duplicate") {
+        action = el("button", { type: "button", class: "small primary", onclick: function () { openDuplicate(s.id); } }, "核对");
+      }
+      if (!(s.state === "read" || s.state === "confirmed" || s.state === "discarded")) waiting++;
+      if (s.state === "read" && !s.sampled) return;
+      table.appendChild(el("tr", null, el("td", null, s.formName + (s.page ? "（第 " + (s.page + 1) + " 页）" : "")), el("td", null, s.raterGroup),
+        el("td", null, s.stateLabel + (s.decidedByMe ? "（我已确认）" : "")), el("td", null, String(s.unsure)), el("td", null, action)));
+    });
+    var read = o.scans.filter(function (s) { return s.state === "read" || s.state === "confirmed"; }).length;
+    $("check-summary").textContent = "（已识别 " + read + " 页，待处理 " + waiting + " 页；机器全部有把握的页不在表中列出）";
+    renderSample(o, sealed, waiting);
+  }
+
+  // ---- 清点票数
+  $("count-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var counts = overview.forms.map(function (f) { return parseInt($("box-count-" + f.formIndex).value, 10); });
+    if (counts.some(function (n) { return isNaN(n) || n < 0; })) { P.flash("请为每种评议表填写张数", "error"); return; }
+    P.busy($("count-submit"), "正在登记…", function () {
+      return P.api("PUT", roundPath() + "/box-counts", { counts: counts }).then(function (o) { P.flash("已登记清点数"); render(o); });
+    });
+  });
+
+  // ---- scanning
+  function log(text, bad) { $("scan-log").insertBefore(el("li", { class: bad ? "error-text" : "" }, text), $("scan-log").firstChild); }
+
+  /// The JPEG images of a scanner's PDF (one per page), in file order; none in a PDF that is not a scan.
+  function pdfImages(buffer) {
+    var bytes = new Uint8Array(buffer), text = "";
+    for (var i = 0; i < bytes.length; i += 65536) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 65536));
+    var images = [], at = 0;
+    while ((at = text.indexOf("/DCTDecode", at)) !== -1) {
+      var start = text.indexOf("stream", at);
+      if (start === -1) break;
+      start += 6;
+      if (text.charCodeAt(start) === 13) start++;
+      if (text.charCodeAt(start) === 10) start++;
+      var end = text.indexOf("endstream", start);
+      if (end === -1) break;
+      if (bytes[start] === 0xFF && bytes[start + 1] === 0xD8) images.push(new Blob([bytes.subarray(start, end)], { type: "image/jpeg" }));
+      at = end;
+    }
+    return images;
+  }
+
+  function normalize(blob) {
+    return createImageBitmap(blob).then(function (bitmap) {
+      var scale = LONG_SIDE / Math.max(bitmap.width, bitmap.height);
+      var w = Math.round(bitmap.width * scale), h = Math.round(bitmap.height * scale);
+      var canvas = document.createElement("canvas");
+      canvas.width = w; canvas.height = h;
+      var ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, w, h);
+      ctx.drawImage(bitmap, 0, 0, w, h);
+      if (bitmap.close) bitmap.close();
+      var rgba = ctx.getImageData(0, 0, w, h).data, gray = new Uint8Array(w * h);
+      for (var i = 0, j = 0; i < gray.length; i++, j += 4) gray[i] = (rgba[j] * 77 + rgba[j + 1] * 150 + rgba[j + 2] * 29) >> 8;
+      var stream = new Blob([gray]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+      return new Response(stream).arrayBuffer().then(function (deflated) { return { width: w, height: h, data: deflated }; });
+    }, function () { throw new Error("无法读取这张图像（文件损坏或不是图片）"); });
+  }
+
+  function uploadPage(blob, name) {
+    return normalize(blob).then(function (page) {
+      return P.api("POST", roundPath() + "/scans?width=" + page.width + "&height=" + page.height, undefined,
+        { file: new Blob([page.data], { type: "application/octet-stream" }) });
+    }).then(function (s) {
+      log(name + "：" + (s.repeated ? "这一页已上传过，未重复保存" : s.formName + "评议表（" + s.raterGroup + "）" + s.stateLabel));
+    }, function (err) { log(name + "：" + err.message, true); });
+  }
+
+  function handleFiles(files) {
+    if (!files.length || !round) return;
+    var pages = [];
+    var progress = $("scan-progress");
+    progress.hidden = false;
+    $("scan-status").textContent = "正在读取文件…";
+    var reading = Array.prototype.reduce.call(files, function (chain, file) {
+      return chain.then(function () {
+        if (file.size > MAX_FILE) { log(file.name + "：文件太大（" + P.formatBytes(file.size) + "），单个文件不能超过 30 MB，请分开扫描", true); return; }
+        if (file.type === "application/pdf" || /\.pdf$/i.test(file.name)) {
+          return file.arrayBuffer().then(function (buffer) {
+            var images = pdfImages(buffer);
+            if (!images.length) { log(file.name + "：这个 PDF 里没有扫描图像（不是扫描件），请上传扫描仪生成的 PDF 或图片", true); return; }
+            images.forEach(function (image, i) { pages.push({ blob: image, name: file.name + " 第 " + (i + 1) + " 页" }); });
+          });
+        }
+        if (!/^image\/(jpeg|png)$/.test(file.type) && !/\.(jpe?g|png)$/i.test(file.name)) {
+          log(file.name + "：只能上传 JPEG、PNG 图片或扫描 PDF", true); return;
+        }
+        pages.push({ blob: file, name: file.name });
+      });
+    }, Promise.resolve());
+    return reading.then(function () {
+      progress.max = Math.max(pages.length, 1);
+      progress.value = 0;
+      return pages.reduce(function (chain, page, i) {
+        return chain.then(function () {
+          $("scan-status").textContent = "正在识别第 " + (i + 1) + " / " + pages.length + " 页…";
+          return uploadPage(page.blob, page.name).then(function () { progress.value = i + 1; });
+        });
+      }, Promise.resolve());
+    }).then(function () {
+      $("scan-status").textContent = "已处理 " + pages.length + " 页。";
+      progress.hidden = true;
+      return load();
+    });
+  }
+  $("scan-files").addEventListener("change", function (event) { var f = event.target.files; handleFiles(f).then(function () { event.target.value = ""; }); });
+  $("scan-camera").addEventListener("change", function (event) { var f = event.target.files; handleFiles(f).then(function () { event.target.value = ""; }); });
+
+  // ---- people check
+  function rowImage(scan, row, column) {
+    var wrap = el("div", { class: "scan-row" }, el("img", { src: roundPath() + "/scans/" + scan.id + "/image?row=" + row, alt: scan.rows[row] + " 一行的图像" }));
+    if (column !== null) {
+      var span = scan.columnSpans[column];
+      wrap.appendChild(el("div", { class: "scan-focus", style: "left:" + (span[0] * 100) + "%;width:" + (span[1] * 100) + "%" }));
+    }
+    return wrap;
+  }
+
+  function openCheck(scanID, kind) {
+    P.api("GET", roundPath() + "/scans/" + scanID).then(function (scan) {
+      var work = $("check-work");
+      work.textContent = "";
+      var reading = scan.reading.split("");
+      var columns = scan.columns.length;
+      var form = el("form", { class: "scan-check", id: "scan-check" });
+      form.appendChild(el("h3", null, scan.formName + "评议表（" + scan.raterGroup + "）" + (kind === "ruling" ? "：监票人裁定" : "：确认存疑栏目")));
+      reading.forEach(function (symbol, k) {
+        if (symbol !== "?") return;
+        var row = Math.floor(k / columns), column = k % columns;
+        var choices = el("div", { class: "choices", role: "radiogroup", "aria-label": scan.rows[row] + " · " + scan.columns[column] });
+        SYMBOLS.forEach(function (pair) {
+          choices.appendChild(el("label", { class: "choice" }, el("input", { type: "radio", name: "c" + k, value: pair[0], required: "required" }), " " + pair[1]));
+        });
+        var note = kind === "ruling" ? el("p", { class: "muted" }, "两位计票人：" + scan.decisions.map(function (d) { return symbolLabel(d.charAt(k)); }).join(" / ")) : null;
+        form.appendChild(el("fieldset", { class: "scan-question", "data-cell": String(k) },
+          el("legend", null, scan.rows[row] + " · " + scan.columns[column]), rowImage(scan, row, column), note, choices));
+      });
+      var submit = el("button", { type: "submit", class: "primary" }, kind === "ruling" ? "提交裁定" : "提交确认");
+      form.appendChild(el("div", { class: "actions" }, submit, el("button", { type: "button", onclick: function () { work.textContent = ""; } }, "取消")));
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var marks = reading.map(function (symbol, k) {
+          if (symbol !== "?") return symbol;
+          var chosen = form.querySelector("input[name=c" + k + "]:checked");
+          return chosen ? chosen.value : "?";
+        }).join("");
+        P.busy(submit, "正在提交…", function () {
+          return P.api("POST", roundPath() + "/scans/" + scanID + "/" + kind, { marks: marks }).then(function (s) {
+            P.flash("这一页：" + s.stateLabel);
+            work.textContent = "";
+            return load();
+          });
+        });
+      });
+      work.appendChild(form);
+      form.scrollIntoView();
+    }).catch(P.fail);
+  }
+
+  function openDuplicate(scanID) {
+    P.api("GET", roundPath() + "/scans/" + scanID).then(function (scan) {
+      var work = $("check-work");
+      work.textContent = "";
+      function rule(keep) {
+        return P.api("POST", roundPath() + "/scans/" + scanID + "/ruling", { keep: keep }).then(function (s) {
+          P.flash("这一页：" + s.stateLabel); work.textContent = ""; return load();
+        }).catch(P.fail);
+      }
+      work.appendChild(el("div", { class: "scan-check" },
+        el("h3", null, "疑似重复扫描：" + scan.formName + "评议表（" + scan.raterGroup + "）"),
+        el("p", { class: "muted" }, "这一页与另一页的标记和墨迹几乎完全相同，可能是同一张表扫描了两次。请在票堆中核对。"),
+        el("div", { class: "scan-pages" },
+          el("img", { src: roundPath() + "/scans/" + scanID + "/image", alt: "这一页" }),
+          scan.duplicateOf ? el("img", { src: roundPath() + "/scans/" + scan.duplicateOf + "/image", alt: "先上传的一页" }) : null),
+        el("div", { class: "actions" }, el("button", { type: "button", class: "primary", onclick: function () { rule(false); } }, "是重复扫描，剔除"),
+          el("button", { type: "button", onclick: function () { rule(true); } }, "是另一张表，保留"))));
+    }).catch(P.fail);
+  }
+
+  // ---- the scrutineer's sample
+  function renderSample(o, sealed, waiting) {
+    $("sample-summary").textContent = o.sample ? o.sample.summary : "尚无扫描页。";
+    var drawn = o.scans.some(function (s) { return s.sampled; });
+    $("sample-draw").hidden = !(sealed && role() === "scrutineer" && !drawn && waiting === 0 && o.scans.length > 0);
+    var work = $("sample-work");
+    work.textContent = "";
+    if (role() !== "scrutineer" || !sealed) return;
+    o.scans.filter(function (s) { return s.sampled && !s.sampleChecked; }).forEach(function (s) {
+      work.appendChild(el("button", { type: "button", class: "small", onclick: function () { openSample(s.id); } },
+        "核对：" + s.formName + "（" + s.raterGroup + "）"));
+    });
+  }
+  $("sample-draw").addEventListener("click", function () {
+    P.busy($("sample-draw"), "正在抽取…", function () {
+      return P.api("POST", roundPath() + "/scans/sample").then(function (o) { P.flash("已随机抽取样本"); render(o); });
+    });
+  });
+
+  function openSample(scanID) {
+    P.api("GET", roundPath() + "/scans/" + scanID).then(function (scan) {
+      var work = $("sample-work");
+      work.textContent = "";
+      var columns = scan.columns.length;
+      var table = el("table", { class: "grid" });
+      var head = el("tr", null, el("th", null, "述职对象"));
+      scan.columns.forEach(function (c) { head.appendChild(el("th", null, c)); });
+      table.appendChild(el("thead", null, head));
+      var body = el("tbody");
+      scan.rows.forEach(function (name, r) {
+        var tr = el("tr", null, el("td", null, name));
+        for (var c = 0; c < columns; c++) {
+          var select = el("select", { "data-cell": String(r * columns + c), "aria-label": name + " " + scan.columns[c] });
+          SYMBOLS.forEach(function (pair) { select.appendChild(el("option", { value: pair[0] }, pair[1])); });
+          select.value = scan.reading.charAt(r * columns + c);
+          tr.appendChild(el("td", null, select));
+        }
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      var submit = el("button", { type: "button", class: "primary" }, "核对完毕（已按纸质票逐栏核对）");
+      submit.addEventListener("click", function () {
+        var marks = Array.prototype.map.call(table.querySelectorAll("select"), function (s) { return s.value; }).join("");
+        P.busy(submit, "正在提交…", function () {
+          return P.api("POST", roundPath() + "/scans/" + scanID + "/sample-check", { marks: marks }).then(function () {
+            P.flash(marks === scan.reading ? "与纸质票一致" : "已按纸质票更正"); work.textContent = ""; return load();
+          });
+        });
+      });
+      work.appendChild(el("div", { class: "scan-check", id: "sample-check" },
+        el("h3", null, "抽查：" + scan.formName + "评议表（" + scan.raterGroup + "）"),
+        el("p", { class: "muted" }, "左为扫描图像，下表为识别结果；与纸质原票不符的栏目请改为原票上的选择。"),
+        el("div", { class: "scan-pages" }, el("img", { src: roundPath() + "/scans/" + scanID + "/image", alt: "扫描图像" })),
+        el("div", { class: "table-scroll" }, table), el("div", { class: "actions" }, submit)));
+    }).catch(P.fail);
+  }
+
+  P.start(function () {
+    $("scan-panel").hidden = !(role() === "teller" || role() === "scrutineer" || role() === "chair" || P.isAdmin());
+    $("count-panel").hidden = $("scan-panel").hidden;
+    return load();
+  });
+});

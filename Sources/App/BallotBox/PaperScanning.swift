@@ -1,0 +1,314 @@
+import Crypto
+import Fluent
+import Foundation
+import PingyiCore
+import SQLKit
+
+/// 扫描识别: a scanned page is read by the machine (PingyiCore `PaperReader`); people decide only what it is unsure
+/// of — two tellers each, a scrutineer where they differ — and the scrutineer re-checks a random sample against the
+/// paper. Nothing is counted on a guess: a page's ballot enters the box at the count, from its confirmed reading.
+enum PaperScanning {
+    /// The largest page the browser sends (its longer side is normalized to 1,400 pixels).
+    static let maxPixels = 2400 * 2400
+
+    /// One uploaded page: what the machine read, or why it is not stored.
+    struct Outcome {
+        var scan: PaperScan
+        /// The same bytes were uploaded before: nothing new was stored.
+        var repeated: Bool
+    }
+
+    /// The round's forms as printed: layout order, pages of `rowsPerPage`.
+    static func forms(_ round: BallotRound, campaign: Campaign) -> [PaperFormPages] {
+        PaperFormPages.plan(layout: round.layout, forms: campaign.forms)
+    }
+
+    /// The printed page code of a (group, form, page) of this round.
+    static func code(campaign: Campaign, round: BallotRound, group: Int, form: Int, page: Int) throws -> PaperPageCode {
+        PaperPageCode(campaignTag: PaperPageCode.campaignTag(try campaign.requireID().uuidString), round: round.number,
+                      group: group, form: form, page: page)
+    }
+
+    /// Reads the page and stores it. The same bytes twice are stored once; a page that reads like an earlier scan of
+    /// the same form and group (same marks, nearly the same ink in every box) is held as a possible second scan.
+    static func upload(deflated: Data, width: Int, height: Int, round: BallotRound, campaign: Campaign, by actor: Actor,
+                       on db: any Database) async throws -> Outcome {
+        guard width >= 400, height >= 400, width * height <= maxPixels,
+              let pixels = UploadedZip.inflate(ArraySlice(deflated), expected: width * height), pixels.count == width * height,
+              let image = GrayImage(width: width, height: height, pixels: pixels) else {
+            throw APIError(.unprocessableEntity, "invalid_image", "图像数据无效：请用评议系统的扫描页面上传（灰度、已压缩）")
+        }
+        let sha = SHA256.hash(data: deflated).map { String(format: "%02x", $0) }.joined()
+        let roundID = try round.requireID()
+        if let earlier = try await PaperScan.query(on: db).filter(\.$roundID == roundID).filter(\.$sha256 == sha).first() {
+            return Outcome(scan: earlier, repeated: true)
+        }
+        let located = try PaperReader.locate(image)
+        let plan = forms(round, campaign: campaign)
+        if let problem = located.code.problem(campaignTag: PaperPageCode.campaignTag(try campaign.requireID().uuidString),
+                                              round: round.number, groups: round.sheetPlan.count, forms: plan) {
+            throw problem
+        }
+        guard let formPages = plan.first(where: { $0.formIndex == located.code.form }),
+              let geometry = formPages.geometry(page: located.code.page) else { throw PaperPageProblem.unknownFormPage }
+        let reading = PaperReader.read(image, located, geometry: geometry)
+        let groupID = round.sheetPlan[located.code.group].raterGroupID
+        let scores = reading.scores.map { String(Int(($0 * 1000).rounded())) }.joined(separator: ",")
+        return try await db.writeTransaction { db in
+            try await PaperKeying.requireKeying(round, on: db)
+            let same = try await PaperScan.query(on: db).filter(\.$roundID == roundID).filter(\.$raterGroupID == groupID)
+                .filter(\.$formIndex == located.code.form).filter(\.$page == located.code.page)
+                .filter(\.$state != .discarded).all()
+            let symbols = String(decoding: reading.symbols, as: UTF8.self)
+            let twin = same.first { isSecondScan(symbols, scores: reading.scores, of: $0) }
+            let scan = PaperScan()
+            scan.roundID = roundID
+            scan.sha256 = sha
+            scan.raterGroupID = groupID
+            scan.formIndex = located.code.form
+            scan.page = located.code.page
+            scan.state = twin != nil ? .possibleDuplicate : reading.isSure ? .read : .unsure
+            scan.reading = symbols
+            scan.scores = scores
+            scan.width = width
+            scan.height = height
+            scan.image = deflated
+            scan.duplicateOf = twin?.id
+            scan.sampled = false
+            do {
+                try await scan.create(on: db)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // The same page uploaded twice at once: the other request stored it.
+                throw APIError.conflict("这一页刚刚已上传")
+            }
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.scan",
+                                  summary: "第 \(round.number) 轮扫描纸质票一页（\(formPages.form.name)，\(scan.state.label)）")
+            return Outcome(scan: scan, repeated: false)
+        }
+    }
+
+    /// Same marks and, box by box, nearly the same ink: two people do not draw the same circles.
+    static func isSecondScan(_ symbols: String, scores: [Double], of other: PaperScan) -> Bool {
+        guard other.reading == symbols || other.reading.isEmpty == false && sameExceptUnsure(other.reading, symbols) else { return false }
+        let theirs = other.scores.split(separator: ",").compactMap { Double($0) }.map { $0 / 1000 }
+        guard theirs.count == scores.count, !scores.isEmpty else { return false }
+        let inked = zip(scores, theirs).filter { $0.0 > PaperMarkRules.empty || $0.1 > PaperMarkRules.empty }
+        guard !inked.isEmpty else { return false }
+        let difference = inked.reduce(0) { $0 + abs($1.0 - $1.1) } / Double(inked.count)
+        return difference < 0.02
+    }
+
+    static func sameExceptUnsure(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { $0 == $1 || $0 == PaperMarkRules.unsure || $1 == PaperMarkRules.unsure }
+    }
+
+    /// A person's reading of the page: every column decided; the machine's sure columns may not change.
+    static func checkedMarks(_ marks: String, against scan: PaperScan, allowChanges: Bool) throws -> String {
+        let given = Array(marks.uppercased().utf8), machine = Array(scan.reading.utf8)
+        guard given.count == machine.count else {
+            throw APIError(.unprocessableEntity, "invalid", "应给出 \(machine.count) 个栏目的结果，实际 \(given.count) 个")
+        }
+        guard given.allSatisfy(PaperMarkRules.isDecision) else {
+            throw APIError(.unprocessableEntity, "invalid", "每个栏目只能是 0（空白）、1（好）、2（较好）、3（一般）、4（差）、X（多选）")
+        }
+        if !allowChanges, zip(given, machine).contains(where: { $1 != PaperMarkRules.unsure && $0 != $1 }) {
+            throw APIError(.unprocessableEntity, "invalid", "只能确认机器没有把握的栏目；其他栏目如有误，请交监票人抽查更正")
+        }
+        return String(decoding: given, as: UTF8.self)
+    }
+
+    /// 人工确认: a teller decides the unsure columns. The first decision waits for a second teller's; the same
+    /// decision confirms the page, a different one goes to a scrutineer.
+    static func decide(_ scan: PaperScan, marks: String, round: BallotRound, by actor: Actor, on db: any Database) async throws -> PaperScan.State {
+        let decided = try checkedMarks(marks, against: scan, allowChanges: false)
+        let scanID = try scan.requireID()
+        return try await db.writeTransaction { db in
+            try await PaperKeying.requireKeying(round, on: db)
+            let checks = try await PaperScanCheck.query(on: db).filter(\.$scan.$id == scanID).filter(\.$kind == .decision).all()
+            guard !checks.contains(where: { $0.personID == actor.id }) else {
+                throw APIError.conflict("您已确认过这一页，第二次确认须由另一位计票人完成")
+            }
+            let state: PaperScan.State
+            if let first = checks.first {
+                state = first.marks == decided ? .confirmed : .mismatch
+                try await claim(scanID, from: .decidedOnce, to: state, reading: state == .confirmed ? decided : nil, on: db)
+            } else {
+                state = .decidedOnce
+                try await claim(scanID, from: .unsure, to: state, on: db)
+            }
+            try await addCheck(scanID, person: actor.id, kind: .decision, marks: decided, on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.scan.decision",
+                                  summary: "第 \(round.number) 轮确认扫描页的存疑栏目（\(state.label)）")
+            return state
+        }
+    }
+
+    /// 监票人裁定: where the two tellers differ, or whether a possible second scan is kept.
+    static func rule(_ scan: PaperScan, marks: String?, keep: Bool?, round: BallotRound, by actor: Actor, on db: any Database) async throws -> PaperScan.State {
+        let scanID = try scan.requireID()
+        return try await db.writeTransaction { db in
+            try await PaperKeying.requireKeying(round, on: db)
+            let state: PaperScan.State
+            switch scan.state {
+            case .mismatch:
+                guard let marks else { throw APIError(.unprocessableEntity, "invalid", "请给出裁定结果") }
+                let decided = try checkedMarks(marks, against: scan, allowChanges: false)
+                state = .confirmed
+                try await claim(scanID, from: .mismatch, to: state, reading: decided, on: db)
+                try await addCheck(scanID, person: actor.id, kind: .ruling, marks: decided, on: db)
+            case .possibleDuplicate:
+                guard let keep else { throw APIError(.unprocessableEntity, "invalid", "请说明保留还是剔除这一页") }
+                state = !keep ? .discarded : scan.reading.utf8.contains(PaperMarkRules.unsure) ? .unsure : .read
+                try await claim(scanID, from: .possibleDuplicate, to: state, on: db)
+            default:
+                throw APIError.conflict("这一页现在是“\(scan.state.label)”，没有需要裁定的事项")
+            }
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.scan.ruling",
+                                  summary: "监票人裁定第 \(round.number) 轮扫描页（\(state.label)）")
+            return state
+        }
+    }
+
+    /// 抽查: the scrutineer draws a random sample of the read pages (5 %, at least 3) once per round.
+    static func drawSample(round: BallotRound, by actor: Actor, on db: any Database) async throws -> [UUID] {
+        let roundID = try round.requireID()
+        return try await db.writeTransaction { db in
+            try await PaperKeying.requireKeying(round, on: db)
+            _ = try await RoundOperations.lockedState(of: roundID, on: db, forUpdate: true)
+            let scans = try await PaperScan.query(on: db).filter(\.$roundID == roundID).all()
+            guard !scans.contains(where: \.sampled) else { throw APIError.conflict("本轮已经抽取过样本") }
+            let open = scans.filter { !$0.state.isReady && $0.state != .discarded }
+            guard open.isEmpty else { throw APIError.conflict("还有 \(open.count) 页扫描件未确认，确认完再抽查") }
+            let ready = scans.filter(\.state.isReady)
+            guard !ready.isEmpty else { throw APIError.conflict("还没有识别完成的扫描页") }
+            let size = min(ready.count, max(3, (ready.count * 5 + 99) / 100))
+            var generator = SystemRandomNumberGenerator()
+            let sample = ready.shuffled(using: &generator).prefix(size).compactMap(\.id)
+            try await (db as! any SQLDatabase).update(PaperScan.schema).set("sampled", to: true).where("id", .in, sample).run()
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.sample",
+                                  summary: "第 \(round.number) 轮从 \(ready.count) 页扫描件中随机抽取 \(size) 页核对")
+            return sample
+        }
+    }
+
+    /// The scrutineer's check of a sampled page against the paper: agreed, or corrected (the correction counts).
+    static func checkSample(_ scan: PaperScan, marks: String, round: BallotRound, by actor: Actor, on db: any Database) async throws -> Bool {
+        guard scan.sampled else { throw APIError.conflict("这一页不在抽查样本中") }
+        let checked = try checkedMarks(marks, against: scan, allowChanges: true)
+        let scanID = try scan.requireID()
+        return try await db.writeTransaction { db in
+            try await PaperKeying.requireKeying(round, on: db)
+            let done = try await PaperScanCheck.query(on: db).filter(\.$scan.$id == scanID).filter(\.$kind ~~ [.sample, .sampleCorrected]).count()
+            guard done == 0 else { throw APIError.conflict("这一页已经抽查过") }
+            let agrees = checked == scan.reading
+            if !agrees {
+                try await (db as! any SQLDatabase).update(PaperScan.schema).set("reading", to: checked).where("id", .equal, scanID).run()
+            }
+            try await addCheck(scanID, person: actor.id, kind: agrees ? .sample : .sampleCorrected, marks: checked, on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.sample.check",
+                                  summary: "第 \(round.number) 轮抽查一页扫描件：\(agrees ? "与纸质票一致" : "不一致，已按纸质票更正")")
+            return agrees
+        }
+    }
+
+    /// 清点票数: how many sheets of each form came out of the box, entered before scanning.
+    static func setBoxCounts(_ counts: [Int], round: BallotRound, formCount: Int, by actor: Actor, on db: any Database) async throws {
+        guard counts.count == formCount, counts.allSatisfy({ (0...100_000).contains($0) }) else {
+            throw APIError(.unprocessableEntity, "invalid", "请为每种评议表各填一个 0–100000 的张数")
+        }
+        let roundID = try round.requireID()
+        try await db.writeTransaction { db in
+            try await RoundOperations.requireRoundWork(round, on: db)
+            let text = try jsonText(counts)
+            guard try await claimRow("""
+                UPDATE "ballot_rounds" SET "box_counts" = \(bind: text)
+                WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.sealed.rawValue)
+                """, on: db) else { throw APIError.conflict("封箱后、计票前才能清点票数") }
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.box-counts",
+                                  summary: "第 \(round.number) 轮清点纸质票：\(counts.map(String.init).joined(separator: "、")) 张")
+        }
+    }
+
+    /// What must hold before a round with scanned pages can be counted, read inside the count's transaction.
+    static func requireCountable(_ round: BallotRound, formCount: Int, on db: any Database) async throws {
+        let roundID = try round.requireID()
+        let scans = try await PaperScan.query(on: db).filter(\.$roundID == roundID).all()
+        let numbered = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).filter(\.$formIndex != nil).all()
+        guard !scans.isEmpty || !numbered.isEmpty || round.boxCounts != nil else { return }
+        let open = scans.filter { !$0.state.isReady && $0.state != .discarded }
+        guard open.isEmpty else { throw APIError.conflict("还有 \(open.count) 页扫描件待确认或裁定") }
+        guard let counts = round.boxCounts, counts.count == formCount else {
+            throw APIError.conflict("请先登记清点票数：每种评议表从票箱取出的张数")
+        }
+        for form in 0..<formCount {
+            let have = scans.filter { $0.formIndex == form && $0.state.isReady }.count + numbered.filter { $0.formIndex == form }.count
+            guard have == counts[form] else {
+                throw APIError.conflict("第 \(form + 1) 种评议表清点 \(counts[form]) 张，已识别和编号录入 \(have) 张，两者不符：请补扫、剔除重复或重新清点")
+            }
+        }
+        let ready = scans.filter(\.state.isReady)
+        if !ready.isEmpty {
+            guard ready.contains(where: \.sampled) else { throw APIError.conflict("监票人尚未抽查扫描件") }
+            let sampled = ready.filter(\.sampled).compactMap(\.id)
+            let checked = try await PaperScanCheck.query(on: db).filter(\.$scan.$id ~~ sampled).filter(\.$kind ~~ [.sample, .sampleCorrected]).count()
+            guard checked == sampled.count else { throw APIError.conflict("抽查样本还有 \(sampled.count - checked) 页未核对") }
+        }
+    }
+
+    /// At the count: each ready page's ballot enters the box; the readings and scores are erased (the images stay
+    /// until the campaign is archived).
+    static func castBallots(_ round: BallotRound, campaign: Campaign, on db: any Database) async throws {
+        let roundID = try round.requireID()
+        let plan = forms(round, campaign: campaign)
+        let scans = try await PaperScan.query(on: db).filter(\.$roundID == roundID).all()
+        var ballots: [NewBallot] = []
+        for scan in scans where scan.state.isReady {
+            guard let form = plan.first(where: { $0.formIndex == scan.formIndex }),
+                  let marks = form.ballotMarks(page: scan.page, symbols: Array(scan.reading.utf8), layout: round.layout),
+                  !marks.utf8.contains(PaperMarkRules.unsure) else {
+                throw APIError.conflict("一页扫描件的识别结果不完整，不能计票")
+            }
+            ballots.append(NewBallot(roundID: roundID, raterGroupID: scan.raterGroupID, medium: .paper, isVoid: false, marks: marks))
+        }
+        try await insertBallots(ballots, on: db)
+        if !scans.isEmpty {
+            try await (db as! any SQLDatabase).update(PaperScan.schema).set("reading", to: "").set("scores", to: "")
+                .where("round_id", .equal, roundID).run()
+            let ids = scans.compactMap(\.id)
+            try await (db as! any SQLDatabase).update(PaperScanCheck.schema).set("marks", to: "").where("scan_id", .in, ids).run()
+        }
+    }
+
+    /// The sample and its outcome, for the count report (kept in the round's reconciliation).
+    static func sampleOutcome(roundID: UUID, on db: any Database) async throws -> ScanSample? {
+        let scans = try await PaperScan.query(on: db).filter(\.$roundID == roundID).all()
+        let ready = scans.filter(\.state.isReady)
+        guard !ready.isEmpty else { return nil }
+        let sampled = ready.filter(\.sampled).compactMap(\.id)
+        let checks = sampled.isEmpty ? [] : try await PaperScanCheck.query(on: db).filter(\.$scan.$id ~~ sampled)
+            .filter(\.$kind ~~ [.sample, .sampleCorrected]).all()
+        return ScanSample(pages: ready.count, drawn: sampled.count, checked: checks.count,
+                          corrected: checks.filter { $0.kind == .sampleCorrected }.count)
+    }
+
+    /// Erases the page images of a campaign (at archiving, unless `PINGYI_KEEP_PAGE_IMAGES=1`).
+    static func eraseImages(campaignID: UUID, on db: any Database) async throws {
+        let rounds = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).all().compactMap(\.id)
+        guard !rounds.isEmpty else { return }
+        try await (db as! any SQLDatabase).update(PaperScan.schema).set("image", to: SQLLiteral.null).where("round_id", .in, rounds).run()
+    }
+
+    static func addCheck(_ scanID: UUID, person: UUID, kind: PaperScanCheck.Kind, marks: String, on db: any Database) async throws {
+        try await (db as! any SQLDatabase).insert(into: PaperScanCheck.schema)
+            .columns("id", "scan_id", "person_id", "kind", "marks")
+            .values(SQLBind(UUID()), SQLBind(scanID), SQLBind(person), SQLBind(kind.rawValue), SQLBind(marks)).run()
+    }
+
+    /// Moves the page on only if it is still as read: a double click or a second teller at once gets a 409.
+    static func claim(_ scanID: UUID, from: PaperScan.State, to: PaperScan.State, reading: String? = nil, on db: any Database) async throws {
+        let set: SQLQueryString = reading.map { ", \"reading\" = \(bind: $0)" } ?? ""
+        guard try await claimRow("""
+            UPDATE "paper_scans" SET "state" = \(bind: to.rawValue)\(set) WHERE "id" = \(bind: scanID) AND "state" = \(bind: from.rawValue)
+            """, on: db) else { throw APIError.conflict("这一页刚刚已由他人处理，请刷新后再看") }
+    }
+}
