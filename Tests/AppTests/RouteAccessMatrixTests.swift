@@ -83,6 +83,16 @@ enum RouteAccessMatrix {
         "POST /api/v1/campaigns/:campaignID/rounds/:roundID/sheets/:serial/entry": "uffnf+fnfn",
         "POST /api/v1/campaigns/:campaignID/rounds/:roundID/sheets/:serial/decision": "uffnff+nfn",
         "POST /api/v1/campaigns/:campaignID/rounds/:roundID/extra-sheets": "u++n+f+nfn",
+        "GET /api/v1/campaigns/:campaignID/rounds/:roundID/forms/:group/:form/:page": "ummnmmmnfn",
+        "PUT /api/v1/campaigns/:campaignID/rounds/:roundID/box-counts": "u++n+++nfn",
+        "GET /api/v1/campaigns/:campaignID/rounds/:roundID/scans": "u++n+++nfn",
+        "POST /api/v1/campaigns/:campaignID/rounds/:roundID/scans": "u++n+++nfn",
+        "POST /api/v1/campaigns/:campaignID/rounds/:roundID/scans/sample": "uffnff+nfn",
+        "GET /api/v1/campaigns/:campaignID/rounds/:roundID/scans/:scanID": "ummnmmmnfn",
+        "GET /api/v1/campaigns/:campaignID/rounds/:roundID/scans/:scanID/image": "ummnmmmnfn",
+        "POST /api/v1/campaigns/:campaignID/rounds/:roundID/scans/:scanID/decision": "uffnfmfnfn",
+        "POST /api/v1/campaigns/:campaignID/rounds/:roundID/scans/:scanID/ruling": "uffnffmnfn",
+        "POST /api/v1/campaigns/:campaignID/rounds/:roundID/scans/:scanID/sample-check": "uffnffmnfn",
         "POST /api/v1/vote/check": "++++++++++",
         "POST /api/v1/vote": "++++++++++",
         "GET /api/v1/campaigns/:campaignID/results": "u++nfffnfn",
@@ -174,7 +184,8 @@ struct RouteAccessMatrixTests {
                 "itemID": ((itemID["item"] as! [String: Any])["id"] as! String),
                 "userID": teller.id!.uuidString, "unitID": world.district.id!.uuidString,
                 "token": meeting.projectorToken, "serial": "1", "action": "start", "chart": "overall",
-                "publicationID": UUID().uuidString, "evidenceID": UUID().uuidString,
+                "publicationID": UUID().uuidString, "evidenceID": UUID().uuidString, "scanID": UUID().uuidString,
+                "group": "0", "form": "0", "page": "0",
             ])
         }
 

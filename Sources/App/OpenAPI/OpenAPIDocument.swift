@@ -31,6 +31,8 @@ struct APIOperation: Sendable {
     var tokenPath: Bool = false
     /// Path parameters that are positive integers.
     var pathIntegers: [String] = []
+    /// Query parameters that are non-negative integers, and whether each is required.
+    var queryIntegers: [String: Bool] = [:]
 }
 
 /// The OpenAPI 3 description of the API. `OpenAPITests` checks it against the app's route table.
@@ -173,6 +175,28 @@ enum OpenAPIDocument {
                      tag: "纸质票", body: .json("PaperEntry"), success: (200, ref("PaperSheetStatus")), errors: manageErrors, pathIntegers: ["serial"]),
         APIOperation(method: "post", path: campaign + "/rounds/{roundID}/sheets/{serial}/decision", summary: "监票人裁定不一致的纸质票 (decide)",
                      tag: "纸质票", body: .json("PaperEntry"), success: (200, ref("PaperSheetStatus")), errors: manageErrors, pathIntegers: ["serial"]),
+        APIOperation(method: "get", path: campaign + "/rounds/{roundID}/forms/{group}/{form}/{page}",
+                     summary: "一页评议表的打印图 SVG（A4 横向） (a printed form page)", tag: "纸质票", success: (200, nil),
+                     errors: [403, 404, 422], fileResponse: true, pathIntegers: ["group", "form", "page"]),
+        APIOperation(method: "put", path: campaign + "/rounds/{roundID}/box-counts", summary: "登记清点票数：每种评议表从票箱取出的张数 (box counts)",
+                     tag: "纸质票", body: .json("BoxCounts"), success: (200, ref("PaperScans")), errors: manageErrors),
+        APIOperation(method: "get", path: campaign + "/rounds/{roundID}/scans", summary: "扫描识别情况 (scanned pages)", tag: "纸质票",
+                     success: (200, ref("PaperScans")), errors: [403, 404]),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/scans", summary: "上传一页扫描件并识别 (upload a scanned page)",
+                     tag: "纸质票", body: .file, success: (201, ref("PaperScan")), errors: [400, 403, 404, 409, 413, 422],
+                     queryIntegers: ["width": true, "height": true]),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/scans/sample", summary: "监票人随机抽取核对样本 (draw the sample)",
+                     tag: "纸质票", success: (200, ref("PaperScans")), errors: manageErrors),
+        APIOperation(method: "get", path: campaign + "/rounds/{roundID}/scans/{scanID}", summary: "一页扫描件的识别结果 (a scanned page)",
+                     tag: "纸质票", success: (200, ref("PaperScan")), errors: [403, 404]),
+        APIOperation(method: "get", path: campaign + "/rounds/{roundID}/scans/{scanID}/image", summary: "扫描页（校正后）或其中一行的 PNG 图像 (page image)",
+                     tag: "纸质票", success: (200, nil), errors: [403, 404, 410, 422], fileResponse: true, queryIntegers: ["row": false]),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/scans/{scanID}/decision", summary: "计票人确认存疑栏目 (decide unsure columns)",
+                     tag: "纸质票", body: .json("ScanMarks"), success: (200, ref("PaperScan")), errors: manageErrors),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/scans/{scanID}/ruling", summary: "监票人裁定不一致或疑似重复的扫描页 (rule)",
+                     tag: "纸质票", body: .json("ScanMarks"), success: (200, ref("PaperScan")), errors: manageErrors),
+        APIOperation(method: "post", path: campaign + "/rounds/{roundID}/scans/{scanID}/sample-check", summary: "监票人核对一页样本 (check a sampled page)",
+                     tag: "纸质票", body: .json("ScanMarks"), success: (200, ref("PaperScan")), errors: manageErrors),
         APIOperation(method: "post", path: campaign + "/rounds/{roundID}/extra-sheets", summary: "登记票箱中多出的（未发出的）选票 (extra sheets)",
                      tag: "纸质票", body: .json("ExtraSheets"), success: (200, ref("Round")), errors: manageErrors),
         APIOperation(method: "get", path: campaign + "/results", summary: "计票结果（管理员，计票后） (results of the counted round)",
@@ -284,7 +308,7 @@ enum OpenAPIDocument {
             let parameters: [JSONValue] = pathParameters(operation.path).map { name in
                 let schema: JSONValue
                 if operation.pathIntegers.contains(name) {
-                    schema = ["type": "integer", "minimum": 1]
+                    schema = ["type": "integer", "minimum": name == "serial" ? 1 : 0]
                 } else if let values = operation.pathEnums[name] {
                     schema = ["type": "string", "enum": .array(values.map { .string($0) })]
                 } else if name == "token" {
@@ -295,6 +319,8 @@ enum OpenAPIDocument {
                 return ["name": .string(name), "in": "path", "required": true, "schema": schema]
             } + operation.query.map { name in
                 ["name": .string(name), "in": "query", "required": false, "schema": ["type": "string", "format": "uuid"]]
+            } + operation.queryIntegers.sorted { $0.key < $1.key }.map { name, required in
+                ["name": .string(name), "in": "query", "required": .bool(required), "schema": ["type": "integer", "minimum": 0, "maximum": 100_000]]
             } + operation.queryWords.sorted { $0.key < $1.key }.map { name, values in
                 ["name": .string(name), "in": "query", "required": false,
                  "schema": ["type": "string", "enum": .array(values.map { .string($0) })]]

@@ -32,6 +32,7 @@ enum OpenAPISchemas {
     static let count: JSONValue = ["type": "integer", "minimum": 0]
     static let positive: JSONValue = ["type": "integer", "minimum": 1]
     static let boolean: JSONValue = ["type": "boolean"]
+    static let scanState = enumeration(["read", "unsure", "decided_once", "mismatch", "confirmed", "possible_duplicate", "discarded"])
     static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
     static func text(_ max: Int) -> JSONValue { ["type": "string", "maxLength": .number(Double(max))] }
     static func nullable(_ schema: JSONValue) -> JSONValue {
@@ -280,10 +281,35 @@ enum OpenAPISchemas {
         "Reconciliation": object([
             "issued": count, "returned": count, "valid": count, "void": count, "unreturned": count,
             "codes": object(["issued": count, "returned": count]), "sheets": object(["issued": count, "returned": count]),
+            "forms": ["type": "array", "items": object(["formID": string, "formName": string, "issued": count, "returned": count])],
+            "scanSample": OpenAPIDocument.ref("ScanSample"),
             "verdict": enumeration(["valid", "void"]), "verdictLabel": string, "summary": string,
-        ], optional: ["codes", "sheets"]),
+        ], optional: ["codes", "sheets", "forms", "scanSample"]),
+        "ScanSample": object(["pages": count, "drawn": count, "checked": count, "corrected": count, "summary": string]),
+        "BoxCounts": input(["counts": ["type": "array", "items": ["type": "integer", "minimum": 0, "maximum": 100_000], "maxItems": 8]], required: ["counts"]),
+        "ScanMarks": input(["marks": ["type": "string", "pattern": "^[0-4Xx]*$", "maxLength": 1000], "keep": boolean]),
+        "PaperScans": object([
+            "round": OpenAPIDocument.ref("Round"), "paperForms": OpenAPIDocument.arrayOf("PaperForms"),
+            "forms": ["type": "array", "items": object([
+                "formIndex": count, "formID": string, "formName": string, "pages": count, "issued": count, "boxCount": count,
+                "recognized": count, "pending": count, "keyedByHand": count,
+            ], optional: ["boxCount"])],
+            "scans": ["type": "array", "items": object([
+                "id": uuid, "raterGroupID": uuid, "raterGroup": string, "formIndex": count, "formName": string, "page": count,
+                "state": scanState, "stateLabel": string, "unsure": count, "sampled": boolean, "sampleChecked": boolean, "decidedByMe": boolean,
+            ])],
+            "sample": OpenAPIDocument.ref("ScanSample"),
+        ], optional: ["sample"]),
+        "PaperScan": object([
+            "id": uuid, "raterGroupID": uuid, "raterGroup": string, "formIndex": count, "formName": string, "page": count,
+            "state": scanState, "stateLabel": string, "repeated": boolean, "reading": string,
+            "rows": ["type": "array", "items": string], "columns": ["type": "array", "items": string],
+            "columnSpans": ["type": "array", "items": ["type": "array", "items": number]], "sampled": boolean,
+            "decisions": ["type": "array", "items": string], "duplicateOf": uuid,
+        ], optional: ["duplicateOf"]),
         "PaperForms": object(["raterGroupID": uuid, "raterGroup": string, "count": integer]),
-        "NumberSheet": input(["raterGroupID": uuid], required: ["raterGroupID"]),
+        "NumberSheet": input(["raterGroupID": uuid, "formIndex": ["type": "integer", "minimum": 0, "maximum": 7],
+                              "page": ["type": "integer", "minimum": 0, "maximum": 15]], required: ["raterGroupID"]),
         "Round": object([
             "id": uuid, "number": integer, "state": enumeration(["open", "sealed", "counted", "void"]), "stateLabel": string,
             "issuedCodes": integer, "issuedSheets": integer, "extraSheets": integer, "receivedElectronic": integer,
@@ -297,9 +323,9 @@ enum OpenAPISchemas {
         ]),
         "PaperEntry": input(["marks": ["type": "string", "pattern": "^[0-4Xx]*$", "maxLength": 10000], "unreadable": boolean], required: ["marks"]),
         "PaperSheetStatus": object([
-            "serial": integer, "raterGroupID": uuid, "raterGroup": string, "state": enumeration(["issued", "keyed_once", "mismatch", "confirmed"]),
-            "stateLabel": string, "entries": integer, "keyedByMe": boolean,
-        ]),
+            "serial": integer, "raterGroupID": uuid, "raterGroup": string, "formIndex": count, "page": count,
+            "state": enumeration(["issued", "keyed_once", "mismatch", "confirmed"]), "stateLabel": string, "entries": integer, "keyedByMe": boolean,
+        ], optional: ["formIndex", "page"]),
         "PaperOverview": object([
             "round": OpenAPIDocument.ref("Round"),
             "layout": ["type": "array", "items": object([
