@@ -58,15 +58,23 @@ let package = Package(
             path: "bench/Sources/pingyi-bench",
             swiftSettings: swiftSettings
         ),
+        // Draws paper pages as a printer and scanner would, for the reading tests (core and HTTP).
+        .target(
+            name: "PaperPageDrawing",
+            dependencies: ["PingyiCore"],
+            path: "Tests/PaperPageDrawing",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PingyiCoreTests",
-            dependencies: ["PingyiCore"],
+            dependencies: ["PingyiCore", "PaperPageDrawing"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AppTests",
             dependencies: [
                 "App",
+                "PaperPageDrawing",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             swiftSettings: swiftSettings

@@ -1,60 +1,7 @@
 import Foundation
 import Testing
 @testable import PingyiCore
-
-/// Draws a page as the printer would (corner marks, code, box outlines) with pen circles in chosen boxes, turned and
-/// scaled, then reads it back.
-struct SyntheticPage {
-    var geometry: PaperPageGeometry
-    var code: PaperPageCode
-    /// (row, column, grade) → circle darkness 0…1 (1 black pen).
-    var circles: [Int: Double] = [:]
-    var dots: [Int] = []
-
-    func render(width: Int = 1400, angle: Double = 0, turned: Bool = false, paper: UInt8 = 235) -> GrayImage {
-        let height = width * 210 / 297
-        let scale = Double(width) / 297 * 0.92
-        let (cx, cy) = (Double(width) / 2, Double(height) / 2)
-        let cosA = cos(angle + (turned ? .pi : 0)), sinA = sin(angle + (turned ? .pi : 0))
-        var pixels = [UInt8](repeating: paper, count: width * height)
-        var dark: [(rect: PageRect, value: Double)] = (0..<4).map { (PaperPageGeometry.corner($0), 1.0) }
-        for (i, bit) in code.bits.enumerated() where bit { dark.append((PaperPageGeometry.codeBit(i), 1.0)) }
-        for y in 0..<height {
-            for x in 0..<width {
-                // Picture → page: undo rotation about the centre, then the scale.
-                let dx = Double(x) - cx, dy = Double(y) - cy
-                let u = (cosA * dx + sinA * dy) / scale + 148.5
-                let v = (-sinA * dx + cosA * dy) / scale + 105
-                var ink = 0.0
-                for d in dark where u >= d.rect.x && u <= d.rect.x + d.rect.width && v >= d.rect.y && v <= d.rect.y + d.rect.height {
-                    ink = d.value
-                }
-                if ink == 0 { ink = boxInk(u, v) }
-                if ink > 0 { pixels[y * width + x] = UInt8(Double(paper) * (1 - ink * 0.9)) }
-            }
-        }
-        return GrayImage(width: width, height: height, pixels: pixels)!
-    }
-
-    func boxInk(_ u: Double, _ v: Double) -> Double {
-        let g = geometry
-        guard v >= g.rowTop(0), v < g.rowTop(g.rows), u >= PaperPageGeometry.boxesLeft else { return 0 }
-        let row = Int((v - g.rowTop(0)) / PaperPageGeometry.rowHeight)
-        for column in 0..<g.columns {
-            for grade in 0..<4 {
-                let box = g.box(row: row, column: column, grade: grade)
-                let key = (row * g.columns + column) * 4 + grade
-                let r = hypot(u - box.centerX, v - box.centerY)
-                if let value = circles[key], abs(r - 2.4) < 0.3 { return value }
-                if dots.contains(key), r < 0.35 { return 1 }
-                let inside = u >= box.x && u <= box.x + box.width && v >= box.y && v <= box.y + box.height
-                let onEdge = inside && (u - box.x < 0.25 || box.x + box.width - u < 0.25 || v - box.y < 0.25 || box.y + box.height - v < 0.25)
-                if onEdge { return 0.55 }
-            }
-        }
-        return 0
-    }
-}
+import PaperPageDrawing
 
 @Suite struct PaperReaderTests {
     let code = PaperPageCode(campaignTag: PaperPageCode.campaignTag("5A0C-demo"), round: 2, group: 3, form: 1, page: 0)
@@ -93,6 +40,43 @@ struct SyntheticPage {
             #expect(symbols[5 * 6 + 0] == "0")
             #expect(symbols.filter { $0 != "0" }.count == 8)
         }
+    }
+
+    @Test func aHesitantMarkIsUnsureAndItsColumnGoesToPeople() throws {
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        var page = SyntheticPage(geometry: geometry, code: code)
+        page.arcs[page.key(row: 2, column: 3, grade: 1)] = 0.3
+        page.circles[page.key(row: 2, column: 4, grade: 0)] = 1
+        let image = page.render()
+        let reading = PaperReader.read(image, try PaperReader.locate(image), geometry: geometry)
+        #expect(reading.states[page.key(row: 2, column: 3, grade: 1)] == .unsure)
+        #expect(reading.unsureColumns == [2 * 6 + 3])
+        #expect(reading.symbols[2 * 6 + 4] == UInt8(ascii: "1"))
+    }
+
+    @Test func aPhotographedPageInPerspectiveReads() throws {
+        // The page's corners where a phone held at an angle puts them: a projective map, not a rotation.
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        var page = SyntheticPage(geometry: geometry, code: code)
+        page.circles[page.key(row: 10, column: 5, grade: 3)] = 1
+        page.circles[page.key(row: 0, column: 0, grade: 2)] = 1
+        let flat = page.render()
+        let target: [(x: Double, y: Double)] = [(90, 60), (1330, 20), (1360, 980), (40, 930)]
+        let source: [(x: Double, y: Double)] = [(0, 0), (Double(flat.width), 0), (Double(flat.width), Double(flat.height)), (0, Double(flat.height))]
+        let h = try #require(PageHomography(from: target, to: source))
+        var pixels = [UInt8](repeating: 90, count: 1400 * 1000)
+        for y in 0..<1000 {
+            for x in 0..<1400 {
+                let p = h.map(Double(x), Double(y))
+                if p.x >= 0, p.y >= 0, p.x < Double(flat.width - 1), p.y < Double(flat.height - 1) { pixels[y * 1400 + x] = UInt8(flat.sample(p.x, p.y)) }
+            }
+        }
+        let photo = try #require(GrayImage(width: 1400, height: 1000, pixels: pixels))
+        let located = try PaperReader.locate(photo)
+        #expect(located.code == code)
+        let reading = PaperReader.read(photo, located, geometry: geometry)
+        #expect(reading.isSure)
+        #expect(reading.symbols.filter { $0 != UInt8(ascii: "0") } == [UInt8(ascii: "3"), UInt8(ascii: "4")])
     }
 
     @Test func aBlankPictureHasNoCornerMarks() {

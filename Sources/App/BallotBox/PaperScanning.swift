@@ -53,14 +53,17 @@ enum PaperScanning {
               let geometry = formPages.geometry(page: located.code.page) else { throw PaperPageProblem.unknownFormPage }
         let reading = PaperReader.read(image, located, geometry: geometry)
         let groupID = round.sheetPlan[located.code.group].raterGroupID
-        let scores = reading.scores.map { String(Int(($0 * 1000).rounded())) }.joined(separator: ",")
+        let scores = encodeScores(reading)
         return try await db.writeTransaction { db in
             try await PaperKeying.requireKeying(round, on: db)
             let same = try await PaperScan.query(on: db).filter(\.$roundID == roundID).filter(\.$raterGroupID == groupID)
                 .filter(\.$formIndex == located.code.form).filter(\.$page == located.code.page)
                 .filter(\.$state != .discarded).all()
             let symbols = String(decoding: reading.symbols, as: UTF8.self)
-            let twin = same.first { isSecondScan(symbols, scores: reading.scores, of: $0) }
+            let twin = same.first { other in
+                guard let (theirScores, theirCentres) = decodeScores(other.scores) else { return false }
+                return reading.looksLikeSecondScan(symbols: Array(other.reading.utf8), inkCentres: theirCentres, scores: theirScores)
+            }
             let scan = PaperScan()
             scan.roundID = roundID
             scan.sha256 = sha
@@ -87,19 +90,22 @@ enum PaperScanning {
         }
     }
 
-    /// Same marks and, box by box, nearly the same ink: two people do not draw the same circles.
-    static func isSecondScan(_ symbols: String, scores: [Double], of other: PaperScan) -> Bool {
-        guard other.reading == symbols || other.reading.isEmpty == false && sameExceptUnsure(other.reading, symbols) else { return false }
-        let theirs = other.scores.split(separator: ",").compactMap { Double($0) }.map { $0 / 1000 }
-        guard theirs.count == scores.count, !scores.isEmpty else { return false }
-        let inked = zip(scores, theirs).filter { $0.0 > PaperMarkRules.empty || $0.1 > PaperMarkRules.empty }
-        guard !inked.isEmpty else { return false }
-        let difference = inked.reduce(0) { $0 + abs($1.0 - $1.1) } / Double(inked.count)
-        return difference < 0.02
+    /// Each box as "ink/dx/dy" (ink ×1000, the ink's centre in hundredths of a millimetre), comma-separated.
+    static func encodeScores(_ reading: PaperPageReading) -> String {
+        zip(reading.scores, reading.inkCentres).map { score, c in
+            "\(Int((score * 1000).rounded()))/\(Int((c.dx * 100).rounded()))/\(Int((c.dy * 100).rounded()))"
+        }.joined(separator: ",")
     }
 
-    static func sameExceptUnsure(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { $0 == $1 || $0 == PaperMarkRules.unsure || $1 == PaperMarkRules.unsure }
+    static func decodeScores(_ text: String) -> ([Double], [PageOffset])? {
+        var scores: [Double] = [], centres: [PageOffset] = []
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "/").compactMap { Double($0) }
+            guard parts.count == 3 else { return nil }
+            scores.append(parts[0] / 1000)
+            centres.append(PageOffset(dx: parts[1] / 100, dy: parts[2] / 100))
+        }
+        return scores.isEmpty ? nil : (scores, centres)
     }
 
     /// A person's reading of the page: every column decided; the machine's sure columns may not change.

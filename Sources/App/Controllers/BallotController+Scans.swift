@@ -5,12 +5,15 @@ import Vapor
 /// 评议表打印与扫描识别: the printed pages of a round (SVG), the tellers' 清点票数, scanned pages uploaded by the
 /// browser (grayscale, deflated), people's checks of unsure columns, and the scrutineer's sample.
 extension BallotController {
+    /// A normalized page is at most 2,400 × 2,400 gray bytes before deflate; 12 MB leaves room and stops anything else.
+    static let maxScanBytes = 12 * 1024 * 1024
+
     func bootScans(_ rounds: any RoutesBuilder) {
         let round = rounds.grouped(":roundID")
         round.get("forms", ":group", ":form", ":page", use: formPage)
         round.put("box-counts", use: boxCounts)
         round.get("scans", use: scans)
-        round.on(.POST, "scans", body: .collect(maxSize: "12mb"), use: uploadScan)
+        round.on(.POST, "scans", body: .collect(maxSize: ByteCount(value: Self.maxScanBytes)), use: uploadScan)
         round.post("scans", "sample", use: drawSample)
         round.get("scans", ":scanID", use: scan)
         round.get("scans", ":scanID", "image", use: scanImage)
@@ -71,6 +74,7 @@ extension BallotController {
               let body = req.body.data, body.readableBytes > 0 else {
             throw APIError(.unprocessableEntity, "invalid_image", "图像数据无效：请用评议系统的扫描页面上传")
         }
+        guard body.readableBytes <= Self.maxScanBytes else { throw APIError(.payloadTooLarge, "too_large", "这一页的数据太大（超过 12 MB）") }
         let outcome = try await PaperScanning.upload(deflated: Data(buffer: body), width: width, height: height, round: round,
                                                      campaign: campaign, by: actor, on: req.db)
         if !outcome.repeated { await LiveScreens.refresh(try campaign.requireID(), app: req.application) }

@@ -1,0 +1,91 @@
+import Foundation
+import PingyiCore
+
+/// Draws a page as the printer would (corner marks, code, box outlines) with pen circles in chosen boxes, turned and
+/// scaled, then reads it back.
+public struct SyntheticPage {
+    public var geometry: PaperPageGeometry
+    public var code: PaperPageCode
+    /// (row, column, grade) → circle darkness 0…1 (1 black pen).
+    public var circles: [Int: Double] = [:]
+    public var dots: [Int] = []
+    /// (row, column, grade) → the part of a circle drawn (0…1): a hesitant or faded mark.
+    public var arcs: [Int: Double] = [:]
+
+    public init(geometry: PaperPageGeometry, code: PaperPageCode) {
+        self.geometry = geometry
+        self.code = code
+    }
+
+    /// (row, column, grade) as the key of `circles` and `dots`.
+    public func key(row: Int, column: Int, grade: Int) -> Int { (row * geometry.columns + column) * 4 + grade }
+
+    /// The page at `width` pixels, turned by `angle` radians (and upside down when `turned`), on white paper.
+    public func render(width: Int = 1400, angle: Double = 0, turned: Bool = false, paper: UInt8 = 235) -> GrayImage {
+        let height = width * 210 / 297
+        let scale = Double(width) / 297 * 0.92
+        let (cx, cy) = (Double(width) / 2, Double(height) / 2)
+        let cosA = cos(angle + (turned ? .pi : 0)), sinA = sin(angle + (turned ? .pi : 0))
+        var pixels = [UInt8](repeating: paper, count: width * height)
+        // Page millimetres → picture pixels and back.
+        func forward(_ u: Double, _ v: Double) -> (Double, Double) {
+            let dx = (u - 148.5) * scale, dy = (v - 105) * scale
+            return (cosA * dx - sinA * dy + cx, sinA * dx + cosA * dy + cy)
+        }
+        func paint(_ area: PageRect, _ ink: (Double, Double) -> Double) {
+            let corners = [forward(area.x, area.y), forward(area.x + area.width, area.y), forward(area.x, area.y + area.height),
+                           forward(area.x + area.width, area.y + area.height)]
+            let x0 = max(0, Int(corners.map(\.0).min()!) - 1), x1 = min(width - 1, Int(corners.map(\.0).max()!) + 1)
+            let y0 = max(0, Int(corners.map(\.1).min()!) - 1), y1 = min(height - 1, Int(corners.map(\.1).max()!) + 1)
+            guard x0 <= x1, y0 <= y1 else { return }
+            for y in y0...y1 {
+                for x in x0...x1 {
+                    let dx = Double(x) - cx, dy = Double(y) - cy
+                    let u = (cosA * dx + sinA * dy) / scale + 148.5
+                    let v = (-sinA * dx + cosA * dy) / scale + 105
+                    let value = ink(u, v)
+                    if value > 0 { pixels[y * width + x] = min(pixels[y * width + x], UInt8(Double(paper) * (1 - value * 0.9))) }
+                }
+            }
+        }
+        var solid: [PageRect] = (0..<4).map { PaperPageGeometry.corner($0) }
+        for (i, bit) in code.bits.enumerated() where bit { solid.append(PaperPageGeometry.codeBit(i)) }
+        for rect in solid {
+            paint(rect) { u, v in u >= rect.x && u <= rect.x + rect.width && v >= rect.y && v <= rect.y + rect.height ? 1 : 0 }
+        }
+        for row in 0..<geometry.rows {
+            for column in 0..<geometry.columns {
+                for grade in 0..<4 {
+                    let box = geometry.box(row: row, column: column, grade: grade)
+                    paint(box.insetBy(-1)) { u, v in boxInk(u, v, box: box, key: key(row: row, column: column, grade: grade)) }
+                }
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)!
+    }
+
+    func boxInk(_ u: Double, _ v: Double, box: PageRect, key: Int) -> Double {
+        let r = hypot(u - box.centerX, v - box.centerY)
+        if let value = circles[key], abs(r - 2.4) < 0.3 { return value }
+        if dots.contains(key), r < 0.35 { return 1 }
+        if let part = arcs[key], abs(r - 2.4) < 0.3, (atan2(v - box.centerY, u - box.centerX) + .pi) / (2 * .pi) < part { return 1 }
+        let inside = u >= box.x && u <= box.x + box.width && v >= box.y && v <= box.y + box.height
+        let onEdge = inside && (u - box.x < 0.25 || box.x + box.width - u < 0.25 || v - box.y < 0.25 || box.y + box.height - v < 0.25)
+        return onEdge ? 0.55 : 0
+    }
+}
+
+/// Raw deflate without compression (stored blocks), as the browser's `CompressionStream("deflate-raw")` output would
+/// inflate: enough for tests to send pages the way the browser does.
+public func storedDeflate(_ bytes: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    var at = 0
+    repeat {
+        let n = min(65535, bytes.count - at)
+        out.append(at + n == bytes.count ? 1 : 0)
+        out += [UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
+        out += bytes[at..<(at + n)]
+        at += n
+    } while at < bytes.count
+    return out
+}
