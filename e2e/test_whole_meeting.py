@@ -231,20 +231,30 @@ def test_the_seed_meeting_end_to_end(tmp_path):
             chair.confirm_dialog("不能撤销")
             chair.flash("已封箱")
 
-        with step("两名计票人分别录入纸质票"):
-            cells = 11 * 18
+        with step("两名计票人分别录入纸质票（每种评议表一张）"):
+            cells = 11 * 6
+            t2 = api_login(server, "teller2", "pass-teller2")
             teller.open(f"/campaigns/{cid}/tally")
             teller.text_appears("#t-round", "已封箱")
-            for serial, digit in [("1", "1"), ("2", "2")]:
-                teller.click("#number-submit")
-                teller.flash(f"已编为第 {serial} 号")
-                for box in teller.all("#entry-grid input.marks"):
-                    box.send_keys(digit * int(box.get_attribute("data-length")))
-                teller.click("#entry-submit")
-                teller.flash(f"第 {serial} 号：已录入一次")
-            t2 = api_login(server, "teller2", "pass-teller2")
-            api(server, t2, "POST", base + f"/rounds/{round_id}/sheets/1/entry", {"marks": "1" * cells})
-            api(server, t2, "POST", base + f"/rounds/{round_id}/sheets/2/entry", {"marks": "2" * cells})
+            serial = 0
+            for digit in ["1", "2"]:
+                for form in detail["forms"]:
+                    serial += 1
+                    teller.select("#number-form-page", form["name"])
+                    teller.click("#number-submit")
+                    teller.flash(f"已编为第 {serial} 号")
+                    boxes = teller.all("#entry-grid input.marks")
+                    assert len(boxes) == 11, len(boxes)
+                    for box in boxes:
+                        box.send_keys(digit * int(box.get_attribute("data-length")))
+                    teller.click("#entry-submit")
+                    teller.flash(f"第 {serial} 号：已录入一次")
+                    api(server, t2, "POST", base + f"/rounds/{round_id}/sheets/{serial}/entry", {"marks": digit * cells})
+            # 清点票数: two sheets of each form came out of the box
+            for n in range(len(detail["forms"])):
+                teller.fill(f"#box-count-{n}", "2")
+            teller.click("#count-submit")
+            teller.flash("已登记清点数")
 
         with step("主持人计票"):
             chair.open(f"/campaigns/{cid}/console")
@@ -258,6 +268,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
             assert counted["reconciliation"] == {
                 "issued": 32, "returned": 32, "valid": 32, "void": 0, "unreturned": 0, "codes": {"issued": 30, "returned": 30},
                 "sheets": {"issued": 2, "returned": 2}, "verdict": "valid", "verdictLabel": "有效",
+                "forms": [{"formID": f["id"], "formName": f["name"], "issued": 2, "returned": 2} for f in detail["forms"]],
                 "summary": "发出 32 张，收回 32 张（有效 32，无效 0）"}, counted
 
         expected = {"good": 12 + 1, "fairlyGood": 9 + 1, "average": 6, "poor": 3, "abstentions": 0, "voids": 0, "valid": 32}

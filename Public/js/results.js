@@ -70,6 +70,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var rec = results.reconciliation;
     $("r-meta").textContent = "第 " + results.roundNumber + " 轮计票" +
       (rec ? "：发出 " + rec.issued + " 份，有效 " + rec.valid + " 份，废票 " + rec.void + " 份。" : "。") +
+      (rec && rec.forms ? "纸质评议表分表清点：" + rec.forms.map(function (f) { return f.formName + "发出 " + f.issued + " 张、收回 " + f.returned + " 张"; }).join("；") + "。" : "") +
+      (rec && rec.scanSample ? rec.scanSample.summary + "。" : "") +
       "按民主评议得分排名；标色行为“一般+差”超过规定比例。";
     var body = $("summary").querySelector("tbody");
     body.textContent = "";

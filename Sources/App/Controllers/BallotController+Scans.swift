@@ -268,7 +268,7 @@ struct PaperScanSummaryDTO: Content {
     var decidedByMe: Bool
 }
 
-struct ScanSampleDTO: Content {
+struct ScanSampleDTO: Content, Equatable {
     var pages: Int
     var drawn: Int
     var checked: Int

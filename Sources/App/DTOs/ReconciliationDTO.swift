@@ -13,6 +13,10 @@ struct ReconciliationDTO: Content, Equatable {
     var codes: IssuedReturned?
     /// Paper sheets issued and returned (keyed, unreadable and extra alike).
     var sheets: IssuedReturned?
+    /// Paper per form kind (one form per sheet): issued and returned; absent in rounds counted before.
+    var forms: [FormSheets]?
+    /// The scrutineer's sample of scanned pages; absent when no page was scanned.
+    var scanSample: ScanSampleDTO?
     /// `valid`, or `void` when more came back than were issued (overall or on either medium).
     var verdict: String
     var verdictLabel: String
@@ -26,6 +30,8 @@ struct ReconciliationDTO: Content, Equatable {
         unreturned = r.unreturned
         codes = r.codes
         sheets = r.sheets
+        forms = r.forms
+        scanSample = r.scanSample.map(ScanSampleDTO.init)
         verdict = r.isVoid ? "void" : "valid"
         verdictLabel = r.isVoid ? "本轮无效" : "有效"
         summary = r.summary
