@@ -94,6 +94,15 @@ def fill_page(template, rows, columns, rng, hard=True):
     return image, "".join(truth)
 
 
+def hesitant_mark(image, columns, row, column, grade):
+    """A short arc, as a voter who started a circle and stopped: a mark, but one the machine should not be sure of."""
+    scale = image.size[0] / MM_W
+    x, y, w, h = box_rect(columns, row, column, grade)
+    cx, cy, r = x + w / 2, y + h / 2, 2.4
+    points = [((cx + r * math.cos(t / 20 * 0.42 * math.pi)) * scale, (cy + r * math.sin(t / 20 * 0.42 * math.pi)) * scale) for t in range(21)]
+    ImageDraw.Draw(image).line(points, fill=30, width=max(1, round(0.5 * scale)))
+
+
 def pick_kind(rng, hard):
     if not hard:
         return "circle"

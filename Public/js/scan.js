@@ -284,7 +284,7 @@ document.addEventListener("DOMContentLoaded", function () {
       });
       work.appendChild(el("div", { class: "scan-check", id: "sample-check" },
         el("h3", null, "抽查：" + scan.formName + "评议表（" + scan.raterGroup + "）"),
-        el("p", { class: "muted" }, "左为扫描图像，下表为识别结果；与纸质原票不符的栏目请改为原票上的选择。"),
+        el("p", { class: "muted" }, "上为扫描图像（已校正），下表为识别结果；与纸质原票不符的栏目请改为原票上的选择。"),
         el("div", { class: "scan-pages" }, el("img", { src: roundPath() + "/scans/" + scanID + "/image", alt: "扫描图像" })),
         el("div", { class: "table-scroll" }, table), el("div", { class: "actions" }, submit)));
     }).catch(P.fail);

@@ -102,6 +102,7 @@ public struct ScanSample: Codable, Sendable, Hashable {
     }
 
     public var summary: String {
-        "扫描识别 \(pages) 页，监票人随机抽查 \(drawn) 页，核对 \(checked) 页，" + (corrected == 0 ? "全部与纸质票一致" : "\(corrected) 页不一致，已按纸质票更正")
+        if drawn == 0 { return "扫描识别 \(pages) 页，监票人尚未抽查" }
+        return "扫描识别 \(pages) 页，监票人随机抽查 \(drawn) 页，核对 \(checked) 页，" + (corrected == 0 ? "全部与纸质票一致" : "\(corrected) 页不一致，已按纸质票更正")
     }
 }
