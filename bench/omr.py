@@ -38,15 +38,9 @@ def main():
     try:
         password = admin_password(server)
         token = login(server, "admin", password)
-        cid = api(server, token, "GET", "/api/v1/campaigns")[0]["id"]
-        base = f"/api/v1/campaigns/{cid}"
-        api(server, token, "POST", base + "/status", {"status": "meeting"})
-        detail = api(server, token, "GET", base)
+        # Enough sets that no form is over-returned.
+        base, detail, rid = O.open_paper_round(api, server, token, lambda i: args.pages)
         groups = detail["raterGroups"]
-        sets = args.pages  # enough sets that no form is over-returned
-        opened = api(server, token, "POST", base + "/rounds",
-                      {"codes": {g["id"]: 0 for g in groups}, "paperSheets": {g["id"]: sets for g in groups}})
-        rid = opened["round"]["id"]
         api(server, token, "POST", base + f"/rounds/{rid}/seal")
         # The printed pages of every group and form, as Chromium prints them.
         page = Page(driver, server.url)

@@ -31,6 +31,21 @@ def box_rect(columns, row, column, grade):
     return left, top, box, box
 
 
+# ---- the round
+
+def open_paper_round(api, server, token, sets):
+    """The demo campaign in its meeting with a sealed-to-be round of paper only, `sets(i)` sets for the i-th rater
+    group. Returns (campaign API base, campaign detail, round id)."""
+    cid = api(server, token, "GET", "/api/v1/campaigns")[0]["id"]
+    base = f"/api/v1/campaigns/{cid}"
+    detail = api(server, token, "GET", base)
+    api(server, token, "POST", base + "/status", {"status": "meeting"})
+    groups = detail["raterGroups"]
+    opened = api(server, token, "POST", base + "/rounds", {"codes": {g["id"]: 0 for g in groups},
+                                                          "paperSheets": {g["id"]: sets(i) for i, g in enumerate(groups) if sets(i)}})
+    return base, detail, opened["round"]["id"]
+
+
 # ---- printing
 
 def print_svg_pages(driver, server_url, urls, folder, dpi=150):

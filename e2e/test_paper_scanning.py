@@ -7,7 +7,7 @@ import random
 
 from browser import Page, make_driver
 from conftest import Server
-from omr_pages import as_phone, as_scanner, fill_page, hesitant_mark, rasterize, scanner_pdf
+from omr_pages import as_phone, as_scanner, fill_page, hesitant_mark, open_paper_round, rasterize, scanner_pdf
 from printing import check_print, print_to_pdf
 from test_day_without_traps import browser_login
 from test_vote_browser import admin_password, api, login
@@ -23,16 +23,11 @@ def test_a_paper_round_printed_scanned_checked_and_counted(tmp_path):
         # Setup: the meeting, tellers and a scrutineer, a round of paper only (three sets for the first group), sealed.
         password = admin_password(server)
         token = login(server, "admin", password)
-        cid = api(server, token, "GET", "/api/v1/campaigns")[0]["id"]
-        base = f"/api/v1/campaigns/{cid}"
-        detail = api(server, token, "GET", base)
+        base, detail, rid = open_paper_round(api, server, token, lambda i: SETS if i == 0 else 0)
+        cid = base.split("/")[-1]
         for name, role in [("teller1", "teller"), ("teller2", "teller"), ("scrutineer", "scrutineer")]:
             api(server, token, "POST", "/api/v1/users", {"username": name, "displayName": name, "role": role,
                                                           "orgUnitID": detail["campaign"]["orgUnitID"], "password": "pass-" + name})
-        api(server, token, "POST", base + "/status", {"status": "meeting"})
-        groups = detail["raterGroups"]
-        opened = api(server, token, "POST", base + "/rounds", {"codes": {g["id"]: 0 for g in groups}, "paperSheets": {groups[0]["id"]: SETS}})
-        rid = opened["round"]["id"]
         forms, reportees = detail["forms"], detail["reportees"]
 
         # Print: the forms page, A4 landscape, one page per form and set, nothing clipped, every corner mark whole.

@@ -131,8 +131,7 @@ extension BallotController {
         }
         let body = try req.content.decode(ScanMarksRequest.self)
         _ = try await PaperScanning.decide(scan, marks: body.marks ?? "", round: round, by: actor, on: req.db)
-        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return try await scanDTO(try await findScan(req, round), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
+        return try await changedScan(req, campaign, round, actor)
     }
 
     @Sendable
@@ -142,8 +141,7 @@ extension BallotController {
         let scan = try await findScan(req, round)
         let body = try req.content.decode(ScanMarksRequest.self)
         _ = try await PaperScanning.rule(scan, marks: body.marks, keep: body.keep, round: round, by: actor, on: req.db)
-        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return try await scanDTO(try await findScan(req, round), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
+        return try await changedScan(req, campaign, round, actor)
     }
 
     @Sendable
@@ -166,6 +164,12 @@ extension BallotController {
     }
 
     // MARK: answers
+
+    /// After a person's change to a page: the live screens learn of it, and the answer is the page as it is now.
+    func changedScan(_ req: Request, _ campaign: Campaign, _ round: BallotRound, _ actor: Actor) async throws -> PaperScanDTO {
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
+        return try await scanDTO(try await findScan(req, round), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
+    }
 
     func findScan(_ req: Request, _ round: BallotRound) async throws -> PaperScan {
         guard let id = req.parameters.get("scanID").flatMap(UUID.init(uuidString:)), let scan = try await PaperScan.find(id, on: req.db),
