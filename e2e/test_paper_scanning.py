@@ -158,6 +158,20 @@ def test_a_paper_round_printed_scanned_checked_and_counted(tmp_path):
             page.flash("与纸质票一致")
         page.wait.until(lambda d: "核对 3 页" in page.el("#sample-summary").text, "the sample's outcome")
 
+        # On a 360-pixel phone the tally page fits, and the camera button is there to take photos with.
+        phone_driver = make_driver(360, 740)
+        try:
+            phone = Page(phone_driver, server.url)
+            browser_login(phone, "pass-teller1", user="teller1")
+            phone.open(f"/campaigns/{cid}/tally")
+            phone.text_appears("#t-round", "已封箱")
+            phone.visible("label[for=scan-camera]")
+            assert phone.el("#scan-camera").get_attribute("capture") == "environment"
+            assert phone.overflowing() == []
+            phone.screenshot("scan-phone")
+        finally:
+            phone_driver.quit()
+
         # Count, and compare with a hand count of the marks drawn.
         counted = api(server, token, "POST", base + f"/rounds/{rid}/count")
         assert counted["state"] == "counted", counted
