@@ -238,7 +238,10 @@ struct BallotTests: BallotBoxHelpers {
             _ = try await call(app, .POST, "\(sheets)/4/entry", token: t2, json: PaperEntryRequest(marks: "", unreadable: true))
             #expect(try await PaperEntry.query(on: app.db).count() == 8)
             let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
-            #expect(counted.reconciliation == ReconciliationDTO(RoundReconciliation(codes: IssuedReturned(issued: 0, returned: 0), sheets: IssuedReturned(issued: 5, returned: 4), valid: 2, void: 2)))
+            // Whole sets (a round keyed the old way) count on every form.
+            var expected = RoundReconciliation(codes: IssuedReturned(issued: 0, returned: 0), sheets: IssuedReturned(issued: 5, returned: 4), valid: 2, void: 2)
+            expected.forms = box.world.campaign.forms.map { FormSheets(formID: $0.id, formName: $0.name, issued: 5, returned: 4) }
+            #expect(counted.reconciliation == ReconciliationDTO(expected))
             // the tellers' keyed readings are erased with the count; the ballots remain
             #expect(try await PaperEntry.query(on: app.db).count() == 0)
             let ballots = try await Ballot.query(on: app.db).all()
