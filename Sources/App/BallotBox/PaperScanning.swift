@@ -40,7 +40,7 @@ enum PaperScanning {
         }
         let sha = SHA256.hash(data: deflated).map { String(format: "%02x", $0) }.joined()
         let roundID = try round.requireID()
-        if let earlier = try await PaperScan.query(on: db).filter(\.$roundID == roundID).filter(\.$sha256 == sha).first() {
+        if let earlier = try await PaperScan.listing(roundID: roundID, on: db).filter(\.$sha256 == sha).first() {
             return Outcome(scan: earlier, repeated: true)
         }
         let located = try PaperReader.locate(image)
@@ -56,7 +56,7 @@ enum PaperScanning {
         let scores = encodeScores(reading)
         return try await db.writeTransaction { db in
             try await PaperKeying.requireKeying(round, on: db)
-            let same = try await PaperScan.query(on: db).filter(\.$roundID == roundID).filter(\.$raterGroupID == groupID)
+            let same = try await PaperScan.listing(roundID: roundID, on: db).filter(\.$raterGroupID == groupID)
                 .filter(\.$formIndex == located.code.form).filter(\.$page == located.code.page)
                 .filter(\.$state != .discarded).all()
             let symbols = String(decoding: reading.symbols, as: UTF8.self)
@@ -181,7 +181,7 @@ enum PaperScanning {
         return try await db.writeTransaction { db in
             try await PaperKeying.requireKeying(round, on: db)
             _ = try await RoundOperations.lockedState(of: roundID, on: db, forUpdate: true)
-            let scans = try await PaperScan.query(on: db).filter(\.$roundID == roundID).all()
+            let scans = try await PaperScan.listing(roundID: roundID, on: db).all()
             guard !scans.contains(where: \.sampled) else { throw APIError.conflict("本轮已经抽取过样本") }
             let open = scans.filter { !$0.state.isReady && $0.state != .discarded }
             guard open.isEmpty else { throw APIError.conflict("还有 \(open.count) 页扫描件未确认，确认完再抽查") }
@@ -235,10 +235,10 @@ enum PaperScanning {
         }
     }
 
-    /// What must hold before a round with scanned pages can be counted, read inside the count's transaction.
-    static func requireCountable(_ round: BallotRound, formCount: Int, on db: any Database) async throws {
+    /// What must hold before a round with scanned pages can be counted, read inside the count's transaction
+    /// (`scans` as read there, by `PaperScan.listing`).
+    static func requireCountable(_ round: BallotRound, scans: [PaperScan], formCount: Int, on db: any Database) async throws {
         let roundID = try round.requireID()
-        let scans = try await PaperScan.query(on: db).filter(\.$roundID == roundID).all()
         let numbered = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).filter(\.$formIndex != nil).all()
         guard !scans.isEmpty || !numbered.isEmpty || round.boxCounts != nil else { return }
         let open = scans.filter { !$0.state.isReady && $0.state != .discarded }
@@ -263,10 +263,9 @@ enum PaperScanning {
 
     /// At the count: each ready page's ballot enters the box; the readings and scores are erased (the images stay
     /// until the campaign is archived).
-    static func castBallots(_ round: BallotRound, campaign: Campaign, on db: any Database) async throws {
+    static func castBallots(_ round: BallotRound, campaign: Campaign, scans: [PaperScan], on db: any Database) async throws {
         let roundID = try round.requireID()
         let plan = forms(round, campaign: campaign)
-        let scans = try await PaperScan.query(on: db).filter(\.$roundID == roundID).all()
         var ballots: [NewBallot] = []
         for scan in scans where scan.state.isReady {
             guard let form = plan.first(where: { $0.formIndex == scan.formIndex }),
@@ -286,8 +285,7 @@ enum PaperScanning {
     }
 
     /// The sample and its outcome, for the count report (kept in the round's reconciliation).
-    static func sampleOutcome(roundID: UUID, on db: any Database) async throws -> ScanSample? {
-        let scans = try await PaperScan.query(on: db).filter(\.$roundID == roundID).all()
+    static func sampleOutcome(_ scans: [PaperScan], on db: any Database) async throws -> ScanSample? {
         let ready = scans.filter(\.state.isReady)
         guard !ready.isEmpty else { return nil }
         let sampled = ready.filter(\.sampled).compactMap(\.id)

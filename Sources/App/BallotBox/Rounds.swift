@@ -78,10 +78,12 @@ enum RoundOperations {
             guard let current = try await BallotRound.find(roundID, on: db),
                   let campaign = try await Campaign.find(round.$campaign.id, on: db) else { throw APIError.notFound("投票轮次") }
             let forms = PaperScanning.forms(current, campaign: campaign)
-            try await PaperScanning.requireCountable(current, formCount: forms.count, on: db)
-            try await PaperScanning.castBallots(current, campaign: campaign, on: db)
+            // The round's pages, read once under the claim, for the checks, the ballots and the sample's outcome.
+            let scans = try await PaperScan.listing(roundID: roundID, on: db).all()
+            try await PaperScanning.requireCountable(current, scans: scans, formCount: forms.count, on: db)
+            try await PaperScanning.castBallots(current, campaign: campaign, scans: scans, on: db)
             var reconciliation = try await reconcile(current, forms: forms, on: db)
-            reconciliation.scanSample = try await PaperScanning.sampleOutcome(roundID: roundID, on: db)
+            reconciliation.scanSample = try await PaperScanning.sampleOutcome(scans, on: db)
             let sql = db as! any SQLDatabase
             try await sql.update(BallotRound.schema)
                 .set("state", to: reconciliation.isVoid ? BallotRoundState.void.rawValue : BallotRoundState.counted.rawValue)

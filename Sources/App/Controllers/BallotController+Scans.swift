@@ -179,7 +179,7 @@ extension BallotController {
 
     func scansOverview(_ actor: Actor, _ campaign: Campaign, _ round: BallotRound, on db: any Database) async throws -> PaperScansDTO {
         let roundID = try round.requireID()
-        let scans = try await PaperScan.query(on: db).filter(\.$roundID == roundID).all()
+        let scans = try await PaperScan.listing(roundID: roundID, on: db).all()
         let numbered = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).all()
         let checks = try await PaperScanCheck.query(on: db).filter(\.$scan.$id ~~ scans.compactMap(\.id)).all()
         let groups = round.sheetPlan
@@ -205,7 +205,7 @@ extension BallotController {
                 decidedByMe: checks.contains { $0.$scan.id == scan.id && $0.kind == .decision && $0.personID == actor.id })
         }
         return PaperScansDTO(round: try await roundDTO(round, on: db), paperForms: groups, forms: formRows, scans: rows,
-                             sample: try await PaperScanning.sampleOutcome(roundID: roundID, on: db).map(ScanSampleDTO.init))
+                             sample: try await PaperScanning.sampleOutcome(scans, on: db).map(ScanSampleDTO.init))
     }
 
     func scanDTO(_ scan: PaperScan, campaign: Campaign, round: BallotRound, actor: Actor, repeated: Bool, on db: any Database) async throws -> PaperScanDTO {

@@ -58,6 +58,14 @@ final class PaperScan: Model, @unchecked Sendable {
     @Field(key: "sampled") var sampled: Bool
 
     init() {}
+
+    /// A round's pages without their images (up to a megabyte each): what every listing, check and count reads.
+    static func listing(roundID: UUID, on db: any Database) -> QueryBuilder<PaperScan> {
+        PaperScan.query(on: db).filter(\.$roundID == roundID)
+            .field(\.$id).field(\.$roundID).field(\.$sha256).field(\.$raterGroupID).field(\.$formIndex).field(\.$page)
+            .field(\.$state).field(\.$reading).field(\.$scores).field(\.$width).field(\.$height).field(\.$duplicateOf)
+            .field(\.$sampled)
+    }
 }
 
 /// A person's check of a scan: a teller's decision of its unsure columns, a scrutineer's decision, or the
