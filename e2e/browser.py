@@ -4,6 +4,7 @@ import shutil
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -39,7 +40,9 @@ class Page:
     def __init__(self, driver, base_url):
         self.driver = driver
         self.base = base_url
-        self.wait = WebDriverWait(driver, 15)
+        # Live pages redraw their parts (the console's box actions on every count): an element found a moment ago
+        # can be gone, so a wait looks again rather than fail on a stale reference.
+        self.wait = WebDriverWait(driver, 15, ignored_exceptions=[StaleElementReferenceException])
 
     def open(self, path):
         self.driver.get(self.base + path)
@@ -62,12 +65,22 @@ class Page:
         from selenium.webdriver.support.ui import Select
         Select(self.visible(css)).select_by_visible_text(label)
 
+    def _click_when_clickable(self, locator, what):
+        # Finding and clicking happen in one try, so a redraw between the two makes the wait try again.
+        def clicked(driver):
+            element = EC.element_to_be_clickable(locator)(driver)
+            if not element:
+                return False
+            element.click()
+            return True
+        self.wait.until(clicked, what)
+
     def click(self, css):
-        self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)), f"waiting for clickable {css}").click()
+        self._click_when_clickable((By.CSS_SELECTOR, css), f"waiting for clickable {css}")
 
     def click_text(self, text, tag="button"):
         xpath = f"//{tag}[normalize-space()='{text}']"
-        self.wait.until(EC.element_to_be_clickable((By.XPATH, xpath)), f"waiting for {tag} “{text}”").click()
+        self._click_when_clickable((By.XPATH, xpath), f"waiting for {tag} “{text}”")
 
     def accept_confirm(self):
         self.wait.until(EC.alert_is_present(), "waiting for the confirm dialog")

@@ -95,6 +95,54 @@ def test_the_lifecycle_asks_before_each_step_and_a_count_belongs_to_its_round(tm
         assert page.el("#box-results").get_attribute("href").endswith(f"/campaigns/{cid}/results")
 
 
+def test_the_console_keeps_what_the_chair_typed_while_the_hall_moves(tmp_path):
+    """The console follows the hall every few seconds. Numbers the chair is typing for a round stay as typed (the
+    attendance beside them still moves), and the 封箱 button under the chair's finger is not redrawn by a vote."""
+    import uuid
+    from conftest import ballot_for
+    with admin_in_browser(tmp_path) as (server, driver, page, password, token, cid, base):
+        api(server, token, "POST", base + "/status", {"status": "meeting"})
+        people = [p for p in api(server, token, "GET", base + "/participants") if p["role"] == "attendee"]
+        for person in people[:2]:
+            api(server, token, "POST", base + "/check-in", {"participantID": person["id"]})
+        page.open(f"/campaigns/{cid}/console")
+        page.el("#issue-table input[data-sheets]")
+        page.wait.until(lambda d: present_total(page) == 2, "the console shows the two present")
+        codes = page.all("#issue-table input[data-codes]")
+        sheets = page.all("#issue-table input[data-sheets]")
+        codes[0].clear()
+        codes[0].send_keys("7")
+        sheets[1].clear()
+        sheets[1].send_keys("3")
+        # More people arrive; the console's next refresh shows them, and keeps what the chair typed.
+        for person in people[2:6]:
+            api(server, token, "POST", base + "/check-in", {"participantID": person["id"]})
+        page.wait.until(lambda d: present_total(page) == 6, "the console shows the late arrivals")
+        codes = page.all("#issue-table input[data-codes]")
+        sheets = page.all("#issue-table input[data-sheets]")
+        assert codes[0].get_attribute("value") == "7" and sheets[1].get_attribute("value") == "3", "a refresh wiped what the chair typed"
+        # An untouched count follows the hall: a group the chair left alone offers its new attendance.
+        rows = page.all("#issue-table tbody tr")
+        for row, field in list(zip(rows, codes))[1:]:
+            assert field.get_attribute("value") == row.find_elements(By.CSS_SELECTOR, "td")[1].text
+        # The box is open: a vote arrives while the chair reaches for 封箱; the button stays the same button.
+        opened = api(server, token, "POST", base + "/rounds", {})
+        page.text_appears("#box-state", "收回 0")
+        seal = page.el("#box-actions [data-action=seal]")
+        code = opened["codes"][0]["code"]
+        r = requests.post(server.url + "/api/v1/vote", json={"code": code, "submissionID": uuid.uuid4().hex,
+                                                              "ballot": ballot_for(server, code, 1)}, timeout=10)
+        assert r.status_code < 300, r.text
+        page.text_appears("#box-state", "收回 1")
+        assert seal.is_displayed(), "the 封箱 button was redrawn under the chair's finger"
+        seal.click()
+        page.confirm_dialog("封箱")
+        page.flash("已封箱")
+
+
+def present_total(page):
+    return sum(int(row.find_elements(By.CSS_SELECTOR, "td")[1].text or 0) for row in page.all("#issue-table tbody tr"))
+
 def test_no_prompt_dialogs(tmp_path):
     """Point 5: moving a unit uses a searchable picker, a reset password is masked and typed twice, a time limit is a
     number field — all in <dialog>, validated, cancellable; no page script calls prompt()."""

@@ -200,16 +200,36 @@ document.addEventListener("DOMContentLoaded", function () {
       ? "第 " + round.number + " 轮：" + round.stateLabel + " · 发出 " + round.issued + "，收回 " + round.received +
         (round.pendingSheets + round.mismatchedSheets ? "（纸质票待核对 " + (round.pendingSheets + round.mismatchedSheets) + " 份）" : "")
       : "尚未开始投票" + (attendance && !attendance.hasQuorum ? "（出席人数未过半数）" : "");
+    renderIssueTable();
+    P.redraw($("box-actions"), round ? round.id + ":" + round.state : "", function (actions) { renderBoxActions(actions, round); });
+    P.redraw($("rounds"), JSON.stringify(rounds.map(function (r) { return [r.id, r.state, r.reconciliation, r.issuedSheets]; })), renderRounds(rounds));
+  }
+
+  /// What the chair typed for the next round, by field: the refresh keeps it and only moves the attendance beside it.
+  var typed = {};
+  $("issue-table").addEventListener("input", function (event) {
+    var name = event.target.getAttribute("data-codes") ? "codes" : "sheets";
+    typed[name + ":" + event.target.getAttribute("data-" + name)] = true;
+  });
+
+  function renderIssueTable() {
     var body = $("issue-table").querySelector("tbody");
-    body.textContent = "";
-    detail.raterGroups.forEach(function (g, i) {
-      var present = attendance.attendance.groups[i] ? attendance.attendance.groups[i].present : 0;
-      body.appendChild(el("tr", null, el("td", null, g.name), el("td", null, String(present)),
-        el("td", null, el("input", { type: "number", min: "0", max: "2000", value: String(present), class: "tiny", "data-codes": g.id, "aria-label": g.name + " 投票码数量" })),
-        el("td", null, el("input", { type: "number", min: "0", max: "2000", value: "0", class: "tiny", "data-sheets": g.id, "aria-label": g.name + " 纸质票数量" }))));
+    P.redraw(body, detail.raterGroups.map(function (g) { return g.id; }).join(), function () {
+      detail.raterGroups.forEach(function (g) {
+        body.appendChild(el("tr", null, el("td", null, g.name), el("td", { "data-present": g.id }, "0"),
+          el("td", null, el("input", { type: "number", min: "0", max: "2000", value: "0", class: "tiny", "data-codes": g.id, "aria-label": g.name + " 投票码数量" })),
+          el("td", null, el("input", { type: "number", min: "0", max: "2000", value: "0", class: "tiny", "data-sheets": g.id, "aria-label": g.name + " 纸质票数量" }))));
+      });
     });
-    var actions = $("box-actions");
-    actions.textContent = "";
+    detail.raterGroups.forEach(function (g, i) {
+      var present = String(attendance.attendance.groups[i] ? attendance.attendance.groups[i].present : 0);
+      body.querySelector('[data-present="' + g.id + '"]').textContent = present;
+      // One code per person present, until the chair sets the number.
+      if (!typed["codes:" + g.id]) body.querySelector('[data-codes="' + g.id + '"]').value = present;
+    });
+  }
+
+  function renderBoxActions(actions, round) {
     if (round && round.state === "open") {
       actions.appendChild(el("button", { type: "button", class: "primary", "data-action": "seal", onclick: function (e) {
         var button = e.target;
@@ -241,15 +261,18 @@ document.addEventListener("DOMContentLoaded", function () {
         });
       } }, "计票"));
     }
-    var list = $("rounds");
-    list.textContent = "";
-    rounds.slice().reverse().forEach(function (r) {
-      var rec = r.reconciliation;
-      list.appendChild(el("li", null, "第 " + r.number + " 轮 · " + r.stateLabel +
-        (rec ? " · 发出 " + rec.issued + "，收回 " + (rec.valid + rec.void) + "（有效 " + rec.valid + "，无效 " + rec.void + "）" : ""),
-        r.state !== "open" ? el("a", { href: "/receipts/" + r.id, target: "_blank", rel: "noopener" }, " 回执码公示") : null,
-        r.issuedSheets ? el("a", { href: "/campaigns/" + id + "/rounds/" + r.id + "/paper", target: "_blank", rel: "noopener" }, " 纸质评议表") : null));
-    });
+  }
+
+  function renderRounds(rounds) {
+    return function (list) {
+      rounds.slice().reverse().forEach(function (r) {
+        var rec = r.reconciliation;
+        list.appendChild(el("li", null, "第 " + r.number + " 轮 · " + r.stateLabel +
+          (rec ? " · 发出 " + rec.issued + "，收回 " + (rec.valid + rec.void) + "（有效 " + rec.valid + "，无效 " + rec.void + "）" : ""),
+          r.state !== "open" ? el("a", { href: "/receipts/" + r.id, target: "_blank", rel: "noopener" }, " 回执码公示") : null,
+          r.issuedSheets ? el("a", { href: "/campaigns/" + id + "/rounds/" + r.id + "/paper", target: "_blank", rel: "noopener" }, " 纸质评议表") : null));
+      });
+    };
   }
 
   function extra(round) {
@@ -303,6 +326,9 @@ document.addEventListener("DOMContentLoaded", function () {
         P.flash("第 " + r.round.number + " 轮投票已开启：投票码 " + r.codes.length + " 个，纸质票 " + r.paperForms.reduce(function (n, f) { return n + f.count; }, 0) + " 份");
         if (slipWindow) printSlips(slipWindow, r.codes, r.round.number);
         if (paperWindow) paperWindow.location = "/campaigns/" + id + "/rounds/" + r.round.id + "/paper";
+        // A repeated round starts again from the attendance, not from this round's numbers.
+        typed = {};
+        Array.prototype.forEach.call(document.querySelectorAll("[data-sheets]"), function (n) { n.value = "0"; });
         return load();
       }, function (err) {
         if (slipWindow) slipWindow.close();

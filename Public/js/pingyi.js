@@ -284,6 +284,14 @@
       });
     },
     showNav: showNav,
+    /// Rebuilds `container` with `build(container)` only when `key` differs from the last build's: a page that refreshes
+    /// itself must not swap a button or link for a copy while someone reaches for it.
+    redraw: function (container, key, build) {
+      if (container.getAttribute("data-drawn") === key) return;
+      container.textContent = "";
+      build(container);
+      container.setAttribute("data-drawn", key);
+    },
     option: function (value, label, selected) { return el("option", { value: value, selected: !!selected }, label); },
     /// Org units as indented options, parents before children.
     unitOptions: function (units, select, selected, allowNone) {
