@@ -96,16 +96,31 @@ def test_the_lifecycle_asks_before_each_step_and_a_count_belongs_to_its_round(tm
 
 
 def test_the_console_keeps_what_the_chair_typed_while_the_hall_moves(tmp_path):
-    """The console follows the hall every few seconds. Numbers the chair is typing for a round stay as typed (the
-    attendance beside them still moves), and the 封箱 button under the chair's finger is not redrawn by a vote."""
+    """The console follows the hall (live updates, and a refresh every few seconds). An agenda title or the numbers
+    the chair is typing stay as typed (the attendance beside them still moves), and the button under the chair's
+    finger (结束述职, 封箱) is not swapped for a copy by a check-in or a vote."""
     import uuid
     from conftest import ballot_for
     with admin_in_browser(tmp_path) as (server, driver, page, password, token, cid, base):
         api(server, token, "POST", base + "/status", {"status": "meeting"})
         people = [p for p in api(server, token, "GET", base + "/participants") if p["role"] == "attendee"]
-        for person in people[:2]:
-            api(server, token, "POST", base + "/check-in", {"participantID": person["id"]})
+        api(server, token, "POST", base + "/check-in", {"participantID": people[0]["id"]})
         page.open(f"/campaigns/{cid}/console")
+        page.el("#conn[data-status=open]")
+        page.click("#stage-buttons [data-action=start]")
+        end = page.el("#stage-buttons [data-action=end]")
+        page.click("#agenda-edit summary")
+        title = page.visible("#agenda-inputs input")
+        title.clear()
+        title.send_keys("书记述职（调整）")
+        # Someone checks in during the speech: the console hears it, and keeps the button and the typed title.
+        api(server, token, "POST", base + "/check-in", {"participantID": people[1]["id"]})
+        page.text_appears("#quorum", "实到 2 人")
+        assert end.is_displayed(), "结束述职 was redrawn by a check-in"
+        assert page.el("#agenda-inputs input").get_attribute("value") == "书记述职（调整）", "a check-in put the old agenda title back"
+        end.click()
+        page.accept_confirm()
+        page.visible("#comment-form")
         page.el("#issue-table input[data-sheets]")
         page.wait.until(lambda d: present_total(page) == 2, "the console shows the two present")
         codes = page.all("#issue-table input[data-codes]")

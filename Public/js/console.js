@@ -33,14 +33,14 @@ document.addEventListener("DOMContentLoaded", function () {
     $("quorum").textContent = "应到 " + a.attendeesExpected + " 人，实到 " + a.attendeesPresent + " 人 · " +
       (a.hasQuorum ? "已过半数" : "未过半数（还差 " + a.shortOfQuorum + " 人）");
     $("quorum").className = "state " + (a.hasQuorum ? "state-meeting" : "state-counting");
-    var agenda = $("agenda");
-    agenda.textContent = "";
-    state.agenda.forEach(function (item, index) {
-      agenda.appendChild(el("li", { class: index === state.currentItem ? "current" : "" }, item.title,
-        index === state.currentItem ? el("span", { class: "state state-meeting" }, "进行中")
-          : meeting.canChair ? el("button", { type: "button", class: "small", onclick: function () {
-              act(P.api("POST", base + "/meeting/current", { index: index }), "进入议程：" + item.title);
-            } }, "进入") : null));
+    P.redraw($("agenda"), JSON.stringify([state.agenda, state.currentItem, meeting.canChair]), function (agenda) {
+      state.agenda.forEach(function (item, index) {
+        agenda.appendChild(el("li", { class: index === state.currentItem ? "current" : "" }, item.title,
+          index === state.currentItem ? el("span", { class: "state state-meeting" }, "进行中")
+            : meeting.canChair ? el("button", { type: "button", class: "small", onclick: function () {
+                act(P.api("POST", base + "/meeting/current", { index: index }), "进入议程：" + item.title);
+              } }, "进入") : null));
+      });
     });
     if (!agendaDraft) renderAgendaInputs(state.agenda);
     if (document.activeElement !== $("message")) $("message").value = state.message;
@@ -52,36 +52,40 @@ document.addEventListener("DOMContentLoaded", function () {
     var sp = onStage();
     $("stage-name").textContent = sp ? sp.position + ". " + sp.name : "会上述职已全部完成";
     $("stage-unit").textContent = sp ? sp.unitName + " " + sp.title : "";
-    var box = $("stage-buttons");
-    box.textContent = "";
-    if (!sp || !meeting.canChair) return;
-    var phase = sp.clock.phase;
-    function button(label, action, primary) {
-      box.appendChild(el("button", { type: "button", class: primary ? "primary" : "", "data-action": action, onclick: function (e) {
-        if (action === "end" && !window.confirm("结束 " + sp.name + " 的述职？")) return;
-        P.busy(e.target, "…", function () { return act(P.api("POST", base + "/speeches/" + sp.reporteeID + "/" + action)); });
-      } }, label));
-    }
-    if (phase === "not_started") button("开始述职", "start", true);
-    if (phase === "running" || phase === "warning" || phase === "overtime") { button("暂停", "pause"); button("结束述职", "end", true); }
-    if (phase === "paused") { button("继续", "resume", true); button("结束述职", "end"); }
-    if (phase === "finished" && !sp.commented) box.appendChild(el("span", { class: "muted" }, "请在下方记录点评后开始下一位"));
+    var shown = sp && meeting.canChair ? [sp.reporteeID, sp.clock.phase === "warning" || sp.clock.phase === "overtime" ? "running" : sp.clock.phase, sp.commented].join() : "";
+    // Every check-in and vote reaches the console: the buttons are redrawn only when the speech's state changes.
+    P.redraw($("stage-buttons"), shown, function (box) {
+      if (!shown) return;
+      var phase = sp.clock.phase;
+      function button(label, action, primary) {
+        box.appendChild(el("button", { type: "button", class: primary ? "primary" : "", "data-action": action, onclick: function (e) {
+          if (action === "end" && !window.confirm("结束 " + sp.name + " 的述职？")) return;
+          P.busy(e.target, "…", function () { return act(P.api("POST", base + "/speeches/" + sp.reporteeID + "/" + action)); });
+        } }, label));
+      }
+      if (phase === "not_started") button("开始述职", "start", true);
+      if (phase === "running" || phase === "warning" || phase === "overtime") { button("暂停", "pause"); button("结束述职", "end", true); }
+      if (phase === "paused") { button("继续", "resume", true); button("结束述职", "end"); }
+      if (phase === "finished" && !sp.commented) box.appendChild(el("span", { class: "muted" }, "请在下方记录点评后开始下一位"));
+    });
   }
 
   function renderSpeakers() {
-    var body = $("speakers").querySelector("tbody");
-    body.textContent = "";
-    var pending = null;
-    live.speakers.forEach(function (s) {
-      var comment = meeting.comments[s.reporteeID];
-      if (s.clock.phase === "finished" && !s.commented && !pending) pending = s;
-      body.appendChild(el("tr", { class: s.reporteeID === live.currentReporteeID ? "current" : "" },
-        el("td", null, String(s.position)), el("td", null, s.name, el("div", { class: "muted" }, s.unitName)),
-        el("td", null, phaseNames[s.clock.phase]),
-        el("td", { class: s.durationSeconds > s.clock.limitSeconds ? "error" : "" }, s.durationSeconds != null ? L.format(-s.durationSeconds * 1000).slice(1) : "—"),
-        el("td", null, s.commentSkipped ? el("span", { class: "muted" }, "不点评") : comment || (s.clock.phase === "finished" ? "待点评" : ""),
-          meeting.canChair && s.clock.phase === "finished" ? el("button", { type: "button", class: "small", onclick: function () { openComment(s); } }, "编辑") : null)));
+    var shown = live.speakers.map(function (s) {
+      return [s.reporteeID, s.clock.phase, s.durationSeconds, s.commentSkipped, meeting.comments[s.reporteeID]];
     });
+    P.redraw($("speakers").querySelector("tbody"), JSON.stringify([shown, live.currentReporteeID, meeting.canChair]), function (body) {
+      live.speakers.forEach(function (s) {
+        var comment = meeting.comments[s.reporteeID];
+        body.appendChild(el("tr", { class: s.reporteeID === live.currentReporteeID ? "current" : "" },
+          el("td", null, String(s.position)), el("td", null, s.name, el("div", { class: "muted" }, s.unitName)),
+          el("td", null, phaseNames[s.clock.phase]),
+          el("td", { class: s.durationSeconds > s.clock.limitSeconds ? "error" : "" }, s.durationSeconds != null ? L.format(-s.durationSeconds * 1000).slice(1) : "—"),
+          el("td", null, s.commentSkipped ? el("span", { class: "muted" }, "不点评") : comment || (s.clock.phase === "finished" ? "待点评" : ""),
+            meeting.canChair && s.clock.phase === "finished" ? el("button", { type: "button", class: "small", onclick: function () { openComment(s); } }, "编辑") : null)));
+      });
+    });
+    var pending = live.speakers.filter(function (s) { return s.clock.phase === "finished" && !s.commented; })[0] || null;
     if (pending && (!commentFor || commentFor.reporteeID !== pending.reporteeID) && meeting.canChair) openComment(pending);
     if (!pending && commentFor && live.speakers.filter(function (s) { return s.reporteeID === commentFor.reporteeID && s.commented; }).length && document.activeElement !== $("comment")) {
       commentFor = null;
@@ -131,6 +135,9 @@ document.addEventListener("DOMContentLoaded", function () {
       return { title: row.querySelector("input").value, kind: row.querySelector("select").value };
     });
   }
+  // An edited title is a draft too: the next live update must not put the old one back.
+  $("agenda-inputs").addEventListener("input", function () { agendaDraft = readAgenda(); });
+  $("agenda-inputs").addEventListener("change", function () { agendaDraft = readAgenda(); });
   $("agenda-add").addEventListener("click", function () { agendaDraft = readAgenda(); agendaDraft.push({ title: "新议程", kind: "other" }); renderAgendaInputs(agendaDraft); });
   $("agenda-save").addEventListener("click", function () {
     act(P.api("PUT", base + "/meeting/agenda", readAgenda()), "议程已保存").then(function () { agendaDraft = null; render(live); });
