@@ -94,11 +94,9 @@ enum PaperKeying {
     /// unreadable one is void in its own cells only).
     static func storeBallot(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, on db: any Database) async throws {
         var stored = unreadable ? "" : marks
-        if let formIndex = sheet.formIndex, let page = sheet.page {
-            guard let campaign = try await Campaign.find(round.$campaign.id, on: db),
-                  let form = PaperScanning.forms(round, campaign: campaign).first(where: { $0.formIndex == formIndex }),
-                  let cells = form.geometry(page: page).map({ $0.rows * $0.columns }),
-                  let placed = form.ballotMarks(page: page, symbols: unreadable ? Array(repeating: UInt8(ascii: "X"), count: cells) : Array(marks.utf8),
+        if let (form, page) = try await formPage(of: sheet, round: round, on: db) {
+            let cells = form.pages[page].count * form.form.columns.count
+            guard let placed = form.ballotMarks(page: page, symbols: unreadable ? Array(repeating: UInt8(ascii: "X"), count: cells) : Array(marks.utf8),
                                                 layout: round.layout) else { throw APIError.conflict("这张纸质票的评议表与本轮不符") }
             stored = placed
         }
@@ -108,11 +106,19 @@ enum PaperKeying {
 
     /// The keyed marks of a sheet checked against what it holds: the whole layout, or one form's page.
     static func checkedMarks(_ keyed: String, unreadable: Bool, sheet: PaperSheet, round: BallotRound, on db: any Database) async throws -> String {
-        guard let formIndex = sheet.formIndex, let page = sheet.page else { return try round.layout.paperMarks(keyed, unreadable: unreadable) }
+        guard let (form, page) = try await formPage(of: sheet, round: round, on: db) else {
+            return try round.layout.paperMarks(keyed, unreadable: unreadable)
+        }
+        let cells = form.pages[page].flatMap { reportee in form.form.columns.map { CellKey(reportee: reportee, form: form.form.id, column: $0.id) } }
+        return try BallotLayout(cells: cells).paperMarks(keyed, unreadable: unreadable)
+    }
+
+    /// The form and page a one-form sheet holds; nil for a whole set (rounds opened before sheets were split by form).
+    static func formPage(of sheet: PaperSheet, round: BallotRound, on db: any Database) async throws -> (PaperFormPages, Int)? {
+        guard let formIndex = sheet.formIndex, let page = sheet.page else { return nil }
         guard let campaign = try await Campaign.find(round.$campaign.id, on: db),
               let form = PaperScanning.forms(round, campaign: campaign).first(where: { $0.formIndex == formIndex }),
               form.pages.indices.contains(page) else { throw APIError.conflict("这张纸质票的评议表与本轮不符") }
-        let cells = form.pages[page].flatMap { reportee in form.form.columns.map { CellKey(reportee: reportee, form: form.form.id, column: $0.id) } }
-        return try BallotLayout(cells: cells).paperMarks(keyed, unreadable: unreadable)
+        return (form, page)
     }
 }
