@@ -137,7 +137,6 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   // An edited title is a draft too: the next live update must not put the old one back.
   $("agenda-inputs").addEventListener("input", function () { agendaDraft = readAgenda(); });
-  $("agenda-inputs").addEventListener("change", function () { agendaDraft = readAgenda(); });
   $("agenda-add").addEventListener("click", function () { agendaDraft = readAgenda(); agendaDraft.push({ title: "新议程", kind: "other" }); renderAgendaInputs(agendaDraft); });
   $("agenda-save").addEventListener("click", function () {
     act(P.api("PUT", base + "/meeting/agenda", readAgenda()), "议程已保存").then(function () { agendaDraft = null; render(live); });

@@ -27,10 +27,12 @@ enum PaperKeying {
         }
     }
 
-    /// One teller's keying. Returns the sheet's new state.
-    static func enter(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, by actor: Actor,
+    /// One teller's keying (the marks as typed, checked against what the sheet holds). Returns the sheet's new state.
+    static func enter(_ sheet: PaperSheet, round: BallotRound, campaign: Campaign, keyed: String, unreadable: Bool, by actor: Actor,
                       on db: any Database) async throws -> PaperSheet.State {
         let sheetID = try sheet.requireID()
+        let place = try formPage(of: sheet, round: round, campaign: campaign)
+        let marks = try checkedMarks(keyed, unreadable: unreadable, place: place, round: round)
         return try await db.writeTransaction { db in
             try await requireKeying(round, on: db)
             let entries = try await PaperEntry.query(on: db).filter(\.$sheet.$id == sheetID).all()
@@ -43,7 +45,7 @@ enum PaperKeying {
                 let agree = first.marks == marks && first.unreadable == unreadable
                 state = agree ? .confirmed : .mismatch
                 try await claim(sheet, from: .keyedOnce, to: state, on: db)
-                if agree { try await storeBallot(sheet, round: round, marks: marks, unreadable: unreadable, on: db) }
+                if agree { try await storeBallot(sheet, round: round, place: place, marks: marks, unreadable: unreadable, on: db) }
             } else {
                 state = .keyedOnce
                 try await claim(sheet, from: .issued, to: state, on: db)
@@ -60,12 +62,14 @@ enum PaperKeying {
     }
 
     /// The scrutineer's reading of a sheet the tellers disagreed on: its one ballot.
-    static func decide(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, by actor: Actor,
+    static func decide(_ sheet: PaperSheet, round: BallotRound, campaign: Campaign, keyed: String, unreadable: Bool, by actor: Actor,
                        on db: any Database) async throws {
+        let place = try formPage(of: sheet, round: round, campaign: campaign)
+        let marks = try checkedMarks(keyed, unreadable: unreadable, place: place, round: round)
         try await db.writeTransaction { db in
             try await requireKeying(round, on: db)
             try await claim(sheet, from: .mismatch, to: .confirmed, on: db)
-            try await storeBallot(sheet, round: round, marks: marks, unreadable: unreadable, on: db)
+            try await storeBallot(sheet, round: round, place: place, marks: marks, unreadable: unreadable, on: db)
             try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.decision",
                                   summary: "监票人裁定第 \(round.number) 轮第 \(sheet.serial) 号纸质票")
         }
@@ -92,9 +96,10 @@ enum PaperKeying {
 
     /// A whole set's marks go in as keyed; a one-form sheet's are placed in its page's cells, `-` elsewhere (an
     /// unreadable one is void in its own cells only).
-    static func storeBallot(_ sheet: PaperSheet, round: BallotRound, marks: String, unreadable: Bool, on db: any Database) async throws {
+    static func storeBallot(_ sheet: PaperSheet, round: BallotRound, place: (PaperFormPages, Int)?, marks: String, unreadable: Bool,
+                            on db: any Database) async throws {
         var stored = unreadable ? "" : marks
-        if let (form, page) = try await formPage(of: sheet, round: round, on: db) {
+        if let (form, page) = place {
             let cells = form.pages[page].count * form.form.columns.count
             guard let placed = form.ballotMarks(page: page, symbols: unreadable ? Array(repeating: UInt8(ascii: "X"), count: cells) : Array(marks.utf8),
                                                 layout: round.layout) else { throw APIError.conflict("这张纸质票的评议表与本轮不符") }
@@ -105,19 +110,16 @@ enum PaperKeying {
     }
 
     /// The keyed marks of a sheet checked against what it holds: the whole layout, or one form's page.
-    static func checkedMarks(_ keyed: String, unreadable: Bool, sheet: PaperSheet, round: BallotRound, on db: any Database) async throws -> String {
-        guard let (form, page) = try await formPage(of: sheet, round: round, on: db) else {
-            return try round.layout.paperMarks(keyed, unreadable: unreadable)
-        }
+    static func checkedMarks(_ keyed: String, unreadable: Bool, place: (PaperFormPages, Int)?, round: BallotRound) throws -> String {
+        guard let (form, page) = place else { return try round.layout.paperMarks(keyed, unreadable: unreadable) }
         let cells = form.pages[page].flatMap { reportee in form.form.columns.map { CellKey(reportee: reportee, form: form.form.id, column: $0.id) } }
         return try BallotLayout(cells: cells).paperMarks(keyed, unreadable: unreadable)
     }
 
     /// The form and page a one-form sheet holds; nil for a whole set (rounds opened before sheets were split by form).
-    static func formPage(of sheet: PaperSheet, round: BallotRound, on db: any Database) async throws -> (PaperFormPages, Int)? {
+    static func formPage(of sheet: PaperSheet, round: BallotRound, campaign: Campaign) throws -> (PaperFormPages, Int)? {
         guard let formIndex = sheet.formIndex, let page = sheet.page else { return nil }
-        guard let campaign = try await Campaign.find(round.$campaign.id, on: db),
-              let form = PaperScanning.forms(round, campaign: campaign).first(where: { $0.formIndex == formIndex }),
+        guard let form = PaperScanning.forms(round, campaign: campaign).first(where: { $0.formIndex == formIndex }),
               form.pages.indices.contains(page) else { throw APIError.conflict("这张纸质票的评议表与本轮不符") }
         return (form, page)
     }

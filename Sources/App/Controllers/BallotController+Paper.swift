@@ -89,8 +89,8 @@ extension BallotController {
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能录入纸质票") }
         let sheet = try await findSheet(req, round)
         let body = try req.content.decode(PaperEntryRequest.self)
-        let marks = try await PaperKeying.checkedMarks(body.marks, unreadable: body.unreadable ?? false, sheet: sheet, round: round, on: req.db)
-        let state = try await PaperKeying.enter(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, by: actor, on: req.db)
+        let state = try await PaperKeying.enter(sheet, round: round, campaign: campaign, keyed: body.marks, unreadable: body.unreadable ?? false,
+                                                by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: try await groupNames(round, on: req.db)[sheet.raterGroupID] ?? "", formIndex: sheet.formIndex, page: sheet.page, state: state.rawValue, stateLabel: state.label,
                                    entries: state == .keyedOnce ? 1 : 2, keyedByMe: true)
@@ -105,8 +105,8 @@ extension BallotController {
         let sheet = try await findSheet(req, round)
         guard sheet.state == .mismatch else { throw APIError.conflict("第 \(sheet.serial) 号选票没有需要裁定的不一致") }
         let body = try req.content.decode(PaperEntryRequest.self)
-        let marks = try await PaperKeying.checkedMarks(body.marks, unreadable: body.unreadable ?? false, sheet: sheet, round: round, on: req.db)
-        try await PaperKeying.decide(sheet, round: round, marks: marks, unreadable: body.unreadable ?? false, by: actor, on: req.db)
+        try await PaperKeying.decide(sheet, round: round, campaign: campaign, keyed: body.marks, unreadable: body.unreadable ?? false,
+                                     by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: try await groupNames(round, on: req.db)[sheet.raterGroupID] ?? "", formIndex: sheet.formIndex, page: sheet.page, state: sheet.state.rawValue, stateLabel: sheet.state.label,
                                    entries: 2, keyedByMe: false)
