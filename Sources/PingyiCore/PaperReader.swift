@@ -134,10 +134,18 @@ public struct PageOffset: Hashable, Sendable {
 /// guess: a box between the two thresholds is unsure, and so is every column holding one.
 public enum PaperMarkRules {
     public static let unsure = UInt8(ascii: "?")
-    /// Ink score at or above which a box is marked.
-    public static let marked = 0.09
-    /// Ink score at or below which a box is empty.
-    public static let empty = 0.055
+    /// Ink (mm² of black above the page's empty box) at or above which a box is marked.
+    public static let marked = 0.2
+    /// Ink at or below which a box is empty.
+    public static let empty = 0.06
+    /// Ink in a box's middle that shows the mark is in this box, not a neighbour's drawn over the edge.
+    public static let overflowCore = 0.03
+    /// Share of a box's inside covered by ink when it has been scribbled over, filled or crossed out.
+    public static let scribbled = 0.45
+    /// Two marks in a column this many times apart in ink are not alike.
+    public static let unlike = 4.0
+    /// Ink spread (mm) under which it is a speck or a pen rest, not a circle or a tick.
+    public static let speck = 1.3
 
     public static func state(_ score: Double) -> BoxState {
         score >= marked ? .marked : score <= empty ? .empty : .unsure
@@ -187,67 +195,331 @@ public enum PaperReader {
 
     /// Measures every box of the page and classifies it.
     public static func read(_ image: GrayImage, _ page: LocatedPage, geometry: PaperPageGeometry) -> PaperPageReading {
+        let boxes = measure(image, page, geometry: geometry)
+        return classify(boxes, geometry: geometry)
+    }
+
+    /// What one box holds, before the page-relative decision.
+    public struct BoxInk: Sendable {
+        /// Ink above the page's noise, in mm² of black (inside the box and just around it, off the printed outline).
+        public var ink: Double
+        /// The part of `ink` in the box's middle, more than 1.2 mm inside its outline (a neighbour's circle drawn too
+        /// large reaches a box's edge, not its middle).
+        public var core: Double
+        /// Of 12 directions around the box's centre, the share that holds ink outside the middle: a circle drawn
+        /// around the box covers most, a neighbour's overflow one side.
+        public var coverage: Double
+        /// Share of the box's inside covered by ink (a circle or a tick covers a fifth or less; a box scribbled over,
+        /// filled or crossed out much more).
+        public var heavy: Double
+        /// How far the ink spreads from its centre (mm, root mean square): a pen rest or a speck is under a millimetre.
+        public var spread: Double
+        /// Ink outside the middle in each of 12 directions from the centre (mm²), counter-clockwise from the left.
+        public var sectors: [Double]
+        public var centre: PageOffset
+    }
+
+    static let step = 0.1
+
+    public static func measure(_ image: GrayImage, _ page: LocatedPage, geometry: PaperPageGeometry) -> [BoxInk] {
         let h = page.homography
-        var scores: [Double] = []
-        var centres: [PageOffset] = []
-        scores.reserveCapacity(geometry.rows * geometry.columns * 4)
-        // Where to look around a box: up to 1 mm beyond it (a circle drawn over its edge still counts), but not
-        // within 0.4 mm of the printed outline, whose few samples would otherwise weigh more or less by chance.
-        let n = 24, reach = 1.0, band = 0.4
-        let size = geometry.boxSize + 2 * reach
-        var offsets: [(Double, Double)] = []
-        for j in 0..<n {
-            for i in 0..<n {
-                let u = (Double(i) + 0.5) * size / Double(n) - reach, v = (Double(j) + 0.5) * size / Double(n) - reach
-                let toEdge = min(abs(u), abs(v), abs(geometry.boxSize - u), abs(geometry.boxSize - v))
-                let inside = u > 0 && v > 0 && u < geometry.boxSize && v < geometry.boxSize
-                if toEdge >= band || (!inside && min(abs(u), abs(geometry.boxSize - u)) >= band && min(abs(v), abs(geometry.boxSize - v)) >= band) {
-                    offsets.append((u, v))
-                }
-            }
-        }
+        let size = geometry.boxSize
+        // The grid around each box: the box, and up to `margin` around it to find its printed outline.
+        let margin = 1.4
+        let n = Int(((size + 2 * margin) / step).rounded())
+        let count = geometry.rows * geometry.columns * 4
+        var grids = [[Double]](repeating: [], count: count)
+        var shifts = [(Int, Int)](repeating: (0, 0), count: count)
         for row in 0..<geometry.rows {
-            var rowSamples: [[Double]] = []
             for column in 0..<geometry.columns {
                 for grade in 0..<4 {
+                    let index = (row * geometry.columns + column) * 4 + grade
                     let box = geometry.box(row: row, column: column, grade: grade)
-                    rowSamples.append(offsets.map { o in
-                        let p = h.map(box.x + o.0, box.y + o.1)
-                        return image.sample(p.x, p.y)
-                    })
+                    var grid = [Double](repeating: 255, count: n * n)
+                    // The map is close to affine over one box: step along rows and columns from three mapped points.
+                    let o = h.map(box.x - margin + step / 2, box.y - margin + step / 2)
+                    let ex = h.map(box.x - margin + step / 2 + Double(n) * step, box.y - margin + step / 2)
+                    let ey = h.map(box.x - margin + step / 2, box.y - margin + step / 2 + Double(n) * step)
+                    let ux = ((ex.x - o.x) / Double(n), (ex.y - o.y) / Double(n)), uy = ((ey.x - o.x) / Double(n), (ey.y - o.y) / Double(n))
+                    grid.withUnsafeMutableBufferPointer { g in
+                        for j in 0..<n {
+                            for i in 0..<n {
+                                g[j * n + i] = image.sample(o.x + Double(i) * ux.0 + Double(j) * uy.0, o.y + Double(i) * ux.1 + Double(j) * uy.1)
+                            }
+                        }
+                    }
+                    shifts[index] = outlineShift(grid, n: n, margin: margin, size: size)
+                    grids[index] = grid
                 }
             }
-            // Paper white around each box (a shadow or uneven light changes it across a row); a sample is ink when
-            // clearly darker than that — a thin pencil line counts as much as a pen line. What is left of the
-            // printed outline is in every box: the row's median box (at most one in four is marked) is the empty box.
-            var ink: [Double] = []
-            for s in rowSamples {
-                let white = max(percentile(s, 0.8), page.black + 40)
-                let cut = white - 0.13 * (white - page.black)
-                var n = 0, sx = 0.0, sy = 0.0
-                for (value, o) in zip(s, offsets) where value < cut {
-                    n += 1
-                    sx += o.0
-                    sy += o.1
-                }
-                ink.append(Double(n) / Double(s.count))
-                let half = geometry.boxSize / 2
-                centres.append(n == 0 ? PageOffset(dx: 0, dy: 0) : PageOffset(dx: sx / Double(n) - half, dy: sy / Double(n) - half))
-            }
-            let baseline = percentile(ink, 0.5)
-            scores += ink.map { max($0 - baseline, 0) }
         }
-        let states = scores.map(PaperMarkRules.state)
-        let symbols = stride(from: 0, to: states.count, by: 4).map { PaperMarkRules.column(states[$0..<$0 + 4]) }
-        return PaperPageReading(rows: geometry.rows, columns: geometry.columns, scores: scores, inkCentres: centres, states: states,
-                                symbols: symbols)
+        // A box's outline moves with its neighbours: a box far from its column's median shift (a heavy stroke along
+        // its edge) is placed by the other three.
+        for start in stride(from: 0, to: count, by: 4) {
+            let xs = (start..<start + 4).map { shifts[$0].0 }.sorted(), ys = (start..<start + 4).map { shifts[$0].1 }.sorted()
+            let mx = (xs[1] + xs[2]) / 2, my = (ys[1] + ys[2]) / 2
+            for k in start..<start + 4 where abs(shifts[k].0 - mx) > 2 || abs(shifts[k].1 - my) > 2 { shifts[k] = (mx, my) }
+        }
+        let band = 0.2, coreInset = 1.2
+        let reach = max(0.3, min(0.9, (geometry.pitch - size) / 2 - 0.05))
+        let black = page.black
+        // Each box's darkness (0 paper … 1 black) on a grid aligned to its own outline, from `reach` outside it.
+        let offset = Int(((margin - reach) / step).rounded())
+        let m = n - 2 * offset
+        var darkness = [[Float]](repeating: [], count: count)
+        for k in 0..<count {
+            let grid = grids[k]
+            let white = max(histogramPercentile(grid, 0.95), black + 40)
+            let (sx, sy) = shifts[k]
+            var d = [Float](repeating: 0, count: m * m)
+            for j in 0..<m {
+                let gj = min(n - 1, max(0, j + offset + sy))
+                for i in 0..<m {
+                    let gi = min(n - 1, max(0, i + offset + sx))
+                    d[j * m + i] = Float(max(0, min(1, (white - grid[gj * n + gi]) / (white - black))))
+                }
+            }
+            darkness[k] = d
+        }
+        // What an empty box looks like on this page: at each point of the grid, the median over all boxes (at most a
+        // quarter of them hold a mark there). The printed outline, its blur and the scanner's smear are in it, so
+        // what is left after taking it away is what a pen added.
+        var template = [Float](repeating: 0, count: m * m)
+        var column = [Float](repeating: 0, count: count)
+        for p in 0..<(m * m) {
+            for k in 0..<count { column[k] = darkness[k][p] }
+            template[p] = quickMedian(&column)
+        }
+        var spreads: [Float] = []
+        spreads.reserveCapacity(count)
+        for k in 0..<count {
+            var diffs = [Float](repeating: 0, count: m * m)
+            for p in 0..<(m * m) { diffs[p] = abs(darkness[k][p] - template[p]) }
+            spreads.append(quickMedian(&diffs))
+        }
+        // The page's noise: a point is ink where it is darker than the empty box by well over the usual difference.
+        var spreadCopy = spreads
+        let floor = Double(max(0.05, 6 * quickMedian(&spreadCopy)))
+        // Ink: darker than the empty box by more than the noise, off the printed outline.
+        var excess = [[Float]](repeating: [], count: count)
+        var inside = [Bool](repeating: false, count: m * m), outline = [Bool](repeating: false, count: m * m)
+        for j in 0..<m {
+            let v = (Double(j) + 0.5) * step - reach
+            for i in 0..<m {
+                let u = (Double(i) + 0.5) * step - reach
+                outline[j * m + i] = (abs(u) < band || abs(size - u) < band) && v > -band && v < size + band ||
+                    (abs(v) < band || abs(size - v) < band) && u > -band && u < size + band
+                inside[j * m + i] = u > 0 && v > 0 && u < size && v < size
+            }
+        }
+        for k in 0..<count {
+            var e = [Float](repeating: 0, count: m * m)
+            let d = darkness[k]
+            for p in 0..<(m * m) where !outline[p] { e[p] = max(0, d[p] - template[p] - Float(floor)) }
+            excess[k] = e
+        }
+        // A stray line across the row (a ruler's edge, a pen dragged along) crosses box after box from side to side:
+        // where two neighbouring boxes hold the same straight line, it is taken out of both.
+        let lines = (0..<count).map { straightLine(excess[$0], m: m) }
+        for k in 0..<count {
+            guard let line = lines[k] else { continue }
+            // Grid steps from the last column of box `a`'s grid to the first of box `a + 1`'s.
+            func gap(after a: Int) -> Double {
+                ((a % 4 == 3 ? PaperPageGeometry.columnGap : 0) + geometry.pitch - size - 2 * reach) / step + 1
+            }
+            func joins(_ first: StraightLine, _ second: StraightLine, gap: Double) -> Bool {
+                abs(first.slope - second.slope) < 0.08 && abs(first.at(Double(m - 1) + gap) - second.at(0)) < 6
+            }
+            var continued = false
+            if k % (geometry.columns * 4) != 0, let left = lines[k - 1] { continued = joins(left, line, gap: gap(after: k - 1)) }
+            if !continued, (k + 1) % (geometry.columns * 4) != 0, let right = lines[k + 1] { continued = joins(line, right, gap: gap(after: k)) }
+            guard continued else { continue }
+            for j in 0..<m {
+                for i in 0..<m where abs(Double(j) - line.at(Double(i))) <= 4 { excess[k][j * m + i] = 0 }
+            }
+        }
+        var result: [BoxInk] = []
+        result.reserveCapacity(count)
+        for k in 0..<count {
+            var ink = 0.0, core = 0.0, heavy = 0, insideCount = 0, cx = 0.0, cy = 0.0, cxx = 0.0, cyy = 0.0
+            var sectors = [Double](repeating: 0, count: 12)
+            let e = excess[k]
+            for j in 0..<m {
+                let v = (Double(j) + 0.5) * step - reach
+                for i in 0..<m {
+                    let p = j * m + i
+                    if inside[p], !outline[p] {
+                        insideCount += 1
+                        if e[p] > 0.12 { heavy += 1 }
+                    }
+                    let value = Double(e[p])
+                    guard value > 0 else { continue }
+                    let u = (Double(i) + 0.5) * step - reach
+                    ink += value
+                    cx += value * u
+                    cy += value * v
+                    cxx += value * u * u
+                    cyy += value * v * v
+                    if u > coreInset, v > coreInset, u < size - coreInset, v < size - coreInset {
+                        core += value
+                    } else {
+                        let angle = atan2(v - size / 2, u - size / 2)
+                        sectors[min(11, Int((angle + .pi) / (2 * .pi) * 12))] += value
+                    }
+                }
+            }
+            let area = step * step
+            result.append(BoxInk(ink: ink * area, core: core * area, coverage: Double(sectors.filter { $0 * area > 0.03 }.count) / 12,
+                                 heavy: Double(heavy) / Double(max(insideCount, 1)),
+                                 spread: ink > 0 ? sqrt(max(0, cxx / ink - (cx / ink) * (cx / ink) + cyy / ink - (cy / ink) * (cy / ink))) : 0,
+                                 sectors: sectors.map { $0 * area },
+                                 centre: ink > 0 ? PageOffset(dx: cx / ink - size / 2, dy: cy / ink - size / 2) : PageOffset(dx: 0, dy: 0)))
+        }
+        return result
+    }
+
+    /// A near-horizontal straight line of ink from one side of a box's grid to the other, if there is one.
+    struct StraightLine {
+        /// Row of the grid at column 0, and rows per column.
+        var start: Double
+        var slope: Double
+        func at(_ column: Double) -> Double { start + slope * column }
+    }
+
+    static func straightLine(_ excess: [Float], m: Int) -> StraightLine? {
+        // Hough over slopes up to ±0.35: each inked point votes for the line through it at each slope.
+        let slopes = stride(from: -0.35, through: 0.35, by: 0.025).map { $0 }
+        var votes = [[Int]](repeating: [Int](repeating: 0, count: 2 * m), count: slopes.count)
+        var columnsSeen = [[UInt64]](repeating: [UInt64](repeating: 0, count: 2 * m * 2), count: slopes.count)
+        var any = false
+        for j in 0..<m {
+            for i in 0..<m where excess[j * m + i] > 0 {
+                any = true
+                for (s, slope) in slopes.enumerated() {
+                    let start = Int((Double(j) - slope * Double(i)).rounded()) + m / 2
+                    guard start >= 0, start < 2 * m else { continue }
+                    // Count each column once per line.
+                    let word = start * 2 + i / 64, bit = UInt64(1) << UInt64(i % 64)
+                    if columnsSeen[s][word] & bit == 0 {
+                        columnsSeen[s][word] |= bit
+                        votes[s][start] += 1
+                    }
+                }
+            }
+        }
+        guard any else { return nil }
+        var best = (0, 0, 0)
+        for s in slopes.indices {
+            for start in 0..<(2 * m) {
+                // A line is a few points thick: three neighbouring starts together.
+                let v = votes[s][start] + (start > 0 ? votes[s][start - 1] : 0) / 2 + (start + 1 < 2 * m ? votes[s][start + 1] : 0) / 2
+                if v > best.0 { best = (v, s, start) }
+            }
+        }
+        guard Double(best.0) >= 0.8 * Double(m) else { return nil }
+        return StraightLine(start: Double(best.2 - m / 2), slope: slopes[best.1])
+    }
+
+    /// The median of `values` (reordered in place), by selection.
+    static func quickMedian(_ values: inout [Float]) -> Float {
+        guard !values.isEmpty else { return 0 }
+        let target = values.count / 2
+        var lo = 0, hi = values.count - 1
+        while lo < hi {
+            let pivot = values[(lo + hi) / 2]
+            var i = lo, j = hi
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if target <= j { hi = j } else if target >= i { lo = i } else { break }
+        }
+        return values[target]
+    }
+
+    /// A percentile of values in 0…255 by counting, for the many-sample grids (no sort).
+    static func histogramPercentile(_ values: [Double], _ q: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        var counts = [Int](repeating: 0, count: 256)
+        for v in values { counts[max(0, min(255, Int(v)))] += 1 }
+        let target = Int(Double(values.count - 1) * q + 0.5)
+        var seen = 0
+        for (bin, c) in counts.enumerated() {
+            seen += c
+            if seen > target { return Double(bin) + 0.5 }
+        }
+        return 255
+    }
+
+    /// Where the printed outline lies in a box's grid, in grid steps from where the page fit puts it: the shift that
+    /// puts the most ink on both pairs of sides (two lines a box apart, which no mark draws).
+    static func outlineShift(_ grid: [Double], n: Int, margin: Double, size: Double) -> (Int, Int) {
+        let m = Int((margin / step).rounded()), s = Int((size / step).rounded())
+        let span = 12
+        var columns = [Double](repeating: 0, count: n), rows = [Double](repeating: 0, count: n)
+        let lo = m + 15, hi = m + s - 15
+        for j in lo..<hi { for i in 0..<n { columns[i] += 255 - grid[j * n + i] } }
+        for j in 0..<n { for i in lo..<hi { rows[j] += 255 - grid[j * n + i] } }
+        func best(_ profile: [Double]) -> Int {
+            var bestShift = 0, bestValue = -Double.infinity
+            for d in -span...span {
+                let a = m + d, b = m + s + d
+                guard a - 1 >= 0, b + 1 < n else { continue }
+                let value = profile[a - 1] + profile[a] + profile[a + 1] + profile[b - 1] + profile[b] + profile[b + 1] - Double(abs(d)) * 8
+                if value > bestValue { bestValue = value; bestShift = d }
+            }
+            return bestShift
+        }
+        return (best(columns), best(rows))
+    }
+
+    /// The decision for each box, then each column. The ink is already measured against this page's own empty
+    /// boxes (`measure`): a box is empty only when what is left is like noise, marked only when there is clearly more
+    /// and it sits in this box, and unsure in between.
+    public static func classify(_ boxes: [BoxInk], geometry: PaperPageGeometry) -> PaperPageReading {
+        var ink = boxes.map(\.ink)
+        // A neighbour's mark drawn over the shared edge: ink only on the side facing a box with far more ink, none in
+        // the middle, belongs to that neighbour.
+        let perRow = geometry.columns * 4
+        for k in boxes.indices where boxes[k].core < PaperMarkRules.overflowCore && boxes[k].ink > 0 {
+            let b = boxes[k]
+            let left = [10, 11, 0, 1].reduce(0) { $0 + b.sectors[$1] }, right = [4, 5, 6, 7].reduce(0) { $0 + b.sectors[$1] }
+            let leftNeighbour = k % perRow != 0 ? boxes[k - 1].ink : 0, rightNeighbour = (k + 1) % perRow != 0 ? boxes[k + 1].ink : 0
+            if left >= 0.8 * b.ink, leftNeighbour >= 3 * b.ink, leftNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
+            if right >= 0.8 * b.ink, rightNeighbour >= 3 * b.ink, rightNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
+        }
+        let states: [BoxState] = boxes.indices.map { k in
+            let b = boxes[k]
+            if ink[k] <= PaperMarkRules.empty { return .empty }
+            // A mark sits in this box (ink in its middle, or around it) and is a stroke, not a speck.
+            let placed = b.core >= PaperMarkRules.overflowCore || b.coverage >= 0.25
+            return ink[k] >= PaperMarkRules.marked && placed && b.spread >= PaperMarkRules.speck ? .marked : .unsure
+        }
+        var symbols: [UInt8] = []
+        for start in stride(from: 0, to: states.count, by: 4) {
+            var symbol = PaperMarkRules.column(states[start..<start + 4])
+            // Two marks of a different kind — one scribbled over, filled, or far heavier than the other — may be a
+            // choice crossed out and another made: people decide. Two alike marks void the column.
+            if symbol == UInt8(ascii: "X") {
+                let marks = (start..<start + 4).filter { states[$0] == .marked }
+                let inks = marks.map { ink[$0] }, covered = marks.map { boxes[$0].heavy }
+                if inks.max()! >= PaperMarkRules.unlike * inks.min()! ||
+                    covered.max()! >= PaperMarkRules.scribbled && covered.max()! >= 2 * covered.min()! {
+                    symbol = PaperMarkRules.unsure
+                }
+            }
+            symbols.append(symbol)
+        }
+        return PaperPageReading(rows: geometry.rows, columns: geometry.columns, scores: ink, inkCentres: boxes.map(\.centre),
+                                states: states, symbols: symbols)
     }
 
     // MARK: corner marks
 
     /// The four solid squares nearest the picture's corners (top-left, top-right, bottom-right, bottom-left), found
     /// on a reduced copy with a local threshold so uneven light and a dark table around a photo do not matter.
-    static func findCornerMarks(_ image: GrayImage) -> [(x: Double, y: Double)]? {
+    public static func findCornerMarks(_ image: GrayImage) -> [(x: Double, y: Double)]? {
         let scale = max(1, max(image.width, image.height) / 700)
         let w = image.width / scale, hgt = image.height / scale
         guard w > 40, hgt > 40 else { return nil }
@@ -303,9 +575,30 @@ public enum PaperReader {
                 if y + 1 < hgt, dark[i + w], !seen[i + w] { seen[i + w] = true; stack.append(i + w) }
             }
             let bw = b.maxX - b.minX + 1, bh = b.maxY - b.minY + 1
-            guard bw >= 4, bh >= 4, bw < w / 8, bh < hgt / 8, b.minX > 0, b.minY > 0, b.maxX < w - 1, b.maxY < hgt - 1 else { continue }
+            guard bw >= 4, bh >= 4, bw < w / 8, bh < hgt / 8, Double(b.count) >= 0.7 * Double(bw * bh) else { continue }
+            // A mark cut by the picture's edge (a phone photo framed tight) is a square's visible part: its centre is
+            // half a side in from the edge it is not cut at.
+            let cutX = b.minX == 0 || b.maxX == w - 1, cutY = b.minY == 0 || b.maxY == hgt - 1
+            if cutX || cutY {
+                guard !(cutX && cutY) else { continue }
+                let side = cutX ? bh : bw, visible = cutX ? bw : bh
+                guard Double(visible) >= 0.35 * Double(side), visible <= side + 1 else { continue }
+                var whole = b
+                whole.count = side * side
+                if cutX {
+                    let cx = b.minX == 0 ? Double(b.maxX) - Double(side - 1) / 2 : Double(b.minX) + Double(side - 1) / 2
+                    whole.sx = cx * Double(whole.count)
+                    whole.sy = (b.sy / Double(b.count)) * Double(whole.count)
+                } else {
+                    let cy = b.minY == 0 ? Double(b.maxY) - Double(side - 1) / 2 : Double(b.minY) + Double(side - 1) / 2
+                    whole.sy = cy * Double(whole.count)
+                    whole.sx = (b.sx / Double(b.count)) * Double(whole.count)
+                }
+                blobs.append(whole)
+                continue
+            }
             let aspect = Double(bw) / Double(bh)
-            guard aspect > 0.6, aspect < 1.67, Double(b.count) >= 0.7 * Double(bw * bh) else { continue }
+            guard aspect > 0.6, aspect < 1.67 else { continue }
             blobs.append(b)
         }
         guard let largest = blobs.map(\.count).max() else { return nil }
