@@ -136,16 +136,19 @@ public enum PaperMarkRules {
     public static let unsure = UInt8(ascii: "?")
     /// Ink (mm² of black above the page's empty box) at or above which a box is marked.
     public static let marked = 0.2
-    /// Ink at or below which a box is empty.
+    /// Ink at or below which a box is empty (when its light ink is also like the page's empty boxes').
     public static let empty = 0.06
+    /// Light ink (see `PaperReader.BoxInk.faint`) that is always noise; a page's own empty boxes may set it higher.
+    public static let faintEmpty = 0.04
     /// Ink in a box's middle that shows the mark is in this box, not a neighbour's drawn over the edge.
     public static let overflowCore = 0.03
     /// Share of a box's inside covered by ink when it has been scribbled over, filled or crossed out.
     public static let scribbled = 0.45
     /// Two marks in a column this many times apart in ink are not alike.
     public static let unlike = 4.0
-    /// Ink spread (mm) under which it is a speck or a pen rest, not a circle or a tick.
-    public static let speck = 1.3
+    /// Ink spread (mm, from its centre) under which it is a speck, a pen rest or a short hesitant stroke, not a circle or
+    /// a tick: people look at it.
+    public static let speck = 1.5
 
     public static func state(_ score: Double) -> BoxState {
         score >= marked ? .marked : score <= empty ? .empty : .unsure
@@ -203,6 +206,8 @@ public enum PaperReader {
     public struct BoxInk: Sendable {
         /// Ink above the page's noise, in mm² of black (inside the box and just around it, off the printed outline).
         public var ink: Double
+        /// The same with a threshold just above the noise: a very light pencil line that `ink` passes over shows here.
+        public var faint: Double
         /// The part of `ink` in the box's middle, more than 1.2 mm inside its outline (a neighbour's circle drawn too
         /// large reaches a box's edge, not its middle).
         public var core: Double
@@ -229,7 +234,7 @@ public enum PaperReader {
         let n = Int(((size + 2 * margin) / step).rounded())
         let count = geometry.rows * geometry.columns * 4
         var grids = [[Double]](repeating: [], count: count)
-        var shifts = [(Int, Int)](repeating: (0, 0), count: count)
+        var shifts = [(Double, Double)](repeating: (0, 0), count: count)
         for row in 0..<geometry.rows {
             for column in 0..<geometry.columns {
                 for grade in 0..<4 {
@@ -253,13 +258,17 @@ public enum PaperReader {
                 }
             }
         }
-        // A box's outline moves with its neighbours: a box far from its column's median shift (a heavy stroke along
-        // its edge) is placed by the other three.
-        for start in stride(from: 0, to: count, by: 4) {
-            let xs = (start..<start + 4).map { shifts[$0].0 }.sorted(), ys = (start..<start + 4).map { shifts[$0].1 }.sorted()
-            let mx = (xs[1] + xs[2]) / 2, my = (ys[1] + ys[2]) / 2
-            for k in start..<start + 4 where abs(shifts[k].0 - mx) > 2 || abs(shifts[k].1 - my) > 2 { shifts[k] = (mx, my) }
+        // A box's outline moves with its neighbours: a box far from the median shift of its row's boxes nearby (its own
+        // column and the next ones; a mark drawn along an edge can mislead one box, not twelve) is placed by them.
+        let perRow = geometry.columns * 4
+        var placed = shifts
+        for k in 0..<count {
+            let rowStart = k / perRow * perRow, column = (k - rowStart) / 4
+            let near = (max(0, column - 1) * 4..<min(geometry.columns, column + 2) * 4).map { shifts[rowStart + $0] }
+            let mx = near.map(\.0).sorted()[near.count / 2], my = near.map(\.1).sorted()[near.count / 2]
+            if abs(shifts[k].0 - mx) > 2.5 || abs(shifts[k].1 - my) > 2.5 { placed[k] = (mx, my) }
         }
+        shifts = placed
         let band = 0.2, coreInset = 1.2
         let reach = max(0.3, min(0.9, (geometry.pitch - size) / 2 - 0.05))
         let black = page.black
@@ -272,11 +281,15 @@ public enum PaperReader {
             let white = max(histogramPercentile(grid, 0.95), black + 40)
             let (sx, sy) = shifts[k]
             var d = [Float](repeating: 0, count: m * m)
+            // The outline's place to a fraction of a step: read between the grid's points.
+            let fx = sx - sx.rounded(.down), fy = sy - sy.rounded(.down), ix = Int(sx.rounded(.down)), iy = Int(sy.rounded(.down))
             for j in 0..<m {
-                let gj = min(n - 1, max(0, j + offset + sy))
+                let gj = min(n - 2, max(0, j + offset + iy))
                 for i in 0..<m {
-                    let gi = min(n - 1, max(0, i + offset + sx))
-                    d[j * m + i] = Float(max(0, min(1, (white - grid[gj * n + gi]) / (white - black))))
+                    let gi = min(n - 2, max(0, i + offset + ix))
+                    let a = grid[gj * n + gi], b = grid[gj * n + gi + 1], c = grid[(gj + 1) * n + gi], e = grid[(gj + 1) * n + gi + 1]
+                    let value = (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + e * fx) * fy
+                    d[j * m + i] = Float(max(0, min(1, (white - value) / (white - black))))
                 }
             }
             darkness[k] = d
@@ -284,22 +297,32 @@ public enum PaperReader {
         // What an empty box looks like on this page: at each point of the grid, the median over all boxes (at most a
         // quarter of them hold a mark there). The printed outline, its blur and the scanner's smear are in it, so
         // what is left after taking it away is what a pen added.
-        var template = [Float](repeating: 0, count: m * m)
-        var column = [Float](repeating: 0, count: count)
+        // (Every box on a small page; about a hundred spread over a large one are as good a median and faster.)
+        let sample = Array(stride(from: 0, to: count, by: max(1, count / 100)))
+        // How much the empty boxes differ there goes with it: near the printed outline, where the print and the
+        // picture's pixels fall differently from box to box, a point must be darker still to count as ink.
+        var template = [Float](repeating: 0, count: m * m), variation = [Float](repeating: 0, count: m * m)
+        var column = [Float](repeating: 0, count: sample.count)
         for p in 0..<(m * m) {
-            for k in 0..<count { column[k] = darkness[k][p] }
-            template[p] = quickMedian(&column)
+            for (c, k) in sample.enumerated() { column[c] = darkness[k][p] }
+            let median = quickMedian(&column)
+            template[p] = median
+            for c in column.indices { column[c] = abs(column[c] - median) }
+            // The upper quartile, not the median: boxes fall on the picture's pixels in a few ways, each common.
+            variation[p] = quickSelect(&column, column.count * 3 / 4)
         }
         var spreads: [Float] = []
         spreads.reserveCapacity(count)
+        var diffs = [Float](repeating: 0, count: (m * m + 2) / 3)
         for k in 0..<count {
-            var diffs = [Float](repeating: 0, count: m * m)
-            for p in 0..<(m * m) { diffs[p] = abs(darkness[k][p] - template[p]) }
+            var c = 0
+            for p in stride(from: 0, to: m * m, by: 3) { diffs[c] = abs(darkness[k][p] - template[p]); c += 1 }
             spreads.append(quickMedian(&diffs))
         }
         // The page's noise: a point is ink where it is darker than the empty box by well over the usual difference.
         var spreadCopy = spreads
-        let floor = Double(max(0.05, 6 * quickMedian(&spreadCopy)))
+        let spreadMedian = quickMedian(&spreadCopy)
+        let floor = Double(max(0.05, 6 * spreadMedian))
         // Ink: darker than the empty box by more than the noise, off the printed outline.
         var excess = [[Float]](repeating: [], count: count)
         var inside = [Bool](repeating: false, count: m * m), outline = [Bool](repeating: false, count: m * m)
@@ -312,11 +335,19 @@ public enum PaperReader {
                 inside[j * m + i] = u > 0 && v > 0 && u < size && v < size
             }
         }
+        // And light: darker than the empty box by just more than the noise (a very light pencil line).
+        let fineFloor = Float(max(0.015, 3 * Double(spreadMedian)))
+        var light = [[Float]](repeating: [], count: count)
         for k in 0..<count {
-            var e = [Float](repeating: 0, count: m * m)
+            var e = [Float](repeating: 0, count: m * m), l = [Float](repeating: 0, count: m * m)
             let d = darkness[k]
-            for p in 0..<(m * m) where !outline[p] { e[p] = max(0, d[p] - template[p] - Float(floor)) }
+            for p in 0..<(m * m) where !outline[p] {
+                let above = d[p] - template[p]
+                e[p] = max(0, above - max(Float(floor), 2.5 * variation[p]))
+                l[p] = max(0, above - max(fineFloor, 2 * variation[p]))
+            }
             excess[k] = e
+            light[k] = l
         }
         // A stray line across the row (a ruler's edge, a pen dragged along) crosses box after box from side to side:
         // where two neighbouring boxes hold the same straight line, it is taken out of both.
@@ -335,7 +366,10 @@ public enum PaperReader {
             if !continued, (k + 1) % (geometry.columns * 4) != 0, let right = lines[k + 1] { continued = joins(line, right, gap: gap(after: k)) }
             guard continued else { continue }
             for j in 0..<m {
-                for i in 0..<m where abs(Double(j) - line.at(Double(i))) <= 4 { excess[k][j * m + i] = 0 }
+                for i in 0..<m where abs(Double(j) - line.at(Double(i))) <= 4 {
+                    excess[k][j * m + i] = 0
+                    light[k][j * m + i] = 0
+                }
             }
         }
         var result: [BoxInk] = []
@@ -369,7 +403,7 @@ public enum PaperReader {
                 }
             }
             let area = step * step
-            result.append(BoxInk(ink: ink * area, core: core * area, coverage: Double(sectors.filter { $0 * area > 0.03 }.count) / 12,
+            result.append(BoxInk(ink: ink * area, faint: Double(light[k].reduce(0, +)) * area, core: core * area, coverage: Double(sectors.filter { $0 * area > 0.03 }.count) / 12,
                                  heavy: Double(heavy) / Double(max(insideCount, 1)),
                                  spread: ink > 0 ? sqrt(max(0, cxx / ink - (cx / ink) * (cx / ink) + cyy / ink - (cy / ink) * (cy / ink))) : 0,
                                  sectors: sectors.map { $0 * area },
@@ -387,6 +421,10 @@ public enum PaperReader {
     }
 
     static func straightLine(_ excess: [Float], m: Int) -> StraightLine? {
+        // Only a grid with ink in most of its columns can hold a line across it.
+        var inked = 0
+        for i in 0..<m where (0..<m).contains(where: { excess[$0 * m + i] > 0 }) { inked += 1 }
+        guard Double(inked) >= 0.8 * Double(m) else { return nil }
         // Hough over slopes up to ±0.35: each inked point votes for the line through it at each slope.
         let slopes = stride(from: -0.35, through: 0.35, by: 0.025).map { $0 }
         var votes = [[Int]](repeating: [Int](repeating: 0, count: 2 * m), count: slopes.count)
@@ -422,8 +460,12 @@ public enum PaperReader {
 
     /// The median of `values` (reordered in place), by selection.
     static func quickMedian(_ values: inout [Float]) -> Float {
+        quickSelect(&values, values.count / 2)
+    }
+
+    /// The `target`-th smallest of `values` (reordered in place).
+    static func quickSelect(_ values: inout [Float], _ target: Int) -> Float {
         guard !values.isEmpty else { return 0 }
-        let target = values.count / 2
         var lo = 0, hi = values.count - 1
         while lo < hi {
             let pivot = values[(lo + hi) / 2]
@@ -454,22 +496,37 @@ public enum PaperReader {
 
     /// Where the printed outline lies in a box's grid, in grid steps from where the page fit puts it: the shift that
     /// puts the most ink on both pairs of sides (two lines a box apart, which no mark draws).
-    static func outlineShift(_ grid: [Double], n: Int, margin: Double, size: Double) -> (Int, Int) {
+    static func outlineShift(_ grid: [Double], n: Int, margin: Double, size: Double) -> (Double, Double) {
         let m = Int((margin / step).rounded()), s = Int((size / step).rounded())
         let span = 12
         var columns = [Double](repeating: 0, count: n), rows = [Double](repeating: 0, count: n)
         let lo = m + 15, hi = m + s - 15
         for j in lo..<hi { for i in 0..<n { columns[i] += 255 - grid[j * n + i] } }
         for j in 0..<n { for i in lo..<hi { rows[j] += 255 - grid[j * n + i] } }
-        func best(_ profile: [Double]) -> Int {
+        func best(_ profile: [Double]) -> Double {
             var bestShift = 0, bestValue = -Double.infinity
             for d in -span...span {
                 let a = m + d, b = m + s + d
                 guard a - 1 >= 0, b + 1 < n else { continue }
-                let value = profile[a - 1] + profile[a] + profile[a + 1] + profile[b - 1] + profile[b] + profile[b + 1] - Double(abs(d)) * 8
+                // Both sides must be dark: a circle's one side does not pass for an outline.
+                let value = min(profile[a - 1] + profile[a] + profile[a + 1], profile[b - 1] + profile[b] + profile[b + 1]) - Double(abs(d))
                 if value > bestValue { bestValue = value; bestShift = d }
             }
-            return bestShift
+            // To a fraction of a step: the centre of each side's darkness around the best place (a blurred line is
+            // broad and flat on top; its centre of mass is where it is).
+            func centre(_ at: Int) -> Double {
+                let w = 6
+                guard at - w >= 0, at + w < n else { return 0 }
+                let window = (at - w...at + w).map { profile[$0] }
+                let base = window.min()!
+                var sum = 0.0, moment = 0.0
+                for (t, value) in window.enumerated() {
+                    sum += value - base
+                    moment += Double(t - w) * (value - base)
+                }
+                return sum > 0 ? moment / sum : 0
+            }
+            return Double(bestShift) + (centre(m + bestShift) + centre(m + s + bestShift)) / 2
         }
         return (best(columns), best(rows))
     }
@@ -486,14 +543,18 @@ public enum PaperReader {
             let b = boxes[k]
             let left = [10, 11, 0, 1].reduce(0) { $0 + b.sectors[$1] }, right = [4, 5, 6, 7].reduce(0) { $0 + b.sectors[$1] }
             let leftNeighbour = k % perRow != 0 ? boxes[k - 1].ink : 0, rightNeighbour = (k + 1) % perRow != 0 ? boxes[k + 1].ink : 0
-            if left >= 0.8 * b.ink, leftNeighbour >= 3 * b.ink, leftNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
-            if right >= 0.8 * b.ink, rightNeighbour >= 3 * b.ink, rightNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
+            if left >= 0.8 * b.ink, leftNeighbour >= 2 * b.ink, leftNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
+            if right >= 0.8 * b.ink, rightNeighbour >= 2 * b.ink, rightNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
         }
+        // Light ink as on this page's empty boxes: a box is empty only when it has no more than they have.
+        let quiet = boxes.filter { $0.ink <= PaperMarkRules.empty }.map(\.faint)
+        let faintLimit = max(PaperMarkRules.faintEmpty, 4 * percentile(quiet, 0.9))
         let states: [BoxState] = boxes.indices.map { k in
             let b = boxes[k]
-            if ink[k] <= PaperMarkRules.empty { return .empty }
-            // A mark sits in this box (ink in its middle, or around it) and is a stroke, not a speck.
-            let placed = b.core >= PaperMarkRules.overflowCore || b.coverage >= 0.25
+            if ink[k] <= PaperMarkRules.empty, ink[k] == 0 && b.ink > 0 || b.faint <= faintLimit { return .empty }
+            // A mark sits in this box (ink in its middle, or around it on most sides: ink along one side only may be
+            // the outline itself, misread) and is a stroke, not a speck.
+            let placed = b.core >= PaperMarkRules.overflowCore || b.coverage >= 0.5
             return ink[k] >= PaperMarkRules.marked && placed && b.spread >= PaperMarkRules.speck ? .marked : .unsure
         }
         var symbols: [UInt8] = []

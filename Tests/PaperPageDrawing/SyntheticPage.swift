@@ -40,10 +40,16 @@ public struct SyntheticPage {
             guard x0 <= x1, y0 <= y1 else { return }
             for y in y0...y1 {
                 for x in x0...x1 {
-                    let dx = Double(x) - cx, dy = Double(y) - cy
-                    let u = (cosA * dx + sinA * dy) / scale + 148.5
-                    let v = (-sinA * dx + cosA * dy) / scale + 105
-                    let value = ink(u, v)
+                    // The ink over the whole pixel (3×3 points), as a scanner's sensor sees it: a 0.25 mm line a
+                    // pixel wide neither vanishes nor doubles with where it falls.
+                    var value = 0.0
+                    for sy in 0..<3 {
+                        for sx in 0..<3 {
+                            let dx = Double(x) - cx + Double(sx - 1) / 3, dy = Double(y) - cy + Double(sy - 1) / 3
+                            value += ink((cosA * dx + sinA * dy) / scale + 148.5, (-sinA * dx + cosA * dy) / scale + 105)
+                        }
+                    }
+                    value /= 9
                     if value > 0 { pixels[y * width + x] = min(pixels[y * width + x], UInt8(Double(paper) * (1 - value * 0.9))) }
                 }
             }
@@ -61,6 +67,17 @@ public struct SyntheticPage {
                 }
             }
         }
+        // A scanner's optics: every picture is a little soft (a 3×3 average).
+        for _ in 0..<1 {
+            let sharp = pixels
+            for y in 1..<(height - 1) {
+                for x in 1..<(width - 1) {
+                    var sum = 0
+                    for dy in -1...1 { for dx in -1...1 { sum += Int(sharp[(y + dy) * width + x + dx]) } }
+                    pixels[y * width + x] = UInt8(sum / 9)
+                }
+            }
+        }
         return GrayImage(width: width, height: height, pixels: pixels)!
     }
 
@@ -69,9 +86,11 @@ public struct SyntheticPage {
         if let value = circles[key], abs(r - 2.4) < 0.3 { return value }
         if dots.contains(key), r < 0.35 { return 1 }
         if let part = arcs[key], abs(r - 2.4) < 0.3, (atan2(v - box.centerY, u - box.centerX) + .pi) / (2 * .pi) < part { return 1 }
-        let inside = u >= box.x && u <= box.x + box.width && v >= box.y && v <= box.y + box.height
-        let onEdge = inside && (u - box.x < 0.25 || box.x + box.width - u < 0.25 || v - box.y < 0.25 || box.y + box.height - v < 0.25)
-        return onEdge ? 0.55 : 0
+        // The printed outline as the form's SVG draws it: a 0.25 mm #555 stroke centred on the box's edge.
+        let near = u >= box.x - 0.125 && u <= box.x + box.width + 0.125 && v >= box.y - 0.125 && v <= box.y + box.height + 0.125
+        let onEdge = near && (abs(u - box.x) <= 0.125 || abs(box.x + box.width - u) <= 0.125 || abs(v - box.y) <= 0.125 ||
+                              abs(box.y + box.height - v) <= 0.125)
+        return onEdge ? 0.67 : 0
     }
 }
 
