@@ -547,7 +547,13 @@ public enum PaperReader {
             if right >= 0.8 * b.ink, rightNeighbour >= 2 * b.ink, rightNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
         }
         // Light ink as on this page's empty boxes: a box is empty only when it has no more than they have.
-        let quiet = boxes.filter { $0.ink <= PaperMarkRules.empty }.map(\.faint)
+        // (Not the lightest-marked box of each column: on a page filled in with a hard pencil, every mark is light.)
+        var quiet: [Double] = []
+        for start in stride(from: 0, to: boxes.count, by: 4) {
+            let column = boxes[start..<start + 4]
+            let darkest = column.indices.max { boxes[$0].faint < boxes[$1].faint }!
+            quiet += column.indices.filter { $0 != darkest && boxes[$0].ink <= PaperMarkRules.empty }.map { boxes[$0].faint }
+        }
         let faintLimit = max(PaperMarkRules.faintEmpty, 4 * percentile(quiet, 0.9))
         let states: [BoxState] = boxes.indices.map { k in
             let b = boxes[k]
@@ -564,6 +570,16 @@ public enum PaperReader {
             // choice crossed out and another made: people decide. Two alike marks void the column.
             if symbol == UInt8(ascii: "X") {
                 let marks = (start..<start + 4).filter { states[$0] == .marked }
+                // One mark over the edge between two boxes (a circle drawn between them, or too large) marks both:
+                // a box whose ink lies mostly on the side of a marked neighbour may be that neighbour's.
+                let leaning = marks.contains { k in
+                    let b = boxes[k], edge = b.ink - b.core
+                    let left = [10, 11, 0, 1].reduce(0) { $0 + b.sectors[$1] }, right = [4, 5, 6, 7].reduce(0) { $0 + b.sectors[$1] }
+                    return k > start && states[k - 1] == .marked && left >= 0.3 * edge ||
+                        k < start + 3 && states[k + 1] == .marked && right >= 0.3 * edge
+                }
+                // Three or four boxes marked at once is rather a fold, a shadow or a line across the row than a voter.
+                if leaning || marks.count > 2 { symbols.append(PaperMarkRules.unsure); continue }
                 let inks = marks.map { ink[$0] }, covered = marks.map { boxes[$0].heavy }
                 if inks.max()! >= PaperMarkRules.unlike * inks.min()! ||
                     covered.max()! >= PaperMarkRules.scribbled && covered.max()! >= 2 * covered.min()! {
