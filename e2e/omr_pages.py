@@ -110,11 +110,12 @@ def fill_page(template, rows, columns, rng, hard=True):
 
 
 def hesitant_mark(image, columns, row, column, grade):
-    """A short arc, as a voter who started a circle and stopped: a mark, but one the machine should not be sure of."""
+    """A short arc (a tenth of a circle, about 1.5 mm), as a voter who touched the box and stopped: not a tick, not
+    nothing; one the machine should not be sure of."""
     scale = image.size[0] / MM_W
     x, y, w, h = box_rect(columns, row, column, grade)
     cx, cy, r = x + w / 2, y + h / 2, 2.4
-    points = [((cx + r * math.cos(t / 20 * 0.42 * math.pi)) * scale, (cy + r * math.sin(t / 20 * 0.42 * math.pi)) * scale) for t in range(21)]
+    points = [((cx + r * math.cos(t / 20 * 0.2 * math.pi)) * scale, (cy + r * math.sin(t / 20 * 0.2 * math.pi)) * scale) for t in range(21)]
     ImageDraw.Draw(image).line(points, fill=30, width=max(1, round(0.5 * scale)))
 
 

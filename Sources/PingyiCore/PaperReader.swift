@@ -148,7 +148,7 @@ public enum PaperMarkRules {
     public static let unlike = 4.0
     /// Ink spread (mm, from its centre) under which it is a speck, a pen rest or a short hesitant stroke, not a circle or
     /// a tick: people look at it.
-    public static let speck = 1.5
+    public static let speck = 1.0
 
     public static func state(_ score: Double) -> BoxState {
         score >= marked ? .marked : score <= empty ? .empty : .unsure

@@ -28,7 +28,7 @@ struct PaperScanTests: BallotBoxHelpers {
                                      group: group, form: form, page: 0)
             var page = SyntheticPage(geometry: geometry, code: code)
             for (r, c, g) in circles { page.circles[page.key(row: r, column: c, grade: g)] = 1 }
-            for (r, c, g) in arcs { page.arcs[page.key(row: r, column: c, grade: g)] = 0.3 }
+            for (r, c, g) in arcs { page.arcs[page.key(row: r, column: c, grade: g)] = 0.1 }
             return page
         }
     }

@@ -43,7 +43,7 @@ import PaperPageDrawing
     @Test func aHesitantMarkIsUnsureAndItsColumnGoesToPeople() throws {
         let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
         var page = SyntheticPage(geometry: geometry, code: code)
-        page.arcs[page.key(row: 2, column: 3, grade: 1)] = 0.3
+        page.arcs[page.key(row: 2, column: 3, grade: 1)] = 0.1
         page.circles[page.key(row: 2, column: 4, grade: 0)] = 1
         let image = page.render()
         let reading = PaperReader.read(image, try PaperReader.locate(image), geometry: geometry)
