@@ -11,6 +11,14 @@ enum PaperScanning {
     /// The largest page the browser sends (its longer side is normalized to 1,400 pixels).
     static let maxPixels = 2400 * 2400
 
+    /// The pixels of a `width` × `height` page as the request states it, or nil when it is not a page the browser sends
+    /// (under 400 pixels on a side, over `maxPixels`). Overflow-safe: the two numbers come from the request.
+    static func pixelCount(width: Int, height: Int) -> Int? {
+        guard width >= 400, height >= 400 else { return nil }
+        let (size, overflow) = width.multipliedReportingOverflow(by: height)
+        return !overflow && size <= maxPixels ? size : nil
+    }
+
     /// One uploaded page: what the machine read, or why it is not stored.
     struct Outcome {
         var scan: PaperScan
@@ -33,8 +41,8 @@ enum PaperScanning {
     /// the same form and group (same marks, nearly the same ink in every box) is held as a possible second scan.
     static func upload(deflated: Data, width: Int, height: Int, round: BallotRound, campaign: Campaign, by actor: Actor,
                        on db: any Database) async throws -> Outcome {
-        guard width >= 400, height >= 400, width * height <= maxPixels,
-              let pixels = UploadedZip.inflate(ArraySlice(deflated), expected: width * height), pixels.count == width * height,
+        guard let size = pixelCount(width: width, height: height),
+              let pixels = UploadedZip.inflate(ArraySlice(deflated), expected: size), pixels.count == size,
               let image = GrayImage(width: width, height: height, pixels: pixels) else {
             throw APIError(.unprocessableEntity, "invalid_image", "图像数据无效：请用评议系统的扫描页面上传（灰度、已压缩）")
         }
