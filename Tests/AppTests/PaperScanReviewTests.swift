@@ -31,6 +31,14 @@ struct PaperScanReviewTests: BallotBoxHelpers {
         return try await login(app, "teller2")
     }
 
+    /// What the keying tests start from: a sealed box, a second teller's token, the first rater group's id.
+    func withKeying(_ database: TestDatabase, _ body: (Application, PaperScanTests.ScanBox, String, UUID) async throws -> Void) async throws {
+        try await withApp(database) { app in
+            let sb = try await sealed(app)
+            try await body(app, sb, try await secondTeller(app, sb), sb.box.opened.paperForms[0].raterGroupID)
+        }
+    }
+
     // MARK: 1. sizes from the request
 
     @Test(arguments: TestDatabase.available)
@@ -120,10 +128,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
 
     @Test(arguments: TestDatabase.available)
     func aDoubleClickNumbersOneSheetAndAMistakenNumberCanBeWithdrawn(database: TestDatabase) async throws {
-        try await withApp(database) { app in
-            let sb = try await sealed(app)
-            let t2 = try await secondTeller(app, sb)
-            let group = sb.box.opened.paperForms[0].raterGroupID
+        try await withKeying(database) { app, sb, t2, group in
             let sheets = path(sb, "sheets")
             let key = UUID().uuidString
             // A double click: the same key twice at once, then once more (a retry): one sheet, one number.
@@ -174,14 +179,11 @@ struct PaperScanReviewTests: BallotBoxHelpers {
 
     @Test(arguments: TestDatabase.available)
     func aWholeSetCountsOnceInEveryFormsBoxCount(database: TestDatabase) async throws {
-        try await withApp(database) { app in
-            let sb = try await sealed(app)
-            let t2 = try await secondTeller(app, sb)
+        try await withKeying(database) { app, sb, t2, group in
             let scrutineer = sb.box.world.token("scrutineer")
             let forms = PaperScanning.forms(sb.round, campaign: sb.campaign)
             let scan = try await upload(app, sb, try sb.page(form: 0, circles: [(0, 0, 0), (1, 1, 1), (2, 2, 2)]).render()).decode(PaperScanDTO.self)
             // A whole set numbered (no form) and keyed by two tellers.
-            let group = sb.box.opened.paperForms[0].raterGroupID
             let whole = try await call(app, .POST, path(sb, "sheets"), token: sb.teller, json: NumberSheetRequest(raterGroupID: group))
                 .decode(PaperSheetStatusDTO.self)
             let marks = String(repeating: "2", count: sb.round.layout.cells.count)
@@ -211,11 +213,8 @@ struct PaperScanReviewTests: BallotBoxHelpers {
 
     @Test(arguments: TestDatabase.available)
     func aOneFormSheetsDifferencesAreLabelledFromItsOwnFormAndPage(database: TestDatabase) async throws {
-        try await withApp(database) { app in
-            let sb = try await sealed(app)
-            let t2 = try await secondTeller(app, sb)
+        try await withKeying(database) { app, sb, t2, group in
             let form = PaperScanning.forms(sb.round, campaign: sb.campaign)[2]
-            let group = sb.box.opened.paperForms[0].raterGroupID
             let numbered = try await call(app, .POST, path(sb, "sheets"), token: sb.teller, json: NumberSheetRequest(raterGroupID: group, formIndex: 2, page: 0))
                 .decode(PaperSheetStatusDTO.self)
             // The two tellers differ in row 3, column 1 of the sheet.
@@ -239,10 +238,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
 
     @Test(arguments: TestDatabase.available)
     func unreadableOneFormSheetsAreVoidAndAnExtraSheetIsInNoFormsCount(database: TestDatabase) async throws {
-        try await withApp(database) { app in
-            let sb = try await sealed(app)
-            let t2 = try await secondTeller(app, sb)
-            let group = sb.box.opened.paperForms[0].raterGroupID
+        try await withKeying(database) { app, sb, t2, group in
             let cells = PaperScanning.forms(sb.round, campaign: sb.campaign)[0].pages[0].count * sb.campaign.forms[0].columns.count
             for unreadable in [true, true, false] {
                 let sheet = try await call(app, .POST, path(sb, "sheets"), token: sb.teller, json: NumberSheetRequest(raterGroupID: group, formIndex: 0, page: 0))
