@@ -131,10 +131,33 @@ document.addEventListener("DOMContentLoaded", function () {
     }, function () { throw new Error("无法读取这张图像（文件损坏或不是图片）"); });
   }
 
+  function sendPage(page, named) {
+    return P.api("POST", roundPath() + "/scans?width=" + page.width + "&height=" + page.height + (named || ""), undefined,
+      { file: new Blob([page.data], { type: "application/octet-stream" }) });
+  }
+
+  /// Corner marks found, page code not: the teller reads the rater group and form printed on the sheet and names them;
+  /// the server checks the code squares it can still read against the name.
+  function namePage(page, name) {
+    var pages = [];
+    overview.forms.forEach(function (f) {
+      for (var p = 0; p < f.pages; p++) pages.push({ value: f.formIndex + ":" + p, label: f.formName + (f.pages > 1 ? "（第 " + (p + 1) + " 页）" : "") });
+    });
+    return P.ask({ title: name + "：页码无法识别", lines: ["找到了定位方块，但页码方块无法识别（污损或涂画）。", "请看纸面上印的文字，选择这张表的评议人类别和评议表；不确定时请取消，交人工录入。"],
+      fields: [{ name: "group", label: "评议人类别", type: "select", options: overview.paperForms.map(function (g, i) { return { value: String(i), label: g.raterGroup }; }) },
+               { name: "form", label: "评议表", type: "select", options: pages }], confirmLabel: "按指定识别" }).then(function (values) {
+      if (!values) throw new Error("页码无法识别，未保存：请交人工录入（取出一张并编号）");
+      var fp = values.form.split(":");
+      return sendPage(page, "&group=" + values.group + "&form=" + fp[0] + "&page=" + fp[1]);
+    });
+  }
+
   function uploadPage(blob, name) {
     return normalize(blob).then(function (page) {
-      return P.api("POST", roundPath() + "/scans?width=" + page.width + "&height=" + page.height, undefined,
-        { file: new Blob([page.data], { type: "application/octet-stream" }) });
+      return sendPage(page).catch(function (err) {
+        if (err.code === "unreadable_code") return namePage(page, name);
+        throw err;
+      });
     }).then(function (s) {
       log(name + "：" + (s.repeated ? "这一页已上传过，未重复保存" : s.formName + "评议表（" + s.raterGroup + "）" + s.stateLabel));
     }, function (err) { log(name + "：" + err.message, true); });

@@ -380,4 +380,49 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             #expect(ballots.count == 2 && ballots.allSatisfy { $0.raterGroupID == first.raterGroupID })
         }
     }
+
+    // MARK: 10. a page whose code cannot be read, named by a teller
+
+    @Test(arguments: TestDatabase.available)
+    func aPageWhoseCodeCannotBeReadIsReadAsThePageATellerNames(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let sb = try await sealed(app)
+            let page = try sb.page(form: 1, circles: [(0, 0, 0), (2, 1, 3)])
+            let image = page.renderSmudgingCode(bits: 0..<6)
+            func send(_ query: String) async throws -> Reply {
+                try await call(app, .POST, "\(sb.scans)?width=\(image.width)&height=\(image.height)\(query)", token: sb.teller,
+                               raw: Data(storedDeflate(image.pixels)))
+            }
+            // Without a name: a 422 that says the code is unreadable and that the page can be named.
+            let refused = try await send("")
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("unreadable_code"), "\(refused.text)")
+            #expect(refused.text.contains("指定"))
+            // Bad names: a group given no paper, an unknown form or page, a form without a group.
+            for query in ["&group=3&form=1", "&group=0&form=9", "&group=0&form=1&page=4", "&form=1", "&group=-1&form=1"] {
+                let reply = try await send(query)
+                #expect(reply.status == .unprocessableEntity, "\(query): \(reply.text)")
+            }
+            // A name the readable squares contradict (another form) is refused.
+            let actual = try PaperScanning.code(campaign: sb.campaign, round: sb.round, group: 0, form: 1, page: 0).bits
+            let wrong = try [0, 2].max { a, b in
+                try zip(PaperScanning.code(campaign: sb.campaign, round: sb.round, group: 0, form: a, page: 0).bits, actual).dropFirst(6).filter { $0 != $1 }.count
+                    < zip(PaperScanning.code(campaign: sb.campaign, round: sb.round, group: 0, form: b, page: 0).bits, actual).dropFirst(6).filter { $0 != $1 }.count
+            }!
+            let contradicted = try await send("&group=0&form=\(wrong)&page=0")
+            #expect(contradicted.status == .unprocessableEntity && contradicted.text.contains("不符"), "\(contradicted.text)")
+            #expect(try await PaperScan.query(on: app.db).count() == 0)
+            // Named as printed: read as that page.
+            let named = try await send("&group=0&form=1&page=0")
+            #expect(named.status == .created, "\(named.text)")
+            let scan = try named.decode(PaperScanDTO.self)
+            #expect(scan.formIndex == 1 && scan.raterGroupID == sb.box.opened.paperForms[0].raterGroupID && scan.state == "read")
+            #expect(scan.reading.hasPrefix("1000000") && scan.reading.dropFirst(12).hasPrefix("04"))
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "paper.scan").all().contains { $0.summary.contains("计票人指定") })
+            // A page whose code reads is not renamed.
+            let clear = try sb.page(form: 0, circles: [(1, 1, 1)]).render()
+            let renamed = try await call(app, .POST, "\(sb.scans)?width=\(clear.width)&height=\(clear.height)&group=0&form=2", token: sb.teller,
+                                         raw: Data(storedDeflate(clear.pixels)))
+            #expect(renamed.status == .unprocessableEntity && renamed.text.contains("可以识别"), "\(renamed.text)")
+        }
+    }
 }

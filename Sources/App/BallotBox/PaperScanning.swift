@@ -40,8 +40,10 @@ enum PaperScanning {
     /// Reads the page and stores it. The same bytes twice are stored once; a page that reads like an earlier scan of
     /// the same form and group (same marks, nearly the same ink in every box), or reads the same with too few marks to
     /// tell the two apart (a blank sheet among them), is held as a possible second scan for a person to keep or drop.
-    static func upload(deflated: Data, width: Int, height: Int, round: BallotRound, campaign: Campaign, by actor: Actor,
-                       on db: any Database) async throws -> Outcome {
+    /// `named`: the rater group (index in the round's paper plan), form and page a teller read off a page whose code
+    /// cannot be read; the page is then read as that one if its readable code squares agree (`PaperNamedPage`).
+    static func upload(deflated: Data, width: Int, height: Int, named: (group: Int, form: Int, page: Int)? = nil, round: BallotRound,
+                       campaign: Campaign, by actor: Actor, on db: any Database) async throws -> Outcome {
         guard let size = pixelCount(width: width, height: height),
               let pixels = UploadedZip.inflate(ArraySlice(deflated), expected: size), pixels.count == size,
               let image = GrayImage(width: width, height: height, pixels: pixels) else {
@@ -52,8 +54,8 @@ enum PaperScanning {
         if let earlier = try await PaperScan.listing(roundID: roundID, on: db).filter(\.$sha256 == sha).first() {
             return Outcome(scan: earlier, repeated: true)
         }
-        let located = try PaperReader.locate(image)
         let plan = forms(round, campaign: campaign)
+        let located = try locate(image, named: named, round: round, campaign: campaign, plan: plan)
         if let problem = located.code.problem(campaignTag: PaperPageCode.campaignTag(try campaign.requireID().uuidString),
                                               round: round.number, groups: round.sheetPlan.count, forms: plan) {
             throw problem
@@ -97,8 +99,31 @@ enum PaperScanning {
                 throw APIError.conflict("这一页刚刚已上传")
             }
             try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.scan",
-                                  summary: "第 \(round.number) 轮扫描纸质票一页（\(formPages.form.name)，\(scan.state.label)）")
+                                  summary: "第 \(round.number) 轮扫描纸质票一页（\(formPages.form.name)，\(scan.state.label)"
+                                      + (named != nil ? "；页码无法识别，评议人类别和评议表由计票人指定" : "") + "）")
             return Outcome(scan: scan, repeated: false)
+        }
+    }
+
+    /// Finds the page and its code; a page whose code cannot be read is located as the page a teller named, if named.
+    /// A page whose code reads is never renamed.
+    static func locate(_ image: GrayImage, named: (group: Int, form: Int, page: Int)?, round: BallotRound, campaign: Campaign,
+                       plan: [PaperFormPages]) throws -> LocatedPage {
+        guard let named else { return try PaperReader.locate(image) }
+        guard round.sheetPlan.indices.contains(named.group) else {
+            throw APIError(.unprocessableEntity, "invalid", "指定的评议人类别本轮没有发放纸质票")
+        }
+        guard plan.first(where: { $0.formIndex == named.form })?.pages.indices.contains(named.page) == true else {
+            throw APIError(.unprocessableEntity, "invalid", "指定的评议表或页本轮没有")
+        }
+        let code = try code(campaign: campaign, round: round, group: named.group, form: named.form, page: named.page)
+        do {
+            let read = try PaperReader.locate(image)
+            throw APIError(.unprocessableEntity, "code_readable", read.code == code
+                ? "这一页的页码可以识别，无需指定：请直接上传"
+                : "这一页的页码可以识别，与指定的不同：请不指定评议表直接上传")
+        } catch PaperReadFailure.unreadableCode {
+            return try PaperNamedPage.locate(image, as: code)
         }
     }
 

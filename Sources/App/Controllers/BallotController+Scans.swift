@@ -76,7 +76,16 @@ extension BallotController {
             throw APIError(.unprocessableEntity, "invalid_image", "图像数据无效：请用评议系统的扫描页面上传")
         }
         guard body.readableBytes <= Self.maxScanBytes else { throw APIError(.payloadTooLarge, "too_large", "这一页的数据太大（超过 12 MB）") }
-        let outcome = try await PaperScanning.upload(deflated: Data(buffer: body), width: width, height: height, round: round,
+        // A page whose code cannot be read, sent again with the group, form and page printed on it.
+        var named: (group: Int, form: Int, page: Int)?
+        if req.query[String.self, at: "group"] != nil || req.query[String.self, at: "form"] != nil || req.query[String.self, at: "page"] != nil {
+            guard let group = req.query[Int.self, at: "group"], let form = req.query[Int.self, at: "form"] else {
+                throw APIError(.unprocessableEntity, "invalid", "指定页码时须同时给出评议人类别（group）和评议表（form）")
+            }
+            let page = req.query[String.self, at: "page"] == nil ? 0 : req.query[Int.self, at: "page"] ?? -1
+            named = (group, form, page)
+        }
+        let outcome = try await PaperScanning.upload(deflated: Data(buffer: body), width: width, height: height, named: named, round: round,
                                                      campaign: campaign, by: actor, on: req.db)
         if !outcome.repeated { await LiveScreens.refresh(try campaign.requireID(), app: req.application) }
         let dto = try await scanDTO(outcome.scan, campaign: campaign, round: round, actor: actor, repeated: outcome.repeated, on: req.db)

@@ -588,7 +588,7 @@ enum OpenAPIDescriptions {
         "getCampaignsByCampaignIDRoundsByRoundIDFormsByGroupByFormByPage": "一页评议表的打印图（SVG，A4 横向，毫米单位）：四角定位方块、顶部页码方格（活动、轮次、评议人类别、评议表、页），不印任何逐张编号。group 为本轮纸质票计划中的序号，form 为评议表序号，page 从 0 起。",
         "putCampaignsByCampaignIDRoundsByRoundIDBoxCounts": "登记清点票数（封箱后、计票前）：每种评议表从票箱取出的张数，按本轮评议表顺序。计票前每种评议表已识别和手工录入的张数须等于清点数。",
         "getCampaignsByCampaignIDRoundsByRoundIDScans": "扫描识别总览：每种评议表的发出、清点、已识别、待确认、手工录入张数，各扫描页的状态，抽查情况。",
-        "postCampaignsByCampaignIDRoundsByRoundIDScans": "上传一页扫描件（封箱后、计票前）：请求体为灰度像素（每像素 1 字节，逐行）经 raw deflate 压缩，查询参数 width、height 为像素尺寸。服务器找定位方块、读页码、逐框识别；不属于本轮的页、空白页、找不到定位方块或页码的页返回 422 并说明原因，不保存任何内容。同一字节重复上传返回 200 和原记录。",
+        "postCampaignsByCampaignIDRoundsByRoundIDScans": "上传一页扫描件（封箱后、计票前）：请求体为灰度像素（每像素 1 字节，逐行）经 raw deflate 压缩，查询参数 width、height 为像素尺寸。服务器找定位方块、读页码、逐框识别；不属于本轮的页、空白页、找不到定位方块或页码的页返回 422 并说明原因，不保存任何内容。同一字节重复上传返回 200 和原记录。找到定位方块但页码无法识别时返回 422（code 为 unreadable_code）：可按纸面上印的文字加查询参数 group（本轮纸质票计划中的评议人类别序号）、form（评议表序号）、page（页序号，默认 0）重新上传，能识别的页码方块须与指定的一致（否则 422 page_not_as_named）；页码可以识别的页不能指定（422 code_readable）。",
         "postCampaignsByCampaignIDRoundsByRoundIDScansSample": "监票人随机抽取核对样本：已识别页的 5%，至少 3 页；每轮一次，须所有扫描页已确认。",
         "getCampaignsByCampaignIDRoundsByRoundIDScansByScanID": "一页扫描件：识别结果（? 为待人工确认的栏目）、行（述职对象）与栏目名称；监票人裁定时附两位计票人的确认。",
         "getCampaignsByCampaignIDRoundsByRoundIDScansByScanIDImage": "扫描页校正后的灰度 PNG；row 给出时只返回该行（供确认存疑栏目）。活动归档后图像删除，返回 410。",

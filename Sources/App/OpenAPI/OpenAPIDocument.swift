@@ -186,7 +186,7 @@ enum OpenAPIDocument {
                      success: (200, ref("PaperScans")), errors: [403, 404]),
         APIOperation(method: "post", path: campaign + "/rounds/{roundID}/scans", summary: "上传一页扫描件并识别 (upload a scanned page)",
                      tag: "纸质票", body: .file, success: (201, ref("PaperScan")), errors: [400, 403, 404, 409, 413, 422],
-                     queryIntegers: ["width": true, "height": true]),
+                     queryIntegers: ["width": true, "height": true, "group": false, "form": false, "page": false]),
         APIOperation(method: "post", path: campaign + "/rounds/{roundID}/scans/sample", summary: "监票人随机抽取核对样本 (draw the sample)",
                      tag: "纸质票", success: (200, ref("PaperScans")), errors: manageErrors),
         APIOperation(method: "get", path: campaign + "/rounds/{roundID}/scans/{scanID}", summary: "一页扫描件的识别结果 (a scanned page)",
