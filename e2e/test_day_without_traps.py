@@ -643,16 +643,16 @@ def test_the_projector_tells_the_hall_how_to_vote_and_how_far_it_is(tmp_path):
         screen.visible("#p-voting")
         assert screen.el("#p-vote-url").text.endswith("/v")
         assert screen.el("#p-voting .voting-qr svg").size["width"] > 100
-        screen.text_appears("#p-box", "已收回 0 / 发出 21")
+        screen.text_appears("#p-box", "手机投票已收回 0 / 发出投票码 21")
         groups = screen.el("#p-voting .projector-groups").text
-        assert "区领导　0 / 6" in groups and "部门负责人　0 / 14" in groups, groups
+        assert "区领导　手机 0 / 6" in groups and "部门负责人　手机 0 / 14" in groups, groups
         # Two phones vote: the bar and the group move.
         for n, issued in enumerate(opened["codes"][:2]):
             ballot = requests.post(server.url + "/api/v1/vote/check", json={"code": issued["code"]}, timeout=10).json()
             compact = {r["id"]: {f["id"]: "1" * len(f["columns"]) for f in ballot["forms"]} for r in ballot["reportees"]}
             requests.post(server.url + "/api/v1/vote", json={"code": issued["code"], "submissionID": f"hall-{n:04d}", "ballot": compact}, timeout=10)
-        screen.text_appears("#p-box", "已收回 2 / 发出 21")
-        screen.text_appears("#p-voting .projector-groups", "区领导　2 / 6")
+        screen.text_appears("#p-box", "手机投票已收回 2 / 发出投票码 21")
+        screen.text_appears("#p-voting .projector-groups", "区领导　手机 2 / 6")
         width = hall.execute_script("return document.querySelector('#p-voting .bar-fill').style.width;")
         assert width.startswith("9.5"), width
         screen.screenshot("traps-projector-voting")
@@ -660,7 +660,7 @@ def test_the_projector_tells_the_hall_how_to_vote_and_how_far_it_is(tmp_path):
         console = Page(chair, server.url)
         browser_login(console, password)
         console.open(f"/campaigns/{cid}/console")
-        console.text_appears("#preview", "已收回 2 / 发出 21")
+        console.text_appears("#preview", "手机投票已收回 2 / 发出投票码 21")
         console.screenshot("traps-console-preview-desktop")
         # Sealed: 投票结束.
         api(server, token, "POST", base + f"/rounds/{opened['round']['id']}/seal")

@@ -203,7 +203,10 @@ document.addEventListener("DOMContentLoaded", function () {
     $("box-void").hidden = !(round && round.state === "void");
     $("box-actions").hidden = !canChair;
     $("box-state").textContent = round
-      ? "第 " + round.number + " 轮：" + round.stateLabel + " · 发出 " + round.issued + "，收回 " + round.received +
+      ? "第 " + round.number + " 轮：" + round.stateLabel + (round.reconciliation
+        ? " · 发出 " + round.issued + "，收回 " + round.received
+        // Before the count only phone ballots come back; paper is 发放 and counted at the count.
+        : " · 发出投票码 " + round.issuedCodes + "，手机收回 " + round.receivedElectronic + (round.issuedSheets ? "；纸质评议表发放 " + round.issuedSheets + " 份，计票时清点" : "")) +
         (round.pendingSheets + round.mismatchedSheets ? "（纸质票待核对 " + (round.pendingSheets + round.mismatchedSheets) + " 份）" : "")
       : "尚未开始投票" + (attendance && !attendance.hasQuorum ? "（出席人数未过半数）" : "");
     renderIssueTable();
@@ -274,7 +277,7 @@ document.addEventListener("DOMContentLoaded", function () {
       rounds.slice().reverse().forEach(function (r) {
         var rec = r.reconciliation;
         list.appendChild(el("li", null, "第 " + r.number + " 轮 · " + r.stateLabel +
-          (rec ? " · 发出 " + rec.issued + "，收回 " + (rec.valid + rec.void) + "（有效 " + rec.valid + "，无效 " + rec.void + "）" : ""),
+          (rec ? " · 发出 " + rec.issued + "，收回 " + rec.returned + "（有效 " + rec.valid + "，无效 " + rec.void + "）" : ""),
           r.state !== "open" ? el("a", { href: "/receipts/" + r.id, target: "_blank", rel: "noopener" }, " 回执码公示") : null,
           r.issuedSheets ? el("a", { href: "/campaigns/" + id + "/rounds/" + r.id + "/paper", target: "_blank", rel: "noopener" }, " 纸质评议表") : null));
       });

@@ -24,6 +24,7 @@
           if (!res.ok) {
             var err = new Error((data && data.reason) || ("请求失败（" + res.status + "）"));
             err.status = res.status;
+            err.code = data && data.code;
             err.issues = data && data.issues;
             throw err;
           }

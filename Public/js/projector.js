@@ -42,13 +42,16 @@
     var open = round && round.state === "open" && evaluation;
     part(root, "voting").hidden = !open;
     if (open) {
-      part(root, "box").textContent = "第 " + round.number + " 轮投票中：已收回 " + round.received + " / 发出 " + round.issued;
-      part(root, "bar").style.width = (round.issued ? Math.min(100, 100 * round.received / round.issued) : 0) + "%";
+      // While voting only phone ballots can come back: the bar is phone ballots of phone codes; paper is shown apart.
+      part(root, "box").textContent = "第 " + round.number + " 轮投票中：手机投票已收回 " + round.receivedPhone + " / 发出投票码 " + round.issuedCodes +
+        (round.issuedSheets ? "；纸质评议表发放 " + round.issuedSheets + " 份（封箱后清点）" : "");
+      part(root, "bar").style.width = (round.issuedCodes ? Math.min(100, 100 * round.receivedPhone / round.issuedCodes) : 0) + "%";
       var list = part(root, "groups");
       list.textContent = "";
-      (round.groups || []).filter(function (g) { return g.issued > 0; }).forEach(function (g) {
+      (round.groups || []).filter(function (g) { return g.issued > 0 || g.paperIssued > 0; }).forEach(function (g) {
         var li = document.createElement("li");
-        li.textContent = g.name + "　" + g.received + " / " + g.issued;
+        li.textContent = g.name + "　" + (g.issued ? "手机 " + g.received + " / " + g.issued : "") +
+          (g.paperIssued ? (g.issued ? "，" : "") + "纸质发放 " + g.paperIssued + " 份" : "");
         list.appendChild(li);
       });
     }
@@ -57,7 +60,9 @@
     closed.hidden = !ended;
     if (ended) {
       closed.textContent = round.state === "void" ? "第 " + round.number + " 轮收回票数多于发出票数，本轮无效，请等待重新投票"
-        : "投票结束：第 " + round.number + " 轮已收回 " + round.received + " 张，正在" + (round.state === "sealed" ? "计票" : "汇总结果");
+        : round.state === "sealed"
+          ? "投票结束：第 " + round.number + " 轮手机投票收回 " + round.receivedPhone + " 张" + (round.issuedSheets ? "，纸质评议表正在清点" : "") + "，正在计票"
+          : "投票结束：第 " + round.number + " 轮收回 " + round.received + " 张，正在汇总结果";
     }
     part(root, "attendance").textContent = "应到 " + s.attendance.attendeesExpected + " 人，实到 " + s.attendance.attendeesPresent + " 人" +
       (s.attendance.hasQuorum ? "，符合规定人数" : "");

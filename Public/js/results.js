@@ -69,8 +69,10 @@ document.addEventListener("DOMContentLoaded", function () {
     $("p-title").value = $("p-title").value || results.campaignTitle + "结果公示";
     var rec = results.reconciliation;
     $("r-meta").textContent = "第 " + results.roundNumber + " 轮计票" +
-      (rec ? "：发出 " + rec.issued + " 份，有效 " + rec.valid + " 份，废票 " + rec.void + " 份。" : "。") +
-      (rec && rec.forms ? "纸质评议表分表清点：" + rec.forms.map(function (f) { return f.formName + "发出 " + f.issued + " 张、收回 " + f.returned + " 张"; }).join("；") + "。" : "") +
+      (rec ? "：发出 " + rec.issued + " 份，收回 " + rec.returned + " 份（有效 " + rec.valid + " 份，废票 " + rec.void + " 份）。" : "。") +
+      (rec && rec.forms ? "纸质评议表分表清点：" + rec.forms.map(function (f) {
+        return f.formName + "发出 " + f.issued + " 张、收回 " + f.returned + " 张" + (f.void ? "（整张无法辨认 " + f.void + " 张）" : "");
+      }).join("；") + "。" : "") +
       (rec && rec.scanSample ? rec.scanSample.summary + "。" : "") +
       "按民主评议得分排名；标色行为“一般+差”超过规定比例。";
     var body = $("summary").querySelector("tbody");

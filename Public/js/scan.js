@@ -45,6 +45,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var table = $("scan-table").querySelector("tbody");
     table.textContent = "";
     var waiting = 0;
+    var all = $("scan-all").checked;
+    var canDrop = sealed && (role() === "teller" || role() === "scrutineer");
     o.scans.forEach(function (s) {
       var action = null;
       if (sealed && role() === "teller" && (s.state === "unsure" || s.state === "decided_once") && !s.decidedByMe) {
@@ -55,13 +57,29 @@ document.addEventListener("DOMContentLoaded", function () {
         action = el("button", { type: "button", class: "small primary", onclick: function () { openDuplicate(s.id); } }, "核对");
       }
       if (!(s.state === "read" || s.state === "confirmed" || s.state === "discarded")) waiting++;
-      if (s.state === "read" && !s.sampled) return;
-      table.appendChild(el("tr", null, el("td", null, s.formName + (s.page ? "（第 " + (s.page + 1) + " 页）" : "")), el("td", null, s.raterGroup),
-        el("td", null, s.stateLabel + (s.decidedByMe ? "（我已确认）" : "")), el("td", null, String(s.unsure)), el("td", null, action)));
+      if (s.state === "read" && !s.sampled && !all) return;
+      var drop = canDrop && s.state !== "discarded"
+        ? el("button", { type: "button", class: "small", onclick: function (event) { discard(s, event.target); } }, "剔除") : null;
+      table.appendChild(el("tr", null, el("td", null, s.ref), el("td", null, s.formName + (s.page ? "（第 " + (s.page + 1) + " 页）" : "")), el("td", null, s.raterGroup),
+        el("td", null, s.stateLabel + (s.decidedByMe ? "（我已确认）" : "")), el("td", null, String(s.unsure)), el("td", null, action, drop ? " " : null, drop)));
     });
     var read = o.scans.filter(function (s) { return s.state === "read" || s.state === "confirmed"; }).length;
-    $("check-summary").textContent = "（已识别 " + read + " 页，待处理 " + waiting + " 页；机器全部有把握的页不在表中列出）";
+    var dropped = o.scans.filter(function (s) { return s.state === "discarded"; }).length;
+    $("check-summary").textContent = "（已识别 " + read + " 页，待处理 " + waiting + " 页" + (dropped ? "，已剔除 " + dropped + " 页" : "") +
+      (all ? "）" : "；机器全部有把握的页不在表中列出）");
     renderSample(o, sealed, waiting);
+  }
+  $("scan-all").addEventListener("change", function () { if (overview) render(overview); });
+
+  /// 剔除: a page scanned twice or not of this box, dropped before the count (kept as dropped, in the audit log).
+  function discard(s, button) {
+    P.ask({ title: "剔除页 " + s.ref, lines: [s.formName + "评议表（" + s.raterGroup + "），" + s.stateLabel + "。",
+      "剔除后这一页不计票；只用于同一张表扫了两次或混入的不属于本箱的页。"], confirmLabel: "剔除", danger: true }).then(function (values) {
+      if (!values) return;
+      P.busy(button, "正在剔除…", function () {
+        return P.api("POST", roundPath() + "/scans/" + s.id + "/discard").then(function () { P.flash("已剔除页 " + s.ref); return load(); });
+      });
+    });
   }
 
   // ---- 清点票数
@@ -113,10 +131,33 @@ document.addEventListener("DOMContentLoaded", function () {
     }, function () { throw new Error("无法读取这张图像（文件损坏或不是图片）"); });
   }
 
+  function sendPage(page, named) {
+    return P.api("POST", roundPath() + "/scans?width=" + page.width + "&height=" + page.height + (named || ""), undefined,
+      { file: new Blob([page.data], { type: "application/octet-stream" }) });
+  }
+
+  /// Corner marks found, page code not: the teller reads the rater group and form printed on the sheet and names them;
+  /// the server checks the code squares it can still read against the name.
+  function namePage(page, name) {
+    var pages = [];
+    overview.forms.forEach(function (f) {
+      for (var p = 0; p < f.pages; p++) pages.push({ value: f.formIndex + ":" + p, label: f.formName + (f.pages > 1 ? "（第 " + (p + 1) + " 页）" : "") });
+    });
+    return P.ask({ title: name + "：页码无法识别", lines: ["找到了定位方块，但页码方块无法识别（污损或涂画）。", "请看纸面上印的文字，选择这张表的评议人类别和评议表；不确定时请取消，交人工录入。"],
+      fields: [{ name: "group", label: "评议人类别", type: "select", options: overview.paperForms.map(function (g, i) { return { value: String(i), label: g.raterGroup }; }) },
+               { name: "form", label: "评议表", type: "select", options: pages }], confirmLabel: "按指定识别" }).then(function (values) {
+      if (!values) throw new Error("页码无法识别，未保存：请交人工录入（取出一张并编号）");
+      var fp = values.form.split(":");
+      return sendPage(page, "&group=" + values.group + "&form=" + fp[0] + "&page=" + fp[1]);
+    });
+  }
+
   function uploadPage(blob, name) {
     return normalize(blob).then(function (page) {
-      return P.api("POST", roundPath() + "/scans?width=" + page.width + "&height=" + page.height, undefined,
-        { file: new Blob([page.data], { type: "application/octet-stream" }) });
+      return sendPage(page).catch(function (err) {
+        if (err.code === "unreadable_code") return namePage(page, name);
+        throw err;
+      });
     }).then(function (s) {
       log(name + "：" + (s.repeated ? "这一页已上传过，未重复保存" : s.formName + "评议表（" + s.raterGroup + "）" + s.stateLabel));
     }, function (err) { log(name + "：" + err.message, true); });
@@ -168,6 +209,10 @@ document.addEventListener("DOMContentLoaded", function () {
     if (column !== null) {
       var span = scan.columnSpans[column];
       wrap.appendChild(el("div", { class: "scan-focus", style: "left:" + (span[0] * 100) + "%;width:" + (span[1] * 100) + "%" }));
+      // The four boxes of the column, left to right, as printed: 好 较好 一般 差.
+      var grades = el("div", { class: "scan-grades", style: "margin-left:" + (span[0] * 100) + "%;width:" + (span[1] * 100) + "%" });
+      ["好", "较好", "一般", "差"].forEach(function (g) { grades.appendChild(el("span", null, g)); });
+      wrap.appendChild(grades);
     }
     return wrap;
   }
@@ -224,7 +269,8 @@ document.addEventListener("DOMContentLoaded", function () {
       }
       work.appendChild(el("div", { class: "scan-check" },
         el("h3", null, "疑似重复扫描：" + scan.formName + "评议表（" + scan.raterGroup + "）"),
-        el("p", { class: "muted" }, "这一页与另一页的标记和墨迹几乎完全相同，可能是同一张表扫描了两次。请在票堆中核对。"),
+        el("p", null, "页 " + scan.ref + "：" + (scan.duplicateNote || "与另一页的识别结果相同，可能是同一张表扫描了两次。")),
+        el("p", { class: "muted" }, "标记很少（或空白）的表，机器无法从墨迹分辨是否同一张。请在票堆中核对：是同一张则剔除，是另一位评议人的表则保留。"),
         el("div", { class: "scan-pages" },
           el("img", { src: roundPath() + "/scans/" + scanID + "/image", alt: "这一页" }),
           scan.duplicateOf ? el("img", { src: roundPath() + "/scans/" + scan.duplicateOf + "/image", alt: "先上传的一页" }) : null),
@@ -273,12 +319,23 @@ document.addEventListener("DOMContentLoaded", function () {
         body.appendChild(tr);
       });
       table.appendChild(body);
+      // What is printed on the sheet in words: the rater group and the form. Nothing is preselected: the
+      // scrutineer reads them off the paper (the code squares can be redrawn, the words cannot).
+      var group = el("select", { id: "sample-group", required: "required" }, el("option", { value: "" }, "请按纸面选择"));
+      overview.paperForms.forEach(function (g) { group.appendChild(el("option", { value: g.raterGroupID }, g.raterGroup)); });
+      var formSelect = el("select", { id: "sample-form", required: "required" }, el("option", { value: "" }, "请按纸面选择"));
+      overview.forms.forEach(function (f) { formSelect.appendChild(el("option", { value: String(f.formIndex) }, f.formName)); });
+      var printed = el("p", null, el("label", { class: "inline", for: "sample-group" }, "纸面印的评议人类别"), group, " ",
+        el("label", { class: "inline", for: "sample-form" }, "评议表"), formSelect,
+        el("span", { class: "muted" }, "（识别为：" + scan.raterGroup + " · " + scan.formName + "）"));
       var submit = el("button", { type: "button", class: "primary" }, "核对完毕（已按纸质票逐栏核对）");
       submit.addEventListener("click", function () {
+        if (!group.value || !formSelect.value) { P.flash("请按纸面选择评议人类别和评议表", "error"); return; }
         var marks = Array.prototype.map.call(table.querySelectorAll("select"), function (s) { return s.value; }).join("");
         P.busy(submit, "正在提交…", function () {
-          return P.api("POST", roundPath() + "/scans/" + scanID + "/sample-check", { marks: marks }).then(function () {
-            P.flash(marks === scan.reading ? "与纸质票一致" : "已按纸质票更正"); work.textContent = ""; return load();
+          return P.api("POST", roundPath() + "/scans/" + scanID + "/sample-check",
+            { marks: marks, raterGroupID: group.value, formIndex: parseInt(formSelect.value, 10) }).then(function () {
+            P.flash(marks === scan.reading && group.value === scan.raterGroupID ? "与纸质票一致" : "已按纸质票更正"); work.textContent = ""; return load();
           });
         });
       });
@@ -286,7 +343,7 @@ document.addEventListener("DOMContentLoaded", function () {
         el("h3", null, "抽查：" + scan.formName + "评议表（" + scan.raterGroup + "）"),
         el("p", { class: "muted" }, "上为扫描图像（已校正），下表为识别结果；与纸质原票不符的栏目请改为原票上的选择。"),
         el("div", { class: "scan-pages" }, el("img", { src: roundPath() + "/scans/" + scanID + "/image", alt: "扫描图像" })),
-        el("div", { class: "table-scroll" }, table), el("div", { class: "actions" }, submit)));
+        printed, el("div", { class: "table-scroll" }, table), el("div", { class: "actions" }, submit)));
     }).catch(P.fail);
   }
 

@@ -8,6 +8,16 @@ document.addEventListener("DOMContentLoaded", function () {
 
   var sheetsBySerial = {};
   var rowsPerPage = 12;
+  /// The key of the next 取出一张并编号: a double click or a retry sends the same key and gets the same number; a new
+  /// key only after a number was given.
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+  var numberKey = newKey();
+  function canNumber() { return P.me && (P.me.role === "teller" || P.me.role === "scrutineer" || P.me.role === "chair" || P.isAdmin()); }
 
   /// The grid of one sheet: one form's page (one row per secretary on it), or a whole set (legacy rounds).
   function buildGrid(formIndex, page) {
@@ -80,11 +90,27 @@ document.addEventListener("DOMContentLoaded", function () {
         el("td", null, s.raterGroup + (s.formIndex !== undefined ? " · " + detail.forms[s.formIndex].name : " · 整套")),
         el("td", null, s.stateLabel), el("td", null, String(s.entries) + (s.keyedByMe ? "（含我）" : "")),
         el("td", null, s.state === "mismatch" && P.me.role === "scrutineer"
-          ? el("button", { type: "button", class: "small primary", onclick: function () { decide(s.serial); } }, "裁定") : null)));
+          ? el("button", { type: "button", class: "small primary", onclick: function () { decide(s.serial); } }, "裁定")
+          : s.state === "issued" && overview.round.state === "sealed" && canNumber()
+            ? el("button", { type: "button", class: "small", onclick: function (event) { withdraw(s.serial, event.target); } }, "撤销编号") : null)));
     });
     $("sheet-summary").textContent = "（共 " + overview.sheets.length + " 份：已确认 " + (counts.confirmed || 0) + "，待第二次录入 " +
-      (counts.keyed_once || 0) + "，不一致 " + (counts.mismatch || 0) + "，未录入 " + (counts.issued || 0) + "；多出的选票 " + overview.round.extraSheets + "）";
+      (counts.keyed_once || 0) + "，不一致 " + (counts.mismatch || 0) + "，未录入 " + (counts.issued || 0) +
+      (counts.withdrawn ? "，已撤销编号 " + counts.withdrawn : "") + "；多出的选票 " + overview.round.extraSheets + "）";
     $("extra").value = overview.round.extraSheets;
+  }
+
+  /// 撤销编号: a number given by mistake (a second click, a sheet put back), before it is keyed.
+  function withdraw(serial, button) {
+    P.ask({ title: "撤销第 " + serial + " 号的编号", lines: ["只用于误点多编的号，或取出后放回票箱的票。", "撤销后这个号不再使用，也不计入清点数。"],
+      confirmLabel: "撤销编号", danger: true }).then(function (values) {
+      if (!values) return;
+      P.busy(button, "正在撤销…", function () {
+        return P.api("POST", base + "/rounds/" + round.id + "/sheets/" + serial + "/withdraw").then(function () {
+          P.flash("已撤销第 " + serial + " 号"); return load();
+        });
+      });
+    });
   }
 
   function decide(serial) {
@@ -131,7 +157,8 @@ document.addEventListener("DOMContentLoaded", function () {
     P.busy($("number-submit"), "正在编号…", function () {
       var fp = $("number-form-page").value.split(":");
       return P.api("POST", base + "/rounds/" + round.id + "/sheets", { raterGroupID: $("number-group").value,
-        formIndex: parseInt(fp[0], 10), page: parseInt(fp[1], 10) }).then(function (s) {
+        formIndex: parseInt(fp[0], 10), page: parseInt(fp[1], 10), requestKey: numberKey }).then(function (s) {
+        numberKey = newKey();
         P.flash("已编为第 " + s.serial + " 号（" + s.raterGroup + "）：请把编号写在这张票的背面，再录入");
         $("serial").value = s.serial;
         return load().then(gridForSerial);

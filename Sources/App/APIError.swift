@@ -73,7 +73,14 @@ struct APIErrorMiddleware: AsyncMiddleware {
         case let error as PaperMarksError:
             return (.unprocessableEntity, "invalid", error.message)
         case let error as PaperReadFailure:
-            return (.unprocessableEntity, "page_unreadable", error.message)
+            switch error {
+            case .noCornerMarks: return (.unprocessableEntity, "page_unreadable", error.message)
+            // The page can be sent again with the rater group, form and page printed on it (`group`, `form`, `page`).
+            case .unreadableCode:
+                return (.unprocessableEntity, "unreadable_code", error.message + "；也可以按纸面上印的文字指定评议人类别和评议表后重新上传")
+            }
+        case let error as PaperNamedPageFailure:
+            return (.unprocessableEntity, error == .otherPage ? "page_not_as_named" : "unreadable_code", error.message)
         case let error as PaperPageProblem:
             return (.unprocessableEntity, "page_not_of_this_round", error.message)
         case let error as LifecycleError:

@@ -77,13 +77,16 @@ public struct FormSheets: Codable, Sendable, Hashable {
     public var formName: String
     public var issued: Int
     public var returned: Int
+    /// Of those returned, sheets keyed 整张无法辨认 (void in this form's cells); `nil` in rounds counted before.
+    public var void: Int?
     public var isOver: Bool { returned > issued }
 
-    public init(formID: String, formName: String, issued: Int, returned: Int) {
+    public init(formID: String, formName: String, issued: Int, returned: Int, void: Int? = nil) {
         self.formID = formID
         self.formName = formName
         self.issued = issued
         self.returned = returned
+        self.void = void
     }
 }
 
@@ -93,16 +96,24 @@ public struct ScanSample: Codable, Sendable, Hashable {
     public var drawn: Int
     public var checked: Int
     public var corrected: Int
+    /// Pages dropped (second scans, pages not of this box): not among `pages`, never counted; `nil` when none.
+    public var discarded: Int?
 
-    public init(pages: Int, drawn: Int, checked: Int, corrected: Int) {
+    public init(pages: Int, drawn: Int, checked: Int, corrected: Int, discarded: Int? = nil) {
         self.pages = pages
         self.drawn = drawn
         self.checked = checked
         self.corrected = corrected
+        self.discarded = discarded.flatMap { $0 > 0 ? $0 : nil }
     }
 
+    /// What the count report says: only what was done — no agreement is claimed for pages not yet checked.
     public var summary: String {
-        if drawn == 0 { return "扫描识别 \(pages) 页，监票人尚未抽查" }
-        return "扫描识别 \(pages) 页，监票人随机抽查 \(drawn) 页，核对 \(checked) 页，" + (corrected == 0 ? "全部与纸质票一致" : "\(corrected) 页不一致，已按纸质票更正")
+        let head = "扫描识别 \(pages) 页" + (discarded.map { "（另剔除重复扫描等 \($0) 页，不计票）" } ?? "")
+        if drawn == 0 { return head + "，监票人尚未抽查" }
+        if checked == 0 { return head + "，监票人随机抽查 \(drawn) 页，尚未核对" }
+        let open = checked < drawn ? "，还有 \(drawn - checked) 页未核对" : ""
+        let outcome = corrected == 0 ? (checked < drawn ? "已核对的页与纸质票一致" : "全部与纸质票一致") : "\(corrected) 页不一致，已按纸质票更正"
+        return head + "，监票人随机抽查 \(drawn) 页，核对 \(checked) 页\(open)；" + outcome
     }
 }

@@ -240,7 +240,7 @@ struct BallotTests: BallotBoxHelpers {
             let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
             // Whole sets (a round keyed the old way) count on every form.
             var expected = RoundReconciliation(codes: IssuedReturned(issued: 0, returned: 0), sheets: IssuedReturned(issued: 5, returned: 4), valid: 2, void: 2)
-            expected.forms = box.world.campaign.forms.map { FormSheets(formID: $0.id, formName: $0.name, issued: 5, returned: 4) }
+            expected.forms = box.world.campaign.forms.map { FormSheets(formID: $0.id, formName: $0.name, issued: 5, returned: 4, void: 2) }
             #expect(counted.reconciliation == ReconciliationDTO(expected))
             // the tellers' keyed readings are erased with the count; the ballots remain
             #expect(try await PaperEntry.query(on: app.db).count() == 0)

@@ -33,8 +33,10 @@ struct PaperScanTests: BallotBoxHelpers {
         }
     }
 
-    func sealedScanBox(_ app: Application, sets: Int = 4) async throws -> ScanBox {
-        let box = try await openBox(app, present: 4, paperSheetsOfFirstGroup: sets)
+    func sealedScanBox(_ app: Application, sets: Int = 4, before seal: (Box) async throws -> Void = { _ in },
+                       request: (([RaterGroup]) -> RoundOpenRequest)? = nil) async throws -> ScanBox {
+        let box = try await openBox(app, present: 4, paperSheetsOfFirstGroup: sets, request: request)
+        try await seal(box)
         #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair")).status == .ok)
         let round = try #require(try await BallotRound.find(box.roundID, on: app.db))
         let campaign = try #require(try await Campaign.find(round.$campaign.id, on: app.db))
@@ -77,7 +79,7 @@ struct PaperScanTests: BallotBoxHelpers {
             #expect(try await call(app, .POST, "\(sb.scans)/sample", token: sb.box.world.token("scrutineer")).status == .conflict)
             #expect(try await call(app, .POST, count, token: chair).text.contains("未核对"))
             let check = try await call(app, .POST, "\(sb.scans)/\(scan.id)/sample-check", token: sb.box.world.token("scrutineer"),
-                                       json: ScanMarksRequest(marks: scan.reading))
+                                       json: ScanMarksRequest(marks: scan.reading, raterGroupID: scan.raterGroupID, formIndex: scan.formIndex))
             #expect(check.status == .ok)
             let counted = try await call(app, .POST, count, token: chair)
             #expect(counted.status == .ok, "\(counted.text)")
@@ -275,7 +277,8 @@ struct PaperScanTests: BallotBoxHelpers {
             #expect(try await call(app, .GET, "\(sb.scans)/\(scan.id)/image", token: admin).status == .ok)
             _ = try await call(app, .PUT, "\(sb.box.base)/\(sb.box.roundID)/box-counts", token: admin, json: BoxCountsRequest(counts: [1, 0, 0]))
             _ = try await call(app, .POST, "\(sb.scans)/sample", token: sb.box.world.token("scrutineer"))
-            _ = try await call(app, .POST, "\(sb.scans)/\(scan.id)/sample-check", token: sb.box.world.token("scrutineer"), json: ScanMarksRequest(marks: scan.reading))
+            _ = try await call(app, .POST, "\(sb.scans)/\(scan.id)/sample-check", token: sb.box.world.token("scrutineer"),
+                               json: ScanMarksRequest(marks: scan.reading, raterGroupID: scan.raterGroupID, formIndex: scan.formIndex))
             #expect(try await call(app, .POST, "\(sb.box.base)/\(sb.box.roundID)/count", token: sb.box.world.token("chair")).status == .ok)
             let base = "api/v1/campaigns/\(sb.box.world.campaignID)"
             let reportee = try #require(try await Reportee.query(on: app.db).first())

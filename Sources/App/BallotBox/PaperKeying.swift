@@ -10,20 +10,49 @@ import SQLKit
 enum PaperKeying {
     /// 取票编号: a sheet taken out of the opened box gets the round's next number (written on its back), under the
     /// round's lock so two tellers numbering at once get two numbers. The number says only where it lay in the box.
-    static func number(raterGroupID: UUID, formPage: (form: Int, page: Int)? = nil, round: BallotRound, by actor: Actor,
-                       on db: any Database) async throws -> PaperSheet {
+    /// `requestKey` is the browser's key for one click: the same key again (a double click, a retry) answers the sheet
+    /// it numbered (`repeated`), never a second number.
+    static func number(raterGroupID: UUID, formPage: (form: Int, page: Int)? = nil, requestKey: String? = nil, round: BallotRound,
+                       by actor: Actor, on db: any Database) async throws -> (sheet: PaperSheet, repeated: Bool) {
         let roundID = try round.requireID()
+        if let requestKey, !PaperSheet.isRequestKey(requestKey) {
+            throw APIError(.unprocessableEntity, "invalid", "请求编号无效：应为 8–64 位字母、数字或连字符")
+        }
         return try await db.writeTransaction { db in
             try await RoundOperations.requireRoundWork(round, on: db)
             guard try await RoundOperations.lockedState(of: roundID, on: db, forUpdate: true).acceptsPaperEntry else {
                 throw APIError.conflict("封箱后、计票前才能取出纸质票编号")
             }
+            if let requestKey, let earlier = try await PaperSheet.query(on: db).filter(\.$roundID == roundID)
+                .filter(\.$requestKey == requestKey).first() {
+                guard earlier.raterGroupID == raterGroupID, earlier.formIndex == formPage?.form, earlier.page == formPage?.page else {
+                    throw APIError.conflict("这次点击已编为第 \(earlier.serial) 号（另一评议人类别或评议表），请刷新后再取票")
+                }
+                return (earlier, true)
+            }
             let last = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).max(\.$serial) ?? 0
-            let sheet = PaperSheet(roundID: roundID, serial: last + 1, raterGroupID: raterGroupID, formIndex: formPage?.form, page: formPage?.page)
+            let sheet = PaperSheet(roundID: roundID, serial: last + 1, raterGroupID: raterGroupID, formIndex: formPage?.form, page: formPage?.page,
+                                   requestKey: requestKey)
             try await sheet.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.number",
                                   summary: "第 \(round.number) 轮取出纸质票，编为第 \(sheet.serial) 号")
-            return sheet
+            return (sheet, false)
+        }
+    }
+
+    /// 撤销编号: a number given by mistake (a second click, a sheet put back) is withdrawn before the sheet is keyed, so
+    /// it neither blocks the count nor needs a misstated box count. The number stays used; a 409 once keyed or counted.
+    static func withdraw(_ sheet: PaperSheet, round: BallotRound, by actor: Actor, on db: any Database) async throws {
+        switch sheet.state {
+        case .issued: break
+        case .withdrawn: throw APIError.conflict("第 \(sheet.serial) 号已撤销编号")
+        default: throw APIError.conflict("第 \(sheet.serial) 号选票已录入，不能撤销编号")
+        }
+        try await db.writeTransaction { db in
+            try await requireKeying(round, on: db)
+            try await claim(sheet, from: .issued, to: .withdrawn, on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.withdraw",
+                                  summary: "第 \(round.number) 轮撤销第 \(sheet.serial) 号纸质票的编号")
         }
     }
 
@@ -31,6 +60,7 @@ enum PaperKeying {
     static func enter(_ sheet: PaperSheet, round: BallotRound, campaign: Campaign, keyed: String, unreadable: Bool, by actor: Actor,
                       on db: any Database) async throws -> PaperSheet.State {
         let sheetID = try sheet.requireID()
+        guard sheet.state != .withdrawn else { throw APIError.conflict("第 \(sheet.serial) 号已撤销编号，不能录入") }
         let place = try formPage(of: sheet, round: round, campaign: campaign)
         let marks = try checkedMarks(keyed, unreadable: unreadable, place: place, round: round)
         return try await db.writeTransaction { db in

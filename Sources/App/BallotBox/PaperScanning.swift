@@ -11,6 +11,14 @@ enum PaperScanning {
     /// The largest page the browser sends (its longer side is normalized to 1,400 pixels).
     static let maxPixels = 2400 * 2400
 
+    /// The pixels of a `width` × `height` page as the request states it, or nil when it is not a page the browser sends
+    /// (under 400 pixels on a side, over `maxPixels`). Overflow-safe: the two numbers come from the request.
+    static func pixelCount(width: Int, height: Int) -> Int? {
+        guard width >= 400, height >= 400 else { return nil }
+        let (size, overflow) = width.multipliedReportingOverflow(by: height)
+        return !overflow && size <= maxPixels ? size : nil
+    }
+
     /// One uploaded page: what the machine read, or why it is not stored.
     struct Outcome {
         var scan: PaperScan
@@ -30,11 +38,14 @@ enum PaperScanning {
     }
 
     /// Reads the page and stores it. The same bytes twice are stored once; a page that reads like an earlier scan of
-    /// the same form and group (same marks, nearly the same ink in every box) is held as a possible second scan.
-    static func upload(deflated: Data, width: Int, height: Int, round: BallotRound, campaign: Campaign, by actor: Actor,
-                       on db: any Database) async throws -> Outcome {
-        guard width >= 400, height >= 400, width * height <= maxPixels,
-              let pixels = UploadedZip.inflate(ArraySlice(deflated), expected: width * height), pixels.count == width * height,
+    /// the same form and group (same marks, nearly the same ink in every box), or reads the same with too few marks to
+    /// tell the two apart (a blank sheet among them), is held as a possible second scan for a person to keep or drop.
+    /// `named`: the rater group (index in the round's paper plan), form and page a teller read off a page whose code
+    /// cannot be read; the page is then read as that one if its readable code squares agree (`PaperNamedPage`).
+    static func upload(deflated: Data, width: Int, height: Int, named: (group: Int, form: Int, page: Int)? = nil, round: BallotRound,
+                       campaign: Campaign, by actor: Actor, on db: any Database) async throws -> Outcome {
+        guard let size = pixelCount(width: width, height: height),
+              let pixels = UploadedZip.inflate(ArraySlice(deflated), expected: size), pixels.count == size,
               let image = GrayImage(width: width, height: height, pixels: pixels) else {
             throw APIError(.unprocessableEntity, "invalid_image", "图像数据无效：请用评议系统的扫描页面上传（灰度、已压缩）")
         }
@@ -43,8 +54,8 @@ enum PaperScanning {
         if let earlier = try await PaperScan.listing(roundID: roundID, on: db).filter(\.$sha256 == sha).first() {
             return Outcome(scan: earlier, repeated: true)
         }
-        let located = try PaperReader.locate(image)
         let plan = forms(round, campaign: campaign)
+        let located = try locate(image, named: named, round: round, campaign: campaign, plan: plan)
         if let problem = located.code.problem(campaignTag: PaperPageCode.campaignTag(try campaign.requireID().uuidString),
                                               round: round.number, groups: round.sheetPlan.count, forms: plan) {
             throw problem
@@ -62,7 +73,10 @@ enum PaperScanning {
             let symbols = String(decoding: reading.symbols, as: UTF8.self)
             let twin = same.first { other in
                 guard let (theirScores, theirCentres) = decodeScores(other.scores) else { return false }
-                return reading.looksLikeSecondScan(symbols: Array(other.reading.utf8), inkCentres: theirCentres, scores: theirScores)
+                let theirSymbols = Array(other.reading.utf8)
+                return reading.looksLikeSecondScan(symbols: theirSymbols, inkCentres: theirCentres, scores: theirScores)
+                    || PaperSecondScan.indistinguishable(symbols: reading.symbols, scores: reading.scores,
+                                                         otherSymbols: theirSymbols, otherScores: theirScores)
             }
             let scan = PaperScan()
             scan.roundID = roundID
@@ -85,8 +99,31 @@ enum PaperScanning {
                 throw APIError.conflict("这一页刚刚已上传")
             }
             try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.scan",
-                                  summary: "第 \(round.number) 轮扫描纸质票一页（\(formPages.form.name)，\(scan.state.label)）")
+                                  summary: "第 \(round.number) 轮扫描纸质票一页（\(formPages.form.name)，\(scan.state.label)"
+                                      + (named != nil ? "；页码无法识别，评议人类别和评议表由计票人指定" : "") + "）")
             return Outcome(scan: scan, repeated: false)
+        }
+    }
+
+    /// Finds the page and its code; a page whose code cannot be read is located as the page a teller named, if named.
+    /// A page whose code reads is never renamed.
+    static func locate(_ image: GrayImage, named: (group: Int, form: Int, page: Int)?, round: BallotRound, campaign: Campaign,
+                       plan: [PaperFormPages]) throws -> LocatedPage {
+        guard let named else { return try PaperReader.locate(image) }
+        guard round.sheetPlan.indices.contains(named.group) else {
+            throw APIError(.unprocessableEntity, "invalid", "指定的评议人类别本轮没有发放纸质票")
+        }
+        guard plan.first(where: { $0.formIndex == named.form })?.pages.indices.contains(named.page) == true else {
+            throw APIError(.unprocessableEntity, "invalid", "指定的评议表或页本轮没有")
+        }
+        let code = try code(campaign: campaign, round: round, group: named.group, form: named.form, page: named.page)
+        do {
+            let read = try PaperReader.locate(image)
+            throw APIError(.unprocessableEntity, "code_readable", read.code == code
+                ? "这一页的页码可以识别，无需指定：请直接上传"
+                : "这一页的页码可以识别，与指定的不同：请不指定评议表直接上传")
+        } catch PaperReadFailure.unreadableCode {
+            return try PaperNamedPage.locate(image, as: code)
         }
     }
 
@@ -175,6 +212,19 @@ enum PaperScanning {
         }
     }
 
+    /// 剔除: a teller or the scrutineer drops a page before the count (a sheet scanned twice, a page that is not a
+    /// ballot of this box); it is kept, as dropped, with its image. Any state but dropped; a 409 after the count.
+    static func discard(_ scan: PaperScan, formName: String, round: BallotRound, by actor: Actor, on db: any Database) async throws {
+        let scanID = try scan.requireID()
+        try await db.writeTransaction { db in
+            try await PaperKeying.requireKeying(round, on: db)
+            guard scan.state != .discarded else { throw APIError.conflict("这一页已经剔除") }
+            try await claim(scanID, from: scan.state, to: .discarded, on: db)
+            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.scan.discard",
+                                  summary: "第 \(round.number) 轮剔除扫描页一页（\(formName)，原为“\(scan.state.label)”）")
+        }
+    }
+
     /// 抽查: the scrutineer draws a random sample of the read pages (5 %, at least 3) once per round.
     static func drawSample(round: BallotRound, by actor: Actor, on db: any Database) async throws -> [UUID] {
         let roundID = try round.requireID()
@@ -197,23 +247,40 @@ enum PaperScanning {
         }
     }
 
-    /// The scrutineer's check of a sampled page against the paper: agreed, or corrected (the correction counts).
-    static func checkSample(_ scan: PaperScan, marks: String, round: BallotRound, by actor: Actor, on db: any Database) async throws -> Bool {
+    /// The scrutineer's check of a sampled page against the paper: its marks, and the rater group and form printed on
+    /// it in words (the page code's squares can be redrawn to move a sheet into another group; the words cannot be
+    /// read by the machine, so a person confirms them). Agreed, or corrected (the correction counts): marks as on the
+    /// paper, the group as printed. A form other than the one read is no page of that form: it is dropped and rescanned.
+    static func checkSample(_ scan: PaperScan, marks: String, printedGroup: UUID?, printedForm: Int?, round: BallotRound, by actor: Actor,
+                            on db: any Database) async throws -> Bool {
         guard scan.sampled else { throw APIError.conflict("这一页不在抽查样本中") }
+        guard let printedGroup, let printedForm else {
+            throw APIError(.unprocessableEntity, "invalid", "请核对并给出纸面上印的评议人类别和评议表")
+        }
+        guard let group = round.sheetPlan.first(where: { $0.raterGroupID == printedGroup }) else {
+            throw APIError(.unprocessableEntity, "invalid", "本轮没有向这一评议人类别发放纸质票")
+        }
+        guard printedForm == scan.formIndex else {
+            throw APIError.conflict("纸面上印的评议表与识别的不同：请剔除这一页，并把这张表重新扫描")
+        }
         let checked = try checkedMarks(marks, against: scan, allowChanges: true)
         let scanID = try scan.requireID()
         return try await db.writeTransaction { db in
             try await PaperKeying.requireKeying(round, on: db)
             let done = try await PaperScanCheck.query(on: db).filter(\.$scan.$id == scanID).filter(\.$kind ~~ [.sample, .sampleCorrected]).count()
             guard done == 0 else { throw APIError.conflict("这一页已经抽查过") }
-            let agrees = checked == scan.reading
-            if !agrees {
-                try await (db as! any SQLDatabase).update(PaperScan.schema).set("reading", to: checked).where("id", .equal, scanID).run()
+            let sameMarks = checked == scan.reading, sameGroup = printedGroup == scan.raterGroupID
+            if !sameMarks || !sameGroup {
+                try await (db as! any SQLDatabase).update(PaperScan.schema).set("reading", to: checked).set("rater_group_id", to: printedGroup)
+                    .where("id", .equal, scanID).run()
             }
-            try await addCheck(scanID, person: actor.id, kind: agrees ? .sample : .sampleCorrected, marks: checked, on: db)
+            try await addCheck(scanID, person: actor.id, kind: sameMarks && sameGroup ? .sample : .sampleCorrected, marks: checked, on: db)
+            let outcome = sameMarks && sameGroup ? "与纸质票一致（含评议人类别）"
+                : [sameMarks ? nil : "栏目不一致，已按纸质票更正", sameGroup ? nil : "纸面印的评议人类别为“\(group.raterGroup)”，与页码方块不符，已按纸面更正"]
+                    .compactMap { $0 }.joined(separator: "；")
             try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "paper.sample.check",
-                                  summary: "第 \(round.number) 轮抽查一页扫描件：\(agrees ? "与纸质票一致" : "不一致，已按纸质票更正")")
-            return agrees
+                                  summary: "第 \(round.number) 轮抽查一页扫描件：\(outcome)")
+            return sameMarks && sameGroup
         }
     }
 
@@ -235,22 +302,34 @@ enum PaperScanning {
         }
     }
 
+    /// The sheets of each form (layout order) that came out of the box as the tellers have them: pages read or
+    /// confirmed, one-form sheets numbered for keying, and whole sets numbered for keying — a whole set holds every
+    /// form, so it counts once in every form's count (each of its pages), as the reconciliation counts it returned.
+    static func sheetsInHand(forms: [PaperFormPages], scans: [PaperScan], numbered: [PaperSheet]) -> [Int] {
+        let live = numbered.filter { $0.state != .withdrawn }
+        let wholeSets = live.filter { $0.formIndex == nil }.count
+        return forms.map { form in
+            scans.filter { $0.formIndex == form.formIndex && $0.state.isReady }.count
+                + live.filter { $0.formIndex == form.formIndex }.count + wholeSets * form.pages.count
+        }
+    }
+
     /// What must hold before a round with scanned pages can be counted, read inside the count's transaction
     /// (`scans` as read there, by `PaperScan.listing`).
-    static func requireCountable(_ round: BallotRound, scans: [PaperScan], formCount: Int, on db: any Database) async throws {
+    static func requireCountable(_ round: BallotRound, scans: [PaperScan], forms: [PaperFormPages], on db: any Database) async throws {
         let roundID = try round.requireID()
-        let numbered = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).filter(\.$formIndex != nil).all()
-        guard !scans.isEmpty || !numbered.isEmpty || round.boxCounts != nil else { return }
+        let numbered = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).filter(\.$state != .withdrawn).all()
+        // A round keyed only as whole sets (the old way) is reconciled without box counts; once one-form sheets,
+        // scans or box counts are in it, every sheet is held against the box counts, whole sets included.
+        guard !scans.isEmpty || numbered.contains(where: { $0.formIndex != nil }) || round.boxCounts != nil else { return }
         let open = scans.filter { !$0.state.isReady && $0.state != .discarded }
         guard open.isEmpty else { throw APIError.conflict("还有 \(open.count) 页扫描件待确认或裁定") }
-        guard let counts = round.boxCounts, counts.count == formCount else {
+        guard let counts = round.boxCounts, counts.count == forms.count else {
             throw APIError.conflict("请先登记清点票数：每种评议表从票箱取出的张数")
         }
-        for form in 0..<formCount {
-            let have = scans.filter { $0.formIndex == form && $0.state.isReady }.count + numbered.filter { $0.formIndex == form }.count
-            guard have == counts[form] else {
-                throw APIError.conflict("第 \(form + 1) 种评议表清点 \(counts[form]) 张，已识别和编号录入 \(have) 张，两者不符：请补扫、剔除重复或重新清点")
-            }
+        for (i, (form, have)) in zip(forms, sheetsInHand(forms: forms, scans: scans, numbered: numbered)).enumerated() where have != counts[i] {
+            throw APIError.conflict("“\(form.form.name)”评议表清点 \(counts[i]) 张，已识别和编号录入 \(have) 张（整套录入的每份计入每种评议表），"
+                + "两者不符：请补扫、剔除重复、撤销误编的号或重新清点")
         }
         let ready = scans.filter(\.state.isReady)
         if !ready.isEmpty {
@@ -292,7 +371,7 @@ enum PaperScanning {
         let checks = sampled.isEmpty ? [] : try await PaperScanCheck.query(on: db).filter(\.$scan.$id ~~ sampled)
             .filter(\.$kind ~~ [.sample, .sampleCorrected]).all()
         return ScanSample(pages: ready.count, drawn: sampled.count, checked: checks.count,
-                          corrected: checks.filter { $0.kind == .sampleCorrected }.count)
+                          corrected: checks.filter { $0.kind == .sampleCorrected }.count, discarded: scans.filter { $0.state == .discarded }.count)
     }
 
     /// Erases the page images of a campaign (at archiving, unless `PINGYI_KEEP_PAGE_IMAGES=1`).

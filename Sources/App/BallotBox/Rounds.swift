@@ -80,7 +80,7 @@ enum RoundOperations {
             let forms = PaperScanning.forms(current, campaign: campaign)
             // The round's pages, read once under the claim, for the checks, the ballots and the sample's outcome.
             let scans = try await PaperScan.listing(roundID: roundID, on: db).all()
-            try await PaperScanning.requireCountable(current, scans: scans, formCount: forms.count, on: db)
+            try await PaperScanning.requireCountable(current, scans: scans, forms: forms, on: db)
             try await PaperScanning.castBallots(current, campaign: campaign, scans: scans, on: db)
             var reconciliation = try await reconcile(current, forms: forms, on: db)
             reconciliation.scanSample = try await PaperScanning.sampleOutcome(scans, on: db)
@@ -120,24 +120,35 @@ enum RoundOperations {
             """).all(decoding: PaperRow.self)
         let formOfCell = round.layout.cells.map(\.form)
         var wholeSets = 0, wholeVoid = 0
-        var pagesByForm: [String: Int] = [:]
+        var pagesByForm: [String: Int] = [:], voidPagesByForm: [String: Int] = [:]
         for ballot in paper {
             guard let first = ballot.marks.utf8.firstIndex(where: { $0 != BallotLayout.notOnSheet }), ballot.marks.utf8.contains(BallotLayout.notOnSheet) else {
                 wholeSets += 1
                 if ballot.is_void { wholeVoid += 1 }
                 continue
             }
-            pagesByForm[formOfCell[ballot.marks.utf8.distance(from: ballot.marks.utf8.startIndex, to: first)], default: 0] += 1
+            let form = formOfCell[ballot.marks.utf8.distance(from: ballot.marks.utf8.startIndex, to: first)]
+            pagesByForm[form, default: 0] += 1
+            // A one-form sheet keyed 整张无法辨认 is a void ballot in its own form's cells.
+            if ballot.is_void { voidPagesByForm[form, default: 0] += 1 }
         }
         let sets = round.issuedSheets
-        let formSheets = forms.map { form in
-            FormSheets(formID: form.form.id, formName: form.form.name, issued: sets * form.pages.count,
-                       returned: (wholeSets + round.extraSheets) * form.pages.count + pagesByForm[form.form.id, default: 0])
+        // Per form: its sheets that came back (a whole set's pages in every form); extra sheets are of no form of ours.
+        let formSheets = forms.map { form -> FormSheets in
+            let pages = form.pages.count
+            let returned: Int = wholeSets * pages + pagesByForm[form.form.id, default: 0]
+            let void: Int = wholeVoid * pages + voidPagesByForm[form.form.id, default: 0]
+            return FormSheets(formID: form.form.id, formName: form.form.name, issued: sets * pages, returned: returned, void: void)
         }
-        let setsFromPages = forms.map { (pagesByForm[$0.form.id, default: 0] + $0.pages.count - 1) / max($0.pages.count, 1) }.max() ?? 0
+        func inSets(_ pages: [String: Int], _ form: PaperFormPages) -> Int {
+            (pages[form.form.id, default: 0] + form.pages.count - 1) / max(form.pages.count, 1)
+        }
+        let setsFromPages = forms.map { inSets(pagesByForm, $0) }.max() ?? 0
         let paperReturned = wholeSets + setsFromPages + round.extraSheets
-        // Extra sheets (found in the box, never issued) are returned and void.
-        let void = electronicVoid + wholeVoid + round.extraSheets
+        // Void: phone ballots and whole sets stored void, each one-form sheet keyed unreadable (its form's ballot; never
+        // more than the sets that came back as pages), and extra sheets (found in the box, never issued).
+        let voidFromPages = min(setsFromPages, forms.reduce(0) { $0 + inSets(voidPagesByForm, $1) })
+        let void = electronicVoid + wholeVoid + voidFromPages + round.extraSheets
         var result = RoundReconciliation(codes: IssuedReturned(issued: round.issuedCodes, returned: electronic),
                                          sheets: IssuedReturned(issued: sets, returned: paperReturned),
                                          valid: electronic + paperReturned - void, void: void)

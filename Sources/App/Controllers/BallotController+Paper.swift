@@ -15,6 +15,7 @@ extension BallotController {
         round.get("sheets", ":serial", use: sheet)
         round.post("sheets", ":serial", "entry", use: enter)
         round.post("sheets", ":serial", "decision", use: decide)
+        round.post("sheets", ":serial", "withdraw", use: withdraw)
         round.post("extra-sheets", use: extraSheets)
     }
 
@@ -52,19 +53,36 @@ extension BallotController {
             }
             formPage = (form, page)
         }
-        let sheet = try await PaperKeying.number(raterGroupID: try group.requireID(), formPage: formPage, round: round, by: actor, on: req.db)
+        let (sheet, repeated) = try await PaperKeying.number(raterGroupID: try group.requireID(), formPage: formPage, requestKey: body.requestKey,
+                                                             round: round, by: actor, on: req.db)
+        let dto = PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: group.name, formIndex: sheet.formIndex,
+                                      page: sheet.page, state: sheet.state.rawValue, stateLabel: sheet.state.label, entries: 0, keyedByMe: false)
+        if repeated { return try await dto.encodeResponse(status: .ok, for: req) }
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return try created(PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: group.name, formIndex: sheet.formIndex, page: sheet.page, state: sheet.state.rawValue,
-                                               stateLabel: sheet.state.label, entries: 0, keyedByMe: false))
+        return try created(dto)
+    }
+
+    /// 撤销编号: a number given by mistake, withdrawn before the sheet is keyed.
+    @Sendable
+    func withdraw(req: Request) async throws -> PaperSheetStatusDTO {
+        let (actor, campaign, round) = try await staffRound(req)
+        guard actor.role == .teller || actor.role == .scrutineer || actor.role == .chair || actor.isAdmin else { throw APIError.forbidden }
+        let sheet = try await findSheet(req, round)
+        guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能撤销编号") }
+        try await PaperKeying.withdraw(sheet, round: round, by: actor, on: req.db)
+        await LiveScreens.refresh(try campaign.requireID(), app: req.application)
+        return PaperSheetStatusDTO(serial: sheet.serial, raterGroupID: sheet.raterGroupID, raterGroup: try await groupNames(round, on: req.db)[sheet.raterGroupID] ?? "",
+                                   formIndex: sheet.formIndex, page: sheet.page, state: sheet.state.rawValue, stateLabel: sheet.state.label,
+                                   entries: 0, keyedByMe: false)
     }
 
     /// A sheet's two entries and where they differ, for the scrutineer.
     @Sendable
     func sheet(req: Request) async throws -> PaperSheetDetailDTO {
-        let (_, _, round) = try await staffRound(req)
+        let (_, campaign, round) = try await staffRound(req)
         let sheet = try await findSheet(req, round)
         let entries = try await PaperEntry.query(on: req.db).filter(\.$sheet.$id == sheet.requireID()).all()
-        let labels = try await layoutCells(round, on: req.db).map(\.label)
+        let labels = try await sheetCellLabels(sheet, round: round, campaign: campaign, on: req.db)
         var differences: [PaperDifferenceDTO] = []
         if entries.count == 2, sheet.state == .mismatch {
             let (a, b) = (entries[0], entries[1])
@@ -167,6 +185,19 @@ func groupNames(_ round: BallotRound, on db: any Database) async throws -> [UUID
     return Dictionary(groups.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
 }
 
+/// What each position of a sheet's keyed marks stands for, as "王建华 · 抓基层党建工作 · 总体评价": a one-form sheet's
+/// own form and page (its rows' secretaries, its form's columns), a whole set's the round's layout.
+func sheetCellLabels(_ sheet: PaperSheet, round: BallotRound, campaign: Campaign, on db: any Database) async throws -> [String] {
+    guard let (form, page) = try PaperKeying.formPage(of: sheet, round: round, campaign: campaign) else {
+        return try await layoutCells(round, on: db).map(\.label)
+    }
+    let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == round.$campaign.id).all()
+    let names = Dictionary(reportees.map { ($0.id!.uuidString, $0.name) }, uniquingKeysWith: { a, _ in a })
+    return form.pages[page].flatMap { reportee in
+        form.form.columns.map { "\(names[reportee] ?? "?") · \(form.form.name) · \($0.name)" }
+    }
+}
+
 /// Each cell of the round's layout, by ids and as "王建华 · 抓基层党建工作 · 总体评价".
 func layoutCells(_ round: BallotRound, on db: any Database) async throws -> [LayoutCellDTO] {
     let campaign = try await Campaign.find(round.$campaign.id, on: db)
@@ -192,6 +223,8 @@ struct NumberSheetRequest: Content {
     /// The form (layout order) of a one-form sheet keyed by hand (one its scan could not read); absent: a whole set.
     var formIndex: Int?
     var page: Int?
+    /// The browser's key for this click (a UUID): sent again by a double click or a retry, it answers the same sheet.
+    var requestKey: String?
 }
 
 struct ExtraSheetsRequest: Content {

@@ -20,6 +20,7 @@ extension BallotController {
         round.post("scans", ":scanID", "decision", use: decideScan)
         round.post("scans", ":scanID", "ruling", use: ruleScan)
         round.post("scans", ":scanID", "sample-check", use: checkSample)
+        round.post("scans", ":scanID", "discard", use: discardScan)
     }
 
     /// One printed page: `group` is the index in the round's paper plan, `form` the form's index, `page` from 0.
@@ -75,7 +76,16 @@ extension BallotController {
             throw APIError(.unprocessableEntity, "invalid_image", "图像数据无效：请用评议系统的扫描页面上传")
         }
         guard body.readableBytes <= Self.maxScanBytes else { throw APIError(.payloadTooLarge, "too_large", "这一页的数据太大（超过 12 MB）") }
-        let outcome = try await PaperScanning.upload(deflated: Data(buffer: body), width: width, height: height, round: round,
+        // A page whose code cannot be read, sent again with the group, form and page printed on it.
+        var named: (group: Int, form: Int, page: Int)?
+        if req.query[String.self, at: "group"] != nil || req.query[String.self, at: "form"] != nil || req.query[String.self, at: "page"] != nil {
+            guard let group = req.query[Int.self, at: "group"], let form = req.query[Int.self, at: "form"] else {
+                throw APIError(.unprocessableEntity, "invalid", "指定页码时须同时给出评议人类别（group）和评议表（form）")
+            }
+            let page = req.query[String.self, at: "page"] == nil ? 0 : req.query[Int.self, at: "page"] ?? -1
+            named = (group, form, page)
+        }
+        let outcome = try await PaperScanning.upload(deflated: Data(buffer: body), width: width, height: height, named: named, round: round,
                                                      campaign: campaign, by: actor, on: req.db)
         if !outcome.repeated { await LiveScreens.refresh(try campaign.requireID(), app: req.application) }
         let dto = try await scanDTO(outcome.scan, campaign: campaign, round: round, actor: actor, repeated: outcome.repeated, on: req.db)
@@ -144,6 +154,18 @@ extension BallotController {
         return try await changedScan(req, campaign, round, actor)
     }
 
+    /// 剔除: a teller or the scrutineer drops a page (a second scan, a page of another box) before the count.
+    @Sendable
+    func discardScan(req: Request) async throws -> PaperScanDTO {
+        let (actor, campaign, round) = try await staffRound(req)
+        guard actor.role == .teller || actor.role == .scrutineer else { throw APIError(.forbidden, "forbidden", "只有计票人或监票人可以剔除扫描页") }
+        let scan = try await findScan(req, round)
+        guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能剔除扫描页") }
+        let formName = PaperScanning.forms(round, campaign: campaign).first { $0.formIndex == scan.formIndex }?.form.name ?? ""
+        try await PaperScanning.discard(scan, formName: formName, round: round, by: actor, on: req.db)
+        return try await changedScan(req, campaign, round, actor)
+    }
+
     @Sendable
     func drawSample(req: Request) async throws -> PaperScansDTO {
         let (actor, campaign, round) = try await staffRound(req)
@@ -159,7 +181,8 @@ extension BallotController {
         guard actor.role == .scrutineer else { throw APIError(.forbidden, "forbidden", "只有监票人可以抽查") }
         let scan = try await findScan(req, round)
         let body = try req.content.decode(ScanMarksRequest.self)
-        _ = try await PaperScanning.checkSample(scan, marks: body.marks ?? "", round: round, by: actor, on: req.db)
+        _ = try await PaperScanning.checkSample(scan, marks: body.marks ?? "", printedGroup: body.raterGroupID, printedForm: body.formIndex,
+                                                round: round, by: actor, on: req.db)
         return try await scanDTO(try await findScan(req, round), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
     }
 
@@ -185,17 +208,18 @@ extension BallotController {
         let groups = round.sheetPlan
         let forms = PaperScanning.forms(round, campaign: campaign)
         let counts = round.boxCounts
-        let formRows = forms.map { form in
+        let inHand = PaperScanning.sheetsInHand(forms: forms, scans: scans, numbered: numbered)
+        let formRows = zip(forms, inHand).map { form, have in
             PaperScanFormDTO(
                 formIndex: form.formIndex, formID: form.form.id, formName: form.form.name, pages: form.pages.count,
                 issued: round.issuedSheets * form.pages.count, boxCount: counts.flatMap { $0.indices.contains(form.formIndex) ? $0[form.formIndex] : nil },
                 recognized: scans.filter { $0.formIndex == form.formIndex && $0.state.isReady }.count,
                 pending: scans.filter { $0.formIndex == form.formIndex && !$0.state.isReady && $0.state != .discarded }.count,
-                keyedByHand: numbered.filter { $0.formIndex == form.formIndex }.count)
+                keyedByHand: have - scans.filter { $0.formIndex == form.formIndex && $0.state.isReady }.count)
         }
         let rows = scans.sorted { ($0.formIndex, $0.page, $0.sha256) < ($1.formIndex, $1.page, $1.sha256) }.map { scan in
             PaperScanSummaryDTO(
-                id: scan.id!, raterGroupID: scan.raterGroupID,
+                id: scan.id!, ref: scan.ref, raterGroupID: scan.raterGroupID,
                 raterGroup: groups.first { $0.raterGroupID == scan.raterGroupID }?.raterGroup ?? "",
                 formIndex: scan.formIndex, formName: forms.first { $0.formIndex == scan.formIndex }?.form.name ?? "", page: scan.page,
                 state: scan.state.rawValue, stateLabel: scan.state.label,
@@ -222,6 +246,13 @@ extension BallotController {
         }
         // Another teller's decision is not shown: each decides on their own. A scrutineer ruling sees both.
         let rulings = scan.state == .mismatch && actor.role == .scrutineer ? checks.filter { $0.kind == .decision }.map(\.marks) : []
+        // A held second scan says which page it repeats, by that page's reference.
+        var duplicateNote: String?
+        if let earlierID = scan.duplicateOf,
+           let earlier = try await PaperScan.listing(roundID: try round.requireID(), on: db).filter(\.$id == earlierID).first() {
+            duplicateNote = "可能是页 \(earlier.ref)（\(form?.form.name ?? "")" + ((form?.pages.count ?? 1) > 1 ? "第 \(earlier.page + 1) 页" : "")
+                + "，\(earlier.state.label)）的重复扫描：两页识别结果相同"
+        }
         return PaperScanDTO(
             id: try scan.requireID(), raterGroupID: scan.raterGroupID,
             raterGroup: round.sheetPlan.first { $0.raterGroupID == scan.raterGroupID }?.raterGroup ?? "",
@@ -229,7 +260,7 @@ extension BallotController {
             stateLabel: scan.state.label, repeated: repeated, reading: scan.reading,
             rows: (form?.pages[scan.page] ?? []).map { names[$0] ?? "" },
             columns: (form?.form.columns ?? []).map(\.name), columnSpans: spans, sampled: scan.sampled,
-            decisions: rulings, duplicateOf: scan.duplicateOf)
+            decisions: rulings, duplicateOf: scan.duplicateOf, ref: scan.ref, duplicateNote: duplicateNote)
     }
 }
 
@@ -243,6 +274,9 @@ struct ScanMarksRequest: Content {
     var marks: String?
     /// For a possible second scan: keep it (true) or drop it (false).
     var keep: Bool?
+    /// For a sample check: the rater group and the form printed on the sheet in words, as the scrutineer reads them.
+    var raterGroupID: UUID?
+    var formIndex: Int?
 }
 
 struct PaperScanFormDTO: Content {
@@ -259,6 +293,8 @@ struct PaperScanFormDTO: Content {
 
 struct PaperScanSummaryDTO: Content {
     var id: UUID
+    /// The page's short reference (from its image's hash, not its arrival), as tellers and the scrutineer name it.
+    var ref: String
     var raterGroupID: UUID
     var raterGroup: String
     var formIndex: Int
@@ -277,6 +313,7 @@ struct ScanSampleDTO: Content, Equatable {
     var drawn: Int
     var checked: Int
     var corrected: Int
+    var discarded: Int?
     var summary: String
 
     init(_ sample: ScanSample) {
@@ -284,6 +321,7 @@ struct ScanSampleDTO: Content, Equatable {
         drawn = sample.drawn
         checked = sample.checked
         corrected = sample.corrected
+        discarded = sample.discarded
         summary = sample.summary
     }
 }
@@ -314,4 +352,8 @@ struct PaperScanDTO: Content {
     var sampled: Bool
     var decisions: [String]
     var duplicateOf: UUID?
+    /// The page's short reference (from its image's hash, not its arrival).
+    var ref: String
+    /// For a held second scan: which page it may repeat, in words.
+    var duplicateNote: String?
 }

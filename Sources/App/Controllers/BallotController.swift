@@ -143,8 +143,16 @@ func roundDTO(_ round: BallotRound, on db: any Database) async throws -> RoundDT
         issuedCodes: round.issuedCodes, issuedSheets: round.issuedSheets, extraSheets: round.extraSheets,
         receivedElectronic: electronic, keyedSheets: confirmed,
         pendingSheets: sheets.filter { $0.state == .keyedOnce }.count, mismatchedSheets: sheets.filter { $0.state == .mismatch }.count,
-        received: electronic + confirmed + round.extraSheets, issued: round.issued, reconciliation: reconciliation.map(ReconciliationDTO.init),
+        received: try returnedCount(round, phoneBallots: electronic), issued: round.issued, reconciliation: reconciliation.map(ReconciliationDTO.init),
         openedAt: round.openedAt, sealedAt: round.sealedAt, countedAt: round.countedAt)
+}
+
+/// 收回 (returned), the one figure the console, the projector and the results show: the phone ballots received, and
+/// from the count on the round's reconciliation (phone ballots + paper sets returned, extra sheets included). Paper
+/// comes back only at the count (清点, keying, scanning, reconciled in sets): before it, paper is shown apart as
+/// 发放 N 份 and never added to 收回.
+func returnedCount(_ round: BallotRound, phoneBallots: Int) throws -> Int {
+    try round.countedReconciliation()?.returned ?? phoneBallots
 }
 
 /// The latest round, as the projector shows it.
@@ -154,10 +162,12 @@ func liveRound(campaignID: UUID, on db: any Database) async throws -> LiveRoundD
     }
     let dto = try await roundDTO(round, on: db)
     return LiveRoundDTO(number: round.number, state: round.state.rawValue, stateLabel: round.state.label, issued: dto.issued, received: dto.received,
+                        issuedCodes: round.issuedCodes, receivedPhone: dto.receivedElectronic, issuedSheets: round.issuedSheets,
                         groups: try await groupProgress(round, on: db))
 }
 
-/// Per rater group: codes and paper forms issued; phone ballots and numbered paper sheets received. Counts only.
+/// Per rater group: codes issued and phone ballots received (what can come back while voting), and paper sets
+/// issued, apart. Counts only.
 func groupProgress(_ round: BallotRound, on db: any Database) async throws -> [LiveGroupProgressDTO] {
     let roundID = try round.requireID()
     struct Row: Decodable { var rater_group_id: UUID; var n: Int }
@@ -171,13 +181,10 @@ func groupProgress(_ round: BallotRound, on db: any Database) async throws -> [L
     let phones = try await counts("""
         SELECT "rater_group_id", COUNT(*) AS "n" FROM "ballots" WHERE "round_id" = \(bind: roundID) AND "medium" = 'electronic' GROUP BY "rater_group_id"
         """)
-    let sheets = try await counts("""
-        SELECT "rater_group_id", COUNT(*) AS "n" FROM "paper_sheets" WHERE "round_id" = \(bind: roundID) GROUP BY "rater_group_id"
-        """)
     let plan = Dictionary(round.sheetPlan.map { ($0.raterGroupID, $0.count) }, uniquingKeysWith: +)
     let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == round.$campaign.id).sort(\.$position).all()
     return groups.compactMap { group in
         guard let id = group.id else { return nil }
-        return LiveGroupProgressDTO(name: group.name, issued: (codes[id] ?? 0) + (plan[id] ?? 0), received: (phones[id] ?? 0) + (sheets[id] ?? 0))
+        return LiveGroupProgressDTO(name: group.name, issued: codes[id] ?? 0, received: phones[id] ?? 0, paperIssued: plan[id] ?? 0)
     }
 }

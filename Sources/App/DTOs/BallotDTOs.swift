@@ -165,13 +165,23 @@ struct LiveRoundDTO: Content {
     var state: String
     var stateLabel: String
     var issued: Int
+    /// 收回: phone ballots until the count, then the reconciliation's returned (`returnedCount`).
     var received: Int
+    /// While voting only phone ballots can come back: codes issued and phone ballots received, the progress bar.
+    var issuedCodes: Int
+    var receivedPhone: Int
+    /// Paper sets handed out (发放), counted only after the seal.
+    var issuedSheets: Int
     /// Issued and received per rater group, in campaign order: how far each group has voted, never how.
     var groups: [LiveGroupProgressDTO]
 }
 
 struct LiveGroupProgressDTO: Content {
     var name: String
+    /// Codes issued to the group.
     var issued: Int
+    /// Phone ballots received from the group.
     var received: Int
+    /// Paper sets handed out to the group.
+    var paperIssued: Int
 }

@@ -29,5 +29,6 @@ enum PingyiMigrations {
         AddRectificationFormerOwners(),
         AddPublicationWording(),
         CreatePaperScans(),
+        AddPaperSheetRequestKey(),
     ]
 }

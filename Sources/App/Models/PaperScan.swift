@@ -59,6 +59,9 @@ final class PaperScan: Model, @unchecked Sendable {
 
     init() {}
 
+    /// The page's short reference, "页 3FA9C2": the first six hex digits of its image's hash — content, not arrival.
+    var ref: String { String(sha256.prefix(6)).uppercased() }
+
     /// A round's pages without their images (up to a megabyte each): what every listing, check and count reads.
     static func listing(roundID: UUID, on db: any Database) -> QueryBuilder<PaperScan> {
         PaperScan.query(on: db).filter(\.$roundID == roundID)

@@ -14,6 +14,8 @@ final class PaperSheet: Model, @unchecked Sendable {
         case mismatch
         /// Agreed or decided; its ballot is in the box.
         case confirmed
+        /// 撤销编号: numbered by mistake (a second click) and withdrawn before it was keyed; its number is not reused.
+        case withdrawn
 
         var label: String {
             switch self {
@@ -21,6 +23,7 @@ final class PaperSheet: Model, @unchecked Sendable {
             case .keyedOnce: "已录入一次"
             case .mismatch: "两次录入不一致"
             case .confirmed: "已确认"
+            case .withdrawn: "已撤销编号"
             }
         }
     }
@@ -34,16 +37,19 @@ final class PaperSheet: Model, @unchecked Sendable {
     /// were printed one per sheet).
     @OptionalField(key: "form_index") var formIndex: Int?
     @OptionalField(key: "page") var page: Int?
+    /// The browser's key for the click that numbered it: the same key again answers this sheet, not a new number.
+    @OptionalField(key: "request_key") var requestKey: String?
 
     init() {}
 
-    init(roundID: UUID, serial: Int, raterGroupID: UUID, formIndex: Int? = nil, page: Int? = nil) {
+    init(roundID: UUID, serial: Int, raterGroupID: UUID, formIndex: Int? = nil, page: Int? = nil, requestKey: String? = nil) {
         self.roundID = roundID
         self.serial = serial
         self.raterGroupID = raterGroupID
         self.state = .issued
         self.formIndex = formIndex
         self.page = page
+        self.requestKey = requestKey
     }
 }
 
@@ -64,5 +70,12 @@ final class PaperEntry: Model, @unchecked Sendable {
         self.tellerID = tellerID
         self.marks = marks
         self.unreadable = unreadable
+    }
+}
+
+extension PaperSheet {
+    /// A browser's key for one numbering click: 8–64 letters, digits or hyphens (a UUID fits).
+    static func isRequestKey(_ key: String) -> Bool {
+        (8...64).contains(key.utf8.count) && key.utf8.allSatisfy { $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
     }
 }

@@ -20,8 +20,10 @@ protocol BallotBoxHelpers {}
 
 extension BallotBoxHelpers {
     /// The demo in its meeting, `present` attendees checked in, and a round opened by the chair.
-    /// `minimumGroupSize` is set while the campaign is still being prepared (the default is 3).
-    func openBox(_ app: Application, present: Int = 10, paperSheetsOfFirstGroup: Int? = nil, minimumGroupSize: Int? = nil) async throws -> Box {
+    /// `minimumGroupSize` is set while the campaign is still being prepared (the default is 3). `request`, given the
+    /// campaign's rater groups in order, asks for the round instead (codes and paper per group).
+    func openBox(_ app: Application, present: Int = 10, paperSheetsOfFirstGroup: Int? = nil, minimumGroupSize: Int? = nil,
+                 request: (([RaterGroup]) -> RoundOpenRequest)? = nil) async throws -> Box {
         let world = try await World.make(app)
         if let minimumGroupSize {
             var rules = world.campaign.rules
@@ -36,10 +38,11 @@ extension BallotBoxHelpers {
             _ = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/check-in", token: world.token("teller"), json: CheckInRequest(participantID: person.id))
         }
         var body = RoundOpenRequest()
+        let groups = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).all()
         if let sheets = paperSheetsOfFirstGroup {
-            let group = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).first()!
-            body = RoundOpenRequest(codes: [:], paperSheets: [group.id!.uuidString: sheets])
+            body = RoundOpenRequest(codes: [:], paperSheets: [groups[0].id!.uuidString: sheets])
         }
+        if let request { body = request(groups) }
         let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/rounds", token: world.token("chair"), json: body)
         #expect(reply.status == .created, "\(reply.text)")
         return Box(world: world, meeting: meeting, opened: try reply.decode(RoundOpenedDTO.self))
