@@ -35,7 +35,8 @@ func computeResults(_ campaign: Campaign, on db: any Database) async throws -> C
     let counted = try Tally(stored: rows.map { StoredBallot(raterGroup: $0.rater_group_id.uuidString, isVoid: $0.is_void, marks: $0.marks) },
                           layout: layout)
     let order = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all().compactMap { $0.id?.uuidString }
-    let pooling = RaterGroupPooling(ballotsByGroup: counted.ballotsByGroup, order: order, minimum: campaign.rules.effectiveMinimumGroupSize)
+    // Per cell: a paper voter's one-form sheet reaches only that form's cells, so a group is judged cell by cell.
+    let pooling = RaterGroupPooling(tally: counted, order: order, minimum: campaign.rules.effectiveMinimumGroupSize)
     let tally = pooling.apply(to: counted)
     var rules = campaign.rules
     rules.raterGroupWeights = pooling.weights(rules.raterGroupWeights)
