@@ -134,6 +134,9 @@ struct AssessmentDTO: Content {
     var gradeLabel: String?
     var veto: String?
     var missing: [String]
+    /// Weighted parts that do not apply to this secretary (`onsite` for a written report), by component id: left
+    /// out, their weight shared out among `parts` in proportion.
+    var notApplicable: [String]
     var notes: [String]
 
     init(_ outcome: AssessmentOutcome, entry: AssessmentEntry) {
@@ -143,6 +146,7 @@ struct AssessmentDTO: Content {
         gradeLabel = outcome.grade?.label
         veto = entry.veto
         missing = outcome.missing.map(\.label)
+        notApplicable = outcome.notApplicable.map(\.rawValue)
         notes = outcome.notes
     }
 }
@@ -201,7 +205,9 @@ func campaignReport(_ campaign: Campaign, on db: any Database) async throws -> C
     }
     let records = try await AssessmentRecord.query(on: db).filter(\.$campaignID == id).all()
     let entries = Dictionary(records.map { ($0.$reportee.id.uuidString, $0.entry) }, uniquingKeysWith: { a, _ in a })
-    let outcomes = assessAll(computed.results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading)
+    let written = Set(reportees.filter { $0.mode == .written }.compactMap { $0.id?.uuidString })
+    let outcomes = assessAll(computed.results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading,
+                             writtenReports: written)
     return CampaignReport(campaign: campaign, computed: computed, reportees: reportees, groups: groups, entries: entries, outcomes: outcomes)
 }
 

@@ -40,7 +40,7 @@ extension ResultsController {
         }
         let body = try req.content.decode(AssessmentEntryRequest.self)
         let entry = AssessmentEntry(rawScores: body.scores, veto: try body.veto.map { try requireText($0, "一票否决理由", max: 500) })
-        try entry.validate()
+        try entry.validate(reportsOnSite: reportee.mode == .onsite)
         _ = try await requireReport(campaign, on: req.db)
         let campaignID = try campaign.requireID()
         try await req.db.writeTransaction { db in

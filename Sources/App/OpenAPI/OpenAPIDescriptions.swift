@@ -217,6 +217,7 @@ enum OpenAPIDescriptions {
         "label": "中文名。",
         "veto": "一票否决的理由；没有否决时不返回（请求中 null 或不填表示取消否决）。",
         "missing": "尚未填写的分项（中文名）；填全后为空。",
+        "notApplicable": "对此人不适用的分项代码（书面述职者没有 onsite 现场述职评分）：不计入，其权重按比例分给 parts 中的其余分项；都适用时为空。",
         "notes": "说明。",
         "weights": "分项代码 → 权重（≥ 0，0 表示不计入）。",
         "scores": "分项代码（daily、target、onsite）→ 得分 0–100；不填的分项视为清空。",
