@@ -22,6 +22,7 @@ extension ResultsController {
         let before = campaign.assessmentRules
         campaign.storedAssessmentRules = rules
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked({ !$0.isReadOnly }, "考核权重", on: db)
             try await campaign.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "assessment.weights",
                                   summary: "修改考核分项权重", before: before, after: rules)
@@ -44,6 +45,7 @@ extension ResultsController {
         _ = try await requireReport(campaign, on: req.db)
         let campaignID = try campaign.requireID()
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked({ !$0.isReadOnly }, "考核录入", on: db)
             let record = try await AssessmentRecord.query(on: db).filter(\.$reportee.$id == reporteeID).first()
             let before = record?.entry
             if let record {
