@@ -253,7 +253,8 @@ struct FlagDTO: Content, Equatable {
     var code: String
     /// The form whose 总体评价 raised a `low_rating` flag.
     var formID: String?
-    /// `limited_by_low_rating`: the band grade and the ceiling it was lowered to (grade codes).
+    /// `limited_by_low_rating`: the band grade and the ceiling it was lowered to; `demoted_by_good_share_cap`: `good`
+    /// to `fairly_good` (grade codes).
     var from: String?
     var to: String?
     var message: String
@@ -264,7 +265,8 @@ struct FlagDTO: Content, Equatable {
         switch flag {
         case .lowRating(let formID, _): self.formID = formID
         case .limitedByLowRating(let from, let to): self.from = from.rawValue; self.to = to.rawValue
-        case .demotedByGoodShareCap, .noValidVotes: break
+        case .demotedByGoodShareCap: from = Grade.good.rawValue; to = Grade.fairlyGood.rawValue
+        case .noValidVotes: break
         }
     }
 }
