@@ -318,7 +318,13 @@ def test_every_printout_is_a4_and_nothing_is_clipped(tmp_path):
             field.clear()
             field.send_keys(count)
         main = driver.current_window_handle
+        # Opening the box cannot be undone: the console asks first, and cancelling opens nothing.
         page.visible("#open-form button[type=submit]").click()
+        page.dialog("发放投票码 12 个、纸质票 0 份", "不能撤销")
+        page.cancel_dialog()
+        assert api(server, token, "GET", base + "/rounds") == [] and len(driver.window_handles) == 1
+        page.visible("#open-form button[type=submit]").click()
+        page.confirm_dialog("开启投票")
         page.wait.until(lambda d: len(d.window_handles) > 1, "waiting for the slip window")
         driver.switch_to.window([h for h in driver.window_handles if h != main][0])
         page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".slip")) == 12, "12 slips")
