@@ -152,6 +152,9 @@ document.addEventListener("DOMContentLoaded", function () {
       Array.prototype.forEach.call(document.querySelectorAll("[data-chair]"), function (n) { n.hidden = !m.canChair; });
       $("comment-form").hidden = true;
       $("projector-link").href = m.projectorPath;
+      // Slips and the projector carry voteURL: when it reaches only this machine, say so before anything is printed.
+      $("address-warning").hidden = !m.voteAddressWarning;
+      $("address-warning").textContent = m.voteAddressWarning || "";
       render(m.live);
       // The preview draws the hall's screen with the projector's own code, from the same live state.
       var preview = null;

@@ -117,14 +117,21 @@ struct BallotController: RouteCollection {
     }
 }
 
-/// Where phones reach this server: PINGYI_PUBLIC_URL, else the address the chair's browser used.
+/// Where phones reach this server (slips, the projector): PINGYI_PUBLIC_URL, else the LAN address found when `serve`
+/// listens on every interface, else the address the chair's browser used (`PublicAddress.baseURL`).
 func publicBaseURL(_ req: Request) -> String {
-    if let configured = Environment.get("PINGYI_PUBLIC_URL"), !configured.isEmpty {
-        return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
+    PublicAddress.baseURL(configured: Environment.get("PINGYI_PUBLIC_URL"), detected: req.application.detectedPublicURL,
+                          scheme: CookieSession.isSecure(req) ? "https" : "http", requestHost: req.headers.first(name: .host))
+}
+
+extension Application {
+    private struct DetectedPublicURLKey: StorageKey { typealias Value = String }
+
+    /// The address `serve` found for phones (a LAN IPv4 when listening on every interface), set at start.
+    var detectedPublicURL: String? {
+        get { storage[DetectedPublicURLKey.self] }
+        set { storage[DetectedPublicURLKey.self] = newValue }
     }
-    let scheme = CookieSession.isSecure(req) ? "https" : "http"
-    let host = req.headers.first(name: .host) ?? "127.0.0.1:8080"
-    return "\(scheme)://\(host)"
 }
 
 func reloaded(_ round: BallotRound, on db: any Database) async throws -> BallotRound {

@@ -488,6 +488,8 @@ enum OpenAPIDescriptions {
         "live": "会议实时状态（与投屏相同）。",
         "comments": "述职对象 id → 主持人点评。",
         "projectorPath": "投屏页路径（含链接令牌，持有者可看投屏）。",
+        "voteURL": "投票页地址，与投票码纸条和大屏上的一致：PINGYI_PUBLIC_URL；否则服务在所有网卡监听时为本机的局域网 IPv4 地址；否则为主持人浏览器所用的地址。",
+        "voteAddressWarning": "voteURL 只能在本机访问（127.0.0.1、localhost 等回环地址）时的提示：手机无法打开，应改用 --hostname 0.0.0.0 或设置 PINGYI_PUBLIC_URL；手机能访问时不返回。",
         "canChair": "当前用户能否主持。",
         "participant": "参会人员。",
         "alreadyCheckedIn": "true：此前已签到，本次不重复记录。",

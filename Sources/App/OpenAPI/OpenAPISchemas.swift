@@ -396,7 +396,8 @@ enum OpenAPISchemas {
         ], optional: ["currentReporteeID", "round"]),
         "Meeting": object([
             "live": OpenAPIDocument.ref("LiveState"), "comments": map(of: string), "projectorPath": string, "canChair": boolean,
-        ]),
+            "voteURL": string, "voteAddressWarning": string,
+        ], optional: ["voteAddressWarning"]),
         "CheckInResult": object([
             "participant": OpenAPIDocument.ref("Participant"), "alreadyCheckedIn": boolean,
             "attendance": OpenAPIDocument.ref("AttendanceSummary"),
