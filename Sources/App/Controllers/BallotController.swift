@@ -45,7 +45,8 @@ struct BallotController: RouteCollection {
                                       sheets: body.paperSheets, minimum: campaign.rules.effectiveMinimumGroupSize)
         let base = publicBaseURL(req)
         let (round, issuedCodes) = try await RoundOperations.open(campaign, plan: plan, groups: groups, by: actor, on: req.db)
-        let codes = issuedCodes.flatMap { codeSlips($0.codes.shuffled(), raterGroup: $0.group, base: base) }
+        var codes: [IssuedCodeDTO] = []
+        for issued in issuedCodes { codes += await codeSlips(issued.codes.shuffled(), raterGroup: issued.group, base: base) }
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try created(RoundOpenedDTO(round: try await roundDTO(round, on: req.db), codes: codes, paperForms: round.sheetPlan))
     }
@@ -75,7 +76,7 @@ struct BallotController: RouteCollection {
         }
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return RoundOpenedDTO(round: try await roundDTO(try await reloaded(round, on: req.db), on: req.db),
-                              codes: codeSlips(codes, raterGroup: group.name, base: base), paperForms: [])
+                              codes: await codeSlips(codes, raterGroup: group.name, base: base), paperForms: [])
     }
 
     /// 封箱: no more phone ballots; paper sheets can now be keyed.
