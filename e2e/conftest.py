@@ -33,7 +33,7 @@ def free_port():
 class Server:
     """`pingyi serve` started in its own empty folder, stopped at the end."""
 
-    def __init__(self, folder, env=None):
+    def __init__(self, folder, env=None, hostname=None):
         self.folder = folder
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -42,7 +42,7 @@ class Server:
         run_env.update(env or {})
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [pingyi_bin(), "serve", "--port", str(self.port)],
+            [pingyi_bin(), "serve", "--port", str(self.port)] + (["--hostname", hostname] if hostname else []),
             cwd=folder, env=run_env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -150,3 +150,27 @@ def test_serve_on_postgres_when_available(tmp_path):
             s.stop()
     finally:
         drop()
+
+
+def test_serve_on_every_interface_prints_an_address_phones_reach(tmp_path):
+    """Issue 22: `serve --hostname 0.0.0.0` printed http://127.0.0.1:PORT, the one address phones cannot reach. It now
+    prints this machine's LAN address (and 127.0.0.1 as 本机); on loopback only it warns."""
+    import socket
+    lan = [a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")]
+    (tmp_path / "all").mkdir()
+    (tmp_path / "local").mkdir()
+    server = Server(str(tmp_path / "all"), hostname="0.0.0.0")
+    try:
+        out = server.output()
+        printed = re.search(r"running at (http://\S+)", out).group(1)
+        assert f"本机 / this machine: http://127.0.0.1:{server.port}" in out, out
+        if lan:
+            assert not printed.startswith("http://127.") and printed.endswith(f":{server.port}"), out
+            assert requests.get(printed + "/healthz", timeout=5).status_code == 200
+    finally:
+        server.stop()
+    local = Server(str(tmp_path / "local"))
+    try:
+        assert "手机无法访问" in local.output() and "PINGYI_PUBLIC_URL" in local.output()
+    finally:
+        local.stop()

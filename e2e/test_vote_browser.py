@@ -84,6 +84,7 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
         sheets_inputs[0].clear()
         sheets_inputs[0].send_keys("2")
         console.click("#open-form button")
+        console.confirm_dialog("不能撤销")
         console.flash("投票码 25 个，纸质票 2 份")
         # The slip window (and the paper forms window) opened; the slips carry QR codes and codes.
         from selenium.webdriver.support import expected_conditions as EC

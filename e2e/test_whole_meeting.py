@@ -172,6 +172,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
             sheets[0].clear()
             sheets[0].send_keys("2")
             chair.click("#open-form button")
+            chair.confirm_dialog("不能撤销")
             chair.flash("投票码 30 个，纸质票 2 份")
             chair.wait.until(EC.number_of_windows_to_be(3), "the slip and paper windows")
             main = chair.driver.current_window_handle

@@ -152,6 +152,9 @@ document.addEventListener("DOMContentLoaded", function () {
       Array.prototype.forEach.call(document.querySelectorAll("[data-chair]"), function (n) { n.hidden = !m.canChair; });
       $("comment-form").hidden = true;
       $("projector-link").href = m.projectorPath;
+      // Slips and the projector carry voteURL: when it reaches only this machine, say so before anything is printed.
+      $("address-warning").hidden = !m.voteAddressWarning;
+      $("address-warning").textContent = m.voteAddressWarning || "";
       render(m.live);
       // The preview draws the hall's screen with the projector's own code, from the same live state.
       var preview = null;
@@ -325,12 +328,24 @@ document.addEventListener("DOMContentLoaded", function () {
     var codes = {}, sheets = {};
     Array.prototype.forEach.call(document.querySelectorAll("[data-codes]"), function (n) { codes[n.getAttribute("data-codes")] = parseInt(n.value || "0", 10); });
     Array.prototype.forEach.call(document.querySelectorAll("[data-sheets]"), function (n) { sheets[n.getAttribute("data-sheets")] = parseInt(n.value || "0", 10); });
-    if (attendance && !attendance.hasQuorum && !window.confirm("出席人数未过半数，仍要开启投票吗？")) return;
-    var wantsCodes = Object.keys(codes).some(function (k) { return codes[k] > 0; });
-    var wantsSheets = Object.keys(sheets).some(function (k) { return sheets[k] > 0; });
+    var total = function (counts) { return Object.keys(counts).reduce(function (n, k) { return n + (counts[k] > 0 ? counts[k] : 0); }, 0); };
+    var wantsCodes = total(codes) > 0;
+    var wantsSheets = total(sheets) > 0;
+    var button = event.target.querySelector("button");
+    // Opening the box cannot be undone and sits beside the speech clock: the chair confirms it in the dialog sealing
+    // uses. The print windows are opened by the dialog's confirm click (browsers block pop-ups opened later).
+    var lines = ["发放投票码 " + total(codes) + " 个、纸质票 " + total(sheets) + " 份；投票码只显示这一次，请在打开的窗口中打印。",
+      "开启后本轮投票开始，此操作不能撤销；计票有效后不能再开启新一轮。"];
+    if (attendance && !attendance.hasQuorum) lines.unshift("出席人数未过半数。");
+    P.ask({ title: "开启投票", confirmLabel: "开启投票", lines: lines }).then(function (answer) {
+      if (answer) openRound(button, codes, sheets, wantsCodes, wantsSheets);
+    });
+  });
+
+  function openRound(button, codes, sheets, wantsCodes, wantsSheets) {
     var slipWindow = wantsCodes ? window.open("", "_blank") : null;
     var paperWindow = wantsSheets ? window.open("", "_blank") : null;
-    P.busy(event.target.querySelector("button"), "正在开启…", function () {
+    P.busy(button, "正在开启…", function () {
       return P.api("POST", base + "/rounds", { codes: codes, paperSheets: sheets }).then(function (r) {
         P.flash("第 " + r.round.number + " 轮投票已开启：投票码 " + r.codes.length + " 个，纸质票 " + r.paperForms.reduce(function (n, f) { return n + f.count; }, 0) + " 份");
         if (slipWindow) printSlips(slipWindow, r.codes, r.round.number);
@@ -345,7 +360,7 @@ document.addEventListener("DOMContentLoaded", function () {
         throw err;
       });
     });
-  });
+  }
 
   P.start(function () {
     load();

@@ -32,7 +32,10 @@ document.addEventListener("DOMContentLoaded", function () {
   /// 考核录入 (entering): one row per secretary with the parts, the veto and its own 保存.
   function entryRow(r) {
     var inputs = {};
+    var absent = (r.assessment && r.assessment.notApplicable) || [];
     parts.forEach(function (key) {
+      // A part that does not apply (现场述职评分 of a written report) has no input: its weight goes to the others.
+      if (absent.indexOf(key) >= 0) { inputs[key] = el("span", { class: "muted", "data-not-applicable": key }, "不适用（书面述职）"); return; }
       inputs[key] = el("input", { type: "number", class: "tiny", min: "0", max: "100", step: "any", value: partScore(r, key),
         "aria-label": r.name + " " + { daily: "日常考核", target: "目标管理责任制", onsite: "现场述职评分" }[key] });
     });
@@ -42,6 +45,7 @@ document.addEventListener("DOMContentLoaded", function () {
     save.addEventListener("click", function () {
       var scores = {};
       for (var i = 0; i < parts.length; i++) {
+        if (absent.indexOf(parts[i]) >= 0) continue;
         var v = inputs[parts[i]].value.trim();
         if (v === "") continue;
         var n = Number(v);

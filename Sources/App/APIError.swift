@@ -68,7 +68,7 @@ struct APIErrorMiddleware: AsyncMiddleware {
             switch error {
             case .unknownGroup: return (.notFound, "not_found", error.message)
             case .tooFewVoters: return (.unprocessableEntity, "too_few_voters", error.message)
-            case .countOutOfRange, .nothingToIssue: return (.unprocessableEntity, "invalid", error.message)
+            case .countOutOfRange, .nothingToIssue, .tooManyCodes: return (.unprocessableEntity, "invalid", error.message)
             }
         case let error as PaperMarksError:
             return (.unprocessableEntity, "invalid", error.message)

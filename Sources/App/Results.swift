@@ -35,7 +35,8 @@ func computeResults(_ campaign: Campaign, on db: any Database) async throws -> C
     let counted = try Tally(stored: rows.map { StoredBallot(raterGroup: $0.rater_group_id.uuidString, isVoid: $0.is_void, marks: $0.marks) },
                           layout: layout)
     let order = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all().compactMap { $0.id?.uuidString }
-    let pooling = RaterGroupPooling(ballotsByGroup: counted.ballotsByGroup, order: order, minimum: campaign.rules.effectiveMinimumGroupSize)
+    // Per cell: a paper voter's one-form sheet reaches only that form's cells, so a group is judged cell by cell.
+    let pooling = RaterGroupPooling(tally: counted, order: order, minimum: campaign.rules.effectiveMinimumGroupSize)
     let tally = pooling.apply(to: counted)
     var rules = campaign.rules
     rules.raterGroupWeights = pooling.weights(rules.raterGroupWeights)
@@ -133,6 +134,9 @@ struct AssessmentDTO: Content {
     var gradeLabel: String?
     var veto: String?
     var missing: [String]
+    /// Weighted parts that do not apply to this secretary (`onsite` for a written report), by component id: left
+    /// out, their weight shared out among `parts` in proportion.
+    var notApplicable: [String]
     var notes: [String]
 
     init(_ outcome: AssessmentOutcome, entry: AssessmentEntry) {
@@ -142,6 +146,7 @@ struct AssessmentDTO: Content {
         gradeLabel = outcome.grade?.label
         veto = entry.veto
         missing = outcome.missing.map(\.label)
+        notApplicable = outcome.notApplicable.map(\.rawValue)
         notes = outcome.notes
     }
 }
@@ -200,7 +205,9 @@ func campaignReport(_ campaign: Campaign, on db: any Database) async throws -> C
     }
     let records = try await AssessmentRecord.query(on: db).filter(\.$campaignID == id).all()
     let entries = Dictionary(records.map { ($0.$reportee.id.uuidString, $0.entry) }, uniquingKeysWith: { a, _ in a })
-    let outcomes = assessAll(computed.results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading)
+    let written = Set(reportees.filter { $0.mode == .written }.compactMap { $0.id?.uuidString })
+    let outcomes = assessAll(computed.results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading,
+                             writtenReports: written)
     return CampaignReport(campaign: campaign, computed: computed, reportees: reportees, groups: groups, entries: entries, outcomes: outcomes)
 }
 
@@ -246,7 +253,8 @@ struct FlagDTO: Content, Equatable {
     var code: String
     /// The form whose 总体评价 raised a `low_rating` flag.
     var formID: String?
-    /// `limited_by_low_rating`: the band grade and the ceiling it was lowered to (grade codes).
+    /// `limited_by_low_rating`: the band grade and the ceiling it was lowered to; `demoted_by_good_share_cap`: `good`
+    /// to `fairly_good` (grade codes).
     var from: String?
     var to: String?
     var message: String
@@ -257,7 +265,8 @@ struct FlagDTO: Content, Equatable {
         switch flag {
         case .lowRating(let formID, _): self.formID = formID
         case .limitedByLowRating(let from, let to): self.from = from.rawValue; self.to = to.rawValue
-        case .demotedByGoodShareCap, .noValidVotes: break
+        case .demotedByGoodShareCap: from = Grade.good.rawValue; to = Grade.fairlyGood.rawValue
+        case .noValidVotes: break
         }
     }
 }

@@ -23,6 +23,10 @@ public enum AssessmentComponent: String, Codable, CaseIterable, Sendable, Hashab
 
     /// The parts an admin types in.
     public static let entered: [AssessmentComponent] = [.daily, .target, .onsite]
+
+    /// Whether the part exists for a secretary: 现场述职评分 only for one who reports at the meeting (会上述职); a
+    /// written report (书面述职) has no on-site score, and its weight goes to the parts that apply.
+    public func applies(reportsOnSite: Bool) -> Bool { self != .onsite || reportsOnSite }
 }
 
 /// 考核规则: the weight of each part. Grades use the campaign's bands and caps (`GradingRules`).
@@ -81,9 +85,10 @@ public struct AssessmentEntry: Codable, Sendable, Hashable {
 
     public static let scoreRange: ClosedRange<Double> = 0...100
 
-    public func validate() throws(AssessmentError) {
+    public func validate(reportsOnSite: Bool = true) throws(AssessmentError) {
         for (key, value) in scores {
             guard let component = AssessmentComponent(rawValue: key), component != .evaluation else { throw .unknownComponent(key) }
+            guard component.applies(reportsOnSite: reportsOnSite) else { throw .notApplicable(component) }
             guard value.isFinite, Self.scoreRange.contains(value) else { throw .scoreOutOfRange(component) }
         }
         if let veto, veto.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .vetoWithoutReason }
@@ -94,9 +99,11 @@ public enum AssessmentError: Error, Hashable, Sendable {
     case unknownComponent(String)
     case scoreOutOfRange(AssessmentComponent)
     case vetoWithoutReason
+    case notApplicable(AssessmentComponent)
 
     public var message: String {
         switch self {
+        case .notApplicable(let component): "书面述职的书记没有\(component.label)，不能录入"
         case .unknownComponent(let key): "没有这个考核分项：\(key.prefix(40))"
         case .scoreOutOfRange(let component): "\(component.label)得分必须在 0 到 100 之间"
         case .vetoWithoutReason: "一票否决必须写明理由"
@@ -118,22 +125,33 @@ public struct AssessmentOutcome: Sendable, Hashable {
     /// The final grade 好/较好/一般/差; `nil` while parts are missing (unless vetoed: 一票否决 is always 差).
     public var grade: Grade?
     public var missing: [AssessmentComponent]
+    /// Weighted parts that do not exist for this secretary (现场述职评分 of a written report): left out, so their
+    /// weight is shared out among the parts that apply in proportion to their own weights.
+    public var notApplicable: [AssessmentComponent] = []
     public var notes: [String]
 }
 
 /// 综合评定: combines the democratic evaluation with the entered parts.
 ///
 /// Every counted part must be present before a score is given: a half-entered assessment must not look final.
+/// A part that does not apply to the secretary (现场述职评分 of a written report) is left out, so the score is
+/// Σ w·s / Σ w over the parts that apply: its weight is shared out among them in proportion to their own weights,
+/// as a silent rater group's weight is.
 /// The band comes from the campaign's grading rules; the evaluation's low-rating ceiling still applies (a secretary
 /// flagged by the ballot is not 好 through other parts); 一票否决 makes the grade 差 whatever the score.
-public func assess(_ evaluation: ReporteeResult, entry: AssessmentEntry, rules: AssessmentRules, grading: GradingRules) -> AssessmentOutcome {
-    let parts = rules.counted.map { component in
+public func assess(_ evaluation: ReporteeResult, entry: AssessmentEntry, rules: AssessmentRules, grading: GradingRules,
+                   reportsOnSite: Bool = true) -> AssessmentOutcome {
+    let notApplicable = rules.counted.filter { !$0.applies(reportsOnSite: reportsOnSite) }
+    let parts = rules.counted.filter { $0.applies(reportsOnSite: reportsOnSite) }.map { component in
         AssessmentOutcome.Part(component: component,
                                score: component == .evaluation ? evaluation.composite : entry.score(component),
                                weight: rules.weight(component))
     }
     let missing = parts.filter { $0.score == nil }.map(\.component)
     var notes: [String] = []
+    if !notApplicable.isEmpty {
+        notes.append("书面述职：不计" + notApplicable.map(\.label).joined(separator: "、") + "，其权重按比例分给其余分项")
+    }
     let score = missing.isEmpty ? Score.weightedMean(parts.map { ($0.score, $0.weight) }) : nil
     var grade = score.map(grading.bandGrade(for:))
     if let band = grade {
@@ -149,15 +167,18 @@ public func assess(_ evaluation: ReporteeResult, entry: AssessmentEntry, rules: 
         grade = .poor
         notes.append("一票否决：\(reason)")
     }
-    return AssessmentOutcome(parts: parts, score: score, grade: grade, missing: missing, notes: notes)
+    return AssessmentOutcome(parts: parts, score: score, grade: grade, missing: missing, notApplicable: notApplicable, notes: notes)
 }
 
 /// Assesses every secretary of a campaign, then applies the cap on the share of 好 (if configured) by final score:
 /// beyond ⌊share × graded⌋, the lower-scored 好 become 较好. Ties keep campaign order, as in the ranking.
+/// `writtenReports`: the secretaries (ids) who report in writing (书面述职).
 public func assessAll(_ results: [ReporteeResult], entries: [String: AssessmentEntry], rules: AssessmentRules,
-                      grading: GradingRules) -> [String: AssessmentOutcome] {
-    var outcomes = Dictionary(results.map { ($0.reportee, assess($0, entry: entries[$0.reportee] ?? .empty, rules: rules, grading: grading)) },
-                              uniquingKeysWith: { a, _ in a })
+                      grading: GradingRules, writtenReports: Set<String> = []) -> [String: AssessmentOutcome] {
+    var outcomes = Dictionary(results.map {
+        ($0.reportee, assess($0, entry: entries[$0.reportee] ?? .empty, rules: rules, grading: grading,
+                             reportsOnSite: !writtenReports.contains($0.reportee)))
+    }, uniquingKeysWith: { a, _ in a })
     guard let cap = grading.maxGoodShare else { return outcomes }
     let order = results.map(\.reportee)
     let graded = order.filter { outcomes[$0]?.grade != nil }

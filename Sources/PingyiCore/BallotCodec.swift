@@ -121,7 +121,8 @@ extension Tally {
             guard ok, index == cellCount else { throw .malformed(ballot.marks.count, expected: cellCount) }
         }
         // A group's ballot count is what its thinnest cell rests on: one-form paper sheets cover a third of the cells
-        // each, and three of them must not pass for three voters (the minimum group size is about people).
+        // each, and three of them must not pass for three voters. (The minimum group size looks at every cell's own
+        // count instead: see `RaterGroupPooling(tally:order:minimum:)`.)
         for (g, name) in groupNames.enumerated() where cellCount > 0 {
             var thinnest = Int.max
             let c = counts[g]

@@ -77,6 +77,13 @@ public struct BallotBoxFacts: Sendable, Hashable {
 
     public static let empty = BallotBoxFacts(hasRounds: false, hasUnfinishedRound: false, hasCountedRound: false)
 
+    /// A new round opens only when no round is open or sealed and none was validly counted: repeating is for a void
+    /// round, never a way to add a round to a valid count (a padded second round could expose one voter).
+    public func checkNewRound() throws(LifecycleError) {
+        if hasUnfinishedRound { throw .previousRoundUnfinished }
+        if hasCountedRound { throw .alreadyCounted }
+    }
+
     /// Results can be published only from a counted round, and never while ballots may still arrive or be counted.
     public func checkPublishable() throws(LifecycleError) {
         if hasUnfinishedRound { throw .roundUnfinished }
@@ -90,6 +97,8 @@ public enum LifecycleError: Error, Hashable, Sendable {
     case roundUnfinished
     case nothingCounted
     case locked(CampaignPhase, what: String)
+    case previousRoundUnfinished
+    case alreadyCounted
 
     public var message: String {
         switch self {
@@ -98,6 +107,8 @@ public enum LifecycleError: Error, Hashable, Sendable {
         case .roundUnfinished: "还有未计票的投票轮次，请先封箱、计票再发布"
         case .nothingCounted: "还没有计票完成的投票轮次，不能发布结果"
         case .locked(let phase, let what): "活动处于“\(phase.label)”状态，不能修改\(what)"
+        case .previousRoundUnfinished: "上一轮尚未计票，不能开始新一轮"
+        case .alreadyCounted: "本次评议已有有效的计票结果，不能再开启新一轮投票（只有作废的轮次才重新投票）"
         }
     }
 }

@@ -94,7 +94,8 @@ public struct EvaluationRules: Codable, Sendable, Hashable {
     /// Weight per form id. Empty: every form weighs the same.
     public var formWeights: [String: Double]
     public var grading: GradingRules
-    /// 最少人数: the fewest ballots any shown figure may rest on (see `RaterGroupPooling`); `nil` means 3.
+    /// 最少人数: the fewest ballots any shown figure may rest on (see `RaterGroupPooling`). New rules and rules read
+    /// without it carry the default 3; `nil` (only if set so in code) also means 3.
     public var minimumGroupSize: Int?
     public var effectiveMinimumGroupSize: Int { minimumGroupSize ?? RaterGroupPooling.defaultMinimum }
 
@@ -108,6 +109,19 @@ public struct EvaluationRules: Codable, Sendable, Hashable {
         self.raterGroupWeights = raterGroupWeights
         self.formWeights = formWeights
         self.grading = grading
+        self.minimumGroupSize = RaterGroupPooling.defaultMinimum
+    }
+
+    private enum CodingKeys: String, CodingKey { case points, raterGroupWeights, formWeights, grading, minimumGroupSize }
+
+    /// As synthesized, except that rules without `minimumGroupSize` (sent so, or stored before it existed) get 3.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        points = try c.decode(GradePoints.self, forKey: .points)
+        raterGroupWeights = try c.decode([String: Double].self, forKey: .raterGroupWeights)
+        formWeights = try c.decode([String: Double].self, forKey: .formWeights)
+        grading = try c.decode(GradingRules.self, forKey: .grading)
+        minimumGroupSize = try c.decodeIfPresent(Int.self, forKey: .minimumGroupSize) ?? RaterGroupPooling.defaultMinimum
     }
 
     public static let standard = EvaluationRules()

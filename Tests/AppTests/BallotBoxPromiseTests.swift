@@ -10,13 +10,6 @@ import Vapor
 @Suite("The ballot box keeps its promises")
 struct BallotBoxPromiseTests: BallotBoxHelpers {
     /// Concurrent requests, each answered by its status.
-    func concurrently(_ n: Int, _ request: @escaping @Sendable () async throws -> HTTPStatus) async throws -> [HTTPStatus] {
-        try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-            for _ in 0..<n { group.addTask { try await request() } }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-    }
-
     func paperBallots(_ app: Application) async throws -> Int {
         try await Ballot.query(on: app.db).filter(\.$medium == "paper").count()
     }

@@ -158,9 +158,9 @@ struct BallotTests: BallotBoxHelpers {
             // receipts: public once sealed, sorted, four of them, no content
             let receipts = try await call(app, .GET, "api/v1/rounds/\(box.roundID)/receipts").decode(ReceiptListDTO.self)
             #expect(receipts.receipts.count == 4 && receipts.receipts == receipts.receipts.sorted())
-            // a new round may start now
-            #expect(try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair"),
-                                   json: RoundOpenRequest()).status == .created)
+            // a valid count is final: no new round (issue 22; a void round is repeated, see RoundAfterCountTests)
+            try expectError(try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair"),
+                                           json: RoundOpenRequest()), .conflict, code: "wrong_state")
         }
     }
 

@@ -37,6 +37,26 @@ struct AssessmentTests {
         #expect(approx(outcome.score, 90) && outcome.grade == .good && outcome.parts.count == 2)
     }
 
+    /// Issue 22, finding 9: a written-report secretary has no 现场述职评分; its weight is shared out among the parts
+    /// that apply, in proportion to their own weights, and a final grade follows from them alone.
+    @Test func aWrittenReportSharesTheOnSiteWeightOut() {
+        let entry = AssessmentEntry(scores: [.daily: 90, .target: 80])
+        let outcome = assess(evaluated("r", composite: 85), entry: entry, rules: .standard, grading: .standard, reportsOnSite: false)
+        // (0.4×85 + 0.3×90 + 0.2×80) / 0.9 = 77 / 0.9 = 85.56
+        #expect(approx(outcome.score, 77.0 / 0.9) && outcome.grade == .fairlyGood && outcome.missing.isEmpty)
+        #expect(outcome.parts.map(\.component) == [.evaluation, .daily, .target] && outcome.notApplicable == [.onsite])
+        #expect(outcome.notes == ["书面述职：不计现场述职评分，其权重按比例分给其余分项"])
+        // The same weights for one who reports on site still want the on-site score.
+        #expect(assess(evaluated("r", composite: 85), entry: entry, rules: .standard, grading: .standard).missing == [.onsite])
+        // assessAll knows who reports in writing.
+        let all = assessAll([evaluated("w", composite: 85), evaluated("o", composite: 85)], entries: ["w": entry, "o": entry],
+                            rules: .standard, grading: .standard, writtenReports: ["w"])
+        #expect(all["w"]?.grade == .fairlyGood && all["o"]?.grade == nil)
+        // An on-site score cannot be entered for a written report.
+        #expect(throws: AssessmentError.notApplicable(.onsite)) { try full.validate(reportsOnSite: false) }
+        #expect(throws: Never.self) { try entry.validate(reportsOnSite: false) }
+    }
+
     @Test func theVetoIsAlwaysPoor() {
         let entry = AssessmentEntry(scores: [.daily: 100, .target: 100, .onsite: 100], veto: "发生重大安全责任事故")
         let outcome = assess(evaluated("r", composite: 100), entry: entry, rules: .standard, grading: .standard)

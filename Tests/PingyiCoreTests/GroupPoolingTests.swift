@@ -56,3 +56,72 @@ struct GroupPoolingTests {
         }
     }
 }
+
+/// Issue 22: the rule holds per cell, whatever part of the ballot each group's ballots reach.
+@Suite("最少人数 per cell")
+struct PerCellPoolingTests {
+    static let cells = (0..<3).map { CellKey(reportee: "r", form: "f\($0)", column: "overall") }
+
+    /// `reach[group]`: ballots of the group in each of the three cells.
+    func tally(_ reach: [String: [Int]]) -> Tally {
+        var counts: [CellKey: [String: GradeCounts]] = [:]
+        for (group, vector) in reach {
+            for (cell, n) in zip(Self.cells, vector) where n > 0 { counts[cell, default: [:]][group] = GradeCounts(poor: n) }
+        }
+        return Tally(counts: counts, ballotsByGroup: reach.mapValues { $0.min() ?? 0 })
+    }
+
+    /// One paper voter with only the first form's sheet: the group's thinnest cell is 0, yet its first cell is one
+    /// person's marks. It is pooled with the group that reaches that cell.
+    @Test func oneSheetOfOneFormIsPooled() {
+        let t = tally(["a": [1, 0, 0], "b": [4, 4, 4], "c": [5, 5, 5]])
+        let pooling = RaterGroupPooling(tally: t, order: ["a", "b", "c"], minimum: 3)
+        #expect(!pooling.withheld && pooling.withheldCells.isEmpty)
+        #expect(pooling.shown.map(\.members) == [["a", "b"], ["c"]])
+        #expect(pooling.apply(to: t).counts(Self.cells[0]) == ["a+b": GradeCounts(poor: 5), "c": GradeCounts(poor: 5)])
+    }
+
+    /// A round whose only ballot is one sheet shows nothing; a cell only thin voters reach is left out.
+    @Test func aCellTheWholeRoundReachesTooThinlyIsWithheld() {
+        let lone = RaterGroupPooling(tally: tally(["a": [1, 0, 0]]), order: ["a", "b"], minimum: 3)
+        #expect(lone.withheld && lone.apply(to: tally(["a": [1, 0, 0]])).counts.isEmpty)
+        let t = tally(["a": [1, 0, 0], "b": [0, 4, 4]])
+        let pooling = RaterGroupPooling(tally: t, order: ["a", "b"], minimum: 3)
+        #expect(!pooling.withheld && pooling.withheldCells == [Self.cells[0]])
+        #expect(pooling.apply(to: t).counts(Self.cells[0]).isEmpty)
+    }
+
+    /// "The smallest other group": fewest ballots in its fullest cell; a tie goes to the group first in campaign order.
+    @Test func aTieForTheSmallestOtherGroupGoesToTheFirstInOrder() {
+        let t = tally(["a": [1, 1, 1], "b": [4, 4, 4], "c": [4, 4, 4]])
+        #expect(RaterGroupPooling(tally: t, order: ["c", "b", "a"], minimum: 3).shown.map(\.key) == ["c+a", "b"])
+        #expect(RaterGroupPooling(tally: t, order: ["b", "c", "a"], minimum: 3).shown.map(\.key) == ["b+a", "c"])
+    }
+
+    /// Whatever each group reaches, every shown group rests in every shown cell on 0 or at least the minimum, and a
+    /// withheld cell is one the whole round reaches with fewer.
+    @Test(arguments: 0..<300)
+    func everyShownCellIsLargeEnough(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(seed))
+        let order = (0..<Int(rng.next() % 4 + 1)).map { "g\($0)" }
+        var reach: [String: [Int]] = [:]
+        for id in order { reach[id] = (0..<3).map { _ in Int(rng.next() % 5) } }
+        let minimum = Int(rng.next() % 4 + 1)
+        let t = tally(reach)
+        let pooling = RaterGroupPooling(tally: t, order: order, minimum: minimum)
+        #expect(Set(pooling.shown.flatMap(\.members)) == Set(order))
+        let shown = pooling.apply(to: t)
+        for (index, cell) in Self.cells.enumerated() {
+            let round = order.reduce(0) { $0 + reach[$1]![index] }
+            if pooling.withheld || pooling.withheldCells.contains(cell) {
+                #expect(shown.counts(cell).isEmpty)
+                #expect(pooling.withheld || (round > 0 && round < minimum))
+            } else {
+                for (key, counts) in shown.counts(cell) {
+                    #expect(counts.total == 0 || counts.total >= minimum, "\(reach) min \(minimum): \(key) in \(index)")
+                }
+                #expect(shown.pooled(cell).total == round)
+            }
+        }
+    }
+}

@@ -33,4 +33,13 @@ struct LifecycleTests {
         #expect(throws: LifecycleError.roundUnfinished) { try CampaignPhase.meeting.transition(to: .published, box: Self.open) }
         #expect(throws: LifecycleError.ballotsExist) { try CampaignPhase.meeting.transition(to: .preparing, box: Self.counted) }
     }
+
+    /// Issue 22: a new round only when none is open or sealed and none was validly counted (a void round is repeated).
+    @Test func aNewRoundNeedsNoUnfinishedAndNoCountedRound() {
+        #expect(throws: Never.self) { try BallotBoxFacts.empty.checkNewRound() }
+        let voidOnly = BallotBoxFacts(hasRounds: true, hasUnfinishedRound: false, hasCountedRound: false)
+        #expect(throws: Never.self) { try voidOnly.checkNewRound() }
+        #expect(throws: LifecycleError.alreadyCounted) { try Self.counted.checkNewRound() }
+        #expect(throws: LifecycleError.previousRoundUnfinished) { try Self.open.checkNewRound() }
+    }
 }

@@ -14,6 +14,15 @@ func lockedPhase(of campaignID: UUID, on db: any Database) async throws -> Campa
     return row.status
 }
 
+extension Campaign {
+    /// A write's phase check, inside its write transaction: the phase is read again under the campaign's lock, so a
+    /// change of phase committed since the request read the campaign (the meeting started at that moment) is seen
+    /// and the write refused, never landing after it.
+    func requireLocked(_ allowed: (CampaignPhase) -> Bool, _ what: String, on db: any Database) async throws {
+        try await lockedPhase(of: requireID(), on: db).require(allowed, what)
+    }
+}
+
 /// What the lifecycle needs to know of a campaign's rounds, read in the caller's transaction.
 func ballotBoxFacts(of campaignID: UUID, on db: any Database) async throws -> BallotBoxFacts {
     let states = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).all().map(\.state)

@@ -8,7 +8,8 @@ import SQLKit
 /// claim or refused after it.
 enum RoundOperations {
     /// 开启投票: the next round, with the plan's codes (stored as hashes; returned in the clear, per group) and paper
-    /// forms (a count per group). Only in 会议中, and only when the previous round was counted.
+    /// forms (a count per group). Only in 会议中, with no round open or sealed and none validly counted (a void round
+    /// is repeated; a valid count is final): checked under the campaign's lock, so two opens cannot both pass.
     static func open(_ campaign: Campaign, plan: RoundIssuePlan, groups: [RaterGroup], by actor: Actor,
                      on db: any Database) async throws -> (BallotRound, [(group: String, codes: [String])]) {
         let campaignID = try campaign.requireID()
@@ -16,10 +17,8 @@ enum RoundOperations {
         return try await db.writeTransaction { db in
             let phase = try await lockedPhase(of: campaignID, on: db)
             guard phase == .meeting else { throw APIError.lifecycle(.locked(phase, what: "票箱（会议中才能投票）")) }
+            try await ballotBoxFacts(of: campaignID, on: db).checkNewRound()
             let previous = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$number, .descending).first()
-            if let previous, previous.state == .open || previous.state == .sealed {
-                throw APIError.conflict("第 \(previous.number) 轮尚未计票，不能开始新一轮")
-            }
             // The layout is read in the transaction: reportees cannot change in 会议中, and it freezes with the round.
             let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
             let layout = BallotLayout(spec: BallotSpec(reportees: reportees.compactMap { $0.id?.uuidString }, forms: campaign.forms))

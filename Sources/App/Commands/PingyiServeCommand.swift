@@ -1,4 +1,5 @@
 import Fluent
+import PingyiCore
 import Vapor
 #if canImport(Glibc)
 import Glibc
@@ -17,10 +18,18 @@ struct PingyiServeCommand: AnyAsyncCommand {
         let report = try await bootstrap(app, adminPassword: Environment.get("PINGYI_ADMIN_PASSWORD"))
         ConnectionLimits.apply(to: app)
         try await serve.run(using: &context)
-        let address = app.http.server.shared.localAddress
-        let host = app.http.server.configuration.hostname
-        let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(address?.port ?? app.http.server.configuration.port)"
-        printOut(startupLines(url: url, location: app.databaseLocation, report: report))
+        let port = app.http.server.shared.localAddress?.port ?? app.http.server.configuration.port
+        let bound = app.http.server.configuration.hostname
+        let addresses = ((try? System.enumerateDevices()) ?? []).compactMap { $0.address?.ipAddress }
+        let local = "http://\(PublicAddress.isLoopback(host: bound) || bound == "::" ? "127.0.0.1" : bound):\(port)"
+        let reachable = PublicAddress.reachableHost(bound: bound, addresses: addresses).map { "http://\($0):\(port)" }
+        app.detectedPublicURL = reachable
+        let url = PublicAddress.baseURL(configured: Environment.get("PINGYI_PUBLIC_URL"), detected: reachable, scheme: "http",
+                                        requestHost: PublicAddress.hostName(local) + ":\(port)")
+        var lines = startupLines(url: url, location: app.databaseLocation, report: report)
+        if url != local { lines.insert("本机 / this machine: \(local)", at: 2) }
+        if let warning = PublicAddress.warning(for: url) { lines.insert("注意 / warning: \(warning)", at: 2) }
+        printOut(lines)
     }
 
     func outputHelp(using context: inout CommandContext) {

@@ -45,7 +45,8 @@ struct BallotController: RouteCollection {
                                       sheets: body.paperSheets, minimum: campaign.rules.effectiveMinimumGroupSize)
         let base = publicBaseURL(req)
         let (round, issuedCodes) = try await RoundOperations.open(campaign, plan: plan, groups: groups, by: actor, on: req.db)
-        let codes = issuedCodes.flatMap { codeSlips($0.codes.shuffled(), raterGroup: $0.group, base: base) }
+        var codes: [IssuedCodeDTO] = []
+        for issued in issuedCodes { codes += await codeSlips(issued.codes.shuffled(), raterGroup: issued.group, base: base) }
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try created(RoundOpenedDTO(round: try await roundDTO(round, on: req.db), codes: codes, paperForms: round.sheetPlan))
     }
@@ -75,7 +76,7 @@ struct BallotController: RouteCollection {
         }
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return RoundOpenedDTO(round: try await roundDTO(try await reloaded(round, on: req.db), on: req.db),
-                              codes: codeSlips(codes, raterGroup: group.name, base: base), paperForms: [])
+                              codes: await codeSlips(codes, raterGroup: group.name, base: base), paperForms: [])
     }
 
     /// 封箱: no more phone ballots; paper sheets can now be keyed.
@@ -117,14 +118,21 @@ struct BallotController: RouteCollection {
     }
 }
 
-/// Where phones reach this server: PINGYI_PUBLIC_URL, else the address the chair's browser used.
+/// Where phones reach this server (slips, the projector): PINGYI_PUBLIC_URL, else the LAN address found when `serve`
+/// listens on every interface, else the address the chair's browser used (`PublicAddress.baseURL`).
 func publicBaseURL(_ req: Request) -> String {
-    if let configured = Environment.get("PINGYI_PUBLIC_URL"), !configured.isEmpty {
-        return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
+    PublicAddress.baseURL(configured: Environment.get("PINGYI_PUBLIC_URL"), detected: req.application.detectedPublicURL,
+                          scheme: CookieSession.isSecure(req) ? "https" : "http", requestHost: req.headers.first(name: .host))
+}
+
+extension Application {
+    private struct DetectedPublicURLKey: StorageKey { typealias Value = String }
+
+    /// The address `serve` found for phones (a LAN IPv4 when listening on every interface), set at start.
+    var detectedPublicURL: String? {
+        get { storage[DetectedPublicURLKey.self] }
+        set { storage[DetectedPublicURLKey.self] = newValue }
     }
-    let scheme = CookieSession.isSecure(req) ? "https" : "http"
-    let host = req.headers.first(name: .host) ?? "127.0.0.1:8080"
-    return "\(scheme)://\(host)"
 }
 
 func reloaded(_ round: BallotRound, on db: any Database) async throws -> BallotRound {

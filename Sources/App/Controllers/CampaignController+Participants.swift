@@ -34,6 +34,7 @@ extension CampaignController {
                                       raterGroupID: try await checkRaterGroup(body.raterGroupID, role: role, campaign: campaign, on: req.db),
                                       position: 0)
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsParticipantChanges, "参会人员", on: db)
             participant.position = (try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).max(\.$position) ?? 0) + 1
             // During the meeting a newcomer needs a check-in code at once (the others got theirs when it opened).
             if campaign.status == .meeting { participant.checkInCode = try await uniqueCheckInCode(campaignID: campaignID, on: db) }
@@ -62,6 +63,7 @@ extension CampaignController {
             participant.$raterGroup.id = try await checkRaterGroup(group, role: role, campaign: campaign, on: req.db)
         }
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsParticipantChanges, "参会人员", on: db)
             try await participant.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "participant.update",
                                   summary: "修改参会人员 \(participant.name)", before: before, after: try ParticipantDTO(participant))
@@ -76,6 +78,7 @@ extension CampaignController {
         try campaign.require(\.allowsParticipantChanges, "参会人员")
         let participant = try await findChild(Participant.self, req.parameters.get("participantID"), in: campaign, "参会人员", on: req.db)
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsParticipantChanges, "参会人员", on: db)
             try await participant.delete(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "participant.delete",
                                   summary: "删除参会人员 \(participant.name)", before: try ParticipantDTO(participant))
@@ -96,6 +99,7 @@ extension CampaignController {
         let rows = try ParticipantImport.parse(try ImportFile.records(from: data), raterGroups: groups.map(\.name)).get()
         let groupID = Dictionary(groups.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a })
         let count = try await req.db.writeTransaction { db -> Int in
+            try await campaign.requireLocked(\.allowsParticipantChanges, "参会人员", on: db)
             // Rater groups change only in 筹备; one removed since the file was read makes its rows invalid.
             let now = Set(try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).all().compactMap(\.id))
             guard groupID.values.allSatisfy(now.contains) else { throw APIError.conflict("评议人类别刚刚有变动，请重新导入") }

@@ -27,6 +27,7 @@ extension CampaignController {
         let campaignID = try campaign.requireID()
         let group = RaterGroup(campaignID: campaignID, name: name, position: 0)
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsSetupChanges, "评议人类别", on: db)
             let existing = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).all()
             guard !existing.contains(where: { $0.name == name }) else { throw APIError.conflict("类别“\(name)”已存在") }
             group.position = (existing.map(\.position).max() ?? -1) + 1
@@ -50,6 +51,7 @@ extension CampaignController {
         let body = try req.content.decode(RaterGroupUpdateRequest.self)
         let before = group.name
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsSetupChanges, "评议人类别", on: db)
             let siblings = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaign.requireID()).sort(\.$position).all()
             if let name = body.name {
                 let trimmed = try requireText(name, "类别名称", max: 30)
@@ -76,6 +78,7 @@ extension CampaignController {
         let group = try await findChild(RaterGroup.self, req.parameters.get("groupID"), in: campaign, "评议人类别", on: req.db)
         let groupID = try group.requireID()
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsSetupChanges, "评议人类别", on: db)
             guard try await Participant.query(on: db).filter(\.$raterGroup.$id == groupID).count() == 0 else {
                 throw APIError.conflict("类别“\(group.name)”下还有出席人员，请先调整这些人员")
             }

@@ -29,6 +29,7 @@ extension CampaignController {
             timeLimitSeconds: try parseTimeLimit(body.timeLimitSeconds ?? ReportMode.defaultTimeLimitSeconds))
         try await linkReportee(reportee, orgUnitID: body.orgUnitID, userID: body.userID, actor: actor, on: req.db)
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsSetupChanges, "述职对象", on: db)
             reportee.position = try await Reportee.query(on: db).filter(\.$campaign.$id == campaignID).count() + 1
             try await reportee.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "reportee.create",
@@ -48,7 +49,7 @@ extension CampaignController {
         let rows = try ReporteeImport.parse(try ImportFile.records(from: Data(buffer: req.body.data ?? ByteBuffer()))).get()
         let count = try await req.db.writeTransaction { db -> Int in
             // Read again under the campaign's lock: 筹备 may have ended since the file was read.
-            try await lockedPhase(of: campaignID, on: db).require(\.allowsSetupChanges, "述职对象")
+            try await campaign.requireLocked(\.allowsSetupChanges, "述职对象", on: db)
             var position = try await Reportee.query(on: db).filter(\.$campaign.$id == campaignID).count()
             let people = rows.map { row in
                 position += 1
@@ -83,6 +84,7 @@ extension CampaignController {
                                    userID: body.userID ?? reportee.$user.id, actor: actor, on: req.db)
         }
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(body.onlyLinksAnAccount ? \.allowsAccountLinks : \.allowsSetupChanges, "述职对象", on: db)
             try await reportee.save(on: db)
             if let position = body.position {
                 let all = try await Reportee.query(on: db).filter(\.$campaign.$id == campaign.requireID()).all()
@@ -101,6 +103,7 @@ extension CampaignController {
         try campaign.require(\.allowsSetupChanges, "述职对象")
         let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsSetupChanges, "述职对象", on: db)
             try await ReportDocument.query(on: db).filter(\.$reportee.$id == reportee.requireID()).delete()
             try await reportee.delete(on: db)
             try await renumber(try await Reportee.query(on: db).filter(\.$campaign.$id == campaign.requireID()).sort(\.$position).all(), on: db)
@@ -125,6 +128,7 @@ extension CampaignController {
         document.uploadedAt = Date()
         let info = ReportInfoDTO(fileName: file.fileName, contentType: file.contentType, byteCount: data.count, sha256: file.sha256)
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsReportChanges, "述职材料", on: db)
             try await document.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "report.upload",
                                   summary: "\(replaced ? "替换" : "上传")述职材料：\(reportee.name)《\(file.fileName)》", after: info)
@@ -148,6 +152,7 @@ extension CampaignController {
         let (campaign, reportee) = try await reportTarget(req, actor: actor, upload: true)
         try campaign.require(\.allowsReportChanges, "述职材料")
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsReportChanges, "述职材料", on: db)
             let deleted = try await ReportDocument.query(on: db).filter(\.$reportee.$id == reportee.requireID()).all()
             guard !deleted.isEmpty else { throw APIError.notFound("述职材料") }
             try await ReportDocument.query(on: db).filter(\.$reportee.$id == reportee.requireID()).delete()

@@ -80,6 +80,7 @@ struct CampaignController: RouteCollection {
             if campaign.materialsToken == nil { campaign.materialsToken = Tokens.generate() }
         }
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked({ !$0.isReadOnly }, "活动信息", on: db)
             try await campaign.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.update",
                                   summary: body.materialsPublic.map { $0 ? "开放述职材料阅读链接" : "关闭述职材料阅读链接" } ?? "修改活动信息",
@@ -146,6 +147,7 @@ struct CampaignController: RouteCollection {
         // Form weights name forms; when the set of forms changes they no longer fit and go back to equal weights.
         if Set(campaign.rules.formWeights.keys) != Set(forms.map(\.id)) { campaign.rules.formWeights = [:] }
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsSetupChanges, "评议表", on: db)
             try await campaign.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.forms",
                                   summary: "修改评议表（\(forms.count) 张）", before: before, after: forms)
@@ -164,6 +166,7 @@ struct CampaignController: RouteCollection {
         let before = campaign.rules
         campaign.rules = rules
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked(\.allowsSetupChanges, "评议规则", on: db)
             try await campaign.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.rules",
                                   summary: "修改评议规则", before: before, after: rules)

@@ -28,7 +28,7 @@ struct MeetingController: RouteCollection {
         let actor = try await req.actor()
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
         let meeting = try await meetingOf(campaign, on: req.db)
-        return try await meetingDTO(campaign, meeting, canChair: canChair(actor), on: req.db)
+        return try await meetingDTO(campaign, meeting, canChair: canChair(actor), voteURL: publicBaseURL(req) + "/v", on: req.db)
     }
 
     @Sendable
@@ -282,7 +282,7 @@ struct MeetingController: RouteCollection {
         meeting.revision += 1
         try await meeting.save(on: db)
         try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: action, summary: summary, before: before, after: after)
-        return try await meetingDTO(campaign, meeting, canChair: canChair(actor), on: db)
+        return try await meetingDTO(campaign, meeting, canChair: canChair(actor), voteURL: publicBaseURL(req) + "/v", on: db)
     }
 }
 
@@ -388,12 +388,13 @@ func liveStateOf(_ campaign: Campaign, _ meeting: Meeting, on db: any Database) 
         revision: meeting.revision, serverTimeMs: epochMs(Date()))
 }
 
-func meetingDTO(_ campaign: Campaign, _ meeting: Meeting, canChair: Bool, on db: any Database) async throws -> MeetingDTO {
+func meetingDTO(_ campaign: Campaign, _ meeting: Meeting, canChair: Bool, voteURL: String, on db: any Database) async throws -> MeetingDTO {
     let speeches = try await Speech.query(on: db).filter(\.$campaignID == campaign.requireID()).all()
     var comments: [String: String] = [:]
     for speech in speeches { if let comment = speech.comment { comments[speech.$reportee.id.uuidString] = comment } }
     return MeetingDTO(live: try await liveStateOf(campaign, meeting, on: db), comments: comments,
-                      projectorPath: "/p/\(meeting.projectorToken)", canChair: canChair)
+                      projectorPath: "/p/\(meeting.projectorToken)", canChair: canChair, voteURL: voteURL,
+                      voteAddressWarning: PublicAddress.warning(for: voteURL))
 }
 
 /// "7分58秒"

@@ -22,6 +22,7 @@ extension ResultsController {
         let before = campaign.assessmentRules
         campaign.storedAssessmentRules = rules
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked({ !$0.isReadOnly }, "考核权重", on: db)
             try await campaign.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "assessment.weights",
                                   summary: "修改考核分项权重", before: before, after: rules)
@@ -40,10 +41,11 @@ extension ResultsController {
         }
         let body = try req.content.decode(AssessmentEntryRequest.self)
         let entry = AssessmentEntry(rawScores: body.scores, veto: try body.veto.map { try requireText($0, "一票否决理由", max: 500) })
-        try entry.validate()
+        try entry.validate(reportsOnSite: reportee.mode == .onsite)
         _ = try await requireReport(campaign, on: req.db)
         let campaignID = try campaign.requireID()
         try await req.db.writeTransaction { db in
+            try await campaign.requireLocked({ !$0.isReadOnly }, "考核录入", on: db)
             let record = try await AssessmentRecord.query(on: db).filter(\.$reportee.$id == reporteeID).first()
             let before = record?.entry
             if let record {

@@ -77,6 +77,10 @@ struct MeetingDTO: Content {
     var comments: [String: String]
     var projectorPath: String
     var canChair: Bool
+    /// The voting page's address as the slips print it and the projector shows it (`publicBaseURL` + "/v").
+    var voteURL: String
+    /// Present when `voteURL` reaches only this machine (loopback): what to do so phones can reach it.
+    var voteAddressWarning: String?
 }
 
 struct AgendaInput: Content {

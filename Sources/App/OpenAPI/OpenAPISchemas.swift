@@ -193,6 +193,7 @@ enum OpenAPISchemas {
             ], optional: ["score"])],
             "score": number, "grade": grade, "gradeLabel": string, "veto": string,
             "missing": ["type": "array", "items": string], "notes": ["type": "array", "items": string],
+            "notApplicable": ["type": "array", "items": enumeration(AssessmentComponent.allCases.map(\.rawValue))],
         ], optional: ["score", "grade", "gradeLabel", "veto"]),
         "AssessmentWeights": input(["weights": map(of: ["type": "number", "minimum": 0])], required: ["weights"]),
         "AssessmentEntry": input([
@@ -399,7 +400,8 @@ enum OpenAPISchemas {
         ], optional: ["currentReporteeID", "round"]),
         "Meeting": object([
             "live": OpenAPIDocument.ref("LiveState"), "comments": map(of: string), "projectorPath": string, "canChair": boolean,
-        ]),
+            "voteURL": string, "voteAddressWarning": string,
+        ], optional: ["voteAddressWarning"]),
         "CheckInResult": object([
             "participant": OpenAPIDocument.ref("Participant"), "alreadyCheckedIn": boolean,
             "attendance": OpenAPIDocument.ref("AttendanceSummary"),

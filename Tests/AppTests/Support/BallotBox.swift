@@ -58,6 +58,14 @@ extension BallotBoxHelpers {
         }
     }
 
+    /// `n` copies of one request at the same moment (two instances, a double click): their statuses.
+    func concurrently(_ n: Int, _ request: @escaping @Sendable () async throws -> HTTPStatus) async throws -> [HTTPStatus] {
+        try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            for _ in 0..<n { group.addTask { try await request() } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
     func spec(_ app: Application, _ box: Box, code: String) async throws -> VoteCheckDTO {
         try await call(app, .POST, "api/v1/vote/check", json: VoteCheckRequest(code: code)).decode(VoteCheckDTO.self)
     }
