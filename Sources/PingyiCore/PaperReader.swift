@@ -278,7 +278,7 @@ public enum PaperReader {
         var darkness = [[Float]](repeating: [], count: count)
         for k in 0..<count {
             let grid = grids[k]
-            let white = max(histogramPercentile(grid, 0.95), black + 40)
+            let paper = paperLevel(grid, n: n, floor: black + 40)
             let (sx, sy) = shifts[k]
             var d = [Float](repeating: 0, count: m * m)
             // The outline's place to a fraction of a step: read between the grid's points.
@@ -289,6 +289,7 @@ public enum PaperReader {
                     let gi = min(n - 2, max(0, i + offset + ix))
                     let a = grid[gj * n + gi], b = grid[gj * n + gi + 1], c = grid[(gj + 1) * n + gi], e = grid[(gj + 1) * n + gi + 1]
                     let value = (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + e * fx) * fy
+                    let white = paper[gj * n + gi]
                     d[j * m + i] = Float(max(0, min(1, (white - value) / (white - black))))
                 }
             }
@@ -367,6 +368,28 @@ public enum PaperReader {
             guard continued else { continue }
             for j in 0..<m {
                 for i in 0..<m where abs(Double(j) - line.at(Double(i))) <= 4 {
+                    excess[k][j * m + i] = 0
+                    light[k][j * m + i] = 0
+                }
+            }
+        }
+        // The same down the page (a fold, a scanner's streak): a line from top to bottom of a box that goes on in the
+        // same place in the row above or below.
+        func transposed(_ grid: [Float]) -> [Float] {
+            var out = grid
+            for j in 0..<m { for i in 0..<m { out[i * m + j] = grid[j * m + i] } }
+            return out
+        }
+        let down = (0..<count).map { excess[$0].contains { $0 > 0 } ? straightLine(transposed(excess[$0]), m: m) : nil }
+        let rowGap = (PaperPageGeometry.rowHeight - size - 2 * reach) / step + 1
+        for k in 0..<count {
+            guard let line = down[k] else { continue }
+            let above = k >= perRow ? down[k - perRow] : nil, below = k + perRow < count ? down[k + perRow] : nil
+            let continued = above.map { abs($0.slope - line.slope) < 0.08 && abs($0.at(Double(m - 1) + rowGap) - line.at(0)) < 6 } == true ||
+                below.map { abs($0.slope - line.slope) < 0.08 && abs(line.at(Double(m - 1) + rowGap) - $0.at(0)) < 6 } == true
+            guard continued else { continue }
+            for i in 0..<m {
+                for j in 0..<m where abs(Double(i) - line.at(Double(j))) <= 4 {
                     excess[k][j * m + i] = 0
                     light[k][j * m + i] = 0
                 }
@@ -478,6 +501,40 @@ public enum PaperReader {
             if target <= j { hi = j } else if target >= i { lo = i } else { break }
         }
         return values[target]
+    }
+
+    /// The paper's own brightness at each point of a box's grid: the brightest within about a millimetre and a half.
+    /// A pen line is narrower than that and stays ink; a shadow, a fold or uneven light is broader and becomes the
+    /// paper it lies on, so half a box in a hand's shadow is not a mark.
+    static func paperLevel(_ grid: [Double], n: Int, floor: Double) -> [Double] {
+        let block = 4, reach = 3
+        let nb = (n + block - 1) / block
+        var blocks = [Double](repeating: 0, count: nb * nb)
+        for j in 0..<n {
+            for i in 0..<n {
+                let b = (j / block) * nb + i / block
+                blocks[b] = max(blocks[b], grid[j * n + i])
+            }
+        }
+        var rows = blocks
+        for bj in 0..<nb {
+            for bi in 0..<nb {
+                var v = 0.0
+                for t in max(0, bi - reach)...min(nb - 1, bi + reach) { v = max(v, blocks[bj * nb + t]) }
+                rows[bj * nb + bi] = v
+            }
+        }
+        var level = blocks
+        for bj in 0..<nb {
+            for bi in 0..<nb {
+                var v = 0.0
+                for t in max(0, bj - reach)...min(nb - 1, bj + reach) { v = max(v, rows[t * nb + bi]) }
+                level[bj * nb + bi] = max(v, floor)
+            }
+        }
+        var out = [Double](repeating: 0, count: n * n)
+        for j in 0..<n { for i in 0..<n { out[j * n + i] = level[(j / block) * nb + i / block] } }
+        return out
     }
 
     /// A percentile of values in 0…255 by counting, for the many-sample grids (no sort).
