@@ -149,6 +149,8 @@ public enum PaperMarkRules {
     /// Ink spread (mm, from its centre) under which it is a speck, a pen rest or a short hesitant stroke, not a circle or
     /// a tick: people look at it.
     public static let speck = 1.0
+    /// Spread under which ink is a dot, even in the box's middle.
+    public static let dot = 0.45
 
     public static func state(_ score: Double) -> BoxState {
         score >= marked ? .marked : score <= empty ? .empty : .unsure
@@ -618,7 +620,9 @@ public enum PaperReader {
             // A mark sits in this box (ink in its middle, or around it on most sides: ink along one side only may be
             // the outline itself, misread) and is a stroke, not a speck.
             let placed = b.core >= PaperMarkRules.overflowCore || b.coverage >= 0.5
-            return ink[k] >= PaperMarkRules.marked && placed && b.spread >= PaperMarkRules.speck ? .marked : .unsure
+            // A small stroke (a short tick) is a mark in the box's middle; at its edge it is a touch going past.
+            let stroke = b.spread >= PaperMarkRules.speck || b.spread >= PaperMarkRules.dot && b.core >= 0.7 * b.ink
+            return ink[k] >= PaperMarkRules.marked && placed && stroke ? .marked : .unsure
         }
         var symbols: [UInt8] = []
         for start in stride(from: 0, to: states.count, by: 4) {
