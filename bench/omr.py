@@ -1,102 +1,215 @@
 """bench/run omr [--quick]: the demo campaign's real forms, printed by headless Chromium, filled with seeded synthetic
 pen marks, degraded as a scanner and as a phone would, normalized as the browser does and sent through the same
-upload route; every column the machine read is compared with the marks drawn.
+upload route; every column the server read is compared with the marks drawn. The server is the only reader here.
 
-Prints one line per kind of picture and, last, the whole run:
-  omr: pages=N boxes=B silent_errors=E unsure=U unsure_pct=P pages_per_s=X
-silent_errors: a column read wrongly and not flagged (must be 0). unsure: columns left to people (stricter than
-boxes: one unsure box makes its whole column unsure); unsure_pct over columns. pages_per_s: uploads answered per
-second, reading and storing included, two at a time as two tellers would (pages are made beforehand, not timed)."""
+Two sets of pages, both uploaded to one sealed paper round of this bench's own server:
+  tuning    e2e/omr_pages.py (fill_page, as_scanner, as_phone): the generator the reader's thresholds were tuned on.
+  held-out  bench/omr_heldout.py: an independent generator (its own box finding, pens, marks, stains and captures),
+            never used for tuning; its seeds (default 5000) are disjoint from the one sample looked at (1001).
+
+Prints, per set and capture kind:
+  omr <set> <kind>: pages=N columns=C silent_errors=E unsure_pct=P refused_pct=R pages_per_s=X
+then, for the held-out set, one line per kind of mark (its markKinds, scanner and phone pages together):
+  omr held-out mark <kind>: columns=C silent_errors=E unsure_pct=P truth=<symbol:count,…>
+and last:
+  omr held-out: silent_errors=E unsure_pct(scanner)=P unsure_pct(phone)=P refused_pct=R pages_per_s=X
+
+A column is a silent error when the machine's symbol is not '?' and differs from the truth (so a '?' truth the
+machine decided is a silent error, and an 'X' truth read as a grade is one). unsure: the machine's '?' (columns left
+to people); unsure_pct over columns. A refused page (an answer other than 2xx) counts all its columns as unsure and
+the page as refused; refused_pct over pages. pages_per_s: uploads answered per second, reading and storing included,
+two at a time as two tellers would (pages are made beforehand, not timed)."""
 import argparse
+import multiprocessing
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
+sys.path.insert(0, HERE)
 
+import omr_heldout as H  # noqa: E402
 import omr_pages as O  # noqa: E402
 from browser import Page, make_driver  # noqa: E402
 from conftest import Server  # noqa: E402
 from test_day_without_traps import browser_login  # noqa: E402
 from test_vote_browser import admin_password, api, login  # noqa: E402
 
+KINDS = ("scanner", "phone")
+
+# The tuning generator's printed pages, set before the worker processes fork.
+_TUNING = {}
+
+
+def tuning_page(job):
+    """One page of the tuning set: its own seeded generator, so the set is the same with any number of workers."""
+    seed, kind, i = job
+    t = _TUNING
+    k = i % len(t["templates"])
+    rng = random.Random(f"omr-tuning-{seed}-{kind}-{i}")
+    image, truth = O.fill_page(t["templates"][k], t["rows"], t["columns"][k], rng)
+    degrade = O.as_scanner if kind == "scanner" else O.as_phone
+    return {"truth": truth, "markKinds": None, "upload": O.normalize(degrade(image, rng))}
+
+
+def tuning_pages(n, seed, kind, workers):
+    jobs = [(seed, kind, i) for i in range(n)]
+    if workers <= 1:
+        return [tuning_page(j) for j in jobs]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(tuning_page, jobs, chunksize=2)
+
+
+def heldout_pages(folder, n, seed, kind, workers):
+    pages = H.make_pages(folder, n, seed, kind, workers=workers)
+    return [{"truth": p["truth"], "markKinds": p["markKinds"], "upload": H.as_upload(p.pop("jpeg"))} for p in pages]
+
+
+def send_all(server, token, path, pages):
+    """Uploads every page, two at a time; returns (answers in page order, seconds)."""
+    session = requests.Session()
+
+    def send(page):
+        w, h, data = page["upload"]
+        return O.upload(server.url, token, path, w, h, data, session=session)
+
+    start = time.time()
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(send, pages))
+    return answers, time.time() - start
+
+
+def score(pages, answers):
+    """Per-page and per-column outcome: a dict of totals plus (markKind, truth, outcome) per column."""
+    totals = {"pages": len(pages), "columns": 0, "silent": 0, "unsure": 0, "refused": 0}
+    per_column = []
+    for page, r in zip(pages, answers):
+        truth = page["truth"]
+        kinds = page["markKinds"] or ["-"] * len(truth)
+        totals["columns"] += len(truth)
+        if not 200 <= r.status_code < 300:
+            totals["refused"] += 1
+            totals["unsure"] += len(truth)
+            per_column += [(k, t, "unsure") for k, t in zip(kinds, truth)]
+            print(f"  refused: {r.status_code} {r.text[:200]}", file=sys.stderr)
+            continue
+        reading = r.json()["reading"]
+        if len(reading) != len(truth):
+            print(f"  reading has {len(reading)} columns, truth {len(truth)}", file=sys.stderr)
+        reading = reading.ljust(len(truth), "?")  # a column the server did not give counts as left to people
+        for k, t, m in zip(kinds, truth, reading):
+            outcome = "unsure" if m == "?" else "right" if m == t else "silent"
+            if outcome == "unsure":
+                totals["unsure"] += 1
+            elif outcome == "silent":
+                totals["silent"] += 1
+            per_column.append((k, t, outcome))
+    return totals, per_column
+
+
+def start_server(folder, tries=3):
+    """conftest's Server, tried again when its readiness probe times out on a busy machine."""
+    for attempt in range(tries):
+        server = Server.__new__(Server)
+        try:
+            where = os.path.join(folder, f"server-{attempt}")  # a fresh folder: the first admin is made once
+            os.makedirs(where)
+            Server.__init__(server, where)
+            return server
+        except requests.RequestException:
+            if getattr(server, "proc", None) is not None:
+                server.stop()
+            if attempt == tries - 1:
+                raise
+            print("server slow to answer; starting it again", file=sys.stderr)
+
+
+def pct(a, b):
+    return 100 * a / max(b, 1)
+
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--pages", type=int, default=300, help="pages of each kind (scanner, phone)")
-    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--pages", type=int, default=150, help="pages of each capture kind in each set")
+    parser.add_argument("--seed", type=int, default=16, help="tuning set seed")
+    parser.add_argument("--heldout-seed", type=int, default=5000, help="held-out set seed (keep away from 1001)")
+    parser.add_argument("--workers", type=int, default=2, help="processes making pages")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="pingyi-omr-")
-    server = Server(folder)
+    server = start_server(folder)
     driver = make_driver()
     try:
         password = admin_password(server)
         token = login(server, "admin", password)
-        # Enough sets that no form is over-returned.
-        base, detail, rid = O.open_paper_round(api, server, token, lambda i: args.pages)
-        groups = detail["raterGroups"]
+        # Enough sets per group that no form is over-returned even if every page of both sets were one group's.
+        base, detail, rid = O.open_paper_round(api, server, token, lambda i: 4 * args.pages)
+        groups, forms = detail["raterGroups"], detail["forms"]
         api(server, token, "POST", base + f"/rounds/{rid}/seal")
-        # The printed pages of every group and form, as Chromium prints them.
-        page = Page(driver, server.url)
-        browser_login(page, password)
-        forms = detail["forms"]
+        browser_login(Page(driver, server.url), password)
+        # The printed pages of every group and form, as Chromium prints them, in this round (its page code).
         urls = [(g, f) for g in range(len(groups)) for f in range(len(forms))]
-        templates = O.print_svg_pages(driver, server.url, [f"{base}/rounds/{rid}/forms/{g}/{f}/0" for g, f in urls], folder)
-        rows = len(detail["reportees"])
-        rng = random.Random(args.seed)
-        totals = {"pages": 0, "boxes": 0, "silent": 0, "unsure": 0, "columns": 0, "seconds": 0.0}
-        for kind, degrade in [("scanner", O.as_scanner), ("phone", O.as_phone)]:
-            made = []
-            for i in range(args.pages):
-                g, f = urls[i % len(urls)]
-                image, truth = O.fill_page(templates[i % len(urls)], rows, len(forms[f]["columns"]), rng)
-                made.append((truth, O.normalize(degrade(image, rng))))
-            session = requests.Session()
-
-            def send(item):
-                truth, (w, h, data) = item
-                r = O.upload(server.url, token, base + f"/rounds/{rid}/scans", w, h, data, session=session)
-                return truth, r
-
-            start = time.time()
-            with ThreadPoolExecutor(2) as pool:
-                answers = list(pool.map(send, made))
-            seconds = time.time() - start
-            silent = unsure = columns = refused = 0
-            for truth, r in answers:
-                if r.status_code not in (200, 201):
-                    refused += 1  # a page not read at all goes to hand keying: never a silent error
-                    unsure += len(truth)
-                    columns += len(truth)
-                    continue
-                s, u = O.compare(truth, r.json()["reading"])
-                silent += s
-                unsure += u
-                columns += len(truth)
-            line(f"omr {kind}", len(made), columns * 4, silent, unsure, columns, len(made) / seconds, refused)
-            totals["pages"] += len(made)
-            totals["boxes"] += columns * 4
-            totals["silent"] += silent
-            totals["unsure"] += unsure
-            totals["columns"] += columns
-            totals["seconds"] += seconds
-        line("omr", totals["pages"], totals["boxes"], totals["silent"], totals["unsure"], totals["columns"],
-             totals["pages"] / totals["seconds"], None)
-    finally:
+        _TUNING["templates"] = O.print_svg_pages(
+            driver, server.url, [f"{base}/rounds/{rid}/forms/{g}/{f}/0" for g, f in urls], folder)
+        _TUNING["rows"] = min(len(detail["reportees"]), O.ROWS_PER_PAGE)
+        _TUNING["columns"] = [len(forms[f]["columns"]) for _, f in urls]
+        heldout_dir = H.print_round(driver, server.url, base, detail, rid, os.path.join(folder, "heldout-templates"))
         driver.quit()
+        driver = None
+
+        start = time.time()
+        made = {}
+        for kind in KINDS:
+            made[("tuning", kind)] = tuning_pages(args.pages, args.seed, kind, args.workers)
+            made[("held-out", kind)] = heldout_pages(heldout_dir, args.pages, args.heldout_seed, kind, args.workers)
+        print(f"made {sum(len(p) for p in made.values())} pages in {time.time() - start:.0f} s", file=sys.stderr)
+
+        results = {}
+        for (name, kind), pages in made.items():
+            answers, seconds = send_all(server, token, base + f"/rounds/{rid}/scans", pages)
+            totals, per_column = score(pages, answers)
+            results[(name, kind)] = (totals, per_column, seconds)
+        for name in ("tuning", "held-out"):
+            for kind in KINDS:
+                t, _, seconds = results[(name, kind)]
+                print(f"omr {name} {kind}: pages={t['pages']} columns={t['columns']} silent_errors={t['silent']} "
+                      f"unsure_pct={pct(t['unsure'], t['columns']):.2f} refused_pct={pct(t['refused'], t['pages']):.2f} "
+                      f"pages_per_s={t['pages'] / seconds:.1f}", flush=True)
+
+        by_mark = defaultdict(Counter)
+        for kind in KINDS:
+            for mark, truth, outcome in results[("held-out", kind)][1]:
+                by_mark[mark]["columns"] += 1
+                by_mark[mark][outcome] += 1
+                by_mark[mark]["truth " + truth] += 1
+        for mark, c in sorted(by_mark.items(), key=lambda kv: -kv[1]["columns"]):
+            truths = ",".join(f"{k[6:]}:{v}" for k, v in sorted(c.items()) if k.startswith("truth "))
+            print(f"omr held-out mark {mark}: columns={c['columns']} silent_errors={c['silent']} "
+                  f"unsure_pct={pct(c['unsure'], c['columns']):.2f} truth={truths}", flush=True)
+
+        held = [results[("held-out", kind)] for kind in KINDS]
+        silent = sum(t["silent"] for t, _, _ in held)
+        pages = sum(t["pages"] for t, _, _ in held)
+        refused = sum(t["refused"] for t, _, _ in held)
+        seconds = sum(s for _, _, s in held)
+        unsure = " ".join(f"unsure_pct({kind})={pct(t['unsure'], t['columns']):.2f}" for kind, (t, _, _) in zip(KINDS, held))
+        print(f"omr held-out: silent_errors={silent} {unsure} refused_pct={pct(refused, pages):.2f} "
+              f"pages_per_s={pages / seconds:.1f}", flush=True)
+    except BaseException:
+        print("server log (tail):\n" + server.output()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        if driver is not None:
+            driver.quit()
         server.stop()
-
-
-def line(label, pages, boxes, silent, unsure, columns, rate, refused):
-    extra = f" refused={refused}" if refused is not None else ""
-    print(f"{label}: pages={pages} boxes={boxes} silent_errors={silent} unsure={unsure} "
-          f"unsure_pct={100 * unsure / max(columns, 1):.2f} pages_per_s={rate:.1f}{extra}", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -83,7 +83,8 @@ public struct LocatedPage: Sendable {
     public var white: Double
 }
 
-/// What the reader saw in one box: `score` is ink above the row's empty boxes (0 none … ~0.3 heavy).
+/// What the reader saw in one box: empty, marked, or unsure (between: people decide). Its score is ink in mm² of black
+/// above the page's own empty box (0 none, 0.2 a light mark, 1–3 a pen circle).
 public enum BoxState: UInt8, Sendable, Hashable, Codable {
     case empty, marked, unsure
 }
