@@ -225,6 +225,10 @@ public enum PaperReader {
         /// Ink outside the middle in each of 12 directions from the centre (mm²), counter-clockwise from the left.
         public var sectors: [Double]
         public var centre: PageOffset
+
+        /// Ink outside the middle on the side of the left (right) neighbour: the four directions within 60° of it.
+        public var inkTowardLeft: Double { sectors[10] + sectors[11] + sectors[0] + sectors[1] }
+        public var inkTowardRight: Double { sectors[4] + sectors[5] + sectors[6] + sectors[7] }
     }
 
     static let step = 0.1
@@ -540,19 +544,6 @@ public enum PaperReader {
         return out
     }
 
-    /// A percentile of values in 0…255 by counting, for the many-sample grids (no sort).
-    static func histogramPercentile(_ values: [Double], _ q: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        var counts = [Int](repeating: 0, count: 256)
-        for v in values { counts[max(0, min(255, Int(v)))] += 1 }
-        let target = Int(Double(values.count - 1) * q + 0.5)
-        var seen = 0
-        for (bin, c) in counts.enumerated() {
-            seen += c
-            if seen > target { return Double(bin) + 0.5 }
-        }
-        return 255
-    }
 
     /// Where the printed outline lies in a box's grid, in grid steps from where the page fit puts it: the shift that
     /// puts the most ink on both pairs of sides (two lines a box apart, which no mark draws).
@@ -601,7 +592,7 @@ public enum PaperReader {
         let perRow = geometry.columns * 4
         for k in boxes.indices where boxes[k].core < PaperMarkRules.overflowCore && boxes[k].ink > 0 {
             let b = boxes[k]
-            let left = [10, 11, 0, 1].reduce(0) { $0 + b.sectors[$1] }, right = [4, 5, 6, 7].reduce(0) { $0 + b.sectors[$1] }
+            let left = b.inkTowardLeft, right = b.inkTowardRight
             let leftNeighbour = k % perRow != 0 ? boxes[k - 1].ink : 0, rightNeighbour = (k + 1) % perRow != 0 ? boxes[k + 1].ink : 0
             if left >= 0.8 * b.ink, leftNeighbour >= 2 * b.ink, leftNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
             if right >= 0.8 * b.ink, rightNeighbour >= 2 * b.ink, rightNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
@@ -636,7 +627,7 @@ public enum PaperReader {
                 // a box whose ink lies mostly on the side of a marked neighbour may be that neighbour's.
                 let leaning = marks.contains { k in
                     let b = boxes[k], edge = b.ink - b.core
-                    let left = [10, 11, 0, 1].reduce(0) { $0 + b.sectors[$1] }, right = [4, 5, 6, 7].reduce(0) { $0 + b.sectors[$1] }
+                    let left = b.inkTowardLeft, right = b.inkTowardRight
                     return k > start && states[k - 1] == .marked && left >= 0.3 * edge ||
                         k < start + 3 && states[k + 1] == .marked && right >= 0.3 * edge
                 }
