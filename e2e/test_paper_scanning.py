@@ -5,6 +5,7 @@ count of the marks drawn. Bad files in the same stack get a Chinese reason and t
 import os
 import random
 
+from selenium.webdriver.support.ui import Select
 from browser import Page, make_driver
 from conftest import Server
 from omr_pages import as_phone, as_scanner, fill_page, hesitant_mark, open_paper_round, rasterize, scanner_pdf
@@ -120,9 +121,10 @@ def test_a_paper_round_printed_scanned_checked_and_counted(tmp_path):
             scan = api(server, token, "GET", base + f"/rounds/{rid}/scans/{summary['id']}")
             page.open(f"/campaigns/{cid}/tally")
             page.el("#scan-table tbody")
-            page.wait.until(lambda d: d.find_elements("css selector", "#scan-table button"), "a page to check")
-            page.driver.execute_script("arguments[0].click()", [b for b in page.all("#scan-table tbody tr") if b.find_elements("css selector", "button")][0]
-                                       .find_element("css selector", "button"))
+            # The row's action (确认), not 剔除 beside it on every row.
+            page.wait.until(lambda d: d.find_elements("css selector", "#scan-table button.primary"), "a page to check")
+            page.driver.execute_script("arguments[0].click()", [b for b in page.all("#scan-table tbody tr") if b.find_elements("css selector", "button.primary")][0]
+                                       .find_element("css selector", "button.primary"))
             page.visible("#scan-check")
             if summary is unsure_pages[0]:
                 page.screenshot("scan-check")
@@ -152,6 +154,13 @@ def test_a_paper_round_printed_scanned_checked_and_counted(tmp_path):
             page.wait.until(lambda d: len(page.all("#sample-work > button")) == len(sampled) - n, "the pages left to check")
             page.all("#sample-work > button")[0].click()
             page.visible("#sample-check")
+            # The group and form printed on the sheet in words, as the scrutineer reads them off the paper: these
+            # sheets were printed for the group and form their code squares say (nobody redrew them).
+            recognized = page.driver.find_element(
+                "xpath", "//*[@id='sample-check']//span[contains(., '识别为')]").text
+            group_name, form_name = recognized.split("：", 1)[1].rstrip("）").split(" · ")
+            Select(page.el("#sample-group")).select_by_visible_text(group_name)
+            Select(page.el("#sample-form")).select_by_visible_text(form_name)
             if n == 0:
                 page.screenshot("scan-sample")
             page.click("#sample-check button.primary")

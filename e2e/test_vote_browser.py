@@ -195,14 +195,15 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
         api(server, t2, "POST", base + f"/rounds/{round_id}/sheets/2/entry", {"marks": "3" + "2" * (layout_len - 1)})
         api(server, chair, "POST", base + f"/rounds/{round_id}/count", expect=409)
         api(server, sc, "POST", base + f"/rounds/{round_id}/sheets/2/decision", {"marks": "2" * layout_len})
-        # 清点票数 before the count: one sheet of the first form was numbered (sheet 2 is a whole set, as old rounds had)
+        # 清点票数 before the count: sheet 1 is one sheet of the first form, sheet 2 a whole set (as old rounds had), which
+        # counts once in every form's box count
         api(server, chair, "POST", base + f"/rounds/{round_id}/count", expect=409)
-        api(server, t1, "PUT", base + f"/rounds/{round_id}/box-counts", {"counts": [1, 0, 0]})
+        api(server, t1, "PUT", base + f"/rounds/{round_id}/box-counts", {"counts": [2, 1, 1]})
         counted = api(server, chair, "POST", base + f"/rounds/{round_id}/count")
         assert counted["state"] == "counted"
         assert counted["reconciliation"] == {"issued": 27, "returned": 7, "valid": 7, "void": 0, "unreturned": 20,
                                              "codes": {"issued": 25, "returned": 5}, "sheets": {"issued": 2, "returned": 2},
-                                             "forms": [{"formID": f["id"], "formName": f["name"], "issued": 2, "returned": r}
+                                             "forms": [{"formID": f["id"], "formName": f["name"], "issued": 2, "returned": r, "void": 0}
                                                        for f, r in zip(api(server, chair, "GET", base)["forms"], [2, 1, 1])],
                                              "verdict": "valid", "verdictLabel": "有效", "summary": "发出 27 张，收回 7 张（有效 7，无效 0）"}
 

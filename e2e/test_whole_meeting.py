@@ -269,7 +269,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
             assert counted["reconciliation"] == {
                 "issued": 32, "returned": 32, "valid": 32, "void": 0, "unreturned": 0, "codes": {"issued": 30, "returned": 30},
                 "sheets": {"issued": 2, "returned": 2}, "verdict": "valid", "verdictLabel": "有效",
-                "forms": [{"formID": f["id"], "formName": f["name"], "issued": 2, "returned": 2} for f in detail["forms"]],
+                "forms": [{"formID": f["id"], "formName": f["name"], "issued": 2, "returned": 2, "void": 0} for f in detail["forms"]],
                 "summary": "发出 32 张，收回 32 张（有效 32，无效 0）"}, counted
 
         expected = {"good": 12 + 1, "fairlyGood": 9 + 1, "average": 6, "poor": 3, "abstentions": 0, "voids": 0, "valid": 32}
