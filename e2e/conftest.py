@@ -1,5 +1,6 @@
 """Shared helpers for the end-to-end checks: they drive the real `pingyi` binary in a fresh folder."""
 import os
+import resource
 import socket
 import subprocess
 import time
@@ -33,7 +34,7 @@ def free_port():
 class Server:
     """`pingyi serve` started in its own empty folder, stopped at the end."""
 
-    def __init__(self, folder, env=None, hostname=None):
+    def __init__(self, folder, env=None, hostname=None, nofile=None):
         self.folder = folder
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -43,7 +44,9 @@ class Server:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [pingyi_bin(), "serve", "--port", str(self.port)] + (["--hostname", hostname] if hostname else []),
-            cwd=folder, env=run_env, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=folder, env=run_env, stdout=self.log, stderr=subprocess.STDOUT,
+            # nofile: (soft, hard) open-file limits the server starts under, as a system's ulimit would set them.
+            preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, nofile)) if nofile else None)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:

@@ -85,12 +85,17 @@ public struct OrgImportRow: Hashable, Sendable {
 public enum OrgImport {
     public static let columns = ["名称", "上级组织", "类型", "领域", "书记"]
     static let maxNameLength = 100
+    /// Units one file may create (a district's whole tree is a few thousand); above it the file is refused whole.
+    public static let maxRows = 10_000
 
     /// Validates every row; `existingNames` are units already in scope that rows may name as parent.
     /// Parents may come later in the file. A name used as a parent must be unique among file and existing units.
     public static func parse(_ records: [CSVRecord], existingNames: [String]) -> Result<[OrgImportRow], ImportFailure> {
         do {
             let table = try ImportTable(records: records)
+            guard table.rows.count <= maxRows else {
+                return .failure(ImportFailure([ImportIssue(line: 0, message: "一次最多导入 \(maxRows) 个组织，文件有 \(table.rows.count) 行：请分成几个文件导入")]))
+            }
             let index = try table.columns(required: ["名称", "类型", "领域"], optional: ["上级组织", "书记"])
             var issues: [ImportIssue] = []
             var rows: [OrgImportRow] = []

@@ -219,3 +219,33 @@ struct OrgTreeTests {
         }
     }
 }
+
+/// Issue 22, finding 4: a 6,000-unit import got no answer within the idle timeout. An import of the largest accepted
+/// size answers with its result; a larger file is refused whole with the limit, nothing stored.
+@Suite("Large organisation imports")
+struct LargeOrgImportTests {
+    func csv(_ n: Int, tag: String) -> Data {
+        let rows = ["名称,上级组织,类型,领域,书记", "\(tag)总党委,,党委,农村,"]
+            + (0..<(n - 1)).map { "\(tag)支部\($0),\(tag)总党委,党支部,农村,书记\($0)" }
+        return Data(rows.joined(separator: "\n").utf8)
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func sixThousandUnitsAnswerAndMoreThanTheLimitIsRefusedWhole(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let world = try await World.make(app)
+            let path = "api/v1/org-units/import?parent=\(world.district.id!)"
+            let before = try await OrgUnit.query(on: app.db).count()
+            let refused = try await call(app, .POST, path, token: world.token("districtAdmin"), raw: csv(OrgImport.maxRows + 1, tag: "超"),
+                                         headers: ["Content-Type": "text/csv"])
+            try expectError(refused, .unprocessableEntity)
+            #expect(refused.text.contains("一次最多导入 \(OrgImport.maxRows) 个组织"))
+            #expect(try await OrgUnit.query(on: app.db).count() == before)
+            let imported = try await call(app, .POST, path, token: world.token("districtAdmin"), raw: csv(6000, tag: "大"),
+                                          headers: ["Content-Type": "text/csv"])
+            #expect(imported.status == .created, "\(imported.text.prefix(300))")
+            #expect(try imported.decode(ImportResultDTO.self).imported == 6000)
+            #expect(try await OrgUnit.query(on: app.db).count() == before + 6000)
+        }
+    }
+}

@@ -34,15 +34,7 @@ struct AnonymityAtRestTests: BallotBoxHelpers {
     }
 
     @Test func sqliteFilesKeepNoArrivalOrderAndNoWriteAheadLog() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingyi-anon-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("pingyi.sqlite").path
-        let app = try await Application.make(.testing)
-        do {
-            try await configure(app, database: .sqliteFile(path: path))
-            app.passwords.use(.bcrypt(cost: 4))
-            try await prepareDatabase(app)
+        try await withSQLiteFile { app, path in
             let box = try await openBox(app, present: 12)
             let stored = try await voteInReverse(app, box)
             #expect(stored.count == 12)
@@ -69,11 +61,7 @@ struct AnonymityAtRestTests: BallotBoxHelpers {
             }
             let receipts = try await BallotReceipt.query(on: app.db).all().compactMap(\.id)
             for receipt in receipts { #expect(file.ranges(of: Data(receipt.utf8)).count == 1) }
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
         }
-        try await app.asyncShutdown()
     }
 
     @Test func postgresRowsShareOneTransactionAndAContentOrder() async throws {

@@ -96,7 +96,7 @@ enum RoundOperations {
                                   summary: "第 \(round.number) 轮计票：\(reconciliation.summary)", after: reconciliation)
             return reconciliation
         }
-        try await BallotScrub.flush(on: db)
+        try await BallotScrub.flush(BallotScrub.countedTables, on: db)
         return reconciliation
     }
 

@@ -8,10 +8,10 @@ import SQLKit
 /// and in arrival order; afterwards nothing in the database or a copy of its files does (README, Anonymity).
 enum BallotScrub {
     /// In the seal's transaction: every row of the round deleted and inserted again, sorted by content, ballots under
-    /// fresh random ids handed out in that same order. SQLite zeroes what it deletes (`secure_delete`).
+    /// fresh random ids handed out in that same order. SQLite zeroes what it deletes (`secure_delete`, set by
+    /// `writeTransaction`).
     static func rewrite(roundID: UUID, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
-        if sql.dialect.name == "sqlite" { _ = try await sql.raw("PRAGMA secure_delete = ON").all() }
 
         struct CodeRow: Decodable { var id: UUID; var rater_group_id: UUID; var code_hash: String; var used: Bool; var submission_hash: String? }
         let codes = try await sql.select().columns("id", "rater_group_id", "code_hash", "used", "submission_hash")
@@ -41,9 +41,16 @@ enum BallotScrub {
         try await insert(into: BallotReceipt.schema, ["receipt", "round_id"], receipts.map { [SQLBind($0), SQLBind(roundID)] }, on: sql)
     }
 
-    /// After the seal's commit: on SQLite the write-ahead log is checkpointed into the main file and truncated to
-    /// nothing; on PostgreSQL the three tables are rewritten into new files (`VACUUM FULL`), leaving no dead versions.
-    static func flush(on db: any Database) async throws {
+    /// The tables the seal rewrites.
+    static let ballotTables = [BallotCode.schema, Ballot.schema, BallotReceipt.schema]
+    /// The tables the count erases from: the ballot tables, the tellers' keyed entries (deleted), the pages' machine
+    /// readings and the people's checks (blanked).
+    static let countedTables = ballotTables + [PaperEntry.schema, PaperScan.schema, PaperScanCheck.schema]
+
+    /// After the commit of a write that erased something from `tables`: on SQLite the write-ahead log is checkpointed
+    /// into the main file (where `secure_delete` zeroed the erased bytes) and truncated to nothing; on PostgreSQL the
+    /// tables, with their TOAST tables, are rewritten into new files (`VACUUM FULL`), leaving no dead versions.
+    static func flush(_ tables: [String] = ballotTables, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
         if sql.dialect.name == "sqlite" {
             try await db.exclusively {
@@ -54,10 +61,10 @@ enum BallotScrub {
                     if (result?.busy ?? 0) == 0 { return }
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                throw APIError(.serviceUnavailable, "database_busy", "数据库繁忙，封箱后的清理未完成，请稍后重试封箱清理")
+                throw APIError(.serviceUnavailable, "database_busy", "数据库繁忙，删除内容后的文件清理未完成，请稍后重试")
             }
         } else {
-            try await sql.raw("VACUUM FULL \(ident: BallotCode.schema), \(ident: Ballot.schema), \(ident: BallotReceipt.schema)").run()
+            try await sql.raw("VACUUM FULL \(SQLList(tables.map { SQLIdentifier($0) }))").run()
         }
     }
 

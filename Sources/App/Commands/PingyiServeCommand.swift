@@ -16,9 +16,10 @@ struct PingyiServeCommand: AnyAsyncCommand {
         let app = context.application
         try await prepareDatabase(app)
         let report = try await bootstrap(app, adminPassword: Environment.get("PINGYI_ADMIN_PASSWORD"))
-        ConnectionLimits.apply(to: app)
+        let governor = ConnectionLimits.apply(to: app)
         try await serve.run(using: &context)
         let port = app.http.server.shared.localAddress?.port ?? app.http.server.configuration.port
+        governor.start(port: port, logger: app.logger)
         let bound = app.http.server.configuration.hostname
         let addresses = ((try? System.enumerateDevices()) ?? []).compactMap { $0.address?.ipAddress }
         let local = "http://\(PublicAddress.isLoopback(host: bound) || bound == "::" ? "127.0.0.1" : bound):\(port)"
@@ -29,6 +30,7 @@ struct PingyiServeCommand: AnyAsyncCommand {
         var lines = startupLines(url: url, location: app.databaseLocation, report: report)
         if url != local { lines.insert("本机 / this machine: \(local)", at: 2) }
         if let warning = PublicAddress.warning(for: url) { lines.insert("注意 / warning: \(warning)", at: 2) }
+        if let warning = ConnectionLimits.lowLimitWarning(governor.governor) { lines.insert("注意 / warning: \(warning)", at: 2) }
         printOut(lines)
     }
 
@@ -64,17 +66,33 @@ func printOut(_ lines: [String]) {
     FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
 }
 
-/// A hall of phones must not run the server out of sockets: connections idle (or half-sent) for
-/// `PINGYI_IDLE_TIMEOUT_SECONDS` (30 by default) are closed, and the open-file limit is raised to the hard limit
-/// (the common soft limit of 1,024 let 1,100 idle sockets stop a vote).
+/// A hall of phones must not run the server out of sockets: connections quiet (idle, or half-sent) for
+/// `PINGYI_IDLE_TIMEOUT_SECONDS` (30 by default) are closed unless a request on them is being answered, the
+/// open-file limit is raised to the hard limit, and near that limit idle connections are shut down first
+/// (`ConnectionGovernor`), so a new vote gets in even when the hard limit itself is low.
 enum ConnectionLimits {
     static let defaultIdleSeconds = 30
+    /// Below this hard limit the start-up lines warn.
+    static let comfortableLimit = 4096
 
-    static func apply(to app: Application) {
+    static func apply(to app: Application) -> ConnectionGovernorLoop {
         let seconds = Environment.get("PINGYI_IDLE_TIMEOUT_SECONDS").flatMap(Int64.init).flatMap { (1...3600).contains($0) ? $0 : nil }
             ?? Int64(defaultIdleSeconds)
-        app.http.server.configuration.idleTimeout = .seconds(seconds)
-        raiseOpenFileLimit()
+        // Not Vapor's idle timer: it cannot tell a silent connection from one whose answer is being worked on.
+        app.http.server.configuration.idleTimeout = nil
+        let raised = raiseOpenFileLimit()
+        let governor = ConnectionGovernor(limit: raised == 0 ? Int(Int32.max) : Int(min(raised, UInt64(Int32.max))),
+                                          idleTimeout: TimeInterval(seconds))
+        app.middleware.use(ConnectionActivityMiddleware(governor: governor), at: .beginning)
+        let loop = ConnectionGovernorLoop(governor: governor)
+        app.lifecycle.use(loop)
+        return loop
+    }
+
+    static func lowLimitWarning(_ governor: ConnectionGovernor) -> String? {
+        guard governor.limit < comfortableLimit else { return nil }
+        return "打开文件数上限只有 \(governor.limit)：同时在线的连接超过约 \(governor.high) 个时先关闭空闲连接；"
+            + "会场人多时请提高硬上限（ulimit -Hn 或 systemd 的 LimitNOFILE） / open-file limit \(governor.limit): idle connections are closed above about \(governor.high)"
     }
 
     /// Soft limit up to the hard limit; returns the soft limit now in force.

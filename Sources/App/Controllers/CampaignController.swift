@@ -120,19 +120,20 @@ struct CampaignController: RouteCollection {
         guard let target = CampaignPhase(rawValue: body.status) else {
             throw APIError(.unprocessableEntity, "invalid", "状态无效：\(body.status.prefix(40))")
         }
+        // Scanned page images are kept until the campaign is archived (PINGYI_KEEP_PAGE_IMAGES=1 keeps them).
+        let erasesImages = target == .archived && Environment.get("PINGYI_KEEP_PAGE_IMAGES") != "1"
         try await req.db.writeTransaction { db in
             if campaign.status == .preparing, target == .meeting { try await checkReadyForMeeting(campaign, on: db) }
             let from = try await changePhase(of: campaign, to: target, on: db)
             // The check-in cards can be printed the moment the meeting opens.
             if target == .meeting { try await assignCheckInCodes(campaignID: try campaign.requireID(), on: db) }
-            // Scanned page images are kept until the campaign is archived (PINGYI_KEEP_PAGE_IMAGES=1 keeps them).
-            if target == .archived, Environment.get("PINGYI_KEEP_PAGE_IMAGES") != "1" {
-                try await PaperScanning.eraseImages(campaignID: try campaign.requireID(), on: db)
-            }
+            if erasesImages { try await PaperScanning.eraseImages(campaignID: try campaign.requireID(), on: db) }
             try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "campaign.status",
                                   summary: "活动状态：\(from.label) → \(target.label)",
                                   before: ["status": from.rawValue], after: ["status": target.rawValue])
         }
+        // The erased images leave no copy in the files (dead TOAST chunks, the write-ahead log).
+        if erasesImages { try await BallotScrub.flush([PaperScan.schema], on: req.db) }
         return try await campaignDetail(campaign, for: actor, on: req.db)
     }
 

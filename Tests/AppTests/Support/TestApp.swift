@@ -54,6 +54,26 @@ func withApp(_ database: TestDatabase, _ body: (Application) async throws -> Voi
     await cleanUp(app, schema: schema)
 }
 
+/// Runs `body` against a freshly migrated app on a SQLite file in a folder of its own (removed afterwards), with the
+/// file's path: for tests that read the database's files.
+func withSQLiteFile(_ body: (Application, String) async throws -> Void) async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingyi-file-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("pingyi.sqlite").path
+    let app = try await Application.make(.testing)
+    do {
+        try await configure(app, database: .sqliteFile(path: path))
+        app.passwords.use(.bcrypt(cost: 4))
+        try await prepareDatabase(app)
+        try await body(app, path)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}
+
 private func cleanUp(_ app: Application, schema: String?) async {
     if let schema, let sql = app.db as? any SQLDatabase {
         try? await sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
