@@ -58,8 +58,8 @@ struct CSRFGuard: AsyncMiddleware {
 }
 
 extension RoutesBuilder {
-    /// `/api/v1` with bearer-token or cookie authentication and the CSRF guard.
+    /// `/api/v1` with bearer-token or cookie authentication, the CSRF guard and each route's declared access `Policy`.
     func apiV1() -> any RoutesBuilder {
-        grouped("api", "v1").grouped(BearerTokenAuthenticator(), CookieSessionAuthenticator(), CSRFGuard())
+        grouped("api", "v1").grouped(BearerTokenAuthenticator(), CookieSessionAuthenticator(), CSRFGuard(), PolicyMiddleware())
     }
 }

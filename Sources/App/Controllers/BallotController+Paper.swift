@@ -10,18 +10,18 @@ import Vapor
 extension BallotController {
     func bootPaper(_ rounds: any RoutesBuilder) {
         let round = rounds.grouped(":roundID")
-        round.get("sheets", use: sheets)
-        round.post("sheets", use: number)
-        round.get("sheets", ":serial", use: sheet)
-        round.post("sheets", ":serial", "entry", use: enter)
-        round.post("sheets", ":serial", "decision", use: decide)
-        round.post("sheets", ":serial", "withdraw", use: withdraw)
-        round.post("extra-sheets", use: extraSheets)
+        round.get("sheets", use: sheets).requiring(.staff)
+        round.post("sheets", use: number).requiring(.staff)
+        round.get("sheets", ":serial", use: sheet).requiring(.staff)
+        round.post("sheets", ":serial", "entry", use: enter).requiring(.staff, roles: [.teller], refusal: "只有计票人可以录入纸质票")
+        round.post("sheets", ":serial", "decision", use: decide).requiring(.staff, roles: [.scrutineer], refusal: "只有监票人可以裁定")
+        round.post("sheets", ":serial", "withdraw", use: withdraw).requiring(.staff)
+        round.post("extra-sheets", use: extraSheets).requiring(.staff, roles: User.Role.admins.union([.chair, .scrutineer]))
     }
 
     @Sendable
     func sheets(req: Request) async throws -> PaperOverviewDTO {
-        let (actor, _, round) = try await staffRound(req)
+        let (actor, _, round) = try await req.round()
         let roundID = try round.requireID()
         let sheets = try await PaperSheet.query(on: req.db).filter(\.$roundID == roundID).sort(\.$serial).all()
         let entries = try await PaperEntry.query(on: req.db).filter(\.$sheet.$id ~~ sheets.compactMap(\.id)).all()
@@ -39,8 +39,7 @@ extension BallotController {
     /// 取票编号: the next sheet out of the box gets a number; tellers write it on the sheet's back and key it by it.
     @Sendable
     func number(req: Request) async throws -> Response {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .teller || actor.role == .scrutineer || actor.role == .chair || actor.isAdmin else { throw APIError.forbidden }
+        let (actor, campaign, round) = try await req.round()
         let body = try req.content.decode(NumberSheetRequest.self)
         guard let group = try await RaterGroup.find(body.raterGroupID, on: req.db), group.$campaign.id == campaign.id else {
             throw APIError.notFound("评议人类别")
@@ -65,8 +64,7 @@ extension BallotController {
     /// 撤销编号: a number given by mistake, withdrawn before the sheet is keyed.
     @Sendable
     func withdraw(req: Request) async throws -> PaperSheetStatusDTO {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .teller || actor.role == .scrutineer || actor.role == .chair || actor.isAdmin else { throw APIError.forbidden }
+        let (actor, campaign, round) = try await req.round()
         let sheet = try await findSheet(req, round)
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能撤销编号") }
         try await PaperKeying.withdraw(sheet, round: round, by: actor, on: req.db)
@@ -79,7 +77,7 @@ extension BallotController {
     /// A sheet's two entries and where they differ, for the scrutineer.
     @Sendable
     func sheet(req: Request) async throws -> PaperSheetDetailDTO {
-        let (_, campaign, round) = try await staffRound(req)
+        let (_, campaign, round) = try await req.round()
         let sheet = try await findSheet(req, round)
         let entries = try await PaperEntry.query(on: req.db).filter(\.$sheet.$id == sheet.requireID()).all()
         let labels = try await sheetCellLabels(sheet, round: round, campaign: campaign, on: req.db)
@@ -102,8 +100,7 @@ extension BallotController {
 
     @Sendable
     func enter(req: Request) async throws -> PaperSheetStatusDTO {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .teller else { throw APIError(.forbidden, "forbidden", "只有计票人可以录入纸质票") }
+        let (actor, campaign, round) = try await req.round()
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能录入纸质票") }
         let sheet = try await findSheet(req, round)
         let body = try req.content.decode(PaperEntryRequest.self)
@@ -117,8 +114,7 @@ extension BallotController {
     /// The scrutineer's reading of a sheet the tellers disagreed on.
     @Sendable
     func decide(req: Request) async throws -> PaperSheetStatusDTO {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .scrutineer else { throw APIError(.forbidden, "forbidden", "只有监票人可以裁定") }
+        let (actor, campaign, round) = try await req.round()
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能裁定纸质票") }
         let sheet = try await findSheet(req, round)
         guard sheet.state == .mismatch else { throw APIError.conflict("第 \(sheet.serial) 号选票没有需要裁定的不一致") }
@@ -133,8 +129,7 @@ extension BallotController {
     /// Sheets found in the box that were never issued (no serial, a repeated serial): returned and void.
     @Sendable
     func extraSheets(req: Request) async throws -> RoundDTO {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .scrutineer || actor.role == .chair || actor.isAdmin else { throw APIError.forbidden }
+        let (actor, campaign, round) = try await req.round()
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能登记") }
         let body = try req.content.decode(ExtraSheetsRequest.self)
         guard (0...10_000).contains(body.count) else { throw APIError(.unprocessableEntity, "invalid", "数量无效") }
@@ -154,14 +149,6 @@ extension BallotController {
     }
 
     // MARK: helpers
-
-    func staffRound(_ req: Request) async throws -> (Actor, Campaign, BallotRound) {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
-        guard let raw = req.parameters.get("roundID"), let id = UUID(uuidString: raw), let round = try await BallotRound.find(id, on: req.db),
-              round.$campaign.id == campaign.id else { throw APIError.notFound("投票轮次") }
-        return (actor, campaign, round)
-    }
 
     func findSheet(_ req: Request, _ round: BallotRound) async throws -> PaperSheet {
         guard let serial = req.parameters.get("serial").flatMap(Int.init), serial > 0,

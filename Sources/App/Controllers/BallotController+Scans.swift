@@ -10,23 +10,24 @@ extension BallotController {
 
     func bootScans(_ rounds: any RoutesBuilder) {
         let round = rounds.grouped(":roundID")
-        round.get("forms", ":group", ":form", ":page", use: formPage)
-        round.put("box-counts", use: boxCounts)
-        round.get("scans", use: scans)
-        round.on(.POST, "scans", body: .collect(maxSize: ByteCount(value: Self.maxScanBytes)), use: uploadScan)
-        round.post("scans", "sample", use: drawSample)
-        round.get("scans", ":scanID", use: scan)
-        round.get("scans", ":scanID", "image", use: scanImage)
-        round.post("scans", ":scanID", "decision", use: decideScan)
-        round.post("scans", ":scanID", "ruling", use: ruleScan)
-        round.post("scans", ":scanID", "sample-check", use: checkSample)
+        round.get("forms", ":group", ":form", ":page", use: formPage).requiring(.staff)
+        round.put("box-counts", use: boxCounts).requiring(.staff)
+        round.get("scans", use: scans).requiring(.staff)
+        round.on(.POST, "scans", body: .collect(maxSize: ByteCount(value: Self.maxScanBytes)), use: uploadScan).requiring(.staff)
+        round.post("scans", "sample", use: drawSample).requiring(.staff, roles: [.scrutineer], refusal: "只有监票人可以抽查")
+        round.get("scans", ":scanID", use: scan).requiring(.staff)
+        round.get("scans", ":scanID", "image", use: scanImage).requiring(.staff)
+        round.post("scans", ":scanID", "decision", use: decideScan).requiring(.staff, roles: [.teller], refusal: "只有计票人可以确认扫描页")
+        round.post("scans", ":scanID", "ruling", use: ruleScan).requiring(.staff, roles: [.scrutineer], refusal: "只有监票人可以裁定")
+        round.post("scans", ":scanID", "sample-check", use: checkSample).requiring(.staff, roles: [.scrutineer], refusal: "只有监票人可以抽查")
         round.post("scans", ":scanID", "discard", use: discardScan)
+            .requiring(.staff, roles: [.teller, .scrutineer], refusal: "只有计票人或监票人可以剔除扫描页")
     }
 
     /// One printed page: `group` is the index in the round's paper plan, `form` the form's index, `page` from 0.
     @Sendable
     func formPage(req: Request) async throws -> Response {
-        let (_, campaign, round) = try await staffRound(req)
+        let (_, campaign, round) = try await req.round()
         guard let group = req.parameters.get("group").flatMap(Int.init), round.sheetPlan.indices.contains(group),
               let formIndex = req.parameters.get("form").flatMap(Int.init), let page = req.parameters.get("page").flatMap(Int.init),
               let form = PaperScanning.forms(round, campaign: campaign).first(where: { $0.formIndex == formIndex }),
@@ -52,8 +53,7 @@ extension BallotController {
     /// 清点票数: sheets of each form taken out of the box.
     @Sendable
     func boxCounts(req: Request) async throws -> PaperScansDTO {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .teller || actor.role == .scrutineer || actor.role == .chair || actor.isAdmin else { throw APIError.forbidden }
+        let (actor, campaign, round) = try await req.round()
         let body = try req.content.decode(BoxCountsRequest.self)
         try await PaperScanning.setBoxCounts(body.counts, round: round, formCount: PaperScanning.forms(round, campaign: campaign).count, by: actor, on: req.db)
         return try await scansOverview(actor, campaign, try await reloaded(round, on: req.db), on: req.db)
@@ -61,15 +61,14 @@ extension BallotController {
 
     @Sendable
     func scans(req: Request) async throws -> PaperScansDTO {
-        let (actor, campaign, round) = try await staffRound(req)
+        let (actor, campaign, round) = try await req.round()
         return try await scansOverview(actor, campaign, round, on: req.db)
     }
 
     /// One page as the browser normalized it: `?width=&height=`, the body the raw-deflated grayscale pixels.
     @Sendable
     func uploadScan(req: Request) async throws -> Response {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .teller || actor.role == .scrutineer || actor.role == .chair || actor.isAdmin else { throw APIError.forbidden }
+        let (actor, campaign, round) = try await req.round()
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能扫描纸质票") }
         guard let width = req.query[Int.self, at: "width"], let height = req.query[Int.self, at: "height"],
               let body = req.body.data, body.readableBytes > 0 else {
@@ -94,14 +93,14 @@ extension BallotController {
 
     @Sendable
     func scan(req: Request) async throws -> PaperScanDTO {
-        let (actor, campaign, round) = try await staffRound(req)
+        let (actor, campaign, round) = try await req.round()
         return try await scanDTO(try await findScan(req, round), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
     }
 
     /// The page straightened (`?row=N`: one secretary's row), as a grayscale PNG.
     @Sendable
     func scanImage(req: Request) async throws -> Response {
-        let (_, campaign, round) = try await staffRound(req)
+        let (_, campaign, round) = try await req.round()
         let scan = try await findScan(req, round)
         guard let stored = scan.image, let pixels = UploadedZip.inflate(ArraySlice(stored), expected: scan.width * scan.height),
               let image = GrayImage(width: scan.width, height: scan.height, pixels: pixels) else {
@@ -133,8 +132,7 @@ extension BallotController {
 
     @Sendable
     func decideScan(req: Request) async throws -> PaperScanDTO {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .teller else { throw APIError(.forbidden, "forbidden", "只有计票人可以确认扫描页") }
+        let (actor, campaign, round) = try await req.round()
         let scan = try await findScan(req, round)
         guard scan.state == .unsure || scan.state == .decidedOnce else {
             throw APIError.conflict("这一页现在是“\(scan.state.label)”，没有需要确认的栏目")
@@ -146,8 +144,7 @@ extension BallotController {
 
     @Sendable
     func ruleScan(req: Request) async throws -> PaperScanDTO {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .scrutineer else { throw APIError(.forbidden, "forbidden", "只有监票人可以裁定") }
+        let (actor, campaign, round) = try await req.round()
         let scan = try await findScan(req, round)
         let body = try req.content.decode(ScanMarksRequest.self)
         _ = try await PaperScanning.rule(scan, marks: body.marks, keep: body.keep, round: round, by: actor, on: req.db)
@@ -157,8 +154,7 @@ extension BallotController {
     /// 剔除: a teller or the scrutineer drops a page (a second scan, a page of another box) before the count.
     @Sendable
     func discardScan(req: Request) async throws -> PaperScanDTO {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .teller || actor.role == .scrutineer else { throw APIError(.forbidden, "forbidden", "只有计票人或监票人可以剔除扫描页") }
+        let (actor, campaign, round) = try await req.round()
         let scan = try await findScan(req, round)
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能剔除扫描页") }
         let formName = PaperScanning.forms(round, campaign: campaign).first { $0.formIndex == scan.formIndex }?.form.name ?? ""
@@ -168,8 +164,7 @@ extension BallotController {
 
     @Sendable
     func drawSample(req: Request) async throws -> PaperScansDTO {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .scrutineer else { throw APIError(.forbidden, "forbidden", "只有监票人可以抽查") }
+        let (actor, campaign, round) = try await req.round()
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能抽查") }
         _ = try await PaperScanning.drawSample(round: round, by: actor, on: req.db)
         return try await scansOverview(actor, campaign, round, on: req.db)
@@ -177,8 +172,7 @@ extension BallotController {
 
     @Sendable
     func checkSample(req: Request) async throws -> PaperScanDTO {
-        let (actor, campaign, round) = try await staffRound(req)
-        guard actor.role == .scrutineer else { throw APIError(.forbidden, "forbidden", "只有监票人可以抽查") }
+        let (actor, campaign, round) = try await req.round()
         let scan = try await findScan(req, round)
         let body = try req.content.decode(ScanMarksRequest.self)
         _ = try await PaperScanning.checkSample(scan, marks: body.marks ?? "", printedGroup: body.raterGroupID, printedForm: body.formIndex,

@@ -10,20 +10,19 @@ struct BallotController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.apiV1()
         let rounds = api.grouped("campaigns", ":campaignID", "rounds")
-        rounds.get(use: list)
-        rounds.post(use: open)
-        rounds.post(":roundID", "codes", use: extraCodes)
-        rounds.post(":roundID", "seal", use: seal)
-        rounds.post(":roundID", "count", use: count)
-        api.get("rounds", ":roundID", "receipts", use: receipts)
+        rounds.get(use: list).requiring(.staff)
+        rounds.post(use: open).requiring(.chair)
+        rounds.post(":roundID", "codes", use: extraCodes).requiring(.chair)
+        rounds.post(":roundID", "seal", use: seal).requiring(.chair)
+        rounds.post(":roundID", "count", use: count).requiring(.chair)
+        api.get("rounds", ":roundID", "receipts", use: receipts).requiring(.anyone)
         bootPaper(rounds)
         bootScans(rounds)
     }
 
     @Sendable
     func list(req: Request) async throws -> [RoundDTO] {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
+        let (_, campaign) = try await req.campaign()
         let rounds = try await BallotRound.query(on: req.db).filter(\.$campaign.$id == campaign.requireID()).sort(\.$number).all()
         var result: [RoundDTO] = []
         for round in rounds { result.append(try await roundDTO(round, on: req.db)) }
@@ -33,9 +32,7 @@ struct BallotController: RouteCollection {
     /// Opens the next round. Codes exist in the clear only in this answer: the console prints them as slips.
     @Sendable
     func open(req: Request) async throws -> Response {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .chair, on: req.db)
-        try campaign.require({ $0 == .meeting }, "票箱（会议中才能投票）")
+        let (actor, campaign) = try await req.campaign(allowing: { $0 == .meeting }, "票箱（会议中才能投票）")
         let body = try req.content.decode(RoundOpenRequest.self)
         let campaignID = try campaign.requireID()
         let groups = try await RaterGroup.query(on: req.db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
@@ -54,7 +51,7 @@ struct BallotController: RouteCollection {
     /// 补发: more codes for a group while the round is open (a late arrival, a lost slip); they count as issued.
     @Sendable
     func extraCodes(req: Request) async throws -> RoundOpenedDTO {
-        let (actor, campaign, round) = try await chairRound(req)
+        let (actor, campaign, round) = try await req.round()
         guard round.state == .open else { throw APIError.conflict("只有投票中的轮次可以补发投票码") }
         let body = try req.content.decode(ExtraCodesRequest.self)
         guard (1...100).contains(body.count) else { throw APIError(.unprocessableEntity, "invalid", "补发数量应在 1 到 100 之间") }
@@ -82,7 +79,7 @@ struct BallotController: RouteCollection {
     /// 封箱: no more phone ballots; paper sheets can now be keyed.
     @Sendable
     func seal(req: Request) async throws -> RoundDTO {
-        let (actor, campaign, round) = try await chairRound(req)
+        let (actor, campaign, round) = try await req.round()
         try await RoundOperations.seal(round, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
@@ -91,7 +88,7 @@ struct BallotController: RouteCollection {
     /// 计票: reconciles issued against returned. More returned than issued voids the round (kept, never overwritten).
     @Sendable
     func count(req: Request) async throws -> RoundDTO {
-        let (actor, campaign, round) = try await chairRound(req)
+        let (actor, campaign, round) = try await req.round()
         _ = try await RoundOperations.count(round, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
@@ -107,14 +104,6 @@ struct BallotController: RouteCollection {
         let receipts = try await BallotReceipt.query(on: req.db).filter(\.$roundID == id).sort(\.$id).all().compactMap(\.id)
         return ReceiptListDTO(campaignTitle: campaign.title, roundNumber: round.number, state: round.state.label,
                               receipts: receipts.map { VotingCode.grouped($0) })
-    }
-
-    func chairRound(_ req: Request) async throws -> (Actor, Campaign, BallotRound) {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .chair, on: req.db)
-        guard let raw = req.parameters.get("roundID"), let id = UUID(uuidString: raw), let round = try await BallotRound.find(id, on: req.db),
-              round.$campaign.id == campaign.id else { throw APIError.notFound("投票轮次") }
-        return (actor, campaign, round)
     }
 }
 

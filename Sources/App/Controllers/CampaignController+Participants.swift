@@ -6,26 +6,23 @@ import Vapor
 extension CampaignController {
     func bootParticipants(_ campaign: any RoutesBuilder) {
         let participants = campaign.grouped("participants")
-        participants.get(use: listParticipants)
-        participants.post(use: createParticipant)
-        participants.patch(":participantID", use: updateParticipant)
-        participants.delete(":participantID", use: deleteParticipant)
-        participants.on(.POST, "import", body: .collect(maxSize: "5mb"), use: importParticipants)
+        participants.get(use: listParticipants).requiring(.viewParticipants)
+        participants.post(use: createParticipant).requiring(.manage)
+        participants.patch(":participantID", use: updateParticipant).requiring(.manage)
+        participants.delete(":participantID", use: deleteParticipant).requiring(.manage)
+        participants.on(.POST, "import", body: .collect(maxSize: "5mb"), use: importParticipants).requiring(.manage)
     }
 
     @Sendable
     func listParticipants(req: Request) async throws -> [ParticipantDTO] {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .viewParticipants, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         return try await Participant.query(on: req.db).filter(\.$campaign.$id == campaign.requireID())
             .sort(\.$position).all().map(ParticipantDTO.init)
     }
 
     @Sendable
     func createParticipant(req: Request) async throws -> Response {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsParticipantChanges, "参会人员")
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsParticipantChanges, "参会人员")
         let body = try req.content.decode(ParticipantInput.self)
         let campaignID = try campaign.requireID()
         let role = try parseParticipantRole(body.role)
@@ -47,10 +44,8 @@ extension CampaignController {
 
     @Sendable
     func updateParticipant(req: Request) async throws -> ParticipantDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsParticipantChanges, "参会人员")
-        let participant = try await findChild(Participant.self, req.parameters.get("participantID"), in: campaign, "参会人员", on: req.db)
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsParticipantChanges, "参会人员")
+        let participant = try await req.child(Participant.self, "participantID", of: campaign, "参会人员")
         let body = try req.content.decode(ParticipantUpdateRequest.self)
         let before = try ParticipantDTO(participant)
         if let name = body.name { participant.name = try requireText(name, "姓名", max: 50) }
@@ -73,10 +68,8 @@ extension CampaignController {
 
     @Sendable
     func deleteParticipant(req: Request) async throws -> HTTPStatus {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsParticipantChanges, "参会人员")
-        let participant = try await findChild(Participant.self, req.parameters.get("participantID"), in: campaign, "参会人员", on: req.db)
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsParticipantChanges, "参会人员")
+        let participant = try await req.child(Participant.self, "participantID", of: campaign, "参会人员")
         try await req.db.writeTransaction { db in
             try await campaign.requireLocked(\.allowsParticipantChanges, "参会人员", on: db)
             try await participant.delete(on: db)
@@ -89,9 +82,7 @@ extension CampaignController {
     /// Appends the rows of a CSV or XLSX file; a file with any wrong row imports nothing.
     @Sendable
     func importParticipants(req: Request) async throws -> Response {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsParticipantChanges, "参会人员")
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsParticipantChanges, "参会人员")
         let campaignID = try campaign.requireID()
         let data = Data(buffer: req.body.data ?? ByteBuffer())
         // Read and checked before the write transaction: a ballot never waits behind a big file.

@@ -6,16 +6,14 @@ import Vapor
 extension CampaignController {
     func bootRaterGroups(_ campaign: any RoutesBuilder) {
         let groups = campaign.grouped("rater-groups")
-        groups.post(use: createRaterGroup)
-        groups.patch(":groupID", use: updateRaterGroup)
-        groups.delete(":groupID", use: deleteRaterGroup)
+        groups.post(use: createRaterGroup).requiring(.manage)
+        groups.patch(":groupID", use: updateRaterGroup).requiring(.manage)
+        groups.delete(":groupID", use: deleteRaterGroup).requiring(.manage)
     }
 
     @Sendable
     func createRaterGroup(req: Request) async throws -> Response {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsSetupChanges, "评议人类别")
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsSetupChanges, "评议人类别")
         let body = try req.content.decode(RaterGroupCreateRequest.self)
         let name = try requireText(body.name, "类别名称", max: 30)
         let weighted = !campaign.rules.raterGroupWeights.isEmpty
@@ -44,10 +42,8 @@ extension CampaignController {
 
     @Sendable
     func updateRaterGroup(req: Request) async throws -> CampaignDetailDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsSetupChanges, "评议人类别")
-        let group = try await findChild(RaterGroup.self, req.parameters.get("groupID"), in: campaign, "评议人类别", on: req.db)
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsSetupChanges, "评议人类别")
+        let group = try await req.child(RaterGroup.self, "groupID", of: campaign, "评议人类别")
         let body = try req.content.decode(RaterGroupUpdateRequest.self)
         let before = group.name
         try await req.db.writeTransaction { db in
@@ -72,10 +68,8 @@ extension CampaignController {
 
     @Sendable
     func deleteRaterGroup(req: Request) async throws -> CampaignDetailDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsSetupChanges, "评议人类别")
-        let group = try await findChild(RaterGroup.self, req.parameters.get("groupID"), in: campaign, "评议人类别", on: req.db)
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsSetupChanges, "评议人类别")
+        let group = try await req.child(RaterGroup.self, "groupID", of: campaign, "评议人类别")
         let groupID = try group.requireID()
         try await req.db.writeTransaction { db in
             try await campaign.requireLocked(\.allowsSetupChanges, "评议人类别", on: db)
@@ -92,26 +86,6 @@ extension CampaignController {
         }
         return try await campaignDetail(campaign, for: actor, on: req.db)
     }
-}
-
-/// A row that belongs to a campaign and has a place in its order.
-protocol CampaignOrdered: Model where IDValue == UUID {
-    var campaignID: UUID { get }
-    var position: Int { get set }
-}
-
-extension RaterGroup: CampaignOrdered { var campaignID: UUID { $campaign.id } }
-extension Reportee: CampaignOrdered { var campaignID: UUID { $campaign.id } }
-extension Participant: CampaignOrdered { var campaignID: UUID { $campaign.id } }
-
-/// Finds a row of this campaign, or 404 — a row of another campaign is "not found" too.
-func findChild<T: CampaignOrdered>(_ type: T.Type, _ rawID: String?, in campaign: Campaign, _ what: String,
-                                   on db: any Database) async throws -> T {
-    guard let rawID, let id = UUID(uuidString: rawID), let row = try await T.find(id, on: db),
-          row.campaignID == campaign.id else {
-        throw APIError.notFound(what)
-    }
-    return row
 }
 
 /// Moves one row to a 1-based place and renumbers the rest, keeping their order.

@@ -6,20 +6,20 @@ import Vapor
 extension CampaignController {
     func bootReportees(_ campaign: any RoutesBuilder) {
         let reportees = campaign.grouped("reportees")
-        reportees.post(use: createReportee)
-        reportees.on(.POST, "import", body: .collect(maxSize: "5mb"), use: importReportees)
-        reportees.patch(":reporteeID", use: updateReportee)
-        reportees.delete(":reporteeID", use: deleteReportee)
+        reportees.post(use: createReportee).requiring(.manage)
+        reportees.on(.POST, "import", body: .collect(maxSize: "5mb"), use: importReportees).requiring(.manage)
+        reportees.patch(":reporteeID", use: updateReportee).requiring(.manage)
+        reportees.delete(":reporteeID", use: deleteReportee).requiring(.manage)
+        // The report: read by everyone who sees the campaign; changed by its admins or the secretary it belongs to.
         reportees.on(.PUT, ":reporteeID", "report", body: .collect(maxSize: ByteCount(value: ReportFile.maxBytes + 1024)), use: uploadReport)
-        reportees.get(":reporteeID", "report", use: downloadReport)
-        reportees.delete(":reporteeID", "report", use: deleteReport)
+            .requiring(.view)
+        reportees.get(":reporteeID", "report", use: downloadReport).requiring(.view)
+        reportees.delete(":reporteeID", "report", use: deleteReport).requiring(.view)
     }
 
     @Sendable
     func createReportee(req: Request) async throws -> Response {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsSetupChanges, "述职对象")
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsSetupChanges, "述职对象")
         let body = try req.content.decode(ReporteeCreateRequest.self)
         let campaignID = try campaign.requireID()
         let reportee = Reportee(
@@ -42,9 +42,7 @@ extension CampaignController {
     /// imports nothing and names each line.
     @Sendable
     func importReportees(req: Request) async throws -> Response {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsSetupChanges, "述职对象")
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsSetupChanges, "述职对象")
         let campaignID = try campaign.requireID()
         let rows = try ReporteeImport.parse(try ImportFile.records(from: Data(buffer: req.body.data ?? ByteBuffer()))).get()
         let count = try await req.db.writeTransaction { db -> Int in
@@ -67,12 +65,11 @@ extension CampaignController {
 
     @Sendable
     func updateReportee(req: Request) async throws -> CampaignDetailDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         let body = try req.content.decode(ReporteeUpdateRequest.self)
         // Linking the secretary's account changes no ballot: allowed until archived. Everything else only in 筹备.
         try campaign.require(body.onlyLinksAnAccount ? \.allowsAccountLinks : \.allowsSetupChanges, "述职对象")
-        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
+        let reportee = try await req.child(Reportee.self, "reporteeID", of: campaign, "述职对象")
         let before = try ReporteeDTO(reportee, report: nil)
         if let name = body.name { reportee.name = try requireText(name, "姓名", max: 50) }
         if let unit = body.unitName { reportee.unitName = try requireText(unit, "单位", max: 100) }
@@ -98,10 +95,8 @@ extension CampaignController {
 
     @Sendable
     func deleteReportee(req: Request) async throws -> CampaignDetailDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsSetupChanges, "述职对象")
-        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsSetupChanges, "述职对象")
+        let reportee = try await req.child(Reportee.self, "reporteeID", of: campaign, "述职对象")
         try await req.db.writeTransaction { db in
             try await campaign.requireLocked(\.allowsSetupChanges, "述职对象", on: db)
             try await ReportDocument.query(on: db).filter(\.$reportee.$id == reportee.requireID()).delete()
@@ -116,8 +111,7 @@ extension CampaignController {
     /// Uploads or replaces a reportee's written report. Admins in scope, or the secretary's own account.
     @Sendable
     func uploadReport(req: Request) async throws -> ReportInfoDTO {
-        let actor = try await req.actor()
-        let (campaign, reportee) = try await reportTarget(req, actor: actor, upload: true)
+        let (actor, campaign, reportee) = try await reportTarget(req, upload: true)
         try campaign.require(\.allowsReportChanges, "述职材料")
         let (data, file) = try ReportFile.upload(req)
         let document = try await ReportDocument.query(on: req.db).filter(\.$reportee.$id == reportee.requireID()).first()
@@ -138,8 +132,7 @@ extension CampaignController {
 
     @Sendable
     func downloadReport(req: Request) async throws -> Response {
-        let actor = try await req.actor()
-        let (_, reportee) = try await reportTarget(req, actor: actor, upload: false)
+        let (_, _, reportee) = try await reportTarget(req, upload: false)
         guard let document = try await ReportDocument.query(on: req.db).filter(\.$reportee.$id == reportee.requireID()).first() else {
             throw APIError.notFound("述职材料")
         }
@@ -148,8 +141,7 @@ extension CampaignController {
 
     @Sendable
     func deleteReport(req: Request) async throws -> HTTPStatus {
-        let actor = try await req.actor()
-        let (campaign, reportee) = try await reportTarget(req, actor: actor, upload: true)
+        let (actor, campaign, reportee) = try await reportTarget(req, upload: true)
         try campaign.require(\.allowsReportChanges, "述职材料")
         try await req.db.writeTransaction { db in
             try await campaign.requireLocked(\.allowsReportChanges, "述职材料", on: db)
@@ -162,14 +154,12 @@ extension CampaignController {
         return .noContent
     }
 
-    /// The campaign and reportee of a report request. Uploading needs manage rights or being that reportee.
-    func reportTarget(_ req: Request, actor: Actor, upload: Bool) async throws -> (Campaign, Reportee) {
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .view, on: req.db)
-        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
-        if upload {
-            guard actor.manages(campaign) || reportee.$user.id == actor.id else { throw APIError.forbidden }
-        }
-        return (campaign, reportee)
+    /// The account, campaign and reportee of a report request. Changing it needs `Actor.mayChangeReport(of:in:)`.
+    func reportTarget(_ req: Request, upload: Bool) async throws -> (Actor, Campaign, Reportee) {
+        let (actor, campaign) = try await req.campaign()
+        let reportee = try await req.child(Reportee.self, "reporteeID", of: campaign, "述职对象")
+        if upload, !actor.mayChangeReport(of: reportee, in: campaign) { throw APIError.forbidden }
+        return (actor, campaign, reportee)
     }
 }
 

@@ -7,18 +7,18 @@ import Vapor
 struct CampaignController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.apiV1()
-        api.delete("demo", use: removeDemo)
+        api.delete("demo", use: removeDemo).requiring(.systemAdmin)
         let campaigns = api.grouped("campaigns")
-        campaigns.get(use: list)
-        campaigns.post(use: create)
+        campaigns.get(use: list).requiring(.account)
+        campaigns.post(use: create).requiring(.admins)
         let campaign = campaigns.grouped(":campaignID")
-        campaign.get(use: detail)
-        campaign.patch(use: update)
-        campaign.delete(use: delete)
-        campaign.post("status", use: changeStatus)
-        campaign.put("forms", use: replaceForms)
-        campaign.put("rules", use: replaceRules)
-        campaign.get("audit", use: auditLog)
+        campaign.get(use: detail).requiring(.view)
+        campaign.patch(use: update).requiring(.manage)
+        campaign.delete(use: delete).requiring(.manage)
+        campaign.post("status", use: changeStatus).requiring(.manage)
+        campaign.put("forms", use: replaceForms).requiring(.manage)
+        campaign.put("rules", use: replaceRules).requiring(.manage)
+        campaign.get("audit", use: auditLog).requiring(.manage)
         bootRaterGroups(campaign)
         bootReportees(campaign)
         bootParticipants(campaign)
@@ -32,15 +32,13 @@ struct CampaignController: RouteCollection {
 
     @Sendable
     func detail(req: Request) async throws -> CampaignDetailDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .view, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         return try await campaignDetail(campaign, for: actor, on: req.db)
     }
 
     @Sendable
     func create(req: Request) async throws -> Response {
         let actor = try await req.actor()
-        guard actor.isAdmin else { throw APIError.forbidden }
         let body = try req.content.decode(CampaignCreateRequest.self)
         let title = try requireText(body.title, "活动名称", max: 200)
         guard (2000...2100).contains(body.year) else { throw APIError(.unprocessableEntity, "invalid", "年度应在 2000 到 2100 之间") }
@@ -64,9 +62,7 @@ struct CampaignController: RouteCollection {
 
     @Sendable
     func update(req: Request) async throws -> CampaignDetailDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require({ !$0.isReadOnly }, "活动信息")
+        let (actor, campaign) = try await req.campaign(allowing: { !$0.isReadOnly }, "活动信息")
         let body = try req.content.decode(CampaignUpdateRequest.self)
         let before = try CampaignSummaryDTO(campaign)
         if let title = body.title { campaign.title = try requireText(title, "活动名称", max: 200) }
@@ -92,8 +88,7 @@ struct CampaignController: RouteCollection {
     /// Deletes a campaign that is still being prepared and never opened a round: no route deletes a ballot or a code.
     @Sendable
     func delete(req: Request) async throws -> HTTPStatus {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         try await req.db.writeTransaction { db in
             let id = try campaign.requireID()
             guard try await lockedPhase(of: id, on: db) == .preparing else { throw APIError.conflict("只能删除筹备中的评议活动") }
@@ -114,8 +109,7 @@ struct CampaignController: RouteCollection {
 
     @Sendable
     func changeStatus(req: Request) async throws -> CampaignDetailDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         let body = try req.content.decode(StatusChangeRequest.self)
         guard let target = CampaignPhase(rawValue: body.status) else {
             throw APIError(.unprocessableEntity, "invalid", "状态无效：\(body.status.prefix(40))")
@@ -139,9 +133,7 @@ struct CampaignController: RouteCollection {
 
     @Sendable
     func replaceForms(req: Request) async throws -> CampaignDetailDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsSetupChanges, "评议表")
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsSetupChanges, "评议表")
         let forms = try normalizedForms(try req.content.decode([FormInput].self))
         let before = campaign.forms
         campaign.forms = forms
@@ -158,9 +150,7 @@ struct CampaignController: RouteCollection {
 
     @Sendable
     func replaceRules(req: Request) async throws -> CampaignDetailDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
-        try campaign.require(\.allowsSetupChanges, "评议规则")
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsSetupChanges, "评议规则")
         let rules = try req.content.decode(EvaluationRules.self)
         let groups = try await RaterGroup.query(on: req.db).filter(\.$campaign.$id == campaign.requireID()).all()
         try rules.validate(raterGroups: groups.map { $0.id!.uuidString }, forms: campaign.forms.map(\.id))
@@ -177,8 +167,7 @@ struct CampaignController: RouteCollection {
 
     @Sendable
     func auditLog(req: Request) async throws -> [AuditEntryDTO] {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         return try await AuditEntry.query(on: req.db).filter(\.$campaignID == campaign.requireID())
             .sort(\.$createdAt, .descending).all().map(AuditEntryDTO.init)
     }
@@ -186,7 +175,6 @@ struct CampaignController: RouteCollection {
     @Sendable
     func removeDemo(req: Request) async throws -> DemoRemovalDTO {
         let actor = try await req.actor()
-        guard actor.isSystemAdmin else { throw APIError.forbidden }
         let removed = try await req.db.writeTransaction { db in
             let removed = try await DemoCampaign.remove(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: nil, action: "demo.remove",

@@ -43,7 +43,7 @@ struct MaterialsController: RouteCollection {
     @Sendable
     func download(req: Request) async throws -> Response {
         let campaign = try await openCampaign(req)
-        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职材料", on: req.db)
+        let reportee = try await req.child(Reportee.self, "reporteeID", of: campaign, "述职材料")
         guard let document = try await ReportDocument.query(on: req.db).filter(\.$reportee.$id == reportee.requireID()).first() else {
             throw APIError.notFound("述职材料")
         }

@@ -6,11 +6,11 @@ import Vapor
 struct OrgUnitController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let units = routes.apiV1().grouped("org-units")
-        units.get(use: list)
-        units.post(use: create)
-        units.patch(":unitID", use: update)
-        units.delete(":unitID", use: delete)
-        units.on(.POST, "import", body: .collect(maxSize: "5mb"), use: importFile)
+        units.get(use: list).requiring(.account)
+        units.post(use: create).requiring(.admins)
+        units.patch(":unitID", use: update).requiring(.admins)
+        units.delete(":unitID", use: delete).requiring(.admins)
+        units.on(.POST, "import", body: .collect(maxSize: "5mb"), use: importFile).requiring(.admins)
     }
 
     @Sendable
@@ -24,7 +24,6 @@ struct OrgUnitController: RouteCollection {
     @Sendable
     func create(req: Request) async throws -> Response {
         let actor = try await req.actor()
-        guard actor.isAdmin else { throw APIError.forbidden }
         let body = try req.content.decode(OrgUnitCreateRequest.self)
         let unit = OrgUnit(parentID: body.parentID, name: try requireText(body.name, "组织名称", max: 100),
                            kind: try parseKind(body.kind), domain: try parseDomain(body.domain),
@@ -42,7 +41,6 @@ struct OrgUnitController: RouteCollection {
     @Sendable
     func update(req: Request) async throws -> OrgUnitDTO {
         let actor = try await req.actor()
-        guard actor.isAdmin else { throw APIError.forbidden }
         let unit = try await findUnit(req.parameters.get("unitID"), actor: actor, on: req.db)
         let body = try req.content.decode(OrgUnitUpdateRequest.self)
         let before = try OrgUnitDTO(unit)
@@ -64,7 +62,6 @@ struct OrgUnitController: RouteCollection {
     @Sendable
     func delete(req: Request) async throws -> HTTPStatus {
         let actor = try await req.actor()
-        guard actor.isAdmin else { throw APIError.forbidden }
         let unit = try await findUnit(req.parameters.get("unitID"), actor: actor, on: req.db)
         let id = try unit.requireID()
         guard id != actor.user.$orgUnit.id else { throw APIError.conflict("不能删除自己所属的组织") }
@@ -94,7 +91,6 @@ struct OrgUnitController: RouteCollection {
     @Sendable
     func importFile(req: Request) async throws -> Response {
         let actor = try await req.actor()
-        guard actor.isAdmin else { throw APIError.forbidden }
         let parentID = try req.query.get(UUID?.self, at: "parent") ?? actor.user.$orgUnit.id
         guard parentID != nil || actor.isSystemAdmin else {
             throw APIError(.unprocessableEntity, "invalid", "请指定导入到哪个上级组织（parent）")

@@ -6,7 +6,7 @@ import Vapor
 /// 整改台账 as XLSX: the ledger in the department's columns, and every item's history on a second sheet.
 extension RectificationController {
     func bootExports(_ api: any RoutesBuilder) {
-        api.get("rectification.xlsx", use: exportLedger)
+        api.get("rectification.xlsx", use: exportLedger).requiring(.admins)
     }
 
     @Sendable

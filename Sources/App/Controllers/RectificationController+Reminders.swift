@@ -7,8 +7,8 @@ import Vapor
 /// 到期提醒 and the public notice of closed items (整改成果公示).
 extension RectificationController {
     func bootReminders(_ api: any RoutesBuilder, _ ledger: any RoutesBuilder) {
-        ledger.get("reminders", use: myReminders)
-        api.get("notices", "rectification", use: publicClosedItems)
+        ledger.get("reminders", use: myReminders).requiring(.account)
+        api.get("notices", "rectification", use: publicClosedItems).requiring(.anyone)
     }
 
     /// The reader's reminders for the home page: their visible items due within 7 days or overdue, and the count per unit.

@@ -7,8 +7,8 @@ import Vapor
 /// before and after.
 extension ResultsController {
     func bootAssessment(_ campaign: any RoutesBuilder) {
-        campaign.put("assessment-weights", use: replaceAssessmentWeights)
-        campaign.put("assessments", ":reporteeID", use: enterAssessment)
+        campaign.put("assessment-weights", use: replaceAssessmentWeights).requiring(.manage)
+        campaign.put("assessments", ":reporteeID", use: enterAssessment).requiring(.manage)
     }
 
     @Sendable

@@ -6,8 +6,8 @@ import Vapor
 /// 导出: the results as XLSX (a summary sheet and one sheet per secretary) and as CSV (the summary, UTF-8 with BOM).
 extension ResultsController {
     func bootExports(_ campaign: any RoutesBuilder) {
-        campaign.get("results.xlsx", use: exportXLSX)
-        campaign.get("results.csv", use: exportCSV)
+        campaign.get("results.xlsx", use: exportXLSX).requiring(.manage)
+        campaign.get("results.csv", use: exportCSV).requiring(.manage)
     }
 
     @Sendable

@@ -7,11 +7,11 @@ import Vapor
 /// without login while it runs. Publishing moves the campaign to 已发布, which opens each secretary's own sheet to them.
 extension ResultsController {
     func bootPublications(_ api: any RoutesBuilder, _ campaign: any RoutesBuilder) {
-        campaign.get("publications", use: publications)
-        campaign.post("publications", use: publish)
-        campaign.post("publications", ":publicationID", "withdraw", use: withdraw)
-        api.get("notices", use: notices)
-        api.get("notices", ":publicationID", use: notice)
+        campaign.get("publications", use: publications).requiring(.manage)
+        campaign.post("publications", use: publish).requiring(.manage)
+        campaign.post("publications", ":publicationID", "withdraw", use: withdraw).requiring(.manage)
+        api.get("notices", use: notices).requiring(.anyone)
+        api.get("notices", ":publicationID", use: notice).requiring(.anyone)
     }
 
     @Sendable

@@ -4,10 +4,10 @@ import Vapor
 struct SessionController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.apiV1()
-        api.post("session", use: login)
-        api.delete("session", use: logout)
-        api.get("me", use: me)
-        api.post("me", "password", use: changePassword)
+        api.post("session", use: login).requiring(.anyone)
+        api.delete("session", use: logout).requiring(.account)
+        api.get("me", use: me).requiring(.account)
+        api.post("me", "password", use: changePassword).requiring(.account)
     }
 
     /// `mode: "token"` (default) answers a bearer token; `mode: "cookie"` sets the browser session cookie and answers

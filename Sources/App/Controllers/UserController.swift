@@ -7,16 +7,15 @@ import Vapor
 struct UserController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let users = routes.apiV1().grouped("users")
-        users.get(use: list)
-        users.post(use: create)
-        users.patch(":userID", use: update)
-        users.delete(":userID", use: delete)
+        users.get(use: list).requiring(.admins)
+        users.post(use: create).requiring(.admins)
+        users.patch(":userID", use: update).requiring(.admins)
+        users.delete(":userID", use: delete).requiring(.admins)
     }
 
     @Sendable
     func list(req: Request) async throws -> [UserAdminDTO] {
         let actor = try await req.actor()
-        guard actor.isAdmin else { throw APIError.forbidden }
         let names = try await unitNames(on: req.db)
         return try await User.query(on: req.db).sort(\.$username).all()
             .filter { canManage(actor, $0) }
@@ -26,7 +25,6 @@ struct UserController: RouteCollection {
     @Sendable
     func create(req: Request) async throws -> Response {
         let actor = try await req.actor()
-        guard actor.isAdmin else { throw APIError.forbidden }
         let body = try req.content.decode(UserCreateRequest.self)
         let username = body.username.trimmingCharacters(in: .whitespaces)
         guard (2...50).contains(username.count), username.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
@@ -52,7 +50,6 @@ struct UserController: RouteCollection {
     @Sendable
     func update(req: Request) async throws -> UserAdminDTO {
         let actor = try await req.actor()
-        guard actor.isAdmin else { throw APIError.forbidden }
         let user = try await findManagedUser(req.parameters.get("userID"), actor: actor, on: req.db)
         let body = try req.content.decode(UserUpdateRequest.self)
         let before = UserAudit(user)
@@ -92,7 +89,6 @@ struct UserController: RouteCollection {
     @Sendable
     func delete(req: Request) async throws -> HTTPStatus {
         let actor = try await req.actor()
-        guard actor.isAdmin else { throw APIError.forbidden }
         let user = try await findManagedUser(req.parameters.get("userID"), actor: actor, on: req.db)
         guard user.id != actor.id else { throw APIError(.unprocessableEntity, "invalid", "不能删除自己的账号") }
         try await req.db.writeTransaction { db in
