@@ -20,6 +20,19 @@ struct Actor: Sendable {
         isAdmin && (isSystemAdmin || scope.contains(campaign.$orgUnit.id))
     }
 
+    /// May manage this account: a system admin any; a campaign admin the staff and reportees of its own subtree.
+    func mayManage(_ user: User) -> Bool {
+        if isSystemAdmin { return true }
+        guard role == .campaignAdmin, User.Role.staff.contains(user.role), let unit = user.$orgUnit.id else { return false }
+        return scope.contains(unit)
+    }
+
+    /// May give an account this role: admins are made by a system admin only.
+    func mayAssign(_ role: User.Role) -> Bool { isSystemAdmin || User.Role.staff.contains(role) }
+
+    /// May create an org unit at the top of the tree.
+    var mayCreateTopLevelUnits: Bool { isSystemAdmin }
+
     /// May drive the meeting from the console (what `.chair` access admits in scope): admins and the chair.
     var chairs: Bool { isAdmin || role == .chair }
 

@@ -37,6 +37,8 @@ struct Policy: Sendable {
 extension User.Role {
     /// 系统管理员 and 组织部 staff.
     static let admins: Set<User.Role> = [.systemAdmin, .campaignAdmin]
+    /// The roles a campaign admin may hand out: meeting staff and reportees.
+    static let staff: Set<User.Role> = [.chair, .teller, .scrutineer, .reportee]
 }
 
 extension Route {

@@ -130,20 +130,8 @@ extension BallotController {
     @Sendable
     func extraSheets(req: Request) async throws -> RoundDTO {
         let (actor, campaign, round) = try await req.round()
-        guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能登记") }
         let body = try req.content.decode(ExtraSheetsRequest.self)
-        guard (0...10_000).contains(body.count) else { throw APIError(.unprocessableEntity, "invalid", "数量无效") }
-        let before = round.extraSheets
-        let roundID = try round.requireID()
-        try await req.db.writeTransaction { db in
-            try await RoundOperations.requireRoundWork(round, on: db)
-            guard try await claimRow("""
-                UPDATE "ballot_rounds" SET "extra_sheets" = \(bind: body.count)
-                WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.sealed.rawValue)
-                """, on: db) else { throw APIError.conflict("封箱后、计票前才能登记") }
-            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "paper.extra",
-                                  summary: "第 \(round.number) 轮登记多出的选票 \(body.count) 份", before: ["extraSheets": before], after: ["extraSheets": body.count])
-        }
+        try await BallotRounds.recordExtraSheets(body.count, in: round, campaign: campaign, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }
@@ -197,72 +185,4 @@ func layoutCells(_ round: BallotRound, on db: any Database) async throws -> [Lay
             position: position, reporteeID: cell.reportee, formID: cell.form, columnID: cell.column,
             label: "\(names[cell.reportee] ?? "?") · \(form?.name ?? cell.form) · \(form?.column(cell.column)?.name ?? cell.column)")
     }
-}
-
-struct PaperEntryRequest: Content {
-    /// One symbol per cell in the round's layout; ignored when `unreadable`.
-    var marks: String
-    var unreadable: Bool?
-}
-
-struct NumberSheetRequest: Content {
-    var raterGroupID: UUID
-    /// The form (layout order) of a one-form sheet keyed by hand (one its scan could not read); absent: a whole set.
-    var formIndex: Int?
-    var page: Int?
-    /// The browser's key for this click (a UUID): sent again by a double click or a retry, it answers the same sheet.
-    var requestKey: String?
-}
-
-struct ExtraSheetsRequest: Content {
-    var count: Int
-}
-
-struct PaperSheetStatusDTO: Content {
-    var serial: Int
-    var raterGroupID: UUID
-    var raterGroup: String
-    /// A one-form sheet's form (round layout order) and page; absent for a whole set.
-    var formIndex: Int?
-    var page: Int?
-    var state: String
-    var stateLabel: String
-    var entries: Int
-    var keyedByMe: Bool
-}
-
-/// One position of a mark string: which secretary, form and column it is.
-struct LayoutCellDTO: Content {
-    /// 0-based index into a mark string.
-    var position: Int
-    var reporteeID: String
-    var formID: String
-    var columnID: String
-    var label: String
-}
-
-struct PaperOverviewDTO: Content {
-    var round: RoundDTO
-    /// What each position of a mark string stands for.
-    var layout: [LayoutCellDTO]
-    /// The identical forms printed for each rater group.
-    var paperForms: [PaperFormsDTO]
-    var sheets: [PaperSheetStatusDTO]
-}
-
-struct PaperDifferenceDTO: Content {
-    var cell: Int
-    var label: String
-    var first: String
-    var second: String
-}
-
-struct PaperSheetDetailDTO: Content {
-    var serial: Int
-    var state: String
-    var stateLabel: String
-    var entries: Int
-    var differences: [PaperDifferenceDTO]
-    /// Both tellers' mark strings, while they disagree.
-    var readings: [String]
 }

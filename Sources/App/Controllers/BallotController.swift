@@ -41,7 +41,7 @@ struct BallotController: RouteCollection {
         let plan = try RoundIssuePlan(groups: groups.compactMap { $0.id?.uuidString }, present: present, codes: body.codes,
                                       sheets: body.paperSheets, minimum: campaign.rules.effectiveMinimumGroupSize)
         let base = publicBaseURL(req)
-        let (round, issuedCodes) = try await RoundOperations.open(campaign, plan: plan, groups: groups, by: actor, on: req.db)
+        let (round, issuedCodes) = try await BallotRounds.open(campaign, plan: plan, groups: groups, by: actor, on: req.db)
         var codes: [IssuedCodeDTO] = []
         for issued in issuedCodes { codes += await codeSlips(issued.codes.shuffled(), raterGroup: issued.group, base: base) }
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
@@ -52,35 +52,19 @@ struct BallotController: RouteCollection {
     @Sendable
     func extraCodes(req: Request) async throws -> RoundOpenedDTO {
         let (actor, campaign, round) = try await req.round()
-        guard round.state == .open else { throw APIError.conflict("只有投票中的轮次可以补发投票码") }
         let body = try req.content.decode(ExtraCodesRequest.self)
-        guard (1...100).contains(body.count) else { throw APIError(.unprocessableEntity, "invalid", "补发数量应在 1 到 100 之间") }
-        guard let group = try await RaterGroup.find(body.raterGroupID, on: req.db), group.$campaign.id == campaign.id else {
-            throw APIError.notFound("评议人类别")
-        }
-        let base = publicBaseURL(req)
-        let roundID = try round.requireID()
-        let codes = try await req.db.writeTransaction { db -> [String] in
-            // Counted as issued only while the round is still open, in the same claim.
-            guard try await claimRow("""
-                UPDATE "ballot_rounds" SET "issued_codes" = "issued_codes" + \(bind: body.count)
-                WHERE "id" = \(bind: roundID) AND "state" = \(bind: BallotRoundState.open.rawValue)
-                """, on: db) else { throw APIError.conflict("只有投票中的轮次可以补发投票码") }
-            let codes = try await storeNewCodes(body.count, raterGroupID: group.requireID(), roundID: roundID, on: db)
-            try await recordAudit(on: db, actor: actor, campaignID: campaign.id, action: "round.extra_codes",
-                                  summary: "第 \(round.number) 轮补发投票码 \(codes.count) 个（\(group.name)）")
-            return codes
-        }
+        let (codes, group) = try await BallotRounds.issueExtraCodes(body.count, forGroup: body.raterGroupID, in: round, campaign: campaign,
+                                                                    by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return RoundOpenedDTO(round: try await roundDTO(try await reloaded(round, on: req.db), on: req.db),
-                              codes: await codeSlips(codes, raterGroup: group.name, base: base), paperForms: [])
+                              codes: await codeSlips(codes, raterGroup: group.name, base: publicBaseURL(req)), paperForms: [])
     }
 
     /// 封箱: no more phone ballots; paper sheets can now be keyed.
     @Sendable
     func seal(req: Request) async throws -> RoundDTO {
         let (actor, campaign, round) = try await req.round()
-        try await RoundOperations.seal(round, by: actor, on: req.db)
+        try await BallotRounds.seal(round, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }
@@ -89,7 +73,7 @@ struct BallotController: RouteCollection {
     @Sendable
     func count(req: Request) async throws -> RoundDTO {
         let (actor, campaign, round) = try await req.round()
-        _ = try await RoundOperations.count(round, by: actor, on: req.db)
+        _ = try await BallotRounds.count(round, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }

@@ -19,8 +19,8 @@ enum PaperKeying {
             throw APIError(.unprocessableEntity, "invalid", "请求编号无效：应为 8–64 位字母、数字或连字符")
         }
         return try await db.writeTransaction { db in
-            try await RoundOperations.requireRoundWork(round, on: db)
-            guard try await RoundOperations.lockedState(of: roundID, on: db, forUpdate: true).acceptsPaperEntry else {
+            try await BallotRounds.requireRoundWork(round, on: db)
+            guard try await BallotRounds.lockedState(of: roundID, on: db, forUpdate: true).acceptsPaperEntry else {
                 throw APIError.conflict("封箱后、计票前才能取出纸质票编号")
             }
             if let requestKey, let earlier = try await PaperSheet.query(on: db).filter(\.$roundID == roundID)
@@ -107,8 +107,8 @@ enum PaperKeying {
 
     /// Keying happens between the seal and the count, and only in a campaign whose rounds may still be worked on.
     static func requireKeying(_ round: BallotRound, on db: any Database) async throws {
-        try await RoundOperations.requireRoundWork(round, on: db)
-        guard try await RoundOperations.lockedState(of: round.requireID(), on: db).acceptsPaperEntry else {
+        try await BallotRounds.requireRoundWork(round, on: db)
+        guard try await BallotRounds.lockedState(of: round.requireID(), on: db).acceptsPaperEntry else {
             throw APIError.conflict("封箱后、计票前才能录入或裁定纸质票")
         }
     }

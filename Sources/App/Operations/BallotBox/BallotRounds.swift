@@ -6,7 +6,7 @@ import SQLKit
 /// 票箱的轮次: seal and count, each one transaction that first claims the round's row in the state it expects, so
 /// two clicks or two instances cannot both act, and a ballot or a keyed sheet in flight is either wholly before the
 /// claim or refused after it.
-enum RoundOperations {
+enum BallotRounds {
     /// 开启投票: the next round, with the plan's codes (stored as hashes; returned in the clear, per group) and paper
     /// forms (a count per group). Only in 会议中, with no round open or sealed and none validly counted (a void round
     /// is repeated; a valid count is final): checked under the campaign's lock, so two opens cannot both pass.

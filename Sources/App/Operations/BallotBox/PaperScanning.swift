@@ -230,7 +230,7 @@ enum PaperScanning {
         let roundID = try round.requireID()
         return try await db.writeTransaction { db in
             try await PaperKeying.requireKeying(round, on: db)
-            _ = try await RoundOperations.lockedState(of: roundID, on: db, forUpdate: true)
+            _ = try await BallotRounds.lockedState(of: roundID, on: db, forUpdate: true)
             let scans = try await PaperScan.listing(roundID: roundID, on: db).all()
             guard !scans.contains(where: \.sampled) else { throw APIError.conflict("本轮已经抽取过样本") }
             let open = scans.filter { !$0.state.isReady && $0.state != .discarded }
@@ -291,7 +291,7 @@ enum PaperScanning {
         }
         let roundID = try round.requireID()
         try await db.writeTransaction { db in
-            try await RoundOperations.requireRoundWork(round, on: db)
+            try await BallotRounds.requireRoundWork(round, on: db)
             let text = try jsonText(counts)
             guard try await claimRow("""
                 UPDATE "ballot_rounds" SET "box_counts" = \(bind: text)
