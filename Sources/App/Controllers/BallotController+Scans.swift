@@ -56,13 +56,13 @@ extension BallotController {
         let (actor, campaign, round) = try await req.round()
         let body = try req.content.decode(BoxCountsRequest.self)
         try await PaperScanning.setBoxCounts(body.counts, round: round, formCount: PaperScanning.forms(round, campaign: campaign).count, by: actor, on: req.db)
-        return try await scansOverview(actor, campaign, try await reloaded(round, on: req.db), on: req.db)
+        return try await ScansOverview.of(campaign: campaign, for: actor, round: try await reloaded(round, on: req.db), on: req.db)
     }
 
     @Sendable
     func scans(req: Request) async throws -> PaperScansDTO {
         let (actor, campaign, round) = try await req.round()
-        return try await scansOverview(actor, campaign, round, on: req.db)
+        return try await ScansOverview.of(campaign: campaign, for: actor, round: round, on: req.db)
     }
 
     /// One page as the browser normalized it: `?width=&height=`, the body the raw-deflated grayscale pixels.
@@ -94,14 +94,14 @@ extension BallotController {
     @Sendable
     func scan(req: Request) async throws -> PaperScanDTO {
         let (actor, campaign, round) = try await req.round()
-        return try await scanDTO(try await findScan(req, round), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
+        return try await scanDTO(try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
     }
 
     /// The page straightened (`?row=N`: one secretary's row), as a grayscale PNG.
     @Sendable
     func scanImage(req: Request) async throws -> Response {
         let (_, campaign, round) = try await req.round()
-        let scan = try await findScan(req, round)
+        let scan = try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db)
         guard let stored = scan.image, let pixels = UploadedZip.inflate(ArraySlice(stored), expected: scan.width * scan.height),
               let image = GrayImage(width: scan.width, height: scan.height, pixels: pixels) else {
             throw APIError(.gone, "image_erased", "这一页的图像已按规定删除")
@@ -133,7 +133,7 @@ extension BallotController {
     @Sendable
     func decideScan(req: Request) async throws -> PaperScanDTO {
         let (actor, campaign, round) = try await req.round()
-        let scan = try await findScan(req, round)
+        let scan = try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db)
         guard scan.state == .unsure || scan.state == .decidedOnce else {
             throw APIError.conflict("这一页现在是“\(scan.state.label)”，没有需要确认的栏目")
         }
@@ -145,7 +145,7 @@ extension BallotController {
     @Sendable
     func ruleScan(req: Request) async throws -> PaperScanDTO {
         let (actor, campaign, round) = try await req.round()
-        let scan = try await findScan(req, round)
+        let scan = try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db)
         let body = try req.content.decode(ScanMarksRequest.self)
         _ = try await PaperScanning.rule(scan, marks: body.marks, keep: body.keep, round: round, by: actor, on: req.db)
         return try await changedScan(req, campaign, round, actor)
@@ -155,7 +155,7 @@ extension BallotController {
     @Sendable
     func discardScan(req: Request) async throws -> PaperScanDTO {
         let (actor, campaign, round) = try await req.round()
-        let scan = try await findScan(req, round)
+        let scan = try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db)
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能剔除扫描页") }
         let formName = PaperScanning.forms(round, campaign: campaign).first { $0.formIndex == scan.formIndex }?.form.name ?? ""
         try await PaperScanning.discard(scan, formName: formName, round: round, by: actor, on: req.db)
@@ -167,17 +167,17 @@ extension BallotController {
         let (actor, campaign, round) = try await req.round()
         guard round.state.acceptsPaperEntry else { throw APIError.conflict("封箱后、计票前才能抽查") }
         _ = try await PaperScanning.drawSample(round: round, by: actor, on: req.db)
-        return try await scansOverview(actor, campaign, round, on: req.db)
+        return try await ScansOverview.of(campaign: campaign, for: actor, round: round, on: req.db)
     }
 
     @Sendable
     func checkSample(req: Request) async throws -> PaperScanDTO {
         let (actor, campaign, round) = try await req.round()
-        let scan = try await findScan(req, round)
+        let scan = try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db)
         let body = try req.content.decode(ScanMarksRequest.self)
         _ = try await PaperScanning.checkSample(scan, marks: body.marks ?? "", printedGroup: body.raterGroupID, printedForm: body.formIndex,
                                                 round: round, by: actor, on: req.db)
-        return try await scanDTO(try await findScan(req, round), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
+        return try await scanDTO(try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
     }
 
     // MARK: answers
@@ -185,45 +185,7 @@ extension BallotController {
     /// After a person's change to a page: the live screens learn of it, and the answer is the page as it is now.
     func changedScan(_ req: Request, _ campaign: Campaign, _ round: BallotRound, _ actor: Actor) async throws -> PaperScanDTO {
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return try await scanDTO(try await findScan(req, round), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
-    }
-
-    func findScan(_ req: Request, _ round: BallotRound) async throws -> PaperScan {
-        guard let id = req.parameters.get("scanID").flatMap(UUID.init(uuidString:)), let scan = try await PaperScan.find(id, on: req.db),
-              scan.roundID == round.id else { throw APIError.notFound("扫描页") }
-        return scan
-    }
-
-    func scansOverview(_ actor: Actor, _ campaign: Campaign, _ round: BallotRound, on db: any Database) async throws -> PaperScansDTO {
-        let roundID = try round.requireID()
-        let scans = try await PaperScan.listing(roundID: roundID, on: db).all()
-        let numbered = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).all()
-        let checks = try await PaperScanCheck.query(on: db).filter(\.$scan.$id ~~ scans.compactMap(\.id)).all()
-        let groups = round.sheetPlan
-        let forms = PaperScanning.forms(round, campaign: campaign)
-        let counts = round.boxCounts
-        let inHand = PaperScanning.sheetsInHand(forms: forms, scans: scans, numbered: numbered)
-        let formRows = zip(forms, inHand).map { form, have in
-            PaperScanFormDTO(
-                formIndex: form.formIndex, formID: form.form.id, formName: form.form.name, pages: form.pages.count,
-                issued: round.issuedSheets * form.pages.count, boxCount: counts.flatMap { $0.indices.contains(form.formIndex) ? $0[form.formIndex] : nil },
-                recognized: scans.filter { $0.formIndex == form.formIndex && $0.state.isReady }.count,
-                pending: scans.filter { $0.formIndex == form.formIndex && !$0.state.isReady && $0.state != .discarded }.count,
-                keyedByHand: have - scans.filter { $0.formIndex == form.formIndex && $0.state.isReady }.count)
-        }
-        let rows = scans.sorted { ($0.formIndex, $0.page, $0.sha256) < ($1.formIndex, $1.page, $1.sha256) }.map { scan in
-            PaperScanSummaryDTO(
-                id: scan.id!, ref: scan.ref, raterGroupID: scan.raterGroupID,
-                raterGroup: groups.first { $0.raterGroupID == scan.raterGroupID }?.raterGroup ?? "",
-                formIndex: scan.formIndex, formName: forms.first { $0.formIndex == scan.formIndex }?.form.name ?? "", page: scan.page,
-                state: scan.state.rawValue, stateLabel: scan.state.label,
-                unsure: scan.reading.utf8.filter { $0 == PaperMarkRules.unsure }.count,
-                sampled: scan.sampled,
-                sampleChecked: checks.contains { $0.$scan.id == scan.id && ($0.kind == .sample || $0.kind == .sampleCorrected) },
-                decidedByMe: checks.contains { $0.$scan.id == scan.id && $0.kind == .decision && $0.personID == actor.id })
-        }
-        return PaperScansDTO(round: try await roundDTO(round, on: db), paperForms: groups, forms: formRows, scans: rows,
-                             sample: try await PaperScanning.sampleOutcome(scans, on: db).map(ScanSampleDTO.init))
+        return try await scanDTO(try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
     }
 
     func scanDTO(_ scan: PaperScan, campaign: Campaign, round: BallotRound, actor: Actor, repeated: Bool, on db: any Database) async throws -> PaperScanDTO {

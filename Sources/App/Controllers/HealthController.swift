@@ -9,7 +9,7 @@ struct HealthController: RouteCollection {
     /// Answers only after a query reached the database, so a dead database is not reported healthy.
     @Sendable
     func health(req: Request) async throws -> HealthDTO {
-        _ = try await User.query(on: req.db).count()
+        try await databaseAnswers(on: req.db)
         return HealthDTO(status: "ok", database: req.application.databaseLocation.kind, version: PingyiVersion.current)
     }
 }

@@ -26,9 +26,8 @@ struct MaterialsController: RouteCollection {
 
     @Sendable
     func page(req: Request) async throws -> View {
-        let campaign = try await openCampaign(req)
-        let reportees = try await Reportee.query(on: req.db).filter(\.$campaign.$id == campaign.requireID()).sort(\.$position).all()
-        let reports = try await reportInfos(for: reportees, on: req.db)
+        let campaign = try await Materials.openCampaign(token: req.parameters.get("token"), on: req.db)
+        let (reportees, reports) = try await Materials.reports(of: campaign, on: req.db)
         let token = req.parameters.get("token")!
         let items = reportees.map { reportee in
             let report = reports[reportee.id!]
@@ -42,20 +41,10 @@ struct MaterialsController: RouteCollection {
 
     @Sendable
     func download(req: Request) async throws -> Response {
-        let campaign = try await openCampaign(req)
+        let campaign = try await Materials.openCampaign(token: req.parameters.get("token"), on: req.db)
         let reportee = try await req.child(Reportee.self, "reporteeID", of: campaign, "述职材料")
-        guard let document = try await ReportDocument.query(on: req.db).filter(\.$reportee.$id == reportee.requireID()).first() else {
-            throw APIError.notFound("述职材料")
-        }
+        guard let document = try await CampaignRoster.report(of: reportee, on: req.db) else { throw APIError.notFound("述职材料") }
         return reportResponse(document)
-    }
-
-    func openCampaign(_ req: Request) async throws -> Campaign {
-        guard let token = req.parameters.get("token"), token.count >= 20, token.count <= 100,
-              let campaign = try await Campaign.query(on: req.db).filter(\.$materialsToken == token).first(),
-              campaign.materialsPublic, !campaign.status.isReadOnly
-        else { throw APIError(.notFound, "not_found", "链接无效或材料已关闭") }
-        return campaign
     }
 }
 

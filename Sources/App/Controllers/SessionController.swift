@@ -52,9 +52,7 @@ struct SessionController: RouteCollection {
     func logout(req: Request) async throws -> Response {
         _ = try req.requireUser()
         let token = req.headers.bearerAuthorization?.token ?? req.storage[CookieSessionKey.self]
-        if let token {
-            try await UserToken.query(on: req.db).filter(\.$tokenHash == Tokens.hash(token)).delete()
-        }
+        if let token { try await Accounts.endSession(token: token, on: req.db) }
         let response = Response(status: .noContent)
         response.cookies[CookieSession.cookieName] = HTTPCookies.Value(
             string: "", expires: Date(timeIntervalSince1970: 0), path: "/", isHTTPOnly: true, sameSite: .strict)
@@ -78,15 +76,7 @@ struct SessionController: RouteCollection {
         try validateNewPassword(body.newPassword)
         user.passwordHash = try await req.password.async.hash(body.newPassword).get()
         let current = req.headers.bearerAuthorization?.token ?? req.storage[CookieSessionKey.self]
-        let keep = current.map { Tokens.hash($0) }
-        let actor = try await req.actor()
-        try await req.db.writeTransaction { db in
-            try await user.save(on: db)
-            var others = UserToken.query(on: db).filter(\.$user.$id == (try user.requireID()))
-            if let keep { others = others.filter(\.$tokenHash != keep) }
-            try await others.delete()
-            try await recordAudit(on: db, actor: actor, campaignID: nil, action: "user.password", summary: "修改了自己的密码")
-        }
+        try await Accounts.changeOwnPassword(of: user, keepingSession: current, by: try await req.actor(), on: req.db)
         return .noContent
     }
 }

@@ -15,13 +15,7 @@ struct VoteController: RouteCollection {
         let body = try req.content.decode(VoteCheckRequest.self)
         let facts = try await Voting.lookUp(body.code, client: ClientAddress.of(req), app: req.application, on: req.db)
         guard facts.roundState.acceptsElectronicBallots else { throw Voting.closed(number: facts.roundNumber, state: facts.roundState) }
-        guard let campaign = try await Campaign.find(facts.campaignID, on: req.db) else { throw APIError.notFound("评议活动") }
-        let reportees = try await Reportee.query(on: req.db).filter(\.$campaign.$id == facts.campaignID).sort(\.$position).all()
-        let group = try await RaterGroup.find(facts.raterGroupID, on: req.db)
-        return VoteCheckDTO(
-            campaignTitle: campaign.title, roundNumber: facts.roundNumber, raterGroup: group?.name ?? "",
-            reportees: try reportees.map { VoteReporteeDTO(id: try $0.requireID(), name: $0.name, unitName: $0.unitName, title: $0.title, mode: $0.mode.rawValue) },
-            forms: campaign.forms, used: facts.used)
+        return try await Voting.ballotPaper(facts, on: req.db)
     }
 
     /// Acknowledged only after the commit (see `Voting.cast`).

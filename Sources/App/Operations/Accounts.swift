@@ -78,6 +78,23 @@ enum Accounts {
         }
     }
 
+    /// Logs out: the session's token stops working.
+    static func endSession(token: String, on db: any Database) async throws {
+        try await UserToken.query(on: db).filter(\.$tokenHash == Tokens.hash(token)).delete()
+    }
+
+    /// Saves one's own new password (already checked and hashed on `user`); every other session of the account ends.
+    static func changeOwnPassword(of user: User, keepingSession current: String?, by actor: Actor, on db: any Database) async throws {
+        let keep = current.map { Tokens.hash($0) }
+        try await db.writeTransaction { db in
+            try await user.save(on: db)
+            var others = UserToken.query(on: db).filter(\.$user.$id == (try user.requireID()))
+            if let keep { others = others.filter(\.$tokenHash != keep) }
+            try await others.delete()
+            try await recordAudit(on: db, actor: actor, campaignID: nil, action: "user.password", summary: "修改了自己的密码")
+        }
+    }
+
     /// The account `rawID` names, if the actor may manage it; else 404 (an account out of reach looks missing).
     static func managedAccount(_ rawID: String?, by actor: Actor, on db: any Database) async throws -> User {
         guard let rawID, let id = UUID(uuidString: rawID), let user = try await User.find(id, on: db), actor.mayManage(user) else {

@@ -7,6 +7,19 @@ import SQLKit
 /// the sealed box that were never issued). Each claims the row in the state it needs, in the same statement that
 /// changes it, so a seal or count in flight is wholly before or after.
 extension BallotRounds {
+    /// 开启投票 as the chair asks: codes and paper forms per rater group, planned against who is checked in
+    /// (`RoundIssuePlan`), then `open`.
+    static func openRound(_ request: RoundOpenRequest, in campaign: Campaign, by actor: Actor,
+                          on db: any Database) async throws -> (BallotRound, [(group: String, codes: [String])]) {
+        let campaignID = try campaign.requireID()
+        let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
+        let attendance = try await attendanceOf(campaign, on: db)
+        let present = Dictionary(zip(groups.compactMap { $0.id?.uuidString }, attendance.groups.map(\.present)), uniquingKeysWith: { a, _ in a })
+        let plan = try RoundIssuePlan(groups: groups.compactMap { $0.id?.uuidString }, present: present, codes: request.codes,
+                                      sheets: request.paperSheets, minimum: campaign.rules.effectiveMinimumGroupSize)
+        return try await open(campaign, plan: plan, groups: groups, by: actor, on: db)
+    }
+
     /// 补发: `count` (1–100) more codes for the rater group `groupID` while the round is open (a late arrival, a lost
     /// slip); they count as issued. The codes exist in the clear only in this answer, with the group they are for.
     static func issueExtraCodes(_ count: Int, forGroup groupID: UUID, in round: BallotRound, campaign: Campaign, by actor: Actor,

@@ -1,0 +1,89 @@
+import Fluent
+import PingyiCore
+import SQLKit
+import Vapor
+
+/// 轮次概况: a ballot round as the console, the tally page and the projector show it — issued and returned, phone
+/// ballots and paper sheets, per rater group — and the public list of receipts. Counts only, never a ballot's content.
+enum RoundSummary {
+    /// A campaign's rounds, in order.
+    static func rounds(of campaign: Campaign, on db: any Database) async throws -> [RoundDTO] {
+        let rounds = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaign.requireID()).sort(\.$number).all()
+        var result: [RoundDTO] = []
+        for round in rounds { result.append(try await roundDTO(round, on: db)) }
+        return result
+    }
+
+    /// The receipts counted in a round, in their own order: anyone can check theirs is there; nothing shows content.
+    static func receipts(ofRound rawID: String?, on db: any Database) async throws -> ReceiptListDTO {
+        guard let rawID, let id = UUID(uuidString: rawID), let round = try await BallotRound.find(id, on: db),
+              round.state != .open, let campaign = try await Campaign.find(round.$campaign.id, on: db) else {
+            throw APIError(.notFound, "not_found", "该轮次不存在或尚未封箱")
+        }
+        let receipts = try await BallotReceipt.query(on: db).filter(\.$roundID == id).sort(\.$id).all().compactMap(\.id)
+        return ReceiptListDTO(campaignTitle: campaign.title, roundNumber: round.number, state: round.state.label,
+                              receipts: receipts.map { VotingCode.grouped($0) })
+    }
+}
+
+func reloaded(_ round: BallotRound, on db: any Database) async throws -> BallotRound {
+    guard let fresh = try await BallotRound.find(try round.requireID(), on: db) else { throw APIError.notFound("投票轮次") }
+    return fresh
+}
+
+func roundDTO(_ round: BallotRound, on db: any Database) async throws -> RoundDTO {
+    let id = try round.requireID()
+    let electronic = try await Ballot.query(on: db).filter(\.$roundID == id).filter(\.$medium == "electronic").count()
+    let sheets = try await PaperSheet.query(on: db).filter(\.$roundID == id).all()
+    let confirmed = sheets.filter { $0.state == .confirmed }.count
+    let reconciliation = try round.countedReconciliation()
+    return RoundDTO(
+        id: id, number: round.number, state: round.state.rawValue, stateLabel: round.state.label,
+        issuedCodes: round.issuedCodes, issuedSheets: round.issuedSheets, extraSheets: round.extraSheets,
+        receivedElectronic: electronic, keyedSheets: confirmed,
+        pendingSheets: sheets.filter { $0.state == .keyedOnce }.count, mismatchedSheets: sheets.filter { $0.state == .mismatch }.count,
+        received: try returnedCount(round, phoneBallots: electronic), issued: round.issued, reconciliation: reconciliation.map(ReconciliationDTO.init),
+        openedAt: round.openedAt, sealedAt: round.sealedAt, countedAt: round.countedAt)
+}
+
+/// 收回 (returned), the one figure the console, the projector and the results show: the phone ballots received, and
+/// from the count on the round's reconciliation (phone ballots + paper sets returned, extra sheets included). Paper
+/// comes back only at the count (清点, keying, scanning, reconciled in sets): before it, paper is shown apart as
+/// 发放 N 份 and never added to 收回.
+func returnedCount(_ round: BallotRound, phoneBallots: Int) throws -> Int {
+    try round.countedReconciliation()?.returned ?? phoneBallots
+}
+
+/// The latest round, as the projector shows it.
+func liveRound(campaignID: UUID, on db: any Database) async throws -> LiveRoundDTO? {
+    guard let round = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$number, .descending).first() else {
+        return nil
+    }
+    let dto = try await roundDTO(round, on: db)
+    return LiveRoundDTO(number: round.number, state: round.state.rawValue, stateLabel: round.state.label, issued: dto.issued, received: dto.received,
+                        issuedCodes: round.issuedCodes, receivedPhone: dto.receivedElectronic, issuedSheets: round.issuedSheets,
+                        groups: try await groupProgress(round, on: db))
+}
+
+/// Per rater group: codes issued and phone ballots received (what can come back while voting), and paper sets
+/// issued, apart. Counts only.
+func groupProgress(_ round: BallotRound, on db: any Database) async throws -> [LiveGroupProgressDTO] {
+    let roundID = try round.requireID()
+    struct Row: Decodable { var rater_group_id: UUID; var n: Int }
+    let sql = db as! any SQLDatabase
+    func counts(_ query: SQLQueryString) async throws -> [UUID: Int] {
+        Dictionary(try await sql.raw(query).all(decoding: Row.self).map { ($0.rater_group_id, $0.n) }, uniquingKeysWith: +)
+    }
+    let codes = try await counts("""
+        SELECT "rater_group_id", COUNT(*) AS "n" FROM "ballot_codes" WHERE "round_id" = \(bind: roundID) GROUP BY "rater_group_id"
+        """)
+    let phones = try await counts("""
+        SELECT "rater_group_id", COUNT(*) AS "n" FROM "ballots" WHERE "round_id" = \(bind: roundID) AND "medium" = 'electronic' GROUP BY "rater_group_id"
+        """)
+    let plan = Dictionary(round.sheetPlan.map { ($0.raterGroupID, $0.count) }, uniquingKeysWith: +)
+    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == round.$campaign.id).sort(\.$position).all()
+    return groups.compactMap { group in
+        guard let id = group.id else { return nil }
+        return LiveGroupProgressDTO(name: group.name, issued: codes[id] ?? 0, received: phones[id] ?? 0, paperIssued: plan[id] ?? 0)
+    }
+}
