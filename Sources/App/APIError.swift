@@ -87,6 +87,30 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return (.conflict, "wrong_state", error.message)
         case let error as AssessmentError:
             return (.unprocessableEntity, "invalid_assessment", error.message)
+        case let error as FormSetError:
+            if case .rules(let rules) = error { return (.unprocessableEntity, "invalid_rules", rules.message) }
+            return (.unprocessableEntity, "invalid", error.message)
+        case let error as MeetingFlowError:
+            return error.isStateConflict ? (.conflict, "conflict", error.message) : (.unprocessableEntity, "invalid", error.message)
+        case let error as SpeechClock.ClockError:
+            return (.conflict, "conflict", error.message)
+        case let error as RectificationError:
+            let status: HTTPResponseStatus = switch error {
+            case .notAllowed, .ownerCannotApprove: .forbidden
+            case .illegal, .extensionPending, .noExtensionPending: .conflict
+            case .reasonRequired, .evidenceRequired, .extensionNotLater: .unprocessableEntity
+            }
+            return (status, "rectification", error.message)
+        case let error as LedgerRuleError:
+            switch error {
+            case .notEditor: return (.forbidden, "forbidden", error.message)
+            case .closed, .closedForEvidence: return (.conflict, "conflict", error.message)
+            case .deadlineOnlyByExtension: return (.unprocessableEntity, "rectification", error.message)
+            case .ownerCannotHandOver: return (.forbidden, "rectification", error.message)
+            case .deadlineInPast: return (.unprocessableEntity, "invalid", error.message)
+            }
+        case let error as PublicationError:
+            return error == .unknownReportee ? (.notFound, "not_found", error.message) : (.unprocessableEntity, "invalid", error.message)
         case let error as any AbortError:
             return (error.status, code(for: error.status), chineseReason(for: error.status))
         case let error where databaseUnavailable(error):

@@ -74,7 +74,7 @@ extension BallotController {
               let body = req.body.data, body.readableBytes > 0 else {
             throw APIError(.unprocessableEntity, "invalid_image", "图像数据无效：请用评议系统的扫描页面上传")
         }
-        guard body.readableBytes <= Self.maxScanBytes else { throw APIError(.payloadTooLarge, "too_large", "这一页的数据太大（超过 12 MB）") }
+        guard body.readableBytes <= Self.maxScanBytes else { throw APIError(.payloadTooLarge, "payload_too_large", "这一页的数据太大（超过 12 MB）") }
         // A page whose code cannot be read, sent again with the group, form and page printed on it.
         var named: (group: Int, form: Int, page: Int)?
         if req.query[String.self, at: "group"] != nil || req.query[String.self, at: "form"] != nil || req.query[String.self, at: "page"] != nil {
@@ -106,25 +106,16 @@ extension BallotController {
               let image = GrayImage(width: scan.width, height: scan.height, pixels: pixels) else {
             throw APIError(.gone, "image_erased", "这一页的图像已按规定删除")
         }
-        let located = try PaperReader.locate(image)
-        var rect = PageRect(x: 0, y: 0, width: PaperPageGeometry.pageWidth, height: PaperPageGeometry.pageHeight)
+        var rect = PaperReader.wholePage
         var scale = 3.0
         if let row = req.query[Int.self, at: "row"] {
             guard let geometry = PaperScanning.forms(round, campaign: campaign).first(where: { $0.formIndex == scan.formIndex })?
                 .geometry(page: scan.page), (0..<geometry.rows).contains(row) else { throw APIError.notFound("行") }
-            rect = PageRect(x: PaperPageGeometry.nameLeft, y: geometry.rowTop(row) - 0.5,
-                            width: PaperPageGeometry.boxesRight + 1 - PaperPageGeometry.nameLeft, height: PaperPageGeometry.rowHeight + 1)
-            scale = 5
+            rect = geometry.rowCrop(row)
+            scale = PaperPageGeometry.rowCropScale
         }
-        let width = Int(rect.width * scale), height = Int(rect.height * scale)
-        var out = [UInt8](repeating: 255, count: width * height)
-        for y in 0..<height {
-            for x in 0..<width {
-                let p = located.homography.map(rect.x + (Double(x) + 0.5) / scale, rect.y + (Double(y) + 0.5) / scale)
-                out[y * width + x] = UInt8(max(0, min(255, image.sample(p.x, p.y))))
-            }
-        }
-        let response = Response(status: .ok, body: .init(data: GrayPNG.encode(width: width, height: height, pixels: out)))
+        let straight = try PaperReader.straighten(image, rect: rect, scale: scale)
+        let response = Response(status: .ok, body: .init(data: GrayPNG.encode(width: straight.width, height: straight.height, pixels: straight.pixels)))
         response.headers.contentType = .png
         response.headers.cacheControl = .init(noStore: true)
         return response
@@ -195,11 +186,7 @@ extension BallotController {
         let checks = try await PaperScanCheck.query(on: db).filter(\.$scan.$id == scan.requireID()).all()
         let geometry = form?.geometry(page: scan.page)
         // The columns' places on a row crop (`?row=`), as fractions of its width, for the check screen's highlight.
-        let cropLeft = PaperPageGeometry.nameLeft, cropWidth = PaperPageGeometry.boxesRight + 1 - PaperPageGeometry.nameLeft
-        let spans = (0..<(geometry?.columns ?? 0)).map { c -> [Double] in
-            let left = geometry!.columnLeft(c)
-            return [(left - cropLeft) / cropWidth, 4 * geometry!.pitch / cropWidth]
-        }
+        let spans = geometry?.rowCropColumnSpans ?? []
         // Another teller's decision is not shown: each decides on their own. A scrutineer ruling sees both.
         let rulings = scan.state == .mismatch && actor.role == .scrutineer ? checks.filter { $0.kind == .decision }.map(\.marks) : []
         // A held second scan says which page it repeats, by that page's reference.

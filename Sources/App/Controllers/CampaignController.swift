@@ -108,62 +108,12 @@ func readinessFacts(_ campaign: Campaign, groups: [RaterGroup], reportees: [Repo
         rulesValid: rulesValid)
 }
 
-/// Checks and completes submitted forms: ids are assigned where missing, names trimmed, one 总体评价 per form.
-func normalizedForms(_ inputs: [FormInput]) throws -> [FormTemplate] {
-    guard (1...10).contains(inputs.count) else { throw APIError(.unprocessableEntity, "invalid", "评议表应有 1 到 10 张") }
-    var usedIDs = Set(inputs.compactMap(\.id).filter { !$0.isEmpty })
-    var forms: [FormTemplate] = []
-    for (offset, input) in inputs.enumerated() {
-        let label = "第 \(offset + 1) 张评议表"
-        var id = (input.id ?? "").trimmingCharacters(in: .whitespaces)
-        guard id.count <= 40, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-            throw APIError(.unprocessableEntity, "invalid", "\(label)的编号只能由字母、数字和下划线组成")
-        }
-        if id.isEmpty {
-            var n = offset + 1
-            while usedIDs.contains("form\(n)") { n += 1 }
-            id = "form\(n)"
-            usedIDs.insert(id)
-        }
-        guard (1...12).contains(input.columns.count) else {
-            throw APIError(.unprocessableEntity, "invalid", "\(label)应有 1 到 12 个栏目")
-        }
-        let isColumnID = { (id: String) in
-            !id.isEmpty && id.count <= 40 && id != FormTemplate.overallColumnID
-                && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-        }
-        // New columns get `itemN` ids that clash with no id the client sent, so kept ids keep their meaning.
-        let sentIDs = Set(input.columns.compactMap { $0.id?.trimmingCharacters(in: .whitespaces) })
-        var taken = Set<String>()
-        var columns: [FormColumn] = []
-        for column in input.columns {
-            guard let kind = FormColumn.Kind(rawValue: column.kind) else {
-                throw APIError(.unprocessableEntity, "invalid", "\(label)的栏目类型只能是 overall 或 item")
-            }
-            let name = try requireText(column.name, "\(label)的栏目名称", max: 50)
-            if kind == .overall {
-                columns.append(FormColumn(id: FormTemplate.overallColumnID, name: name, kind: .overall))
-                continue
-            }
-            var columnID = (column.id ?? "").trimmingCharacters(in: .whitespaces)
-            if !isColumnID(columnID) || taken.contains(columnID) {
-                var n = 1
-                while taken.contains("item\(n)") || sentIDs.contains("item\(n)") { n += 1 }
-                columnID = "item\(n)"
-            }
-            taken.insert(columnID)
-            columns.append(FormColumn(id: columnID, name: name, kind: .item))
-        }
-        let form = FormTemplate(id: id, name: try requireText(input.name, "\(label)的名称", max: 50), columns: columns)
-        do {
-            try form.validate()
-        } catch {
-            throw APIError(.unprocessableEntity, "invalid_rules", error.message)
-        }
-        forms.append(form)
-    }
-    guard Set(forms.map(\.id)).count == forms.count else { throw APIError(.unprocessableEntity, "invalid", "评议表编号重复") }
-    return forms
+/// Checks and completes submitted forms (`FormSet`): ids assigned where missing, names trimmed, one 总体评价 per form.
+func normalizedForms(_ inputs: [FormInput]) throws(FormSetError) -> [FormTemplate] {
+    try FormSet.normalized(inputs.map { input in
+        FormSet.Input(id: input.id, name: input.name,
+                      columns: input.columns.map { FormSet.Input.Column(id: $0.id, name: $0.name, kind: $0.kind) })
+    })
 }
 
 func parseLevel(_ raw: String) throws -> CampaignLevel {

@@ -32,14 +32,14 @@ struct ResultsController: RouteCollection {
     /// 个人评议结果表: one secretary's one-page sheet.
     @Sendable
     func sheet(req: Request) async throws -> ResultSheetDTO {
-        let (report, result) = try await sheetAccess(req)
+        let (_, report, result) = try await sheetAccess(req)
         return ResultSheetDTO(report, result)
     }
 
     /// SVG charts of a sheet: `grades` (each form's overall column) and `groups` (rater groups on the composite form).
     @Sendable
     func chart(req: Request) async throws -> Response {
-        let (report, result) = try await sheetAccess(req)
+        let (_, report, result) = try await sheetAccess(req)
         let svg: String
         switch req.parameters.get("chart") {
         case "grades":
@@ -61,21 +61,16 @@ struct ResultsController: RouteCollection {
     /// 历年结果: the same secretary in other campaigns the reader may see (matched by account, else by name and unit).
     @Sendable
     func history(req: Request) async throws -> [HistoryEntryDTO] {
-        let actor = try await req.actor()
-        let (report, result) = try await sheetAccess(req)
+        let (actor, report, result) = try await sheetAccess(req)
         guard let person = report.reportee(result.reportee) else { throw APIError.notFound("述职对象") }
-        return try await reporteeHistory(of: person, for: actor, on: req.db)
+        return try await History.of(person, for: actor, on: req.db)
     }
 
     /// A secretary's own results: every campaign they report in, with whether the sheet is open to them.
     @Sendable
     func myResults(req: Request) async throws -> [MyResultDTO] {
         let actor = try await req.actor()
-        let mine = try await Reportee.query(on: req.db).filter(\.$user.$id == actor.id).with(\.$campaign).all()
-        return mine.sorted { ($0.campaign.year, $0.campaign.title) > ($1.campaign.year, $1.campaign.title) }.map { reportee in
-            MyResultDTO(campaignID: reportee.$campaign.id, campaignTitle: reportee.campaign.title, year: reportee.campaign.year,
-                        reporteeID: reportee.id!, published: reportee.campaign.status.resultsArePublished)
-        }
+        return try await History.mine(for: actor, on: req.db)
     }
 
     /// 三级总览: every campaign in the admin's scope with its summary, so a district sees its towns side by side.
@@ -83,65 +78,15 @@ struct ResultsController: RouteCollection {
     func overview(req: Request) async throws -> [CampaignOverviewDTO] {
         let actor = try await req.actor()
         guard actor.isAdmin else { throw APIError.forbidden }
-        var rows: [CampaignOverviewDTO] = []
-        for campaign in try await visibleCampaigns(for: actor, on: req.db) {
-            let unit = try await OrgUnit.find(campaign.$orgUnit.id, on: req.db)
-            let report = try await campaignReport(campaign, on: req.db)
-            let reportees = try await Reportee.query(on: req.db).filter(\.$campaign.$id == campaign.requireID()).count()
-            rows.append(CampaignOverviewDTO(campaign, unitName: unit?.name ?? "", reportees: reportees, report: report))
-        }
-        return rows
+        return try await CampaignReport.overview(for: actor, on: req.db)
     }
 
     /// The sheet of `reporteeID` in `campaignID`, for its admins, or for the secretary once results are published.
-    func sheetAccess(_ req: Request) async throws -> (CampaignReport, ReporteeResult) {
+    func sheetAccess(_ req: Request) async throws -> (Actor, CampaignReport, ReporteeResult) {
         let actor = try await req.actor()
         let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .view, on: req.db)
-        guard let raw = req.parameters.get("reporteeID"), let reporteeID = UUID(uuidString: raw),
-              let reportee = try await Reportee.find(reporteeID, on: req.db), reportee.$campaign.id == campaign.id else {
-            throw APIError.notFound("述职对象")
-        }
-        if !actor.manages(campaign) {
-            guard actor.role == .reportee, reportee.$user.id == actor.id else { throw APIError.forbidden }
-            guard campaign.status.resultsArePublished else { throw APIError(.forbidden, "forbidden", "评议结果尚未发布") }
-        }
-        let report = try await requireReport(campaign, on: req.db)
-        guard let result = report.result(reporteeID.uuidString) else { throw APIError.notFound("述职对象的结果") }
-        return (report, result)
+        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
+        let (report, result) = try await CampaignReport.sheet(of: reportee, in: campaign, for: actor, on: req.db)
+        return (actor, report, result)
     }
-}
-
-func requireReport(_ campaign: Campaign, on db: any Database) async throws -> CampaignReport {
-    guard let report = try await campaignReport(campaign, on: db) else { throw APIError.conflict("尚未计票：请先封箱并计票") }
-    return report
-}
-
-extension CampaignPhase {
-    /// A secretary may read their own sheet from publication on.
-    var resultsArePublished: Bool { self == .published || self == .archived }
-}
-
-/// The same secretary across campaigns: by account when both have one, otherwise by name and unit.
-func reporteeHistory(of person: Reportee, for actor: Actor, on db: any Database) async throws -> [HistoryEntryDTO] {
-    var candidates = try await Reportee.query(on: db).filter(\.$name == person.name).with(\.$campaign).all()
-    if let user = person.$user.id {
-        candidates += try await Reportee.query(on: db).filter(\.$user.$id == user).filter(\.$name != person.name).with(\.$campaign).all()
-    }
-    var entries: [HistoryEntryDTO] = []
-    for other in candidates {
-        let sameAccount = person.$user.id != nil && other.$user.id == person.$user.id
-        let sameUnit = other.name == person.name && (other.$orgUnit.id != nil && other.$orgUnit.id == person.$orgUnit.id
-            || other.unitName == person.unitName)
-        guard sameAccount || sameUnit else { continue }
-        let campaign = other.campaign
-        let readable = actor.manages(campaign) || (actor.role == .reportee && other.$user.id == actor.id && campaign.status.resultsArePublished)
-        guard readable, let report = try await campaignReport(campaign, on: db), let result = report.result(other.id!.uuidString) else { continue }
-        let outcome = report.outcomes[result.reportee]
-        entries.append(HistoryEntryDTO(
-            campaignID: campaign.id!, campaignTitle: campaign.title, year: campaign.year, reporteeID: other.id!,
-            unitName: other.unitName, composite: result.composite, goodRate: result.goodRate, rank: result.rank,
-            rankedCount: report.computed.results.filter { $0.rank != nil }.count, grade: result.grade?.label,
-            finalGrade: outcome?.grade?.label))
-    }
-    return entries.sorted { ($0.year, $0.campaignTitle) < ($1.year, $1.campaignTitle) }
 }

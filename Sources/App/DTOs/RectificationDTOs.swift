@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import PingyiCore
 import Vapor
@@ -86,6 +87,13 @@ struct EvidenceDTO: Content {
     var sha256: String
     var uploadedBy: String
     var uploadedAt: Date
+}
+
+extension EvidenceDTO {
+    init(_ evidence: RectificationEvidence) throws {
+        self.init(id: try evidence.requireID(), fileName: evidence.fileName, contentType: evidence.contentType, byteCount: evidence.byteCount,
+                  sha256: evidence.sha256, uploadedBy: evidence.uploadedBy, uploadedAt: evidence.uploadedAt)
+    }
 }
 
 struct RectificationDetailDTO: Content {

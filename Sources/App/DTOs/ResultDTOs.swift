@@ -191,3 +191,153 @@ struct PublicNoticeDTO: Content {
     var auditSeq: Int?
     var auditHash: String?
 }
+
+struct CountsDTO: Content {
+    var good: Int, fairlyGood: Int, average: Int, poor: Int, abstentions: Int, voids: Int, valid: Int
+
+    init(_ c: GradeCounts) {
+        good = c.good; fairlyGood = c.fairlyGood; average = c.average; poor = c.poor
+        abstentions = c.abstentions; voids = c.voids; valid = c.valid
+    }
+}
+
+
+/// A rater group as results show it: one group, or several pooled (最少人数) under one id.
+struct ShownRaterGroupDTO: Content, Equatable {
+    /// The group's id, or for a pooled group its members' ids joined by "+".
+    var id: String
+    var name: String
+    var memberIDs: [UUID]
+
+    init(_ group: ShownRaterGroup) {
+        id = group.key
+        name = group.name
+        memberIDs = group.members
+    }
+}
+
+
+struct GroupResultDTO: Content {
+    /// `ShownRaterGroupDTO.id`.
+    var raterGroupID: String
+    var raterGroup: String
+    var counts: CountsDTO
+    var meanPoints: Double?
+    var goodRate: Double?
+}
+
+
+struct ColumnResultDTO: Content {
+    var columnID: String
+    var name: String
+    var kind: String
+    var counts: CountsDTO
+    var goodRate: Double?
+    var poorRate: Double?
+    var meanPoints: Double?
+    var weightedPoints: Double?
+    var weightedGoodRate: Double?
+    var byGroup: [GroupResultDTO]
+}
+
+
+struct FormResultDTO: Content {
+    var formID: String
+    var name: String
+    var score: Double?
+    var goodRate: Double?
+    var weightedGoodRate: Double?
+    var columns: [ColumnResultDTO]
+}
+
+
+struct ReporteeResultDTO: Content {
+    var reporteeID: String
+    var name: String
+    var unitName: String
+    var title: String
+    var composite: Double?
+    var goodRate: Double?
+    var poorRate: Double?
+    var weightedGoodRate: Double?
+    var rank: Int?
+    var grade: String?
+    var gradeLabel: String?
+    var flags: [FlagDTO]
+    var forms: [FormResultDTO]
+    /// 综合评定 (考核); `nil` where the campaign's reader may not see it.
+    var assessment: AssessmentDTO?
+}
+
+
+struct AssessmentPartDTO: Content {
+    var component: String
+    var label: String
+    var score: Double?
+    var weight: Double
+}
+
+
+struct AssessmentDTO: Content {
+    var parts: [AssessmentPartDTO]
+    var score: Double?
+    var grade: String?
+    var gradeLabel: String?
+    var veto: String?
+    var missing: [String]
+    /// Weighted parts that do not apply to this secretary (`onsite` for a written report), by component id: left
+    /// out, their weight shared out among `parts` in proportion.
+    var notApplicable: [String]
+    var notes: [String]
+
+    init(_ outcome: AssessmentOutcome, entry: AssessmentEntry) {
+        parts = outcome.parts.map { AssessmentPartDTO(component: $0.component.rawValue, label: $0.component.label, score: $0.score, weight: $0.weight) }
+        score = outcome.score
+        grade = outcome.grade?.rawValue
+        gradeLabel = outcome.grade?.label
+        veto = entry.veto
+        missing = outcome.missing.map(\.label)
+        notApplicable = outcome.notApplicable.map(\.rawValue)
+        notes = outcome.notes
+    }
+}
+
+
+struct ResultsDTO: Content {
+    var campaignID: UUID
+    var campaignTitle: String
+    var year: Int
+    var status: String
+    var roundNumber: Int
+    var reconciliation: ReconciliationDTO?
+    /// The round held fewer ballots than the campaign's minimum group size: no figure is shown.
+    var withheld: Bool
+    var minimumGroupSize: Int
+    var assessmentWeights: [String: Double]
+    var reportees: [ReporteeResultDTO]
+}
+
+
+/// Why a grade is what it is, for machines (`code`, ids, grade codes) and people (`message`).
+struct FlagDTO: Content, Equatable {
+    /// `low_rating`, `limited_by_low_rating`, `demoted_by_good_share_cap` or `no_valid_votes`.
+    var code: String
+    /// The form whose 总体评价 raised a `low_rating` flag.
+    var formID: String?
+    /// `limited_by_low_rating`: the band grade and the ceiling it was lowered to; `demoted_by_good_share_cap`: `good`
+    /// to `fairly_good` (grade codes).
+    var from: String?
+    var to: String?
+    var message: String
+
+    init(_ flag: GradingFlag) {
+        code = flag.code
+        message = flag.message
+        switch flag {
+        case .lowRating(let formID, _): self.formID = formID
+        case .limitedByLowRating(let from, let to): self.from = from.rawValue; self.to = to.rawValue
+        case .demotedByGoodShareCap: from = Grade.good.rawValue; to = Grade.fairlyGood.rawValue
+        case .noValidVotes: break
+        }
+    }
+}

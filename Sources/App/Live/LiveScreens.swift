@@ -51,3 +51,11 @@ enum LiveScreens {
         } while await hub.endRefresh(campaignID)
     }
 }
+
+extension MeetingDTO {
+    /// Sends the committed state to every live screen of the campaign, then returns it.
+    func broadcasting(_ req: Request, _ campaign: Campaign) async throws -> MeetingDTO {
+        await LiveScreens.send(live, campaignID: try campaign.requireID(), app: req.application)
+        return self
+    }
+}

@@ -69,18 +69,3 @@ final class Publication: Model, @unchecked Sendable {
     /// Public between its start and end, unless withdrawn.
     func isShowing(at now: Date) -> Bool { withdrawnAt == nil && startsAt <= now && now < endsAt }
 }
-
-/// One line of a public notice.
-struct PublishedRow: Codable, Sendable, Hashable {
-    var reporteeID: UUID
-    var name: String
-    var unitName: String
-    var title: String
-    var goodRate: Double?
-    var composite: Double?
-    var rank: Int?
-    /// 评议等次 from the ballot.
-    var evaluationGrade: String?
-    /// 综合评定等次, when the assessment is complete.
-    var finalGrade: String?
-}

@@ -1,0 +1,85 @@
+import Fluent
+import Foundation
+import PingyiCore
+import SQLKit
+import Vapor
+
+/// What the live screens and the chair's console read: the agenda, the speakers' clocks, attendance and the ballot
+/// box's received-vs-issued. Reads only (the meeting itself is created on first read by `meetingOf`).
+enum LiveState {
+    /// The projector's campaign and meeting, by the projector link's token; 404 for anything else.
+    static func projected(token: String?, on db: any Database) async throws -> (Campaign, Meeting) {
+        guard let token, (20...100).contains(token.count),
+              let meeting = try await Meeting.query(on: db).filter(\.$projectorToken == token).first(),
+              let campaign = try await Campaign.find(meeting.$campaign.id, on: db)
+        else { throw APIError(.notFound, "not_found", "大屏链接无效") }
+        return (campaign, meeting)
+    }
+
+    /// The chair's console for this reader: the live state, the comments, the projector link and the voting address.
+    static func console(_ campaign: Campaign, _ meeting: Meeting, for actor: Actor, voteURL: String,
+                        on db: any Database) async throws -> MeetingDTO {
+        try await meetingDTO(campaign, meeting, canChair: actor.isAdmin || actor.role == .chair, voteURL: voteURL, on: db)
+    }
+}
+
+func jsonText(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// Present / expected per rater group, observers and guests: one grouped query, however many people there are.
+func attendanceOf(_ campaign: Campaign, on db: any Database) async throws -> Attendance {
+    let id = try campaign.requireID()
+    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
+    struct Row: Decodable {
+        var role: String
+        var rater_group_id: UUID?
+        var expected: Int
+        var present: Int
+    }
+    let sql = db as! any SQLDatabase
+    let rows = try await sql.raw("""
+        SELECT "role", "rater_group_id", COUNT(*) AS "expected", COUNT("checked_in_at") AS "present"
+        FROM "participants" WHERE "campaign_id" = \(bind: id) GROUP BY "role", "rater_group_id"
+        """).all(decoding: Row.self)
+    func total(_ role: ParticipantRole, _ key: KeyPath<Row, Int>) -> Int {
+        rows.filter { $0.role == role.rawValue }.reduce(0) { $0 + $1[keyPath: key] }
+    }
+    return Attendance(
+        groups: groups.map { group in
+            let row = rows.first { $0.role == ParticipantRole.attendee.rawValue && $0.rater_group_id == group.id }
+            return Attendance.Group(name: group.name, expected: row?.expected ?? 0, present: row?.present ?? 0)
+        },
+        observersPresent: total(.observer, \.present), observersExpected: total(.observer, \.expected),
+        guestsPresent: total(.guest, \.present), guestsExpected: total(.guest, \.expected))
+}
+
+func liveStateOf(_ campaign: Campaign, _ meeting: Meeting, on db: any Database) async throws -> LiveStateDTO {
+    let id = try campaign.requireID()
+    let now = Date()
+    let onsite = try await Reportee.query(on: db).filter(\.$campaign.$id == id).filter(\.$mode == .onsite).sort(\.$position).all()
+    let speeches = try await Speech.query(on: db).filter(\.$campaignID == id).all()
+    let speakers = try onsite.map { reportee -> SpeakerDTO in
+        let (speech, clock) = reportee.speech(in: speeches)
+        return SpeakerDTO(reporteeID: try reportee.requireID(), position: reportee.position, name: reportee.name,
+                          unitName: reportee.unitName, title: reportee.title, clock: ClockDTO(clock, now: now),
+                          durationSeconds: clock.spokenSeconds,
+                          commented: speech?.isCommented ?? false, commentSkipped: speech?.commentSkipped ?? false)
+    }
+    return LiveStateDTO(
+        campaignTitle: campaign.title, status: campaign.status.rawValue, agenda: meeting.agenda, currentItem: meeting.currentItem,
+        message: meeting.message, speakers: speakers, currentReporteeID: meeting.currentReporteeID,
+        attendance: AttendanceDTO(try await attendanceOf(campaign, on: db)), round: try await liveRound(campaignID: id, on: db),
+        revision: meeting.revision, serverTimeMs: epochMs(Date()))
+}
+
+func meetingDTO(_ campaign: Campaign, _ meeting: Meeting, canChair: Bool, voteURL: String, on db: any Database) async throws -> MeetingDTO {
+    let speeches = try await Speech.query(on: db).filter(\.$campaignID == campaign.requireID()).all()
+    var comments: [String: String] = [:]
+    for speech in speeches { if let comment = speech.comment { comments[speech.$reportee.id.uuidString] = comment } }
+    return MeetingDTO(live: try await liveStateOf(campaign, meeting, on: db), comments: comments,
+                      projectorPath: "/p/\(meeting.projectorToken)", canChair: canChair, voteURL: voteURL,
+                      voteAddressWarning: PublicAddress.warning(for: voteURL))
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// 整改台账的分工: the rules around the state machine (`apply`) that say who may change an item's six parts, what
+/// each reader is offered, and the dashboard's count per unit. Pure.
+public enum LedgerRules {
+    /// Separation of duties on an edit: only an admin edits, only while the item is open; the deadline moves only
+    /// through 申请延期 and its approval, and the responsible person cannot hand the item to someone else (who would
+    /// then let them approve their own closing).
+    public static func checkEdit(_ state: RectificationState, by role: RectificationRole, movesDeadline: Bool,
+                                 changesOwner: Bool) throws(LedgerRuleError) {
+        guard role.isAdmin else { throw .notEditor }
+        guard state.isOpen else { throw .closed }
+        if movesDeadline { throw .deadlineOnlyByExtension }
+        if changesOwner, role != .admin { throw .ownerCannotHandOver }
+    }
+
+    /// May this reader edit the six parts now?
+    public static func canEdit(_ state: RectificationState, by role: RectificationRole) -> Bool {
+        role.isAdmin && state.isOpen
+    }
+
+    /// A new item's deadline (the end of a day) may not lie in the past.
+    public static func checkNewDeadline(_ deadline: Date, at now: Date) throws(LedgerRuleError) {
+        if deadline < now { throw .deadlineInPast }
+    }
+
+    /// Evidence is added only while the item is open.
+    public static func checkEvidence(_ state: RectificationState) throws(LedgerRuleError) {
+        if !state.isOpen { throw .closedForEvidence }
+    }
+
+    /// The actions to offer this reader: those `apply` would take with a note and a later deadline, and 申请销号
+    /// while evidence is missing (shown, so the page can say what is missing; the server still refuses until it is there).
+    public static func availableActions(_ status: RectificationStatus, by role: RectificationRole) -> [RectificationAction] {
+        let probe = RectificationInput(note: "—", deadline: status.deadline.addingTimeInterval(365 * 86_400))
+        return RectificationAction.allCases.filter { action in
+            do throws(RectificationError) {
+                _ = try apply(action, to: status, by: role, input: probe)
+                return true
+            } catch {
+                return error == .evidenceRequired
+            }
+        }
+    }
+
+    /// The history entry's text for an action: the requested or granted deadline with the note.
+    public static func eventNote(_ action: RectificationAction, note: String, requested deadline: Date?,
+                                 after: RectificationStatus) -> String {
+        switch action {
+        case .requestExtension: "申请延期至 \(deadline.map(CalendarDay.day) ?? "")：\(note)"
+        case .approveExtension: "同意延期至 \(CalendarDay.day(after.deadline))" + (note.isEmpty ? "" : "：\(note)")
+        default: note
+        }
+    }
+
+    /// One item as the dashboard counts it.
+    public struct DashboardItem: Sendable, Hashable {
+        public var unit: String
+        public var unitName: String
+        public var status: RectificationStatus
+
+        public init(unit: String, unitName: String, status: RectificationStatus) {
+            self.unit = unit
+            self.unitName = unitName
+            self.status = status
+        }
+    }
+
+    /// 看板 for one unit.
+    public struct UnitTally: Sendable, Hashable {
+        public var unit: String
+        public var unitName: String
+        public var open = 0
+        public var overdue = 0
+        public var dueSoon = 0
+        public var closed = 0
+
+        public init(unit: String, unitName: String, open: Int = 0, overdue: Int = 0, dueSoon: Int = 0, closed: Int = 0) {
+            self.unit = unit
+            self.unitName = unitName
+            self.open = open
+            self.overdue = overdue
+            self.dueSoon = dueSoon
+            self.closed = closed
+        }
+    }
+
+    /// Open, overdue, due within 7 days and closed items per unit; most overdue first, then most open, then by name
+    /// (descending, as the page lists them).
+    public static func dashboard(_ items: [DashboardItem], at now: Date) -> [UnitTally] {
+        var rows: [String: UnitTally] = [:]
+        for item in items {
+            var row = rows[item.unit] ?? UnitTally(unit: item.unit, unitName: item.unitName)
+            if item.status.state.isOpen { row.open += 1 } else { row.closed += 1 }
+            if item.status.isOverdue(at: now) { row.overdue += 1 }
+            if item.status.isDueSoon(at: now) { row.dueSoon += 1 }
+            rows[item.unit] = row
+        }
+        return rows.values.sorted { ($0.overdue, $0.open, $0.unitName) > ($1.overdue, $1.open, $1.unitName) }
+    }
+}
+
+public enum LedgerRuleError: Error, Hashable, Sendable {
+    /// Only an admin in scope edits an item.
+    case notEditor
+    case closed
+    case deadlineOnlyByExtension
+    case ownerCannotHandOver
+    case deadlineInPast
+    case closedForEvidence
+
+    public var message: String {
+        switch self {
+        case .notEditor: "没有权限执行此操作"
+        case .closed: "已销号的问题不能修改；如需重新整改请“回头看”"
+        case .deadlineOnlyByExtension: "已下发的问题，完成时限只能通过“申请延期”并经审批后修改"
+        case .ownerCannotHandOver: "责任人不能把自己的整改事项转给他人"
+        case .deadlineInPast: "完成时限不能早于今天"
+        case .closedForEvidence: "已销号的问题不能再上传佐证材料"
+        }
+    }
+}
