@@ -119,7 +119,7 @@ def test_the_console_keeps_what_the_chair_typed_while_the_hall_moves(tmp_path):
         assert end.is_displayed(), "结束述职 was redrawn by a check-in"
         assert page.el("#agenda-inputs input").get_attribute("value") == "书记述职（调整）", "a check-in put the old agenda title back"
         end.click()
-        page.accept_confirm()
+        page.confirm_dialog("结束述职")
         page.visible("#comment-form")
         page.el("#issue-table input[data-sheets]")
         page.wait.until(lambda d: present_total(page) == 2, "the console shows the two present")

@@ -116,7 +116,7 @@ def test_console_and_two_projectors_agree_through_a_pause(tmp_path):
 
         # End; the next speaker waits for the comment.
         console.click("#stage-buttons [data-action=end]")
-        console.accept_confirm()
+        console.confirm_dialog("结束述职")
         # The hall sees that the speech ended, how long it took and who is next; the console's preview says the same.
         for p in projectors:
             p.text_appears("#p-after", "述职已结束")

@@ -48,7 +48,7 @@ def test_a_clerk_builds_the_seed_campaign_in_the_browser(tmp_path, driver):
         assert "演示" in page.el("#campaign-table").text
         page.screenshot("home-desktop")
         page.click("#remove-demo")
-        page.accept_confirm()
+        page.confirm_dialog("不可恢复")
         page.flash("已删除 1 个演示活动")
         page.text_appears("#campaign-status", "暂无评议活动")
 

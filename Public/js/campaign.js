@@ -205,8 +205,9 @@ document.addEventListener("DOMContentLoaded", function () {
       });
   }
   function removeReportee(r) {
-    if (!window.confirm("确定删除述职对象 " + r.name + " 吗？")) return;
-    apply(P.api("DELETE", base + "/reportees/" + r.id), "已删除 " + r.name).catch(P.fail);
+    P.ask({ title: "删除述职对象 " + r.name, lines: ["此人不再出现在评议表和结果中。"], confirmLabel: "删除", danger: true }).then(function (answer) {
+      if (answer) apply(P.api("DELETE", base + "/reportees/" + r.id), "已删除 " + r.name).catch(P.fail);
+    });
   }
   // 述职对象 from the org tree (its stored 书记), from a file, and each secretary's account.
   var units = [], accounts = [];
@@ -316,8 +317,9 @@ document.addEventListener("DOMContentLoaded", function () {
   $("p-role").addEventListener("change", function () { $("p-group").disabled = $("p-role").value !== "attendee"; });
 
   function removeParticipant(p) {
-    if (!window.confirm("确定删除参会人员 " + p.name + " 吗？")) return;
-    P.api("DELETE", base + "/participants/" + p.id).then(function () { P.flash("已删除 " + p.name); return load(); }).catch(P.fail);
+    P.ask({ title: "删除参会人员 " + p.name, lines: ["此人不再计入应到人数，签到卡作废。"], confirmLabel: "删除", danger: true }).then(function (answer) {
+      if (answer) P.api("DELETE", base + "/participants/" + p.id).then(function () { P.flash("已删除 " + p.name); return load(); }).catch(P.fail);
+    });
   }
   $("participant-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -362,8 +364,9 @@ document.addEventListener("DOMContentLoaded", function () {
       });
   }
   function removeGroup(g) {
-    if (!window.confirm("确定删除评议人类别“" + g.name + "”吗？")) return;
-    apply(P.api("DELETE", base + "/rater-groups/" + g.id), "已删除 " + g.name).catch(P.fail);
+    P.ask({ title: "删除评议人类别“" + g.name + "”", lines: ["只能删除没有参会人员的类别。"], confirmLabel: "删除", danger: true }).then(function (answer) {
+      if (answer) apply(P.api("DELETE", base + "/rater-groups/" + g.id), "已删除 " + g.name).catch(P.fail);
+    });
   }
   $("group-form").addEventListener("submit", function (event) {
     event.preventDefault();

@@ -1,10 +1,12 @@
 // The chair's console: agenda, the on-site reports with their clock, comments, the projector message.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
+// One page module, one refresh source: every live message (a check-in, a vote, a speech) reloads the console; polling
+// only while the live channel is down.
+window.Pingyi.page((function () {
   var P = window.Pingyi, L = window.PingyiLive, el = P.el, $ = function (id) { return document.getElementById(id); };
-  var id = location.pathname.split("/")[2];
+  var id = P.campaignID();
   var base = "/api/v1/campaigns/" + id;
-  var meeting = null, live = null, commentFor = null, agendaDraft = null;
+  var meeting = null, live = null, commentFor = null, agendaDraft = null, page = null, preview = null;
   var phaseNames = { not_started: "未开始", running: "发言中", warning: "最后一分钟", overtime: "已超时", paused: "已暂停", finished: "已结束" };
   var kinds = [["reports", "会上述职"], ["evaluation", "民主评议"], ["summary", "主持人小结"], ["other", "其他"]];
 
@@ -59,8 +61,12 @@ document.addEventListener("DOMContentLoaded", function () {
       var phase = sp.clock.phase;
       function button(label, action, primary) {
         box.appendChild(el("button", { type: "button", class: primary ? "primary" : "", "data-action": action, onclick: function (e) {
-          if (action === "end" && !window.confirm("结束 " + sp.name + " 的述职？")) return;
-          P.busy(e.target, "…", function () { return act(P.api("POST", base + "/speeches/" + sp.reporteeID + "/" + action)); });
+          var button = e.target;
+          var asked = action === "end" ? P.ask({ title: "结束 " + sp.name + " 的述职", confirmLabel: "结束述职",
+            lines: ["计时停止，述职时长记入会议记录。", "结束后请主持人点评，再开始下一位。"] }) : Promise.resolve({});
+          asked.then(function (answer) {
+            if (answer) P.busy(button, "…", function () { return act(P.api("POST", base + "/speeches/" + sp.reporteeID + "/" + action)); });
+          });
         } }, label));
       }
       if (phase === "not_started") button("开始述职", "start", true);
@@ -101,6 +107,22 @@ document.addEventListener("DOMContentLoaded", function () {
     $("comment").focus();
   }
 
+  function renderAgendaInputs(agenda) {
+    var box = $("agenda-inputs");
+    box.textContent = "";
+    agenda.forEach(function (item, index) {
+      var select = el("select", { "aria-label": "议程类型" });
+      kinds.forEach(function (k) { select.appendChild(P.option(k[0], k[1], k[0] === item.kind)); });
+      box.appendChild(el("div", { class: "toolbar" }, el("input", { value: item.title, maxlength: "50", "aria-label": "议程名称" }), select,
+        el("button", { type: "button", class: "small danger", onclick: function () { agendaDraft = readAgenda(); agendaDraft.splice(index, 1); renderAgendaInputs(agendaDraft); } }, "删除")));
+    });
+  }
+  function readAgenda() {
+    return Array.prototype.map.call($("agenda-inputs").children, function (row) {
+      return { title: row.querySelector("input").value, kind: row.querySelector("select").value };
+    });
+  }
+  function wireMeeting() {
   $("comment-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var s = commentFor;
@@ -120,21 +142,6 @@ document.addEventListener("DOMContentLoaded", function () {
     act(P.api("POST", base + "/meeting/message", { text: $("message").value }), "大屏提示语已更新");
   });
 
-  function renderAgendaInputs(agenda) {
-    var box = $("agenda-inputs");
-    box.textContent = "";
-    agenda.forEach(function (item, index) {
-      var select = el("select", { "aria-label": "议程类型" });
-      kinds.forEach(function (k) { select.appendChild(P.option(k[0], k[1], k[0] === item.kind)); });
-      box.appendChild(el("div", { class: "toolbar" }, el("input", { value: item.title, maxlength: "50", "aria-label": "议程名称" }), select,
-        el("button", { type: "button", class: "small danger", onclick: function () { agendaDraft = readAgenda(); agendaDraft.splice(index, 1); renderAgendaInputs(agendaDraft); } }, "删除")));
-    });
-  }
-  function readAgenda() {
-    return Array.prototype.map.call($("agenda-inputs").children, function (row) {
-      return { title: row.querySelector("input").value, kind: row.querySelector("select").value };
-    });
-  }
   // An edited title is a draft too: the next live update must not put the old one back.
   $("agenda-inputs").addEventListener("input", function () { agendaDraft = readAgenda(); });
   $("agenda-add").addEventListener("click", function () { agendaDraft = readAgenda(); agendaDraft.push({ title: "新议程", kind: "other" }); renderAgendaInputs(agendaDraft); });
@@ -142,60 +149,39 @@ document.addEventListener("DOMContentLoaded", function () {
     act(P.api("PUT", base + "/meeting/agenda", readAgenda()), "议程已保存").then(function () { agendaDraft = null; render(live); });
   });
 
-  P.start(function () {
+  }
+
+  function startMeeting(m) {
     $("back-link").href = "/campaigns/" + id;
     $("checkin-link").href = "/campaigns/" + id + "/check-in";
     $("minutes-link").href = "/campaigns/" + id + "/minutes";
     $("tally-link").href = "/campaigns/" + id + "/tally";
-    return P.api("GET", base + "/meeting").then(function (m) {
-      meeting = m;
-      Array.prototype.forEach.call(document.querySelectorAll("[data-chair]"), function (n) { n.hidden = !m.canChair; });
-      $("comment-form").hidden = true;
-      $("projector-link").href = m.projectorPath;
-      // Slips and the projector carry voteURL: when it reaches only this machine, say so before anything is printed.
-      $("address-warning").hidden = !m.voteAddressWarning;
-      $("address-warning").textContent = m.voteAddressWarning || "";
-      render(m.live);
-      // The preview draws the hall's screen with the projector's own code, from the same live state.
-      var preview = null;
-      var script = document.createElement("script");
-      script.src = "/js/projector.js";
-      script.onload = function () {
-        preview = window.PingyiProjector;
-        preview.render($("preview"), meeting.live);
-        L.drive($("preview-clock"), function () { var sp = preview.speakerOf(meeting.live); return sp && sp.clock; });
-      };
-      document.head.appendChild(script);
-      L.connect(m.projectorPath.split("/")[2], function (state) {
-        if (preview) preview.render($("preview"), state);
-        // Comments are not on the public channel: refresh them when a speech changes.
-        P.api("GET", base + "/meeting").then(function (fresh) { meeting = fresh; render(fresh.live); }).catch(function () { render(state); });
-      }, L.showStatus($("conn")));
-      L.drive($("stage-clock"), function () { var sp = onStage(); return sp && sp.clock; });
-    });
-  });
-});
+    Array.prototype.forEach.call(document.querySelectorAll("[data-chair]"), function (n) { n.hidden = !m.canChair; });
+    $("comment-form").hidden = true;
+    $("projector-link").href = m.projectorPath;
+    // Slips and the projector carry voteURL: when it reaches only this machine, say so before anything is printed.
+    $("address-warning").hidden = !m.voteAddressWarning;
+    $("address-warning").textContent = m.voteAddressWarning || "";
+    // The preview draws the hall's screen with the projector's own code, from the same live state.
+    var script = document.createElement("script");
+    script.src = "/js/projector.js";
+    script.onload = function () {
+      preview = window.PingyiProjector;
+      preview.render($("preview"), meeting.live);
+      L.drive($("preview-clock"), function () { var sp = preview.speakerOf(meeting.live); return sp && sp.clock; });
+    };
+    document.head.appendChild(script);
+    L.drive($("stage-clock"), function () { var sp = onStage(); return sp && sp.clock; });
+  }
 
-// 票箱: open a round (codes for the checked-in attendees, paper sheets if wanted), print the slips, seal, count.
-document.addEventListener("DOMContentLoaded", function () {
-  var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
-  var id = location.pathname.split("/")[2];
-  var base = "/api/v1/campaigns/" + id;
+  // 票箱: open a round (codes for the checked-in attendees, paper sheets if wanted), print the slips, seal, count.
   var detail = null, attendance = null, canChair = false;
 
   function latest(rounds) { return rounds[rounds.length - 1] || null; }
 
-  function load() {
-    return Promise.all([P.api("GET", base), P.api("GET", base + "/rounds"), P.api("GET", base + "/attendance"), P.api("GET", base + "/meeting")]).then(function (r) {
-      detail = r[0];
-      $("rehearsal").hidden = detail.campaign.status !== "preparing";
-      attendance = r[2];
-      canChair = r[3].canChair;
-      render(r[1]);
-    }).catch(P.fail);
-  }
+  function load() { return page.refresh(); }
 
-  function render(rounds) {
+  function renderBox(rounds) {
     var round = latest(rounds);
     var busyRound = round && (round.state === "open" || round.state === "sealed");
     // After a valid count the results stand: opening another round is not offered (a void round is repeated).
@@ -219,11 +205,6 @@ document.addEventListener("DOMContentLoaded", function () {
 
   /// What the chair typed for the next round, by field: the refresh keeps it and only moves the attendance beside it.
   var typed = {};
-  $("issue-table").addEventListener("input", function (event) {
-    var name = event.target.getAttribute("data-codes") ? "codes" : "sheets";
-    typed[name + ":" + event.target.getAttribute("data-" + name)] = true;
-  });
-
   function renderIssueTable() {
     var body = $("issue-table").querySelector("tbody");
     P.redraw(body, detail.raterGroups.map(function (g) { return g.id; }).join(), function () {
@@ -323,25 +304,6 @@ document.addEventListener("DOMContentLoaded", function () {
     return String(text).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
 
-  $("open-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var codes = {}, sheets = {};
-    Array.prototype.forEach.call(document.querySelectorAll("[data-codes]"), function (n) { codes[n.getAttribute("data-codes")] = parseInt(n.value || "0", 10); });
-    Array.prototype.forEach.call(document.querySelectorAll("[data-sheets]"), function (n) { sheets[n.getAttribute("data-sheets")] = parseInt(n.value || "0", 10); });
-    var total = function (counts) { return Object.keys(counts).reduce(function (n, k) { return n + (counts[k] > 0 ? counts[k] : 0); }, 0); };
-    var wantsCodes = total(codes) > 0;
-    var wantsSheets = total(sheets) > 0;
-    var button = event.target.querySelector("button");
-    // Opening the box cannot be undone and sits beside the speech clock: the chair confirms it in the dialog sealing
-    // uses. The print windows are opened by the dialog's confirm click (browsers block pop-ups opened later).
-    var lines = ["发放投票码 " + total(codes) + " 个、纸质票 " + total(sheets) + " 份；投票码只显示这一次，请在打开的窗口中打印。",
-      "开启后本轮投票开始，此操作不能撤销；计票有效后不能再开启新一轮。"];
-    if (attendance && !attendance.hasQuorum) lines.unshift("出席人数未过半数。");
-    P.ask({ title: "开启投票", confirmLabel: "开启投票", lines: lines }).then(function (answer) {
-      if (answer) openRound(button, codes, sheets, wantsCodes, wantsSheets);
-    });
-  });
-
   function openRound(button, codes, sheets, wantsCodes, wantsSheets) {
     var slipWindow = wantsCodes ? window.open("", "_blank") : null;
     var paperWindow = wantsSheets ? window.open("", "_blank") : null;
@@ -362,8 +324,55 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
-  P.start(function () {
-    load();
-    setInterval(load, 5000);
+  function wireBox() {
+  $("issue-table").addEventListener("input", function (event) {
+    var name = event.target.getAttribute("data-codes") ? "codes" : "sheets";
+    typed[name + ":" + event.target.getAttribute("data-" + name)] = true;
   });
-});
+
+  $("open-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var codes = {}, sheets = {};
+    Array.prototype.forEach.call(document.querySelectorAll("[data-codes]"), function (n) { codes[n.getAttribute("data-codes")] = parseInt(n.value || "0", 10); });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-sheets]"), function (n) { sheets[n.getAttribute("data-sheets")] = parseInt(n.value || "0", 10); });
+    var total = function (counts) { return Object.keys(counts).reduce(function (n, k) { return n + (counts[k] > 0 ? counts[k] : 0); }, 0); };
+    var wantsCodes = total(codes) > 0;
+    var wantsSheets = total(sheets) > 0;
+    var button = event.target.querySelector("button");
+    // Opening the box cannot be undone and sits beside the speech clock: the chair confirms it in the dialog sealing
+    // uses. The print windows are opened by the dialog's confirm click (browsers block pop-ups opened later).
+    var lines = ["发放投票码 " + total(codes) + " 个、纸质票 " + total(sheets) + " 份；投票码只显示这一次，请在打开的窗口中打印。",
+      "开启后本轮投票开始，此操作不能撤销；计票有效后不能再开启新一轮。"];
+    if (attendance && !attendance.hasQuorum) lines.unshift("出席人数未过半数。");
+    P.ask({ title: "开启投票", confirmLabel: "开启投票", lines: lines }).then(function (answer) {
+      if (answer) openRound(button, codes, sheets, wantsCodes, wantsSheets);
+    });
+  });
+
+  }
+
+  return {
+    start: function (ctx) {
+      page = ctx;
+      wireMeeting();
+      wireBox();
+    },
+    load: function () {
+      return Promise.all([P.api("GET", base), P.api("GET", base + "/rounds"), P.api("GET", base + "/attendance"), P.api("GET", base + "/meeting")]);
+    },
+    draw: function (r) {
+      var first = !meeting;
+      meeting = r[3];
+      if (first) startMeeting(meeting);
+      render(meeting.live);
+      detail = r[0];
+      $("rehearsal").hidden = detail.campaign.status !== "preparing";
+      attendance = r[2];
+      canChair = meeting.canChair;
+      renderBox(r[1]);
+    },
+    live: function () { return meeting.projectorPath.split("/")[2]; },
+    onLive: function (state) { if (preview) preview.render($("preview"), state); },
+    poll: 5000
+  };
+})());

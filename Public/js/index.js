@@ -106,11 +106,14 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 
   $("remove-demo").addEventListener("click", function () {
-    if (!window.confirm("确定删除全部演示数据吗？此操作不可恢复。")) return;
-    P.busy($("remove-demo"), "正在删除…", function () {
-      return P.api("DELETE", "/api/v1/demo").then(function (r) {
-        P.flash("已删除 " + r.removedCampaigns + " 个演示活动、" + r.removedOrgUnits + " 个演示组织。");
-        return load();
+    P.ask({ title: "删除全部演示数据", lines: ["删除演示活动及其评议、台账和演示组织。", "此操作不可恢复。"],
+            confirmLabel: "删除演示数据", danger: true }).then(function (answer) {
+      if (!answer) return;
+      P.busy($("remove-demo"), "正在删除…", function () {
+        return P.api("DELETE", "/api/v1/demo").then(function (r) {
+          P.flash("已删除 " + r.removedCampaigns + " 个演示活动、" + r.removedOrgUnits + " 个演示组织。");
+          return load();
+        });
       });
     });
   });

@@ -63,8 +63,10 @@ document.addEventListener("DOMContentLoaded", function () {
       });
   }
   function remove(unit) {
-    if (!window.confirm("确定删除组织“" + unit.name + "”吗？")) return;
-    P.api("DELETE", "/api/v1/org-units/" + unit.id).then(function () { P.flash("已删除 " + unit.name); return load(); }).catch(P.fail);
+    P.ask({ title: "删除组织“" + unit.name + "”", lines: ["只能删除没有下级组织、没有评议活动使用的组织。"], confirmLabel: "删除", danger: true }).then(function (answer) {
+      if (!answer) return;
+      P.api("DELETE", "/api/v1/org-units/" + unit.id).then(function () { P.flash("已删除 " + unit.name); return load(); }).catch(P.fail);
+    });
   }
 
   $("org-form").addEventListener("submit", function (event) {

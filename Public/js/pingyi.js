@@ -58,21 +58,35 @@
     return node;
   }
 
+  /// Every answer is shown where the eye is: #flash is a toast fixed to the top of the window (pingyi.css), so a long
+  /// page never puts it out of view; an error stays until the next click elsewhere or the next answer.
   function flash(message, kind) {
     var box = document.getElementById("flash");
     if (!box) return;
     box.textContent = message;
-    box.className = "flash " + (kind || "ok");
+    box.className = "flash toast " + (kind || "ok");
+    box.setAttribute("role", kind === "error" ? "alert" : "status");
     box.hidden = !message;
-    if (kind !== "error" && message) {
-      clearTimeout(flash.timer);
-      flash.timer = setTimeout(function () { box.hidden = true; }, 5000);
-    }
+    flash.shownAt = Date.now();
+    clearTimeout(flash.timer);
+    if (kind !== "error" && message) flash.timer = setTimeout(function () { box.hidden = true; }, 5000);
   }
+  document.addEventListener("click", function () {
+    var box = document.getElementById("flash");
+    if (box && !box.hidden && Date.now() - (flash.shownAt || 0) > 1500) box.hidden = true;
+  }, true);
 
-  function fail(err) {
+  /// The one error path: the message in the toast and, when a control caused it, beside that control too.
+  function fail(err, near) {
     if (err.status === 401) { location.href = "/?next=" + encodeURIComponent(location.pathname + location.hash); return; }
     flash(err.message, "error");
+    if (near && near.parentNode) {
+      var note = near.nextElementSibling && near.nextElementSibling.classList.contains("near-error") ? near.nextElementSibling
+        : near.parentNode.insertBefore(el("span", { class: "near-error", role: "alert" }), near.nextSibling);
+      note.textContent = err.message;
+      clearTimeout(note.timer);
+      note.timer = setTimeout(function () { note.remove(); }, 15000);
+    }
   }
 
   /// Runs `task` with the button disabled and a busy label, so a slow operation shows progress and is not sent twice.
@@ -80,7 +94,9 @@
     var old = button.textContent;
     button.disabled = true;
     button.textContent = label;
-    return Promise.resolve().then(task).catch(fail).then(function () {
+    var note = button.nextElementSibling;
+    if (note && note.classList.contains("near-error")) note.remove();
+    return Promise.resolve().then(task).catch(function (err) { fail(err, button); }).then(function () {
       button.disabled = false;
       // A page that re-rendered the button's label (e.g. 开放 → 关闭) keeps the new one.
       if (button.textContent === label) button.textContent = old;
@@ -258,7 +274,105 @@
     });
   });
 
+  /// The campaign a page is about: /campaigns/{id}/… (null elsewhere).
+  function campaignID() {
+    var parts = location.pathname.split("/");
+    return parts[1] === "campaigns" && parts[2] ? parts[2] : null;
+  }
+
+  /// The one shape of a page module. `spec`:
+  ///   open: true          — a public page (voting, receipts): no sign-in;
+  ///   start(page, me)     — once, after sign-in: wire the controls; may return a promise;
+  ///   load(page)          — the page's data (a promise);
+  ///   draw(data, page)    — puts it on the page, with page.redraw(container, key, build) for anything that refreshes;
+  ///   live(page, data)    — the campaign's live channel token when the page follows the hall (after the first load),
+  ///   onLive(state, page) — optional: draw straight from a live message before the refresh;
+  ///   poll: ms            — refresh this often when there is no live channel or while it is down.
+  /// One refresh source: every live message refreshes; polling runs only while the socket is not open. A refresh that
+  /// is asked for while one is running runs once more after it, never in parallel.
+  function page(spec) {
+    document.addEventListener("DOMContentLoaded", function () {
+      var id = campaignID();
+      var running = null, again = false, liveOpen = false, connected = false;
+      var ctx = {
+        id: id,
+        base: id ? "/api/v1/campaigns/" + id : null,
+        $: function (name) { return document.getElementById(name); },
+        el: el, api: api, ask: ask, busy: busy, flash: flash, fail: fail, redraw: redraw, redrawList: redrawList,
+        get me() { return me; },
+        data: null,
+        /// Loads and draws again (after an action, or when the hall changed).
+        refresh: function () {
+          if (running) { again = true; return running; }
+          running = Promise.resolve().then(function () { return spec.load ? spec.load(ctx) : null; }).then(function (data) {
+            ctx.data = data;
+            if (spec.draw) spec.draw(data, ctx);
+            if (!connected && spec.live) listen(spec.live(ctx, data));
+          }).catch(function (err) { fail(err); }).then(function () {
+            running = null;
+            if (again) { again = false; return ctx.refresh(); }
+          });
+          return running;
+        }
+      };
+      function listen(token) {
+        if (!token || !window.PingyiLive) return;
+        connected = true;
+        var shown = document.getElementById("conn") ? window.PingyiLive.showStatus(document.getElementById("conn")) : null;
+        window.PingyiLive.connect(token, function (state) {
+          if (spec.onLive) spec.onLive(state, ctx);
+          ctx.refresh();
+        }, function (status) {
+          liveOpen = status === "open";
+          if (shown) shown(status);
+        });
+      }
+      function begin(user) {
+        return Promise.resolve(spec.start ? spec.start(ctx, user) : null).then(function () {
+          if (spec.poll) setInterval(function () { if (!liveOpen && !document.hidden) ctx.refresh(); }, spec.poll);
+          return ctx.refresh();
+        });
+      }
+      if (spec.open) begin(null).catch(function (err) { fail(err); });
+      else window.Pingyi.start(begin, spec.signedOut);
+    });
+  }
+
+  /// Rebuilds `container` with `build(container)` only when `key` differs from the last build's: a page that refreshes
+  /// itself must not swap a button or link for a copy while someone reaches for it, nor wipe what is being typed.
+  function redraw(container, key, build) {
+    if (container.getAttribute("data-drawn") === key) return;
+    container.textContent = "";
+    build(container);
+    container.setAttribute("data-drawn", key);
+  }
+
+  /// Keyed redraw for a list (table rows, list items): each item's node is rebuilt only when its key changed, kept
+  /// (and moved into order) otherwise, so a refresh leaves the row under the finger and its typed text alone.
+  /// build(item) returns the node; idOf(item) names it; keyOf(item) is what it shows (default: the item as JSON).
+  function redrawList(container, items, idOf, build, keyOf) {
+    var old = {};
+    Array.prototype.forEach.call(container.children, function (n) { old[n.getAttribute("data-id")] = n; });
+    var at = container.firstChild;
+    items.forEach(function (item) {
+      var name = String(idOf(item)), key = keyOf ? keyOf(item) : JSON.stringify(item), node = old[name];
+      if (!node || node.getAttribute("data-key") !== key) {
+        var fresh = build(item);
+        fresh.setAttribute("data-id", name);
+        fresh.setAttribute("data-key", key);
+        if (node) { if (at === node) at = fresh; container.replaceChild(fresh, node); }
+        node = fresh;
+      }
+      delete old[name];
+      if (node === at) at = at.nextSibling; else container.insertBefore(node, at);
+    });
+    Object.keys(old).forEach(function (name) { if (old[name].parentNode === container) container.removeChild(old[name]); });
+  }
+
   window.Pingyi = {
+    page: page,
+    redrawList: redrawList,
+    campaignID: campaignID,
     api: api,
     el: el,
     flash: flash,
@@ -285,14 +399,7 @@
       });
     },
     showNav: showNav,
-    /// Rebuilds `container` with `build(container)` only when `key` differs from the last build's: a page that refreshes
-    /// itself must not swap a button or link for a copy while someone reaches for it.
-    redraw: function (container, key, build) {
-      if (container.getAttribute("data-drawn") === key) return;
-      container.textContent = "";
-      build(container);
-      container.setAttribute("data-drawn", key);
-    },
+    redraw: redraw,
     option: function (value, label, selected) { return el("option", { value: value, selected: !!selected }, label); },
     /// Org units as indented options, parents before children.
     unitOptions: function (units, select, selected, allowNone) {

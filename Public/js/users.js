@@ -34,8 +34,10 @@ document.addEventListener("DOMContentLoaded", function () {
     P.api("PATCH", "/api/v1/users/" + u.id, { unlock: true }).then(function () { P.flash("已解锁 " + u.username); return load(); }).catch(P.fail);
   }
   function remove(u) {
-    if (!window.confirm("确定删除账号 " + u.username + " 吗？")) return;
-    P.api("DELETE", "/api/v1/users/" + u.id).then(function () { P.flash("已删除 " + u.username); return load(); }).catch(P.fail);
+    P.ask({ title: "删除账号 " + u.username, lines: ["此人将不能再登录；审计日志中的记录保留。"], confirmLabel: "删除", danger: true }).then(function (answer) {
+      if (!answer) return;
+      P.api("DELETE", "/api/v1/users/" + u.id).then(function () { P.flash("已删除 " + u.username); return load(); }).catch(P.fail);
+    });
   }
 
   $("user-form").addEventListener("submit", function (event) {
