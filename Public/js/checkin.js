@@ -30,7 +30,7 @@ window.Pingyi.page((function () {
         el("td", null, p.roleLabel + (p.role === "attendee" ? "（" + (groups[p.raterGroupID] || "") + "）" : "，不参加评议")),
         el("td", null, p.checkedInAt ? "已签到 " + P.formatTime(p.checkedInAt).slice(11, 16) : "未签到"),
         el("td", null, p.checkedInAt
-          ? el("button", { type: "button", class: "small", "data-undo": p.id, onclick: function () { undo(p, page); } }, "撤销")
+          ? el("button", { type: "button", class: "small", "data-undo": p.id, onclick: function (e) { undo(p, page, e.target); } }, "撤销")
           : el("button", { type: "button", class: "primary small", "data-check-in": p.id, onclick: function () { checkIn({ participantID: p.id }, page); } }, "签到")));
     }, function (p) { return [p.id, p.checkedInAt || "", p.raterGroupID || ""].join(); });
   }
@@ -53,12 +53,13 @@ window.Pingyi.page((function () {
     });
   }
 
-  function undo(p, page) {
+  function undo(p, page, button) {
     P.ask({ title: "撤销 " + p.name + " 的签到", lines: ["撤销后此人计为未到，出席人数随之减少。", "误签时使用；本人到场后可重新签到。"],
       confirmLabel: "撤销签到", danger: true }).then(function (answer) {
       if (!answer) return;
-      P.api("DELETE", page.base + "/check-in/" + p.id).then(function () { P.flash("已撤销 " + p.name + " 的签到"); return page.refresh(); })
-        .catch(function (err) { P.fail(err); });
+      P.busy(button, "正在撤销…", function () {
+        return P.api("DELETE", page.base + "/check-in/" + p.id).then(function () { P.flash("已撤销 " + p.name + " 的签到"); return page.refresh(); });
+      });
     });
   }
 

@@ -54,11 +54,15 @@ window.Pingyi.page((function () {
     var sp = onStage();
     $("stage-name").textContent = sp ? sp.position + ". " + sp.name : "会上述职已全部完成";
     $("stage-unit").textContent = sp ? sp.unitName + " " + sp.title : "";
-    var shown = sp && meeting.canChair ? [sp.reporteeID, sp.clock.phase === "warning" || sp.clock.phase === "overtime" ? "running" : sp.clock.phase, sp.commented].join() : "";
+    // 彩排 (筹备): the server refuses the speech clock until the meeting opens, so it is not offered.
+    // (A phase rule kept here until the server sends what the chair may do now.)
+    var rehearsal = !!detail && detail.campaign.status === "preparing";
+    var shown = sp && meeting.canChair ? [sp.reporteeID, sp.clock.phase === "warning" || sp.clock.phase === "overtime" ? "running" : sp.clock.phase, sp.commented, rehearsal].join() : "";
     // Every check-in and vote reaches the console: the buttons are redrawn only when the speech's state changes.
     P.redraw($("stage-buttons"), shown, function (box) {
       if (!shown) return;
       var phase = sp.clock.phase;
+      if (rehearsal) { box.appendChild(el("span", { class: "muted", "data-rehearsal": "" }, "彩排中：“开始会议”后才能开始述职计时")); return; }
       function button(label, action, primary) {
         box.appendChild(el("button", { type: "button", class: primary ? "primary" : "", "data-action": action, onclick: function (e) {
           var button = e.target;
@@ -84,9 +88,9 @@ window.Pingyi.page((function () {
       live.speakers.forEach(function (s) {
         var comment = meeting.comments[s.reporteeID];
         body.appendChild(el("tr", { class: s.reporteeID === live.currentReporteeID ? "current" : "" },
-          el("td", null, String(s.position)), el("td", null, s.name, el("div", { class: "muted" }, s.unitName)),
-          el("td", null, phaseNames[s.clock.phase]),
-          el("td", { class: s.durationSeconds > s.clock.limitSeconds ? "error" : "" }, s.durationSeconds != null ? L.format(-s.durationSeconds * 1000).slice(1) : "—"),
+          el("td", { class: "nowrap" }, String(s.position)), el("td", null, el("span", { class: "nowrap person" }, s.name), el("div", { class: "muted" }, s.unitName)),
+          el("td", { class: "nowrap" }, phaseNames[s.clock.phase]),
+          el("td", { class: "nowrap" + (s.durationSeconds > s.clock.limitSeconds ? " error" : "") }, s.durationSeconds != null ? L.format(-s.durationSeconds * 1000).slice(1) : "—"),
           el("td", null, s.commentSkipped ? el("span", { class: "muted" }, "不点评") : comment || (s.clock.phase === "finished" ? "待点评" : ""),
             meeting.canChair && s.clock.phase === "finished" ? el("button", { type: "button", class: "small", onclick: function () { openComment(s); } }, "编辑") : null)));
       });
@@ -107,9 +111,12 @@ window.Pingyi.page((function () {
     $("comment").focus();
   }
 
+  /// The agenda editor, redrawn only when the agenda itself changed: a check-in or a vote leaves its inputs and
+  /// buttons alone.
   function renderAgendaInputs(agenda) {
-    var box = $("agenda-inputs");
-    box.textContent = "";
+    P.redraw($("agenda-inputs"), JSON.stringify(agenda), function (box) { drawAgendaInputs(box, agenda); });
+  }
+  function drawAgendaInputs(box, agenda) {
     agenda.forEach(function (item, index) {
       var select = el("select", { "aria-label": "议程类型" });
       kinds.forEach(function (k) { select.appendChild(P.option(k[0], k[1], k[0] === item.kind)); });
@@ -228,7 +235,7 @@ window.Pingyi.page((function () {
         var button = e.target;
         P.ask({ title: "第 " + round.number + " 轮封箱", confirmLabel: "封箱", lines: [
           "封箱后不再接收手机选票，未使用的投票码作废。",
-          "纸质票须从票箱取出、编号、录入后才能计票。",
+          "纸质评议表从票箱取出、清点张数后，打开“纸质票录入”页，用扫描仪扫描（主要方式）由机器识别；机器没有把握的栏目由两位计票人确认，读不了的整张再手工录入。",
           "此操作不能撤销。"] }).then(function (answer) {
           if (!answer) return;
           P.busy(button, "正在封箱…", function () { return P.api("POST", base + "/rounds/" + round.id + "/seal").then(function () { P.flash("第 " + round.number + " 轮已封箱"); return load(); }); });
@@ -363,9 +370,9 @@ window.Pingyi.page((function () {
     draw: function (r) {
       var first = !meeting;
       meeting = r[3];
+      detail = r[0];
       if (first) startMeeting(meeting);
       render(meeting.live);
-      detail = r[0];
       $("rehearsal").hidden = detail.campaign.status !== "preparing";
       attendance = r[2];
       canChair = meeting.canChair;

@@ -3,6 +3,7 @@
 (function () {
   var csrf = null;
   var me = null;
+  var publicPage = false;
 
   function api(method, path, body, options) {
     options = options || {};
@@ -31,7 +32,7 @@
           return data;
         });
       }, function () {
-        throw new Error("网络连接失败，请检查网络后重试");
+        throw new Error(options.offline || "网络连接失败，请检查网络后重试");
       });
   }
 
@@ -62,6 +63,8 @@
   /// page never puts it out of view; an error stays until the next click elsewhere or the next answer.
   function flash(message, kind) {
     var box = document.getElementById("flash");
+    // A page without the site frame (print pages) gets the toast when it first has something to say.
+    if (!box && message) box = document.body.appendChild(el("p", { id: "flash", class: "flash toast", "aria-live": "polite", hidden: true }));
     if (!box) return;
     box.textContent = message;
     box.className = "flash toast " + (kind || "ok");
@@ -76,9 +79,13 @@
     if (box && !box.hidden && Date.now() - (flash.shownAt || 0) > 1500) box.hidden = true;
   }, true);
 
-  /// The one error path: the message in the toast and, when a control caused it, beside that control too.
+  /// The one error path: the message in the toast and, when a control caused it, in a note beside that control too;
+  /// a control with its own error line (`data-error` names it: the sign-in form, the voting page) gets it there alone.
   function fail(err, near) {
-    if (err.status === 401) { location.href = "/?next=" + encodeURIComponent(location.pathname + location.hash); return; }
+    // Signed out while signed in (the session ended): to the sign-in page. Not on a public page, nor for a wrong password.
+    if (err.status === 401 && me && !publicPage) { location.href = "/?next=" + encodeURIComponent(location.pathname + location.hash); return; }
+    var line = near && near.getAttribute && near.getAttribute("data-error") && document.getElementById(near.getAttribute("data-error"));
+    if (line) { line.textContent = err.message; line.hidden = false; return; }
     flash(err.message, "error");
     if (near && near.parentNode) {
       var note = near.nextElementSibling && near.nextElementSibling.classList.contains("near-error") ? near.nextElementSibling
@@ -96,6 +103,8 @@
     button.textContent = label;
     var note = button.nextElementSibling;
     if (note && note.classList.contains("near-error")) note.remove();
+    var line = button.getAttribute("data-error") && document.getElementById(button.getAttribute("data-error"));
+    if (line) line.hidden = true;
     return Promise.resolve().then(task).catch(function (err) { fail(err, button); }).then(function () {
       button.disabled = false;
       // A page that re-rendered the button's label (e.g. 开放 → 关闭) keeps the new one.
@@ -199,6 +208,8 @@
 
   function showNav(user) {
     var nav = document.getElementById("nav");
+    // A print page (slips, cards, paper forms) has no navigation.
+    if (!nav) return;
     nav.hidden = false;
     document.getElementById("nav-user").textContent = user.displayName === user.roleLabel ? user.displayName
       : user.displayName + "（" + user.roleLabel + "）";
@@ -287,7 +298,8 @@
   ///   draw(data, page)    — puts it on the page, with page.redraw(container, key, build) for anything that refreshes;
   ///   live(page, data)    — the campaign's live channel token when the page follows the hall (after the first load),
   ///   onLive(state, page) — optional: draw straight from a live message before the refresh;
-  ///   poll: ms            — refresh this often when there is no live channel or while it is down.
+  ///   poll: ms            — refresh this often when there is no live channel or while it is down;
+  ///   signedOut(page, signIn) — optional: instead of going to the sign-in page (home signs in itself).
   /// One refresh source: every live message refreshes; polling runs only while the socket is not open. A refresh that
   /// is asked for while one is running runs once more after it, never in parallel.
   function page(spec) {
@@ -333,8 +345,12 @@
           return ctx.refresh();
         });
       }
+      publicPage = !!spec.open;
       if (spec.open) begin(null).catch(function (err) { fail(err); });
-      else window.Pingyi.start(begin, spec.signedOut);
+      // signedOut(page, signIn): a page that offers to sign in (home) calls signIn() after a new session.
+      else window.Pingyi.start(begin, spec.signedOut && function () {
+        return spec.signedOut(ctx, function () { return window.Pingyi.start(begin); });
+      });
     });
   }
 
@@ -356,10 +372,10 @@
     var at = container.firstChild;
     items.forEach(function (item) {
       var name = String(idOf(item)), key = keyOf ? keyOf(item) : JSON.stringify(item), node = old[name];
-      if (!node || node.getAttribute("data-key") !== key) {
+      if (!node || node.getAttribute("data-drawn") !== key) {
         var fresh = build(item);
         fresh.setAttribute("data-id", name);
-        fresh.setAttribute("data-key", key);
+        fresh.setAttribute("data-drawn", key);
         if (node) { if (at === node) at = fresh; container.replaceChild(fresh, node); }
         node = fresh;
       }
@@ -415,6 +431,9 @@
         list.appendChild(el("li", null, issue.line > 0 ? "第 " + issue.line + " 行：" + issue.message : issue.message));
       });
     },
+    /// A share as a percentage with one decimal ("—" when there is none), and a score with two.
+    pct: function (x) { return x === null || x === undefined ? "—" : (x * 100).toFixed(1) + "%"; },
+    num: function (x) { return x === null || x === undefined ? "—" : x.toFixed(2); },
     formatBytes: function (n) {
       if (n < 1024) return n + " 字节";
       return n < 1048576 ? (n < 10240 ? (n / 1024).toFixed(1) : Math.round(n / 1024)) + " KB" : (n / 1048576).toFixed(1) + " MB";

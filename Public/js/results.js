@@ -9,8 +9,7 @@ window.Pingyi.page((function () {
   var typed = {};
   var parts = ["daily", "target", "onsite"];
 
-  function pct(x) { return x === null || x === undefined ? "—" : (x * 100).toFixed(1) + "%"; }
-  function num(x) { return x === null || x === undefined ? "—" : x.toFixed(2); }
+  var pct = P.pct, num = P.num;
   function partScore(r, key) {
     var p = r.assessment && r.assessment.parts.filter(function (q) { return q.component === key; })[0];
     return p && p.score !== null && p.score !== undefined ? String(p.score) : "";
@@ -89,7 +88,7 @@ window.Pingyi.page((function () {
     var entries = $("assessment-table").querySelector("tbody");
     P.redrawList(entries, results.reportees, rid, entryRow, function (r) {
       var shown = entries.querySelector('[data-id="' + r.reporteeID + '"]');
-      return typed[r.reporteeID] && shown ? shown.getAttribute("data-key") : JSON.stringify(r);
+      return typed[r.reporteeID] && shown ? shown.getAttribute("data-drawn") : JSON.stringify(r);
     });
     $("r-printed").textContent = "打印时间：" + P.formatTime(new Date().toISOString()).slice(0, 16);
     // The weights as saved, unless the clerk is changing them.
