@@ -4,6 +4,7 @@ on the page, and the button under the finger is the same button and the typed te
 test (test_day_without_traps) for the results, tally, check-in and ledger pages. No sleeps: each step waits for the
 page to show the change."""
 import uuid
+from contextlib import contextmanager
 
 from selenium.webdriver.common.by import By
 
@@ -17,6 +18,20 @@ from test_vote_browser import admin_password, api, login
 
 def row(page, table, row_id):
     return page.el(f"#{table} tbody tr[data-id='{row_id}']")
+
+
+@contextmanager
+def fresh(tmp_path, width=1280, height=900):
+    """A fresh server with the demo and a browser of the given size, nobody signed in there: (server, driver,
+    admin password, admin token)."""
+    server = Server(str(tmp_path))
+    driver = make_driver(width, height)
+    try:
+        password = admin_password(server)
+        yield server, driver, password, login(server, "admin", password)
+    finally:
+        driver.quit()
+        server.stop()
 
 
 def test_check_in_keeps_the_button_and_the_typed_code_while_another_desk_checks_in(tmp_path):
@@ -42,11 +57,7 @@ def test_check_in_keeps_the_button_and_the_typed_code_while_another_desk_checks_
 
 def test_check_in_on_a_phone_puts_the_code_field_first(tmp_path):
     """Walk: the teller's check-in page on a phone put the code field below five attendance cards."""
-    server = Server(str(tmp_path))
-    driver = make_driver(360, 740)
-    try:
-        password = admin_password(server)
-        token = login(server, "admin", password)
+    with fresh(tmp_path, 360, 740) as (server, driver, password, token):
         cid = api(server, token, "GET", "/api/v1/campaigns")[0]["id"]
         api(server, token, "POST", f"/api/v1/campaigns/{cid}/status", {"status": "meeting"})
         page = Page(driver, server.url)
@@ -57,9 +68,6 @@ def test_check_in_on_a_phone_puts_the_code_field_first(tmp_path):
         assert code.location["y"] < page.el("#summary").location["y"], "the code field is below the attendance"
         assert code.location["y"] + code.size["height"] < 740, "the code field is not on the first screen"
         page.screenshot("check-in-code-first-phone")
-    finally:
-        driver.quit()
-        server.stop()
 
 
 def test_results_keep_the_typed_score_and_the_save_button_while_another_clerk_saves(tmp_path):
@@ -90,11 +98,7 @@ def test_results_keep_the_typed_score_and_the_save_button_while_another_clerk_sa
 
 
 def test_tally_keeps_the_typed_marks_while_another_teller_numbers_a_sheet(tmp_path):
-    server = Server(str(tmp_path))
-    driver = make_driver()
-    try:
-        password = admin_password(server)
-        token = login(server, "admin", password)
+    with fresh(tmp_path) as (server, driver, password, token):
         base, detail, rid = open_paper_round(api, server, token, lambda i: 2 if i == 0 else 0)
         cid = base.split("/")[-1]
         for name in ["teller1", "teller2"]:
@@ -133,17 +137,10 @@ def test_tally_keeps_the_typed_marks_while_another_teller_numbers_a_sheet(tmp_pa
         page.click("#entry-submit")
         page.flash("第 1 号：已录入一次")
         page.screenshot("live-tally-desktop")
-    finally:
-        driver.quit()
-        server.stop()
 
 
 def test_a_ledger_item_keeps_the_typed_note_and_the_button_while_the_department_edits_it(tmp_path):
-    server = Server(str(tmp_path))
-    driver = make_driver(360, 740)
-    try:
-        password = admin_password(server)
-        token = login(server, "admin", password)
+    with fresh(tmp_path, 360, 740) as (server, driver, password, token):
         units = api(server, token, "GET", "/api/v1/org-units")
         account = api(server, token, "POST", "/api/v1/users", {"username": "wangjh", "displayName": "王建华", "role": "reportee",
                                                               "orgUnitID": units[0]["id"], "password": "wangjh-pass-2026"})
@@ -178,6 +175,3 @@ def test_a_ledger_item_keeps_the_typed_note_and_the_button_while_the_department_
         assert driver.execute_script("var r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;", note), \
             "the refusal is out of view"
         page.screenshot("ledger-item-close-refused-beside-button-phone")
-    finally:
-        driver.quit()
-        server.stop()

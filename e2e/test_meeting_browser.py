@@ -1,12 +1,15 @@
 """Issue 4's acceptance: two projector windows and one console show the same clock through a pause; check-in by
 card code; the chair's comment gates the next speaker; the minutes carry it all."""
 import re
+import subprocess
 import time
 
 import requests
 
 from browser import Page, make_driver
 from conftest import Server
+from printing import print_to_pdf
+from test_day_without_traps import browser_login
 
 
 def admin_password(server):
@@ -176,8 +179,6 @@ def test_names_and_short_cells_stay_whole_at_1366_and_in_the_printed_minutes(tmp
     """Issue 23's walk: at 1366 px names and short cells broke mid-word ("王建/华", "会上述/职", "8 分/钟", "已结/束"), on
     screen and in the printed minutes, beside a long comment. Each is one unbroken line now (white-space: nowrap and
     word-break: keep-all on short cells)."""
-    import subprocess
-    from printing import print_to_pdf
     server = Server(str(tmp_path))
     driver = make_driver(1366, 768)
     try:
@@ -193,11 +194,7 @@ def test_names_and_short_cells_stay_whole_at_1366_and_in_the_printed_minutes(tmp
         api(server, token, "POST", base + f"/speeches/{first['reporteeID']}/comment",
             {"text": "抓基层党建责任落实较好，村级集体经济还需加力，" * 6})
         page = Page(driver, server.url)
-        page.open("/")
-        page.fill("#username", "admin")
-        page.fill("#password", password)
-        page.click("#login-form button")
-        page.visible("#campaign-panel")
+        browser_login(page, password)
         for path, name, shown in [(f"/campaigns/{cid}", "campaign", ["王建华", "会上述职", "8 分钟"]),
                                   (f"/campaigns/{cid}/console", "console", ["王建华", "已结束"]),
                                   (f"/campaigns/{cid}/minutes", "minutes", ["王建华", "8 分钟"])]:
