@@ -99,7 +99,7 @@ def test_results_keep_the_typed_score_and_the_save_button_while_another_clerk_sa
 
 def test_tally_keeps_the_typed_marks_while_another_teller_numbers_a_sheet(tmp_path):
     with fresh(tmp_path) as (server, driver, password, token):
-        base, detail, rid = open_paper_round(api, server, token, lambda i: 2 if i == 0 else 0)
+        base, detail, rid = open_paper_round(api, server, token, lambda i: 3 if i == 0 else 0)
         cid = base.split("/")[-1]
         for name in ["teller1", "teller2"]:
             api(server, token, "POST", "/api/v1/users", {"username": name, "displayName": name, "role": "teller",

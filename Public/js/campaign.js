@@ -180,7 +180,7 @@ window.Pingyi.page((function () {
           detail.campaign.status !== "archived" ? el("button", { type: "button", class: "small", "data-action": "account",
             onclick: function () { linkAccount(r); } }, r.userID ? "更换" : "关联账号") : null),
         actions);
-    }, function (row) { return JSON.stringify([row.r, row.index, state, accountName(row.r)]); });
+    }, function (row) { return P.key([row.r, row.index, state, accountName(row.r)]); });
   }
 
   function uploadReport(r, input) {
@@ -236,7 +236,7 @@ window.Pingyi.page((function () {
     var root = units.filter(function (u) { return u.id === detail.campaign.orgUnitID; })[0];
     if (root) walk(root, 0);
     var listed = choices.filter(function (c) { return c.unit.secretaryName; });
-    P.redraw($("r-from"), JSON.stringify(listed.map(function (c) { return [c.unit.id, c.unit.name, c.unit.secretaryName, c.depth]; })), function (select) {
+    P.redraw($("r-from"), P.key(listed.map(function (c) { return [c.unit.id, c.unit.name, c.unit.secretaryName, c.depth]; })), function (select) {
       select.appendChild(P.option("", listed.length ? "（手工填写）" : "（本组织之下没有登记书记的组织，请手工填写）"));
       listed.forEach(function (c) {
         select.appendChild(P.option(c.unit.id, "\u3000".repeat(c.depth) + c.unit.name + " · " + c.unit.secretaryName));
@@ -323,9 +323,9 @@ window.Pingyi.page((function () {
         el("td", { class: "nowrap" }, p.roleLabel), el("td", null, p.role === "attendee" ? groupName(p.raterGroupID) : "不参加评议"),
         el("td", { class: "manage-col", hidden: !detail.permissions.manage }, peopleEditable()
           ? el("button", { type: "button", class: "danger", onclick: function (e) { removeParticipant(p, e.target); } }, "删除") : null));
-    }, function (p) { return JSON.stringify([p, groupName(p.raterGroupID), state]); });
+    }, function (p) { return P.key([p, groupName(p.raterGroupID), state]); });
     var chosen = $("p-group").value;
-    P.redraw($("p-group"), JSON.stringify(detail.raterGroups.map(function (g) { return [g.id, g.name]; })), function (select) {
+    P.redraw($("p-group"), P.key(detail.raterGroups.map(function (g) { return [g.id, g.name]; })), function (select) {
       detail.raterGroups.forEach(function (g) { select.appendChild(P.option(g.id, g.name, g.id === chosen)); });
     });
   }
@@ -374,7 +374,7 @@ window.Pingyi.page((function () {
           el("button", { type: "button", onclick: function () { renameGroup(g); } }, "改名"),
           el("button", { type: "button", class: "danger", onclick: function () { removeGroup(g); } }, "删除")
         ].reduce(function (td, b) { if (b) td.appendChild(b); return td; }, document.createDocumentFragment()) : null));
-    }, function (row) { return JSON.stringify([row.g, row.index, state]); });
+    }, function (row) { return P.key([row.g, row.index, state]); });
   }
   function renameGroup(g) {
     P.ask({ title: "修改评议人类别名称", confirmLabel: "保存", fields: [{ name: "name", label: "类别名称", value: g.name, maxlength: 30 }] })
@@ -404,7 +404,7 @@ window.Pingyi.page((function () {
   }
   /// What the form editor shows: a typed edit is drawn already (the key follows it), so a refresh does not redraw
   /// the input being typed in.
-  function formsKey() { return JSON.stringify([draftForms || detail.forms, setup()]); }
+  function formsKey() { return P.key([draftForms || detail.forms, setup()]); }
   function typed() { $("form-editor").setAttribute("data-drawn", formsKey()); }
   function drawForms(box, forms, editable) {
     forms.forEach(function (form, fi) {
@@ -451,7 +451,7 @@ window.Pingyi.page((function () {
   function renderRules() {
     var r = detail.rules;
     // Refilled only when the stored rules (or what they apply to) changed: a refresh keeps what is being typed.
-    var key = JSON.stringify([r, detail.forms.map(function (f) { return [f.id, f.name]; }), detail.raterGroups.map(function (g) { return [g.id, g.name]; }), setup()]);
+    var key = P.key([r, detail.forms.map(function (f) { return [f.id, f.name]; }), detail.raterGroups.map(function (g) { return [g.id, g.name]; }), setup()]);
     if (key === rulesShown) return;
     rulesShown = key;
     grades.forEach(function (g) { $("pt-" + g[0]).value = r.points[pointKeys[g[0]]]; });

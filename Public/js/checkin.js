@@ -5,7 +5,7 @@ window.Pingyi.page((function () {
   var groups = {}, people = [];
 
   function drawSummary(a, page) {
-    page.redraw(page.$("summary"), JSON.stringify(a), function (box) {
+    page.redraw(page.$("summary"), P.key(a), function (box) {
       box.appendChild(el("div", { class: "quorum " + (a.hasQuorum ? "ok" : "short") },
         "出席：应到 " + a.attendeesExpected + " 人，实到 " + a.attendeesPresent + " 人。",
         a.hasQuorum ? "已超过半数，可以进行民主评议。" : "未过半数，还差 " + a.shortOfQuorum + " 人。"));

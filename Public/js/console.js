@@ -35,7 +35,7 @@ window.Pingyi.page((function () {
     $("quorum").textContent = "应到 " + a.attendeesExpected + " 人，实到 " + a.attendeesPresent + " 人 · " +
       (a.hasQuorum ? "已过半数" : "未过半数（还差 " + a.shortOfQuorum + " 人）");
     $("quorum").className = "state " + (a.hasQuorum ? "state-meeting" : "state-counting");
-    P.redraw($("agenda"), JSON.stringify([state.agenda, state.currentItem, meeting.canChair]), function (agenda) {
+    P.redraw($("agenda"), P.key([state.agenda, state.currentItem, meeting.canChair]), function (agenda) {
       state.agenda.forEach(function (item, index) {
         agenda.appendChild(el("li", { class: index === state.currentItem ? "current" : "" }, item.title,
           index === state.currentItem ? el("span", { class: "state state-meeting" }, "进行中")
@@ -84,7 +84,7 @@ window.Pingyi.page((function () {
     var shown = live.speakers.map(function (s) {
       return [s.reporteeID, s.clock.phase, s.durationSeconds, s.commentSkipped, meeting.comments[s.reporteeID]];
     });
-    P.redraw($("speakers").querySelector("tbody"), JSON.stringify([shown, live.currentReporteeID, meeting.canChair]), function (body) {
+    P.redraw($("speakers").querySelector("tbody"), P.key([shown, live.currentReporteeID, meeting.canChair]), function (body) {
       live.speakers.forEach(function (s) {
         var comment = meeting.comments[s.reporteeID];
         body.appendChild(el("tr", { class: s.reporteeID === live.currentReporteeID ? "current" : "" },
@@ -114,7 +114,7 @@ window.Pingyi.page((function () {
   /// The agenda editor, redrawn only when the agenda itself changed: a check-in or a vote leaves its inputs and
   /// buttons alone.
   function renderAgendaInputs(agenda) {
-    P.redraw($("agenda-inputs"), JSON.stringify(agenda), function (box) { drawAgendaInputs(box, agenda); });
+    P.redraw($("agenda-inputs"), P.key(agenda), function (box) { drawAgendaInputs(box, agenda); });
   }
   function drawAgendaInputs(box, agenda) {
     agenda.forEach(function (item, index) {
@@ -207,7 +207,7 @@ window.Pingyi.page((function () {
       : "尚未开始投票" + (attendance && !attendance.hasQuorum ? "（出席人数未过半数）" : "");
     renderIssueTable();
     P.redraw($("box-actions"), round ? round.id + ":" + round.state : "", function (actions) { renderBoxActions(actions, round); });
-    P.redraw($("rounds"), JSON.stringify(rounds.map(function (r) { return [r.id, r.state, r.reconciliation, r.issuedSheets]; })), renderRounds(rounds));
+    P.redraw($("rounds"), P.key(rounds.map(function (r) { return [r.id, r.state, r.reconciliation, r.issuedSheets]; })), renderRounds(rounds));
   }
 
   /// What the chair typed for the next round, by field: the refresh keeps it and only moves the attendance beside it.

@@ -310,7 +310,7 @@
         id: id,
         base: id ? "/api/v1/campaigns/" + id : null,
         $: function (name) { return document.getElementById(name); },
-        el: el, api: api, ask: ask, busy: busy, flash: flash, fail: fail, redraw: redraw, redrawList: redrawList,
+        el: el, api: api, ask: ask, busy: busy, flash: flash, fail: fail, redraw: redraw, redrawList: redrawList, key: key,
         get me() { return me; },
         data: null,
         /// Loads and draws again (after an action, or when the hall changed).
@@ -363,6 +363,17 @@
     container.setAttribute("data-drawn", key);
   }
 
+  /// What a piece of data shows, as a string to compare: JSON with object keys sorted, since the server's encoder does
+  /// not keep one key order from one answer to the next (an unchanged row must compare equal).
+  function key(value) {
+    return JSON.stringify(value, function (name, v) {
+      if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+      var sorted = {};
+      Object.keys(v).sort().forEach(function (k) { sorted[k] = v[k]; });
+      return sorted;
+    });
+  }
+
   /// Keyed redraw for a list (table rows, list items): each item's node is rebuilt only when its key changed, kept
   /// (and moved into order) otherwise, so a refresh leaves the row under the finger and its typed text alone.
   /// build(item) returns the node; idOf(item) names it; keyOf(item) is what it shows (default: the item as JSON).
@@ -371,11 +382,11 @@
     Array.prototype.forEach.call(container.children, function (n) { old[n.getAttribute("data-id")] = n; });
     var at = container.firstChild;
     items.forEach(function (item) {
-      var name = String(idOf(item)), key = keyOf ? keyOf(item) : JSON.stringify(item), node = old[name];
-      if (!node || node.getAttribute("data-drawn") !== key) {
+      var name = String(idOf(item)), shows = keyOf ? keyOf(item) : key(item), node = old[name];
+      if (!node || node.getAttribute("data-drawn") !== shows) {
         var fresh = build(item);
         fresh.setAttribute("data-id", name);
-        fresh.setAttribute("data-drawn", key);
+        fresh.setAttribute("data-drawn", shows);
         if (node) { if (at === node) at = fresh; container.replaceChild(fresh, node); }
         node = fresh;
       }
@@ -388,6 +399,7 @@
   window.Pingyi = {
     page: page,
     redrawList: redrawList,
+    key: key,
     campaignID: campaignID,
     api: api,
     el: el,

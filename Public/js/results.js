@@ -88,7 +88,7 @@ window.Pingyi.page((function () {
     var entries = $("assessment-table").querySelector("tbody");
     P.redrawList(entries, results.reportees, rid, entryRow, function (r) {
       var shown = entries.querySelector('[data-id="' + r.reporteeID + '"]');
-      return typed[r.reporteeID] && shown ? shown.getAttribute("data-drawn") : JSON.stringify(r);
+      return typed[r.reporteeID] && shown ? shown.getAttribute("data-drawn") : P.key(r);
     });
     $("r-printed").textContent = "打印时间：" + P.formatTime(new Date().toISOString()).slice(0, 16);
     // The weights as saved, unless the clerk is changing them.

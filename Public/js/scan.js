@@ -28,7 +28,7 @@ window.Pingyi.page((function () {
   function render(o) {
     overview = o;
     var sealed = o.round.state === "sealed";
-    P.redraw($("count-inputs"), JSON.stringify(o.forms.map(function (f) { return [f.formIndex, f.formName, f.boxCount]; })), function (inputs) {
+    P.redraw($("count-inputs"), P.key(o.forms.map(function (f) { return [f.formIndex, f.formName, f.boxCount]; })), function (inputs) {
       o.forms.forEach(function (f) {
         var input = el("input", { type: "number", min: "0", class: "tiny", id: "box-count-" + f.formIndex, required: "required",
           value: f.boxCount === undefined ? "" : String(f.boxCount) });
@@ -67,7 +67,7 @@ window.Pingyi.page((function () {
         ? el("button", { type: "button", class: "small", onclick: function (event) { discard(s, event.target); } }, "剔除") : null;
       return el("tr", null, el("td", { class: "nowrap" }, s.ref), el("td", null, s.formName + (s.page ? "（第 " + (s.page + 1) + " 页）" : "")), el("td", { class: "nowrap" }, s.raterGroup),
         el("td", null, s.stateLabel + (s.decidedByMe ? "（我已确认）" : "")), el("td", null, String(s.unsure)), el("td", { class: "nowrap" }, action, drop ? " " : null, drop));
-    }, function (s) { return JSON.stringify([s, sealed, canDrop]); });
+    }, function (s) { return P.key([s, sealed, canDrop]); });
     var read = o.scans.filter(function (s) { return s.state === "read" || s.state === "confirmed"; }).length;
     var dropped = o.scans.filter(function (s) { return s.state === "discarded"; }).length;
     $("check-summary").textContent = "（已识别 " + read + " 页，待处理 " + waiting + " 页" + (dropped ? "，已剔除 " + dropped + " 页" : "") +
@@ -300,7 +300,7 @@ window.Pingyi.page((function () {
     // A sample being checked stays open through a refresh; the list of pages to check is redrawn when it changes.
     if ($("sample-check")) return;
     var toCheck = role() !== "scrutineer" || !sealed ? [] : o.scans.filter(function (s) { return s.sampled && !s.sampleChecked; });
-    P.redraw(work, JSON.stringify(toCheck.map(function (s) { return s.id; })), function () {
+    P.redraw(work, P.key(toCheck.map(function (s) { return s.id; })), function () {
       toCheck.forEach(function (s) {
         work.appendChild(el("button", { type: "button", class: "small", onclick: function () { openSample(s.id); } },
           "核对：" + s.formName + "（" + s.raterGroup + "）"));

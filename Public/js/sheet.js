@@ -27,7 +27,7 @@ window.Pingyi.page((function () {
     $("s-round").textContent = "第 " + s.roundNumber + " 轮" + (rec ? "，有效票 " + rec.valid : "");
     $("chart-grades").src = base + "/charts/grades";
     $("chart-groups").src = base + "/charts/groups";
-    P.redraw($("s-columns").querySelector("tbody"), JSON.stringify(r.forms), function (body) {
+    P.redraw($("s-columns").querySelector("tbody"), P.key(r.forms), function (body) {
     r.forms.forEach(function (f) {
       f.columns.forEach(function (c, i) {
         body.appendChild(tr([i === 0 ? el("td", { rowspan: String(f.columns.length) }, f.name) : null,
@@ -36,7 +36,7 @@ window.Pingyi.page((function () {
       });
     });
     });
-    P.redraw($("s-groups").querySelector("tbody"), JSON.stringify(r.forms), function (groups) {
+    P.redraw($("s-groups").querySelector("tbody"), P.key(r.forms), function (groups) {
     r.forms.forEach(function (f) {
       var overall = f.columns.filter(function (c) { return c.kind === "overall"; })[0];
       if (!overall) return;
@@ -47,7 +47,7 @@ window.Pingyi.page((function () {
     });
     });
     if (a) {
-      P.redraw($("s-assessment").querySelector("tbody"), JSON.stringify(a), function (ab) {
+      P.redraw($("s-assessment").querySelector("tbody"), P.key(a), function (ab) {
         a.parts.forEach(function (p) { ab.appendChild(tr([p.label, String(p.weight), num(p.score)])); });
         ab.appendChild(tr([el("td", { class: "strong" }, "考核综合得分"), "", num(a.score)]));
       });

@@ -105,7 +105,7 @@ window.Pingyi.page((function () {
           ? el("button", { type: "button", class: "small primary", onclick: function () { decide(s.serial); } }, "裁定")
           : s.state === "issued" && overview.round.state === "sealed" && canNumber()
             ? el("button", { type: "button", class: "small", onclick: function (event) { withdraw(s.serial, event.target); } }, "撤销编号") : null));
-    }, function (s) { return JSON.stringify([s, overview.round.state]); });
+    }, function (s) { return P.key([s, overview.round.state]); });
     $("sheet-summary").textContent = "（共 " + overview.sheets.length + " 份：已确认 " + (counts.confirmed || 0) + "，待第二次录入 " +
       (counts.keyed_once || 0) + "，不一致 " + (counts.mismatch || 0) + "，未录入 " + (counts.issued || 0) +
       (counts.withdrawn ? "，已撤销编号 " + counts.withdrawn : "") + "；多出的选票 " + overview.round.extraSheets + "）";
