@@ -54,6 +54,7 @@ def test_a_clerk_builds_the_seed_campaign_in_the_browser(tmp_path, driver):
 
         # The org tree: a top-level district, then its towns and departments from an Excel file.
         page.open("/orgs")
+        page.text_appears("#o-parent", "（顶级组织）")
         page.select("#o-parent", "（顶级组织）")
         page.fill("#o-name", "**区委")
         page.select("#o-kind", "党委")

@@ -25,11 +25,11 @@ window.Pingyi.page((function () {
     if (item.pendingExtension) remarks.push("申请延期至 " + item.pendingExtension.deadline);
     if (item.reopenCount) remarks.push("回头看 " + item.reopenCount + " 次");
     return el("tr", { class: item.overdue ? "flagged" : null },
-      el("td", { class: "nowrap" }, String(item.position)), el("td", { class: "nowrap" }, item.sourceLabel),
+      el("td", null, String(item.position)), el("td", null, item.sourceLabel),
       el("td", null, el("a", { href: "/rectification/" + item.id }, item.problem)), el("td", null, item.plan),
-      el("td", null, item.linkedLeader), el("td", null, item.responsibleUnit + "/", el("span", { class: "nowrap" }, item.responsiblePerson)),
+      el("td", null, item.linkedLeader), el("td", null, item.responsibleUnit + "/" + item.responsiblePerson),
       el("td", { class: "nowrap" }, item.deadline), el("td", null, item.latestProgress || "—"),
-      el("td", { class: "nowrap" }, item.evidenceCount ? item.evidenceCount + " 份" : "—"), stateCell(item), el("td", null, remarks.join("；") || ""));
+      el("td", null, item.evidenceCount ? item.evidenceCount + " 份" : "—"), stateCell(item), el("td", null, remarks.join("；") || ""));
   }
 
   function drawDashboard(rows, page) {
