@@ -93,6 +93,17 @@ def test_the_lifecycle_asks_before_each_step_and_a_count_belongs_to_its_round(tm
         page.visible("#box-done")
         assert not page.el("#open-form").is_displayed()
         assert page.el("#box-results").get_attribute("href").endswith(f"/campaigns/{cid}/results")
+        # Walk: the 归档 dialog did not say the scanned page images are erased; it does, and cancelling keeps them.
+        first = api(server, token, "GET", base + "/results")["reportees"][0]
+        api(server, token, "POST", base + "/publications", {"reporteeIDs": [first["reporteeID"]], "days": 5})
+        page.open(f"/campaigns/{cid}")
+        page.text_appears("#c-status", "已发布")
+        page.click("#lifecycle-details summary")
+        page.click("#lifecycle [data-status=archived]")
+        page.dialog("扫描页面图像将被删除", "不能撤销")
+        page.screenshot("archive-dialog-erases-images-desktop")
+        page.cancel_dialog()
+        assert api(server, token, "GET", base)["campaign"]["status"] == "published"
 
 
 def test_the_console_keeps_what_the_chair_typed_while_the_hall_moves(tmp_path):
@@ -119,7 +130,7 @@ def test_the_console_keeps_what_the_chair_typed_while_the_hall_moves(tmp_path):
         assert end.is_displayed(), "结束述职 was redrawn by a check-in"
         assert page.el("#agenda-inputs input").get_attribute("value") == "书记述职（调整）", "a check-in put the old agenda title back"
         end.click()
-        page.accept_confirm()
+        page.confirm_dialog("结束述职")
         page.visible("#comment-form")
         page.el("#issue-table input[data-sheets]")
         page.wait.until(lambda d: present_total(page) == 2, "the console shows the two present")
@@ -468,13 +479,29 @@ def test_secretaries_get_their_accounts_from_the_page(tmp_path):
         page.click("#reportee-import button")
         page.flash("已导入 2 名述职对象")
         page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#reportee-table tbody tr")) == 13, "13 reportees")
-        # Prefill from a unit whose 书记 is stored.
-        units = [u for u in api(server, token, "GET", "/api/v1/org-units") if u["secretaryName"]]
+        # Prefill from a unit whose 书记 is stored. Walk: the 从组织树选取 list was unsorted and listed every unit of the
+        # district; it lists the units below the campaign's own, siblings by name, and nothing outside.
+        own = api(server, token, "GET", base)["campaign"]["orgUnitID"]
+        api(server, token, "POST", "/api/v1/org-units", {"name": "**市直机关工委", "kind": "党工委", "domain": "government",
+                                                         "secretaryName": "市直书记"})
+        page.driver.refresh()
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#reportee-table tbody tr")) == 13, "13 reportees")
+        units = [u for u in api(server, token, "GET", "/api/v1/org-units") if u["secretaryName"] and u.get("parentID") == own]
         assert units, "the demo tree stores 书记 names"
+        page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#r-from option")) == len(units) + 1, "the units below the campaign's")
+        listed = [o.text.strip() for o in page.all("#r-from option")][1:]
+        assert not any("市直" in o or "区委书记" in o for o in listed), listed
+        names = [o.split(" · ")[0] for o in listed]
+        assert names == page.driver.execute_script("return arguments[0].slice().sort(new Intl.Collator('zh-Hans-CN').compare);", names), names
+        assert sorted(names) == sorted(u["name"] for u in units)
+        units.sort(key=lambda u: names.index(u["name"]))
         page.select("#r-from", units[0]["name"] + " · " + units[0]["secretaryName"])
         assert page.el("#r-name").get_attribute("value") == units[0]["secretaryName"]
         assert page.el("#r-unit").get_attribute("value") == units[0]["name"]
         page.screenshot("traps-reportees-desktop")
+        page.driver.execute_script("document.getElementById('r-from').size = 8;")
+        page.screenshot("reportees-from-org-tree-sorted-desktop")
+        page.driver.execute_script("document.getElementById('r-from').size = 0;")
         # Back to the demo's 11, count, publish; then link an account from the row.
         for r in api(server, token, "GET", base)["reportees"][11:]:
             api(server, token, "DELETE", base + f"/reportees/{r['id']}")
@@ -717,6 +744,15 @@ def test_set_up_in_fewer_steps(tmp_path):
             page.fill("#message", "彩排：请检查大屏")
             page.click("#message-form button")
             page.text_appears("#preview", "彩排：请检查大屏")
+            # Walk: the rehearsal offered 开始述职 and then refused it. In 筹备 the stage says when the clock can start.
+            demo = next(c for c in api(server, token, "GET", "/api/v1/campaigns") if c["isDemo"])
+            assert demo["status"] == "preparing"
+            page.open(f"/campaigns/{demo['id']}/console")
+            page.visible("#rehearsal")
+            page.text_appears("#stage-name", "王建华")
+            page.text_appears("#stage-buttons", "“开始会议”后才能开始述职计时")
+            assert not page.all("#stage-buttons [data-action=start]"), "the rehearsal offers 开始述职"
+            page.screenshot("rehearsal-no-start-desktop")
             # Removing the demo leaves no demo unit in the tree.
             api(server, token, "DELETE", "/api/v1/demo")
             assert not [u for u in api(server, token, "GET", "/api/v1/org-units") if u["isDemo"]]

@@ -84,7 +84,7 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         admin.open(f"/rectification/{item_id}")
         admin.text_appears("#i-state", "申请销号")
         admin.click("button[data-action=approve_close]")
-        admin.accept_confirm()
+        admin.confirm_dialog("销号后事项关闭")
         admin.text_appears("#i-state", "已销号")
         notices = requests.get(server.url + "/api/v1/notices/rectification", timeout=10).json()
         assert [n["problem"] for n in notices] == [COMMENT]
@@ -93,7 +93,7 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         owner.screenshot("notices-closed-items-phone")
         admin.fill("#a-note", "回头看：部分项目进度滞后。")
         admin.click("button[data-action=reopen]")
-        admin.accept_confirm()
+        admin.confirm_dialog("回到“整改中”")
         admin.text_appears("#i-state", "整改中")
         admin.text_appears("#i-history tbody", "回头看重新整改")
         admin.screenshot("ledger-item-desktop")

@@ -1,12 +1,15 @@
 """Issue 4's acceptance: two projector windows and one console show the same clock through a pause; check-in by
 card code; the chair's comment gates the next speaker; the minutes carry it all."""
 import re
+import subprocess
 import time
 
 import requests
 
 from browser import Page, make_driver
 from conftest import Server
+from printing import print_to_pdf
+from test_day_without_traps import browser_login
 
 
 def admin_password(server):
@@ -94,7 +97,16 @@ def test_console_and_two_projectors_agree_through_a_pause(tmp_path):
         assert len(set(frozen)) == 1, frozen
         time.sleep(1.2)
         assert clocks([console] + projectors) == frozen
+        # Walk: a paused clock was dim grey on dark red without a word; it says 暂停, white on a dark panel.
+        for p in [console] + projectors:
+            clock = "#stage-clock" if p is console else "#p-clock"
+            after = p.driver.execute_script("return getComputedStyle(document.querySelector(arguments[0]), '::after').content", clock)
+            assert "暂停" in after, (clock, after)
+        colour, opacity = projectors[0].driver.execute_script(
+            "var s = getComputedStyle(document.getElementById('p-clock')); return [s.color, s.opacity];")
+        assert colour == "rgb(255, 255, 255)" and opacity == "1", (colour, opacity)
         projectors[0].screenshot("projector-paused")
+        console.screenshot("console-paused-desktop")
 
         # A reloaded projector shows the same paused time.
         projectors[1].driver.refresh()
@@ -116,7 +128,7 @@ def test_console_and_two_projectors_agree_through_a_pause(tmp_path):
 
         # End; the next speaker waits for the comment.
         console.click("#stage-buttons [data-action=end]")
-        console.accept_confirm()
+        console.confirm_dialog("结束述职")
         # The hall sees that the speech ended, how long it took and who is next; the console's preview says the same.
         for p in projectors:
             p.text_appears("#p-after", "述职已结束")
@@ -146,4 +158,55 @@ def test_console_and_two_projectors_agree_through_a_pause(tmp_path):
     finally:
         for d in drivers:
             d.quit()
+        server.stop()
+
+
+BROKEN_SHORT_CELLS = """
+    // Short cells kept whole (.nowrap) that hold text only: the lines their text takes, by distinct line tops.
+    var out = [];
+    document.querySelectorAll('.nowrap').forEach(function (e) {
+      if (e.children.length || !e.textContent.trim() || !e.getClientRects().length) return;
+      var range = document.createRange();
+      range.selectNodeContents(e);
+      var tops = {};
+      Array.prototype.forEach.call(range.getClientRects(), function (r) { if (r.width > 0) tops[Math.round(r.top)] = true; });
+      if (Object.keys(tops).length > 1) out.push(e.textContent.trim());
+    });
+    return out;"""
+
+
+def test_names_and_short_cells_stay_whole_at_1366_and_in_the_printed_minutes(tmp_path):
+    """Issue 23's walk: at 1366 px names and short cells broke mid-word ("王建/华", "会上述/职", "8 分/钟", "已结/束"), on
+    screen and in the printed minutes, beside a long comment. Each is one unbroken line now (white-space: nowrap and
+    word-break: keep-all on short cells)."""
+    server = Server(str(tmp_path))
+    driver = make_driver(1366, 768)
+    try:
+        password = admin_password(server)
+        token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": password}, timeout=10).json()["token"]
+        cid = api(server, token, "GET", "/api/v1/campaigns")[0]["id"]
+        base = f"/api/v1/campaigns/{cid}"
+        api(server, token, "POST", base + "/status", {"status": "meeting"})
+        first = api(server, token, "GET", base + "/meeting")["live"]["speakers"][0]
+        assert first["name"] == "王建华"
+        for action in ["start", "end"]:
+            api(server, token, "POST", base + f"/speeches/{first['reporteeID']}/{action}")
+        api(server, token, "POST", base + f"/speeches/{first['reporteeID']}/comment",
+            {"text": "抓基层党建责任落实较好，村级集体经济还需加力，" * 6})
+        page = Page(driver, server.url)
+        browser_login(page, password)
+        for path, name, shown in [(f"/campaigns/{cid}", "campaign", ["王建华", "会上述职", "8 分钟"]),
+                                  (f"/campaigns/{cid}/console", "console", ["王建华", "已结束"]),
+                                  (f"/campaigns/{cid}/minutes", "minutes", ["王建华", "8 分钟"])]:
+            page.open(path)
+            page.wait.until(lambda d: all(t in [e.text.strip() for e in d.find_elements("css selector", ".nowrap")] for t in shown),
+                            f"{shown} in short cells on the {name} page")
+            assert driver.execute_script(BROKEN_SHORT_CELLS) == [], name
+            page.screenshot(f"short-cells-whole-{name}-1366")
+        # Printed: the minutes' PDF has each short cell on one line.
+        pdf = print_to_pdf(driver, "minutes-short-cells")
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+        assert "王建华" in text and re.search("8 *分钟", text), text[:2000]
+    finally:
+        driver.quit()
         server.stop()

@@ -48,12 +48,13 @@ def test_a_clerk_builds_the_seed_campaign_in_the_browser(tmp_path, driver):
         assert "演示" in page.el("#campaign-table").text
         page.screenshot("home-desktop")
         page.click("#remove-demo")
-        page.accept_confirm()
+        page.confirm_dialog("不可恢复")
         page.flash("已删除 1 个演示活动")
         page.text_appears("#campaign-status", "暂无评议活动")
 
         # The org tree: a top-level district, then its towns and departments from an Excel file.
         page.open("/orgs")
+        page.text_appears("#o-parent", "（顶级组织）")
         page.select("#o-parent", "（顶级组织）")
         page.fill("#o-name", "**区委")
         page.select("#o-kind", "党委")
@@ -219,4 +220,53 @@ def test_every_page_fits_a_phone_and_speaks_chinese(tmp_path):
         page.screenshot("demo-campaign-phone")
     finally:
         driver.quit()
+        server.stop()
+
+
+def in_view(page, css):
+    """The element's top is on the screen (not above it, not below the window)."""
+    return page.driver.execute_script(
+        "var r = document.querySelector(arguments[0]).getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.top < innerHeight;", css)
+
+
+def test_the_offices_own_org_table_imports_and_a_clash_with_the_demo_says_so(tmp_path, driver):
+    """Issue 23's walk at 1366 × 768: a district's tree failed with "名称“区教育党工委”已存在" ×6 without saying those
+    were 演示 units, the office's own headers (序号, 组织名称 …) were refused, and the result showed 676 px above the
+    screen. Now the headers are read as the columns they mean, a clash names the demo and what to do, and every answer
+    is in view where the clerk clicked."""
+    server = Server(str(tmp_path))
+    try:
+        driver.set_window_size(1366, 768)
+        page = Page(driver, server.url)
+        login(page, "admin", admin_password(server))
+        page.open("/orgs")
+        page.text_appears("#org-table", "区教育党工委")
+        header = "序号,组织名称,上级党组织,组织类型,所属领域,书记姓名,备注\n"
+        clash = tmp_path / "district.csv"
+        clash.write_text(header + "1,区教育党工委,,党工委,学校,李文静,\n2,区直机关工委,,党工委,机关,钱进,\n"
+                         "3,区直机关第一党支部,区直机关工委,党支部,机关,孙一,新建\n", encoding="utf-8")
+        page.el("#i-file").send_keys(str(clash))
+        button = page.el("#org-import button")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        button.click()
+        page.text_appears("#import-issues", "演示数据")
+        issues = page.el("#import-issues").text
+        assert "第 2 行：名称“区教育党工委”已存在（这是演示数据中的组织" in issues and "删除演示数据" in issues, issues
+        assert "无法识别的列" not in issues, "the office's headers were refused"
+        page.text_appears("#flash", "演示")
+        assert in_view(page, "#flash") and in_view(page, "#import-issues"), "the answer is out of view"
+        assert "区直机关工委" not in page.el("#org-table").text, "a refused file imported something"
+        page.screenshot("orgs-import-demo-clash-1366")
+        # The same table without the clashing row imports, in the office's headers; the answer is in view.
+        fixed = tmp_path / "district-fixed.csv"
+        fixed.write_text(header + "1,区直机关工委,,党工委,机关,钱进,\n2,区直机关第一党支部,区直机关工委,党支部,机关,孙一,新建\n", encoding="utf-8")
+        page.el("#i-file").send_keys(str(fixed))
+        button = page.el("#org-import button")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        button.click()
+        page.flash("已导入 2 个组织")
+        assert in_view(page, "#flash")
+        page.text_appears("#org-table", "区直机关第一党支部")
+        page.screenshot("orgs-import-office-headers-1366")
+    finally:
         server.stop()

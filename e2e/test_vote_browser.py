@@ -150,12 +150,21 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
         phone.open("/v#" + codes[4])
         phone.visible("#step-vote")
         assert "已完成 2 / 11" in phone.el("#progress-text").text
+        # Walk: 继续投票 goes on at the first secretary not yet rated (it restarted at secretary 1 of 9).
+        phone.text_appears("#who-index", "3 / 11")
+        phone.screenshot("vote-resumed-at-third-phone")
         phone.click("#to-review")
         phone.visible("#step-review")
         assert "栏未选，将按弃权计" in phone.el("#summary").text
         phone.click("#submit")
         phone.visible("#step-done")
         receipts.append(phone.el("#receipt").text)
+        # Walk: the receipts page linked right after voting said "该轮次不存在或尚未封箱"; before the seal it says when
+        # the receipts will show.
+        phone.click("#receipts-link")
+        phone.text_appears("#r-title", "回执码尚未公示")
+        assert "封箱后" in phone.visible("#r-pending").text and "不存在" not in phone.el("body").text
+        phone.screenshot("receipts-before-seal-phone")
 
         # The projector sees counts only.
         meeting = api(server, chair, "GET", base + "/meeting")
@@ -164,6 +173,9 @@ def test_phones_vote_paper_is_keyed_and_the_round_is_counted(tmp_path):
 
         # Seal; two tellers key paper sheet 1 alike and sheet 2 differently; the scrutineer decides sheet 2.
         console.click("#box-actions [data-action=seal]")
+        # Walk: the seal dialog describes scanning as the main path (it described keying).
+        console.dialog("不再接收手机选票", "扫描（主要方式）")
+        console.screenshot("seal-dialog-scanning-desktop")
         console.confirm_dialog("不再接收手机选票")
         console.flash("已封箱")
         layout_len = 11 * 18

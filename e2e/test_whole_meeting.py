@@ -157,7 +157,7 @@ def test_the_seed_meeting_end_to_end(tmp_path):
                     projector.screenshot("whole-projector-running")
                 time.sleep(1)
                 chair.click("#stage-buttons [data-action=end]")
-                chair.accept_confirm()
+                chair.confirm_dialog("结束述职")
                 chair.visible("#comment-form")
                 comments[r["id"]] = f"{r['name']}同志抓基层党建责任落实较好，第 {n + 1} 条整改建议：村级集体经济发展仍需加力。"
                 chair.fill("#comment", comments[r["id"]])

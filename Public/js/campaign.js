@@ -1,10 +1,13 @@
 // One campaign's set-up: lifecycle, reportees and reports, participants, rater groups, forms, rules, materials, audit.
+// The one page shape (pingyi.js): load the campaign (with its participants, and the org units and accounts a
+// manager picks from), draw each part by key — a table row is rebuilt only when its own data changed, typed rules and
+// form edits stay as typed — and every action refreshes through the page.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
+window.Pingyi.page((function () {
   var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
-  var id = location.pathname.split("/")[2];
+  var id = P.campaignID();
   var base = "/api/v1/campaigns/" + id;
-  var detail = null, participants = [], draftForms = null;
+  var detail = null, participants = [], draftForms = null, page = null;
   var grades = [["good", "好"], ["fairly_good", "较好"], ["average", "一般"], ["poor", "差"]];
   var pointKeys = { good: "good", fairly_good: "fairlyGood", average: "average", poor: "poor" };
 
@@ -14,12 +17,7 @@ document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll(selector), function (n) { n.hidden = !visible; });
   }
 
-  function load() {
-    return P.api("GET", base).then(function (d) {
-      detail = d; draftForms = null; render();
-      return Promise.all([loadParticipants(), units.length ? null : loadUnitsAndAccounts()]);
-    }).catch(P.fail);
-  }
+  function load() { return page.refresh(); }
 
   function apply(promise, message) {
     return promise.then(function (d) {
@@ -86,6 +84,7 @@ document.addEventListener("DOMContentLoaded", function () {
       "已开启过投票的活动不能退回（投票码和选票必须保留）。"] },
     archived: { label: "归档", confirm: "归档", danger: true, lines: [
       "归档后活动的全部内容只读：不能修改、不能再发布或撤回公示。",
+      "纸质评议表的扫描页面图像将被删除（识别读数、录入裁定记录和评议结果保留）；如需留存原图，请在归档前下载或保管好纸质原票。",
       "此操作不能撤销。"] },
   };
 
@@ -94,27 +93,27 @@ document.addEventListener("DOMContentLoaded", function () {
   function renderReadiness() {
     var items = detail.readiness || [];
     $("readiness-box").hidden = !items.length || detail.campaign.status !== "preparing";
-    var list = $("readiness");
-    list.textContent = "";
-    items.forEach(function (item) {
-      list.appendChild(el("li", { class: item.done ? "done" : item.required ? "todo" : "advice", "data-key": item.key },
+    P.redrawList($("readiness"), items, function (item) { return item.key; }, function (item) {
+      return el("li", { class: item.done ? "done" : item.required ? "todo" : "advice", "data-key": item.key },
         el("span", { class: "mark", "aria-hidden": "true" }, item.done ? "✓" : item.required ? "✗" : "•"),
         el("a", { href: readinessAnchor[item.key] || "#" }, item.label), item.required ? el("span", { class: "badge" }, "必须") : null,
-        el("span", { class: "muted" }, "　" + item.detail)));
+        el("span", { class: "muted" }, "　" + item.detail));
     });
   }
 
   function renderLifecycle() {
     var c = detail.campaign;
-    var steps = $("lifecycle-steps");
-    steps.textContent = "";
     var current = c.status === "counting" ? "meeting" : c.status;
-    lifecycleSteps.forEach(function (step) {
-      steps.appendChild(el("li", { "aria-current": step.status === current ? "step" : null }, step.label));
+    P.redraw($("lifecycle-steps"), current, function (steps) {
+      lifecycleSteps.forEach(function (step) {
+        steps.appendChild(el("li", { "aria-current": step.status === current ? "step" : null }, step.label));
+      });
     });
-    $("lifecycle-details").open = c.status === "preparing";
-    var box = $("lifecycle");
-    box.textContent = "";
+    if ($("lifecycle").getAttribute("data-drawn") !== c.status) $("lifecycle-details").open = c.status === "preparing";
+    P.redraw($("lifecycle"), c.status, function (box) { drawLifecycleActions(box, c); });
+  }
+
+  function drawLifecycleActions(box, c) {
     var targets = { preparing: ["meeting"], meeting: ["preparing"], counting: [], published: ["archived"], archived: [] }[c.status] || [];
     targets.forEach(function (target) {
       var action = lifecycleActions[target];
@@ -154,12 +153,13 @@ document.addEventListener("DOMContentLoaded", function () {
 
   // 述职对象
   function renderReportees() {
-    var body = $("reportee-table").querySelector("tbody");
-    body.textContent = "";
     $("reportee-count").textContent = "（会上述职 " + detail.reportees.filter(function (r) { return r.mode === "onsite"; }).length +
       " 人，书面述职 " + detail.reportees.filter(function (r) { return r.mode === "written"; }).length + " 人）";
     var canUpload = detail.permissions.manage && ["preparing", "meeting"].indexOf(detail.campaign.status) >= 0;
-    detail.reportees.forEach(function (r, index) {
+    var rows = detail.reportees.map(function (r, index) { return { r: r, index: index }; });
+    var state = [setup(), canUpload, detail.permissions.manage, detail.campaign.status, detail.reportees.length];
+    P.redrawList($("reportee-table").querySelector("tbody"), rows, function (row) { return row.r.id; }, function (row) {
+      var r = row.r, index = row.index;
       var report = r.report
         ? el("span", null, el("a", { href: base + "/reportees/" + r.id + "/report", target: "_blank", rel: "noopener" }, r.report.fileName),
              " ", el("span", { class: "muted", title: "SHA-256 " + r.report.sha256 }, P.formatBytes(r.report.byteCount)))
@@ -173,14 +173,14 @@ document.addEventListener("DOMContentLoaded", function () {
         setup() ? el("button", { type: "button", onclick: function () { toggleMode(r); } }, r.mode === "onsite" ? "改为书面" : "改为会上") : null,
         setup() && r.mode === "onsite" ? el("button", { type: "button", "data-action": "limit", onclick: function () { changeLimit(r); } }, "时限") : null,
         setup() ? el("button", { type: "button", class: "danger", onclick: function () { removeReportee(r); } }, "删除") : null);
-      body.appendChild(el("tr", null, el("td", null, String(r.position)), el("td", null, r.name), el("td", null, r.unitName),
-        el("td", null, r.title || "—"), el("td", null, r.modeLabel),
-        el("td", null, r.mode === "onsite" ? (r.timeLimitSeconds / 60) + " 分钟" : "—"), el("td", null, report),
+      return el("tr", null, el("td", { class: "nowrap" }, String(r.position)), el("td", { class: "nowrap person" }, r.name), el("td", null, r.unitName),
+        el("td", null, r.title || "—"), el("td", { class: "nowrap" }, r.modeLabel),
+        el("td", { class: "nowrap" }, r.mode === "onsite" ? (r.timeLimitSeconds / 60) + " 分钟" : "—"), el("td", null, report),
         el("td", { class: "manage-col", hidden: !detail.permissions.manage }, el("span", { class: r.userID ? null : "muted" }, accountName(r)), " ",
           detail.campaign.status !== "archived" ? el("button", { type: "button", class: "small", "data-action": "account",
             onclick: function () { linkAccount(r); } }, r.userID ? "更换" : "关联账号") : null),
-        actions));
-    });
+        actions);
+    }, function (row) { return P.key([row.r, row.index, state, accountName(row.r)]); });
   }
 
   function uploadReport(r, input) {
@@ -205,24 +205,43 @@ document.addEventListener("DOMContentLoaded", function () {
       });
   }
   function removeReportee(r) {
-    if (!window.confirm("确定删除述职对象 " + r.name + " 吗？")) return;
-    apply(P.api("DELETE", base + "/reportees/" + r.id), "已删除 " + r.name).catch(P.fail);
+    P.ask({ title: "删除述职对象 " + r.name, lines: ["此人不再出现在评议表和结果中。"], confirmLabel: "删除", danger: true }).then(function (answer) {
+      if (answer) apply(P.api("DELETE", base + "/reportees/" + r.id), "已删除 " + r.name).catch(P.fail);
+    });
   }
   // 述职对象 from the org tree (its stored 书记), from a file, and each secretary's account.
-  var units = [], accounts = [];
+  var units = [], accounts = [], unitsLoaded = false;
   function loadUnitsAndAccounts() {
     if (!detail.permissions.manage) return Promise.resolve();
     return Promise.all([P.api("GET", "/api/v1/org-units"), P.api("GET", "/api/v1/users")]).then(function (r) {
+      unitsLoaded = true;
       units = r[0];
       accounts = r[1].filter(function (u) { return u.role === "reportee"; });
-      var select = $("r-from");
-      select.textContent = "";
-      select.appendChild(P.option("", "（手工填写）"));
-      units.filter(function (u) { return u.secretaryName; }).forEach(function (u) {
-        select.appendChild(P.option(u.id, u.name + " · " + u.secretaryName));
+      drawUnitPicker();
+    });
+  }
+  /// 从组织树选取: the units below the campaign's own organisation that have a 书记 on record, in tree order with
+  /// siblings by name, indented — a town's campaign does not list the whole district.
+  function drawUnitPicker() {
+    var children = {};
+    units.forEach(function (u) { (children[u.parentID || ""] = children[u.parentID || ""] || []).push(u); });
+    var byName = function (a, b) { return a.name.localeCompare(b.name, "zh-Hans-CN"); };
+    var choices = [];
+    function walk(unit, depth) {
+      (children[unit.id] || []).slice().sort(byName).forEach(function (c) {
+        choices.push({ unit: c, depth: depth });
+        walk(c, depth + 1);
       });
-      renderReportees();
-    }).catch(P.fail);
+    }
+    var root = units.filter(function (u) { return u.id === detail.campaign.orgUnitID; })[0];
+    if (root) walk(root, 0);
+    var listed = choices.filter(function (c) { return c.unit.secretaryName; });
+    P.redraw($("r-from"), P.key(listed.map(function (c) { return [c.unit.id, c.unit.name, c.unit.secretaryName, c.depth]; })), function (select) {
+      select.appendChild(P.option("", listed.length ? "（手工填写）" : "（本组织之下没有登记书记的组织，请手工填写）"));
+      listed.forEach(function (c) {
+        select.appendChild(P.option(c.unit.id, "\u3000".repeat(c.depth) + c.unit.name + " · " + c.unit.secretaryName));
+      });
+    });
   }
   $("r-from").addEventListener("change", function () {
     var unit = units.filter(function (u) { return u.id === $("r-from").value; })[0];
@@ -256,7 +275,7 @@ document.addEventListener("DOMContentLoaded", function () {
                                            orgUnitID: r.orgUnitID || detail.campaign.orgUnitID, password: v.password });
       made.then(function (account) {
         return apply(P.api("PATCH", base + "/reportees/" + r.id, { userID: account.id }), "已关联 " + r.name + " 的账号");
-      }).then(loadUnitsAndAccounts).catch(P.fail);
+      }).then(function () { unitsLoaded = false; return load(); }).catch(P.fail);
     });
   }
   $("reportee-import").addEventListener("submit", function (event) {
@@ -283,12 +302,8 @@ document.addEventListener("DOMContentLoaded", function () {
 
   // 参会人员
   function loadParticipants() {
-    if (!detail.permissions.viewParticipants) {
-      $("participant-denied").hidden = false;
-      $("participant-box").hidden = true;
-      return;
-    }
-    return P.api("GET", base + "/participants").then(function (list) { participants = list; renderParticipants(); }).catch(P.fail);
+    if (!detail.permissions.viewParticipants) return Promise.resolve();
+    return P.api("GET", base + "/participants").then(function (list) { participants = list; });
   }
 
   function groupName(groupID) {
@@ -297,27 +312,32 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   function renderParticipants() {
+    $("participant-denied").hidden = detail.permissions.viewParticipants;
+    $("participant-box").hidden = !detail.permissions.viewParticipants;
     var filter = $("p-filter").value.trim();
-    var body = $("participant-table").querySelector("tbody");
-    body.textContent = "";
     var shown = participants.filter(function (p) { return !filter || p.name.indexOf(filter) >= 0 || p.unitName.indexOf(filter) >= 0; });
     $("participant-count").textContent = "（共 " + participants.length + " 人" + (filter ? "，筛选出 " + shown.length + " 人" : "") + "）";
-    shown.forEach(function (p) {
-      body.appendChild(el("tr", null, el("td", null, String(p.position)), el("td", null, p.name), el("td", null, p.unitName || "—"),
-        el("td", null, p.roleLabel), el("td", null, p.role === "attendee" ? groupName(p.raterGroupID) : "不参加评议"),
+    var state = [detail.permissions.manage, peopleEditable()];
+    P.redrawList($("participant-table").querySelector("tbody"), shown, function (p) { return p.id; }, function (p) {
+      return el("tr", null, el("td", { class: "nowrap" }, String(p.position)), el("td", { class: "nowrap person" }, p.name), el("td", null, p.unitName || "—"),
+        el("td", { class: "nowrap" }, p.roleLabel), el("td", null, p.role === "attendee" ? groupName(p.raterGroupID) : "不参加评议"),
         el("td", { class: "manage-col", hidden: !detail.permissions.manage }, peopleEditable()
-          ? el("button", { type: "button", class: "danger", onclick: function () { removeParticipant(p); } }, "删除") : null)));
+          ? el("button", { type: "button", class: "danger", onclick: function (e) { removeParticipant(p, e.target); } }, "删除") : null));
+    }, function (p) { return P.key([p, groupName(p.raterGroupID), state]); });
+    var chosen = $("p-group").value;
+    P.redraw($("p-group"), P.key(detail.raterGroups.map(function (g) { return [g.id, g.name]; })), function (select) {
+      detail.raterGroups.forEach(function (g) { select.appendChild(P.option(g.id, g.name, g.id === chosen)); });
     });
-    var select = $("p-group");
-    select.textContent = "";
-    detail.raterGroups.forEach(function (g) { select.appendChild(P.option(g.id, g.name)); });
   }
   $("p-filter").addEventListener("input", renderParticipants);
   $("p-role").addEventListener("change", function () { $("p-group").disabled = $("p-role").value !== "attendee"; });
 
-  function removeParticipant(p) {
-    if (!window.confirm("确定删除参会人员 " + p.name + " 吗？")) return;
-    P.api("DELETE", base + "/participants/" + p.id).then(function () { P.flash("已删除 " + p.name); return load(); }).catch(P.fail);
+  function removeParticipant(p, button) {
+    P.ask({ title: "删除参会人员 " + p.name, lines: ["此人不再计入应到人数，签到卡作废。"], confirmLabel: "删除", danger: true }).then(function (answer) {
+      if (answer) P.busy(button, "正在删除…", function () {
+        return P.api("DELETE", base + "/participants/" + p.id).then(function () { P.flash("已删除 " + p.name); return load(); });
+      });
+    });
   }
   $("participant-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -343,17 +363,18 @@ document.addEventListener("DOMContentLoaded", function () {
 
   // 评议人类别
   function renderGroups() {
-    var body = $("group-table").querySelector("tbody");
-    body.textContent = "";
-    detail.raterGroups.forEach(function (g, index) {
-      body.appendChild(el("tr", null, el("td", null, String(index + 1)), el("td", null, g.name),
+    var rows = detail.raterGroups.map(function (g, index) { return { g: g, index: index }; });
+    var state = [detail.permissions.manage, setup()];
+    P.redrawList($("group-table").querySelector("tbody"), rows, function (row) { return row.g.id; }, function (row) {
+      var g = row.g, index = row.index;
+      return el("tr", null, el("td", null, String(index + 1)), el("td", { class: "nowrap" }, g.name),
         el("td", null, g.weight === undefined || g.weight === null ? "—" : String(g.weight)), el("td", null, String(g.attendees)),
         el("td", { class: "nowrap manage-col", hidden: !detail.permissions.manage }, setup() ? [
           index > 0 ? el("button", { type: "button", "aria-label": "上移 " + g.name, onclick: function () { apply(P.api("PATCH", base + "/rater-groups/" + g.id, { position: index })).catch(P.fail); } }, "↑") : null,
           el("button", { type: "button", onclick: function () { renameGroup(g); } }, "改名"),
           el("button", { type: "button", class: "danger", onclick: function () { removeGroup(g); } }, "删除")
-        ].reduce(function (td, b) { if (b) td.appendChild(b); return td; }, document.createDocumentFragment()) : null)));
-    });
+        ].reduce(function (td, b) { if (b) td.appendChild(b); return td; }, document.createDocumentFragment()) : null));
+    }, function (row) { return P.key([row.g, row.index, state]); });
   }
   function renameGroup(g) {
     P.ask({ title: "修改评议人类别名称", confirmLabel: "保存", fields: [{ name: "name", label: "类别名称", value: g.name, maxlength: 30 }] })
@@ -362,8 +383,9 @@ document.addEventListener("DOMContentLoaded", function () {
       });
   }
   function removeGroup(g) {
-    if (!window.confirm("确定删除评议人类别“" + g.name + "”吗？")) return;
-    apply(P.api("DELETE", base + "/rater-groups/" + g.id), "已删除 " + g.name).catch(P.fail);
+    P.ask({ title: "删除评议人类别“" + g.name + "”", lines: ["只能删除没有参会人员的类别。"], confirmLabel: "删除", danger: true }).then(function (answer) {
+      if (answer) apply(P.api("DELETE", base + "/rater-groups/" + g.id), "已删除 " + g.name).catch(P.fail);
+    });
   }
   $("group-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -377,14 +399,19 @@ document.addEventListener("DOMContentLoaded", function () {
   // 评议表
   function renderForms() {
     var forms = draftForms || detail.forms;
-    var box = $("form-editor");
-    box.textContent = "";
     var editable = setup();
+    P.redraw($("form-editor"), formsKey(), function (box) { drawForms(box, forms, editable); });
+  }
+  /// What the form editor shows: a typed edit is drawn already (the key follows it), so a refresh does not redraw
+  /// the input being typed in.
+  function formsKey() { return P.key([draftForms || detail.forms, setup()]); }
+  function typed() { $("form-editor").setAttribute("data-drawn", formsKey()); }
+  function drawForms(box, forms, editable) {
     forms.forEach(function (form, fi) {
       var list = el("ol", { class: "columns" });
       form.columns.forEach(function (col, ci) {
         var label = editable
-          ? el("input", { value: col.name, "aria-label": "栏目名称", maxlength: "50", oninput: function (e) { edit().forms[fi].columns[ci].name = e.target.value; } })
+          ? el("input", { value: col.name, "aria-label": "栏目名称", maxlength: "50", oninput: function (e) { edit().forms[fi].columns[ci].name = e.target.value; typed(); } })
           : el("span", null, col.name);
         list.appendChild(el("li", { class: col.kind === "overall" ? "overall" : "" }, label,
           el("span", { class: "muted" }, col.kind === "overall" ? " 总体评价栏" : " 单项"),
@@ -396,7 +423,7 @@ document.addEventListener("DOMContentLoaded", function () {
             onclick: function () { edit().forms[fi].columns.splice(ci, 1); renderForms(); } }, "删除") : null));
       });
       var title = editable
-        ? el("input", { value: form.name, class: "form-name", "aria-label": "评议表名称", maxlength: "50", oninput: function (e) { edit().forms[fi].name = e.target.value; } })
+        ? el("input", { value: form.name, class: "form-name", "aria-label": "评议表名称", maxlength: "50", oninput: function (e) { edit().forms[fi].name = e.target.value; typed(); } })
         : el("strong", null, form.name);
       box.appendChild(el("div", { class: "form-card" }, el("div", { class: "form-card-head" }, el("span", null, "表" + (fi + 1) + "："), title,
         editable && forms.length > 1 ? el("button", { type: "button", class: "danger small", onclick: function () { edit().forms.splice(fi, 1); renderForms(); } }, "删除此表") : null),
@@ -420,8 +447,13 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 
   // 评议规则
+  var rulesShown = null;
   function renderRules() {
     var r = detail.rules;
+    // Refilled only when the stored rules (or what they apply to) changed: a refresh keeps what is being typed.
+    var key = P.key([r, detail.forms.map(function (f) { return [f.id, f.name]; }), detail.raterGroups.map(function (g) { return [g.id, g.name]; }), setup()]);
+    if (key === rulesShown) return;
+    rulesShown = key;
     grades.forEach(function (g) { $("pt-" + g[0]).value = r.points[pointKeys[g[0]]]; });
     ["good", "fairly_good", "average"].forEach(function (g) {
       var band = r.grading.bands.filter(function (b) { return b.grade === g; })[0];
@@ -501,5 +533,14 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
-  P.start(load);
-});
+  return {
+    start: function (ctx) { page = ctx; },
+    load: function () {
+      return P.api("GET", base).then(function (d) {
+        detail = d;
+        return Promise.all([loadParticipants(), unitsLoaded ? null : loadUnitsAndAccounts()]);
+      });
+    },
+    draw: function () { render(); renderParticipants(); }
+  };
+})());

@@ -1,10 +1,12 @@
 // The chair's console: agenda, the on-site reports with their clock, comments, the projector message.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
+// One page module, one refresh source: every live message (a check-in, a vote, a speech) reloads the console; polling
+// only while the live channel is down.
+window.Pingyi.page((function () {
   var P = window.Pingyi, L = window.PingyiLive, el = P.el, $ = function (id) { return document.getElementById(id); };
-  var id = location.pathname.split("/")[2];
+  var id = P.campaignID();
   var base = "/api/v1/campaigns/" + id;
-  var meeting = null, live = null, commentFor = null, agendaDraft = null;
+  var meeting = null, live = null, commentFor = null, agendaDraft = null, page = null, preview = null;
   var phaseNames = { not_started: "未开始", running: "发言中", warning: "最后一分钟", overtime: "已超时", paused: "已暂停", finished: "已结束" };
   var kinds = [["reports", "会上述职"], ["evaluation", "民主评议"], ["summary", "主持人小结"], ["other", "其他"]];
 
@@ -33,7 +35,7 @@ document.addEventListener("DOMContentLoaded", function () {
     $("quorum").textContent = "应到 " + a.attendeesExpected + " 人，实到 " + a.attendeesPresent + " 人 · " +
       (a.hasQuorum ? "已过半数" : "未过半数（还差 " + a.shortOfQuorum + " 人）");
     $("quorum").className = "state " + (a.hasQuorum ? "state-meeting" : "state-counting");
-    P.redraw($("agenda"), JSON.stringify([state.agenda, state.currentItem, meeting.canChair]), function (agenda) {
+    P.redraw($("agenda"), P.key([state.agenda, state.currentItem, meeting.canChair]), function (agenda) {
       state.agenda.forEach(function (item, index) {
         agenda.appendChild(el("li", { class: index === state.currentItem ? "current" : "" }, item.title,
           index === state.currentItem ? el("span", { class: "state state-meeting" }, "进行中")
@@ -52,15 +54,23 @@ document.addEventListener("DOMContentLoaded", function () {
     var sp = onStage();
     $("stage-name").textContent = sp ? sp.position + ". " + sp.name : "会上述职已全部完成";
     $("stage-unit").textContent = sp ? sp.unitName + " " + sp.title : "";
-    var shown = sp && meeting.canChair ? [sp.reporteeID, sp.clock.phase === "warning" || sp.clock.phase === "overtime" ? "running" : sp.clock.phase, sp.commented].join() : "";
+    // 彩排 (筹备): the server refuses the speech clock until the meeting opens, so it is not offered.
+    // (A phase rule kept here until the server sends what the chair may do now.)
+    var rehearsal = !!detail && detail.campaign.status === "preparing";
+    var shown = sp && meeting.canChair ? [sp.reporteeID, sp.clock.phase === "warning" || sp.clock.phase === "overtime" ? "running" : sp.clock.phase, sp.commented, rehearsal].join() : "";
     // Every check-in and vote reaches the console: the buttons are redrawn only when the speech's state changes.
     P.redraw($("stage-buttons"), shown, function (box) {
       if (!shown) return;
       var phase = sp.clock.phase;
+      if (rehearsal) { box.appendChild(el("span", { class: "muted", "data-rehearsal": "" }, "彩排中：“开始会议”后才能开始述职计时")); return; }
       function button(label, action, primary) {
         box.appendChild(el("button", { type: "button", class: primary ? "primary" : "", "data-action": action, onclick: function (e) {
-          if (action === "end" && !window.confirm("结束 " + sp.name + " 的述职？")) return;
-          P.busy(e.target, "…", function () { return act(P.api("POST", base + "/speeches/" + sp.reporteeID + "/" + action)); });
+          var button = e.target;
+          var asked = action === "end" ? P.ask({ title: "结束 " + sp.name + " 的述职", confirmLabel: "结束述职",
+            lines: ["计时停止，述职时长记入会议记录。", "结束后请主持人点评，再开始下一位。"] }) : Promise.resolve({});
+          asked.then(function (answer) {
+            if (answer) P.busy(button, "…", function () { return act(P.api("POST", base + "/speeches/" + sp.reporteeID + "/" + action)); });
+          });
         } }, label));
       }
       if (phase === "not_started") button("开始述职", "start", true);
@@ -74,13 +84,13 @@ document.addEventListener("DOMContentLoaded", function () {
     var shown = live.speakers.map(function (s) {
       return [s.reporteeID, s.clock.phase, s.durationSeconds, s.commentSkipped, meeting.comments[s.reporteeID]];
     });
-    P.redraw($("speakers").querySelector("tbody"), JSON.stringify([shown, live.currentReporteeID, meeting.canChair]), function (body) {
+    P.redraw($("speakers").querySelector("tbody"), P.key([shown, live.currentReporteeID, meeting.canChair]), function (body) {
       live.speakers.forEach(function (s) {
         var comment = meeting.comments[s.reporteeID];
         body.appendChild(el("tr", { class: s.reporteeID === live.currentReporteeID ? "current" : "" },
-          el("td", null, String(s.position)), el("td", null, s.name, el("div", { class: "muted" }, s.unitName)),
-          el("td", null, phaseNames[s.clock.phase]),
-          el("td", { class: s.durationSeconds > s.clock.limitSeconds ? "error" : "" }, s.durationSeconds != null ? L.format(-s.durationSeconds * 1000).slice(1) : "—"),
+          el("td", { class: "nowrap" }, String(s.position)), el("td", null, el("span", { class: "nowrap person" }, s.name), el("div", { class: "muted" }, s.unitName)),
+          el("td", { class: "nowrap" }, phaseNames[s.clock.phase]),
+          el("td", { class: "nowrap" + (s.durationSeconds > s.clock.limitSeconds ? " error" : "") }, s.durationSeconds != null ? L.format(-s.durationSeconds * 1000).slice(1) : "—"),
           el("td", null, s.commentSkipped ? el("span", { class: "muted" }, "不点评") : comment || (s.clock.phase === "finished" ? "待点评" : ""),
             meeting.canChair && s.clock.phase === "finished" ? el("button", { type: "button", class: "small", onclick: function () { openComment(s); } }, "编辑") : null)));
       });
@@ -101,6 +111,25 @@ document.addEventListener("DOMContentLoaded", function () {
     $("comment").focus();
   }
 
+  /// The agenda editor, redrawn only when the agenda itself changed: a check-in or a vote leaves its inputs and
+  /// buttons alone.
+  function renderAgendaInputs(agenda) {
+    P.redraw($("agenda-inputs"), P.key(agenda), function (box) { drawAgendaInputs(box, agenda); });
+  }
+  function drawAgendaInputs(box, agenda) {
+    agenda.forEach(function (item, index) {
+      var select = el("select", { "aria-label": "议程类型" });
+      kinds.forEach(function (k) { select.appendChild(P.option(k[0], k[1], k[0] === item.kind)); });
+      box.appendChild(el("div", { class: "toolbar" }, el("input", { value: item.title, maxlength: "50", "aria-label": "议程名称" }), select,
+        el("button", { type: "button", class: "small danger", onclick: function () { agendaDraft = readAgenda(); agendaDraft.splice(index, 1); renderAgendaInputs(agendaDraft); } }, "删除")));
+    });
+  }
+  function readAgenda() {
+    return Array.prototype.map.call($("agenda-inputs").children, function (row) {
+      return { title: row.querySelector("input").value, kind: row.querySelector("select").value };
+    });
+  }
+  function wireMeeting() {
   $("comment-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var s = commentFor;
@@ -120,21 +149,6 @@ document.addEventListener("DOMContentLoaded", function () {
     act(P.api("POST", base + "/meeting/message", { text: $("message").value }), "大屏提示语已更新");
   });
 
-  function renderAgendaInputs(agenda) {
-    var box = $("agenda-inputs");
-    box.textContent = "";
-    agenda.forEach(function (item, index) {
-      var select = el("select", { "aria-label": "议程类型" });
-      kinds.forEach(function (k) { select.appendChild(P.option(k[0], k[1], k[0] === item.kind)); });
-      box.appendChild(el("div", { class: "toolbar" }, el("input", { value: item.title, maxlength: "50", "aria-label": "议程名称" }), select,
-        el("button", { type: "button", class: "small danger", onclick: function () { agendaDraft = readAgenda(); agendaDraft.splice(index, 1); renderAgendaInputs(agendaDraft); } }, "删除")));
-    });
-  }
-  function readAgenda() {
-    return Array.prototype.map.call($("agenda-inputs").children, function (row) {
-      return { title: row.querySelector("input").value, kind: row.querySelector("select").value };
-    });
-  }
   // An edited title is a draft too: the next live update must not put the old one back.
   $("agenda-inputs").addEventListener("input", function () { agendaDraft = readAgenda(); });
   $("agenda-add").addEventListener("click", function () { agendaDraft = readAgenda(); agendaDraft.push({ title: "新议程", kind: "other" }); renderAgendaInputs(agendaDraft); });
@@ -142,60 +156,39 @@ document.addEventListener("DOMContentLoaded", function () {
     act(P.api("PUT", base + "/meeting/agenda", readAgenda()), "议程已保存").then(function () { agendaDraft = null; render(live); });
   });
 
-  P.start(function () {
+  }
+
+  function startMeeting(m) {
     $("back-link").href = "/campaigns/" + id;
     $("checkin-link").href = "/campaigns/" + id + "/check-in";
     $("minutes-link").href = "/campaigns/" + id + "/minutes";
     $("tally-link").href = "/campaigns/" + id + "/tally";
-    return P.api("GET", base + "/meeting").then(function (m) {
-      meeting = m;
-      Array.prototype.forEach.call(document.querySelectorAll("[data-chair]"), function (n) { n.hidden = !m.canChair; });
-      $("comment-form").hidden = true;
-      $("projector-link").href = m.projectorPath;
-      // Slips and the projector carry voteURL: when it reaches only this machine, say so before anything is printed.
-      $("address-warning").hidden = !m.voteAddressWarning;
-      $("address-warning").textContent = m.voteAddressWarning || "";
-      render(m.live);
-      // The preview draws the hall's screen with the projector's own code, from the same live state.
-      var preview = null;
-      var script = document.createElement("script");
-      script.src = "/js/projector.js";
-      script.onload = function () {
-        preview = window.PingyiProjector;
-        preview.render($("preview"), meeting.live);
-        L.drive($("preview-clock"), function () { var sp = preview.speakerOf(meeting.live); return sp && sp.clock; });
-      };
-      document.head.appendChild(script);
-      L.connect(m.projectorPath.split("/")[2], function (state) {
-        if (preview) preview.render($("preview"), state);
-        // Comments are not on the public channel: refresh them when a speech changes.
-        P.api("GET", base + "/meeting").then(function (fresh) { meeting = fresh; render(fresh.live); }).catch(function () { render(state); });
-      }, L.showStatus($("conn")));
-      L.drive($("stage-clock"), function () { var sp = onStage(); return sp && sp.clock; });
-    });
-  });
-});
+    Array.prototype.forEach.call(document.querySelectorAll("[data-chair]"), function (n) { n.hidden = !m.canChair; });
+    $("comment-form").hidden = true;
+    $("projector-link").href = m.projectorPath;
+    // Slips and the projector carry voteURL: when it reaches only this machine, say so before anything is printed.
+    $("address-warning").hidden = !m.voteAddressWarning;
+    $("address-warning").textContent = m.voteAddressWarning || "";
+    // The preview draws the hall's screen with the projector's own code, from the same live state.
+    var script = document.createElement("script");
+    script.src = "/js/projector.js";
+    script.onload = function () {
+      preview = window.PingyiProjector;
+      preview.render($("preview"), meeting.live);
+      L.drive($("preview-clock"), function () { var sp = preview.speakerOf(meeting.live); return sp && sp.clock; });
+    };
+    document.head.appendChild(script);
+    L.drive($("stage-clock"), function () { var sp = onStage(); return sp && sp.clock; });
+  }
 
-// 票箱: open a round (codes for the checked-in attendees, paper sheets if wanted), print the slips, seal, count.
-document.addEventListener("DOMContentLoaded", function () {
-  var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
-  var id = location.pathname.split("/")[2];
-  var base = "/api/v1/campaigns/" + id;
+  // 票箱: open a round (codes for the checked-in attendees, paper sheets if wanted), print the slips, seal, count.
   var detail = null, attendance = null, canChair = false;
 
   function latest(rounds) { return rounds[rounds.length - 1] || null; }
 
-  function load() {
-    return Promise.all([P.api("GET", base), P.api("GET", base + "/rounds"), P.api("GET", base + "/attendance"), P.api("GET", base + "/meeting")]).then(function (r) {
-      detail = r[0];
-      $("rehearsal").hidden = detail.campaign.status !== "preparing";
-      attendance = r[2];
-      canChair = r[3].canChair;
-      render(r[1]);
-    }).catch(P.fail);
-  }
+  function load() { return page.refresh(); }
 
-  function render(rounds) {
+  function renderBox(rounds) {
     var round = latest(rounds);
     var busyRound = round && (round.state === "open" || round.state === "sealed");
     // After a valid count the results stand: opening another round is not offered (a void round is repeated).
@@ -214,16 +207,11 @@ document.addEventListener("DOMContentLoaded", function () {
       : "尚未开始投票" + (attendance && !attendance.hasQuorum ? "（出席人数未过半数）" : "");
     renderIssueTable();
     P.redraw($("box-actions"), round ? round.id + ":" + round.state : "", function (actions) { renderBoxActions(actions, round); });
-    P.redraw($("rounds"), JSON.stringify(rounds.map(function (r) { return [r.id, r.state, r.reconciliation, r.issuedSheets]; })), renderRounds(rounds));
+    P.redraw($("rounds"), P.key(rounds.map(function (r) { return [r.id, r.state, r.reconciliation, r.issuedSheets]; })), renderRounds(rounds));
   }
 
   /// What the chair typed for the next round, by field: the refresh keeps it and only moves the attendance beside it.
   var typed = {};
-  $("issue-table").addEventListener("input", function (event) {
-    var name = event.target.getAttribute("data-codes") ? "codes" : "sheets";
-    typed[name + ":" + event.target.getAttribute("data-" + name)] = true;
-  });
-
   function renderIssueTable() {
     var body = $("issue-table").querySelector("tbody");
     P.redraw(body, detail.raterGroups.map(function (g) { return g.id; }).join(), function () {
@@ -247,7 +235,7 @@ document.addEventListener("DOMContentLoaded", function () {
         var button = e.target;
         P.ask({ title: "第 " + round.number + " 轮封箱", confirmLabel: "封箱", lines: [
           "封箱后不再接收手机选票，未使用的投票码作废。",
-          "纸质票须从票箱取出、编号、录入后才能计票。",
+          "纸质评议表从票箱取出、清点张数后，打开“纸质票录入”页，用扫描仪扫描（主要方式）由机器识别；机器没有把握的栏目由两位计票人确认，读不了的整张再手工录入。",
           "此操作不能撤销。"] }).then(function (answer) {
           if (!answer) return;
           P.busy(button, "正在封箱…", function () { return P.api("POST", base + "/rounds/" + round.id + "/seal").then(function () { P.flash("第 " + round.number + " 轮已封箱"); return load(); }); });
@@ -323,25 +311,6 @@ document.addEventListener("DOMContentLoaded", function () {
     return String(text).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
 
-  $("open-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var codes = {}, sheets = {};
-    Array.prototype.forEach.call(document.querySelectorAll("[data-codes]"), function (n) { codes[n.getAttribute("data-codes")] = parseInt(n.value || "0", 10); });
-    Array.prototype.forEach.call(document.querySelectorAll("[data-sheets]"), function (n) { sheets[n.getAttribute("data-sheets")] = parseInt(n.value || "0", 10); });
-    var total = function (counts) { return Object.keys(counts).reduce(function (n, k) { return n + (counts[k] > 0 ? counts[k] : 0); }, 0); };
-    var wantsCodes = total(codes) > 0;
-    var wantsSheets = total(sheets) > 0;
-    var button = event.target.querySelector("button");
-    // Opening the box cannot be undone and sits beside the speech clock: the chair confirms it in the dialog sealing
-    // uses. The print windows are opened by the dialog's confirm click (browsers block pop-ups opened later).
-    var lines = ["发放投票码 " + total(codes) + " 个、纸质票 " + total(sheets) + " 份；投票码只显示这一次，请在打开的窗口中打印。",
-      "开启后本轮投票开始，此操作不能撤销；计票有效后不能再开启新一轮。"];
-    if (attendance && !attendance.hasQuorum) lines.unshift("出席人数未过半数。");
-    P.ask({ title: "开启投票", confirmLabel: "开启投票", lines: lines }).then(function (answer) {
-      if (answer) openRound(button, codes, sheets, wantsCodes, wantsSheets);
-    });
-  });
-
   function openRound(button, codes, sheets, wantsCodes, wantsSheets) {
     var slipWindow = wantsCodes ? window.open("", "_blank") : null;
     var paperWindow = wantsSheets ? window.open("", "_blank") : null;
@@ -362,8 +331,55 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
-  P.start(function () {
-    load();
-    setInterval(load, 5000);
+  function wireBox() {
+  $("issue-table").addEventListener("input", function (event) {
+    var name = event.target.getAttribute("data-codes") ? "codes" : "sheets";
+    typed[name + ":" + event.target.getAttribute("data-" + name)] = true;
   });
-});
+
+  $("open-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var codes = {}, sheets = {};
+    Array.prototype.forEach.call(document.querySelectorAll("[data-codes]"), function (n) { codes[n.getAttribute("data-codes")] = parseInt(n.value || "0", 10); });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-sheets]"), function (n) { sheets[n.getAttribute("data-sheets")] = parseInt(n.value || "0", 10); });
+    var total = function (counts) { return Object.keys(counts).reduce(function (n, k) { return n + (counts[k] > 0 ? counts[k] : 0); }, 0); };
+    var wantsCodes = total(codes) > 0;
+    var wantsSheets = total(sheets) > 0;
+    var button = event.target.querySelector("button");
+    // Opening the box cannot be undone and sits beside the speech clock: the chair confirms it in the dialog sealing
+    // uses. The print windows are opened by the dialog's confirm click (browsers block pop-ups opened later).
+    var lines = ["发放投票码 " + total(codes) + " 个、纸质票 " + total(sheets) + " 份；投票码只显示这一次，请在打开的窗口中打印。",
+      "开启后本轮投票开始，此操作不能撤销；计票有效后不能再开启新一轮。"];
+    if (attendance && !attendance.hasQuorum) lines.unshift("出席人数未过半数。");
+    P.ask({ title: "开启投票", confirmLabel: "开启投票", lines: lines }).then(function (answer) {
+      if (answer) openRound(button, codes, sheets, wantsCodes, wantsSheets);
+    });
+  });
+
+  }
+
+  return {
+    start: function (ctx) {
+      page = ctx;
+      wireMeeting();
+      wireBox();
+    },
+    load: function () {
+      return Promise.all([P.api("GET", base), P.api("GET", base + "/rounds"), P.api("GET", base + "/attendance"), P.api("GET", base + "/meeting")]);
+    },
+    draw: function (r) {
+      var first = !meeting;
+      meeting = r[3];
+      detail = r[0];
+      if (first) startMeeting(meeting);
+      render(meeting.live);
+      $("rehearsal").hidden = detail.campaign.status !== "preparing";
+      attendance = r[2];
+      canChair = meeting.canChair;
+      renderBox(r[1]);
+    },
+    live: function () { return meeting.projectorPath.split("/")[2]; },
+    onLive: function (state) { if (preview) preview.render($("preview"), state); },
+    poll: 5000
+  };
+})());

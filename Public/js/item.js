@@ -1,11 +1,11 @@
 // 整改事项: create (blank, or pre-filled from a comment or a result sheet), view, edit, act, upload evidence, history.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
+window.Pingyi.page((function () {
   var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
   var key = location.pathname.split("/")[2];
   var creating = key === "new";
   var draft = {};
-  var current = null;
+  var current = null, page = null, editing = false;
   var labels = { acknowledge: "签收", progress: "报送进展", request_close: "申请销号", approve_close: "同意销号", reject: "驳回",
     request_extension: "申请延期", approve_extension: "同意延期", refuse_extension: "不同意延期", reopen: "回头看重新整改" };
 
@@ -46,34 +46,32 @@ document.addEventListener("DOMContentLoaded", function () {
     $("v-deadline").textContent = item.deadline + (item.pendingExtension ? "（申请延期至 " + item.pendingExtension.deadline + "：" + item.pendingExtension.reason + "，待审核）" : "");
     $("v-evidence-count").textContent = item.evidenceCount ? item.evidenceCount + " 份" : "尚未上传";
     $("v-feedback").textContent = item.feedback || "—";
-    $("i-parts").hidden = false;
-    $("item-form").hidden = true;
-    $("i-edit-line").hidden = !item.canEdit;
-    var buttons = $("a-buttons");
-    buttons.textContent = "";
-    item.actions.forEach(function (action) {
-      var danger = action === "reject" || action === "refuse_extension" || action === "reopen";
-      var b = el("button", { type: "button", class: action === "approve_close" ? "primary" : danger ? "danger" : null, "data-action": action }, labels[action] || action);
-      b.addEventListener("click", function () { act(action, b); });
-      buttons.appendChild(b);
+    // While the item is being edited a refresh leaves the form (and what is typed in it) open.
+    $("i-parts").hidden = editing;
+    $("item-form").hidden = !editing;
+    $("i-edit-line").hidden = !item.canEdit || editing;
+    // The buttons are the server's answer to "what may I do with this item now"; redrawn only when that changes.
+    P.redraw($("a-buttons"), item.actions.join(), function (buttons) {
+      item.actions.forEach(function (action) {
+        var danger = action === "reject" || action === "refuse_extension" || action === "reopen";
+        var b = el("button", { type: "button", class: action === "approve_close" ? "primary" : danger ? "danger" : null, "data-action": action }, labels[action] || action);
+        b.addEventListener("click", function () { act(action, b); });
+        buttons.appendChild(b);
+      });
     });
     $("a-deadline").parentNode && ($("a-deadline").disabled = item.actions.indexOf("request_extension") < 0);
     $("evidence-box").hidden = item.state === "closed";
     $("act-panel").hidden = item.actions.length === 0 && item.state === "closed";
-    var files = $("i-files").querySelector("tbody");
-    files.textContent = "";
-    d.evidence.forEach(function (f) {
-      files.appendChild(el("tr", null, el("td", null, el("a", { href: "/api/v1/rectification/" + item.id + "/evidence/" + f.id, target: "_blank", rel: "noopener" }, f.fileName)),
+    P.redrawList($("i-files").querySelector("tbody"), d.evidence, function (f) { return f.id; }, function (f) {
+      return el("tr", null, el("td", null, el("a", { href: "/api/v1/rectification/" + item.id + "/evidence/" + f.id, target: "_blank", rel: "noopener" }, f.fileName)),
         el("td", { class: "nowrap" }, P.formatBytes(f.byteCount)), el("td", { class: "mono" }, f.sha256.slice(0, 16) + "…"),
-        el("td", null, f.uploadedBy), el("td", { class: "nowrap" }, P.formatTime(f.uploadedAt).slice(0, 16))));
+        el("td", null, f.uploadedBy), el("td", { class: "nowrap" }, P.formatTime(f.uploadedAt).slice(0, 16)));
     });
     $("files-panel").hidden = d.evidence.length === 0;
-    var history = $("i-history").querySelector("tbody");
-    history.textContent = "";
-    d.events.forEach(function (e) {
-      history.appendChild(el("tr", null, el("td", { class: "nowrap" }, P.formatTime(e.at).slice(0, 16)), el("td", null, e.actor),
+    P.redrawList($("i-history").querySelector("tbody"), d.events, function (e) { return e.at + e.action + e.actor; }, function (e) {
+      return el("tr", null, el("td", { class: "nowrap" }, P.formatTime(e.at).slice(0, 16)), el("td", null, e.actor),
         el("td", null, e.actionLabel), el("td", { class: "nowrap" }, e.toState ? (e.fromState ? e.fromState + " → " : "") + e.toState : ""),
-        el("td", null, e.note)));
+        el("td", null, e.note));
     });
     $("history-panel").hidden = false;
   }
@@ -81,7 +79,15 @@ document.addEventListener("DOMContentLoaded", function () {
   function act(action, button) {
     var body = { action: action, note: $("a-note").value };
     if (action === "request_extension") body.deadline = $("a-deadline").value;
-    if ((action === "approve_close" || action === "reopen") && !window.confirm("确定" + labels[action] + "吗？")) return;
+    var asked = action === "approve_close" ? P.ask({ title: "同意销号", confirmLabel: "同意销号",
+        lines: ["销号后事项关闭，不再报送进展。", "回头看发现问题反弹时可以重新整改。"] })
+      : action === "reopen" ? P.ask({ title: "回头看：重新整改", confirmLabel: "重新整改", danger: true,
+        lines: ["事项回到“整改中”，责任人须重新报送进展并申请销号。"] })
+      : Promise.resolve({});
+    asked.then(function (answer) { if (answer) send(action, button, body); });
+  }
+
+  function send(action, button, body) {
     P.busy(button, "处理中…", function () {
       return P.api("POST", "/api/v1/rectification/" + current.item.id + "/actions", body).then(function (d) {
         $("a-note").value = "";
@@ -91,6 +97,7 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  function wire() {
   $("e-upload").addEventListener("click", function () {
     var file = $("e-file").files[0];
     if (!file) { P.flash("请先选择文件。", "error"); return; }
@@ -106,6 +113,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   $("edit").addEventListener("click", function () {
     fillForm(current.item);
+    editing = true;
     $("item-form").hidden = false;
     $("i-parts").hidden = true;
     $("i-edit-line").hidden = true;
@@ -122,12 +130,13 @@ document.addEventListener("DOMContentLoaded", function () {
           location.href = "/rectification/" + d.item.id;
         });
       }
-      return P.api("PATCH", "/api/v1/rectification/" + current.item.id, formBody()).then(function (d) { render(d); P.flash("已保存。"); });
+      return P.api("PATCH", "/api/v1/rectification/" + current.item.id, formBody()).then(function (d) { editing = false; render(d); P.flash("已保存。"); });
     });
   });
 
-  P.start(function () {
-    if (!creating) return P.api("GET", "/api/v1/rectification/" + key).then(render).catch(P.fail);
+  }
+
+  function startCreating() {
     $("i-title").textContent = "下发整改事项";
     $("crumb").textContent = "下发整改事项";
     $("item-form").hidden = false;
@@ -144,6 +153,14 @@ document.addEventListener("DOMContentLoaded", function () {
         $("f-deadline").value = t.getFullYear() + "-" + String(t.getMonth() + 1).padStart(2, "0") + "-" + String(t.getDate()).padStart(2, "0");
       }
       (draft.plan ? $("f-leader") : $("f-plan")).focus();
-    }).catch(P.fail);
-  });
-});
+    });
+  }
+
+  return {
+    start: function (ctx) { page = ctx; wire(); if (creating) return startCreating(); },
+    load: function () { return creating ? null : P.api("GET", "/api/v1/rectification/" + key); },
+    draw: function (d) { if (d) render(d); },
+    // Another person's 报送进展 or 审核 reaches an open item: the ledger is not on the live channel, so it is polled.
+    poll: 5000
+  };
+})());

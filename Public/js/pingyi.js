@@ -3,6 +3,7 @@
 (function () {
   var csrf = null;
   var me = null;
+  var publicPage = false;
 
   function api(method, path, body, options) {
     options = options || {};
@@ -31,7 +32,7 @@
           return data;
         });
       }, function () {
-        throw new Error("网络连接失败，请检查网络后重试");
+        throw new Error(options.offline || "网络连接失败，请检查网络后重试");
       });
   }
 
@@ -58,21 +59,41 @@
     return node;
   }
 
+  /// Every answer is shown where the eye is: #flash is a toast fixed to the top of the window (pingyi.css), so a long
+  /// page never puts it out of view; an error stays until the next click elsewhere or the next answer.
   function flash(message, kind) {
     var box = document.getElementById("flash");
+    // A page without the site frame (print pages) gets the toast when it first has something to say.
+    if (!box && message) box = document.body.appendChild(el("p", { id: "flash", class: "flash toast", "aria-live": "polite", hidden: true }));
     if (!box) return;
     box.textContent = message;
-    box.className = "flash " + (kind || "ok");
+    box.className = "flash toast " + (kind || "ok");
+    box.setAttribute("role", kind === "error" ? "alert" : "status");
     box.hidden = !message;
-    if (kind !== "error" && message) {
-      clearTimeout(flash.timer);
-      flash.timer = setTimeout(function () { box.hidden = true; }, 5000);
-    }
+    flash.shownAt = Date.now();
+    clearTimeout(flash.timer);
+    if (kind !== "error" && message) flash.timer = setTimeout(function () { box.hidden = true; }, 5000);
   }
+  document.addEventListener("click", function () {
+    var box = document.getElementById("flash");
+    if (box && !box.hidden && Date.now() - (flash.shownAt || 0) > 1500) box.hidden = true;
+  }, true);
 
-  function fail(err) {
-    if (err.status === 401) { location.href = "/?next=" + encodeURIComponent(location.pathname + location.hash); return; }
+  /// The one error path: the message in the toast and, when a control caused it, in a note beside that control too;
+  /// a control with its own error line (`data-error` names it: the sign-in form, the voting page) gets it there alone.
+  function fail(err, near) {
+    // Signed out while signed in (the session ended): to the sign-in page. Not on a public page, nor for a wrong password.
+    if (err.status === 401 && me && !publicPage) { location.href = "/?next=" + encodeURIComponent(location.pathname + location.hash); return; }
+    var line = near && near.getAttribute && near.getAttribute("data-error") && document.getElementById(near.getAttribute("data-error"));
+    if (line) { line.textContent = err.message; line.hidden = false; return; }
     flash(err.message, "error");
+    if (near && near.parentNode) {
+      var note = near.nextElementSibling && near.nextElementSibling.classList.contains("near-error") ? near.nextElementSibling
+        : near.parentNode.insertBefore(el("span", { class: "near-error", role: "alert" }), near.nextSibling);
+      note.textContent = err.message;
+      clearTimeout(note.timer);
+      note.timer = setTimeout(function () { note.remove(); }, 15000);
+    }
   }
 
   /// Runs `task` with the button disabled and a busy label, so a slow operation shows progress and is not sent twice.
@@ -80,7 +101,11 @@
     var old = button.textContent;
     button.disabled = true;
     button.textContent = label;
-    return Promise.resolve().then(task).catch(fail).then(function () {
+    var note = button.nextElementSibling;
+    if (note && note.classList.contains("near-error")) note.remove();
+    var line = button.getAttribute("data-error") && document.getElementById(button.getAttribute("data-error"));
+    if (line) line.hidden = true;
+    return Promise.resolve().then(task).catch(function (err) { fail(err, button); }).then(function () {
       button.disabled = false;
       // A page that re-rendered the button's label (e.g. 开放 → 关闭) keeps the new one.
       if (button.textContent === label) button.textContent = old;
@@ -183,6 +208,8 @@
 
   function showNav(user) {
     var nav = document.getElementById("nav");
+    // A print page (slips, cards, paper forms) has no navigation.
+    if (!nav) return;
     nav.hidden = false;
     document.getElementById("nav-user").textContent = user.displayName === user.roleLabel ? user.displayName
       : user.displayName + "（" + user.roleLabel + "）";
@@ -258,7 +285,122 @@
     });
   });
 
+  /// The campaign a page is about: /campaigns/{id}/… (null elsewhere).
+  function campaignID() {
+    var parts = location.pathname.split("/");
+    return parts[1] === "campaigns" && parts[2] ? parts[2] : null;
+  }
+
+  /// The one shape of a page module. `spec`:
+  ///   open: true          — a public page (voting, receipts): no sign-in;
+  ///   start(page, me)     — once, after sign-in: wire the controls; may return a promise;
+  ///   load(page)          — the page's data (a promise);
+  ///   draw(data, page)    — puts it on the page, with page.redraw(container, key, build) for anything that refreshes;
+  ///   live(page, data)    — the campaign's live channel token when the page follows the hall (after the first load),
+  ///   onLive(state, page) — optional: draw straight from a live message before the refresh;
+  ///   poll: ms            — refresh this often when there is no live channel or while it is down;
+  ///   signedOut(page, signIn) — optional: instead of going to the sign-in page (home signs in itself).
+  /// One refresh source: every live message refreshes; polling runs only while the socket is not open. A refresh that
+  /// is asked for while one is running runs once more after it, never in parallel.
+  function page(spec) {
+    document.addEventListener("DOMContentLoaded", function () {
+      var id = campaignID();
+      var running = null, again = false, liveOpen = false, connected = false;
+      var ctx = {
+        id: id,
+        base: id ? "/api/v1/campaigns/" + id : null,
+        $: function (name) { return document.getElementById(name); },
+        el: el, api: api, ask: ask, busy: busy, flash: flash, fail: fail, redraw: redraw, redrawList: redrawList, key: key,
+        get me() { return me; },
+        data: null,
+        /// Loads and draws again (after an action, or when the hall changed).
+        refresh: function () {
+          if (running) { again = true; return running; }
+          running = Promise.resolve().then(function () { return spec.load ? spec.load(ctx) : null; }).then(function (data) {
+            ctx.data = data;
+            if (spec.draw) spec.draw(data, ctx);
+            if (!connected && spec.live) listen(spec.live(ctx, data));
+          }).catch(function (err) { fail(err); }).then(function () {
+            running = null;
+            if (again) { again = false; return ctx.refresh(); }
+          });
+          return running;
+        }
+      };
+      function listen(token) {
+        if (!token || !window.PingyiLive) return;
+        connected = true;
+        var shown = document.getElementById("conn") ? window.PingyiLive.showStatus(document.getElementById("conn")) : null;
+        window.PingyiLive.connect(token, function (state) {
+          if (spec.onLive) spec.onLive(state, ctx);
+          ctx.refresh();
+        }, function (status) {
+          liveOpen = status === "open";
+          if (shown) shown(status);
+        });
+      }
+      function begin(user) {
+        return Promise.resolve(spec.start ? spec.start(ctx, user) : null).then(function () {
+          if (spec.poll) setInterval(function () { if (!liveOpen && !document.hidden) ctx.refresh(); }, spec.poll);
+          return ctx.refresh();
+        });
+      }
+      publicPage = !!spec.open;
+      if (spec.open) begin(null).catch(function (err) { fail(err); });
+      // signedOut(page, signIn): a page that offers to sign in (home) calls signIn() after a new session.
+      else window.Pingyi.start(begin, spec.signedOut && function () {
+        return spec.signedOut(ctx, function () { return window.Pingyi.start(begin); });
+      });
+    });
+  }
+
+  /// Rebuilds `container` with `build(container)` only when `key` differs from the last build's: a page that refreshes
+  /// itself must not swap a button or link for a copy while someone reaches for it, nor wipe what is being typed.
+  function redraw(container, key, build) {
+    if (container.getAttribute("data-drawn") === key) return;
+    container.textContent = "";
+    build(container);
+    container.setAttribute("data-drawn", key);
+  }
+
+  /// What a piece of data shows, as a string to compare: JSON with object keys sorted, since the server's encoder does
+  /// not keep one key order from one answer to the next (an unchanged row must compare equal).
+  function key(value) {
+    return JSON.stringify(value, function (name, v) {
+      if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+      var sorted = {};
+      Object.keys(v).sort().forEach(function (k) { sorted[k] = v[k]; });
+      return sorted;
+    });
+  }
+
+  /// Keyed redraw for a list (table rows, list items): each item's node is rebuilt only when its key changed, kept
+  /// (and moved into order) otherwise, so a refresh leaves the row under the finger and its typed text alone.
+  /// build(item) returns the node; idOf(item) names it; keyOf(item) is what it shows (default: the item as JSON).
+  function redrawList(container, items, idOf, build, keyOf) {
+    var old = {};
+    Array.prototype.forEach.call(container.children, function (n) { old[n.getAttribute("data-id")] = n; });
+    var at = container.firstChild;
+    items.forEach(function (item) {
+      var name = String(idOf(item)), shows = keyOf ? keyOf(item) : key(item), node = old[name];
+      if (!node || node.getAttribute("data-drawn") !== shows) {
+        var fresh = build(item);
+        fresh.setAttribute("data-id", name);
+        fresh.setAttribute("data-drawn", shows);
+        if (node) { if (at === node) at = fresh; container.replaceChild(fresh, node); }
+        node = fresh;
+      }
+      delete old[name];
+      if (node === at) at = at.nextSibling; else container.insertBefore(node, at);
+    });
+    Object.keys(old).forEach(function (name) { if (old[name].parentNode === container) container.removeChild(old[name]); });
+  }
+
   window.Pingyi = {
+    page: page,
+    redrawList: redrawList,
+    key: key,
+    campaignID: campaignID,
     api: api,
     el: el,
     flash: flash,
@@ -285,14 +427,7 @@
       });
     },
     showNav: showNav,
-    /// Rebuilds `container` with `build(container)` only when `key` differs from the last build's: a page that refreshes
-    /// itself must not swap a button or link for a copy while someone reaches for it.
-    redraw: function (container, key, build) {
-      if (container.getAttribute("data-drawn") === key) return;
-      container.textContent = "";
-      build(container);
-      container.setAttribute("data-drawn", key);
-    },
+    redraw: redraw,
     option: function (value, label, selected) { return el("option", { value: value, selected: !!selected }, label); },
     /// Org units as indented options, parents before children.
     unitOptions: function (units, select, selected, allowNone) {
@@ -308,6 +443,9 @@
         list.appendChild(el("li", null, issue.line > 0 ? "第 " + issue.line + " 行：" + issue.message : issue.message));
       });
     },
+    /// A share as a percentage with one decimal ("—" when there is none), and a score with two.
+    pct: function (x) { return x === null || x === undefined ? "—" : (x * 100).toFixed(1) + "%"; },
+    num: function (x) { return x === null || x === undefined ? "—" : x.toFixed(2); },
     formatBytes: function (n) {
       if (n < 1024) return n + " 字节";
       return n < 1048576 ? (n < 10240 ? (n / 1024).toFixed(1) : Math.round(n / 1024)) + " KB" : (n / 1048576).toFixed(1) + " MB";

@@ -1,14 +1,15 @@
 // 评议结果: the summary in rank order, assessment entry, weights, exports and 公示.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
+window.Pingyi.page((function () {
   var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
-  var id = location.pathname.split("/")[2];
+  var id = P.campaignID();
   var base = "/api/v1/campaigns/" + id;
-  var results = null;
+  var results = null, page = null;
+  /// Rows of 考核录入 with typed, unsaved scores: a refresh leaves them as typed until they are saved.
+  var typed = {};
   var parts = ["daily", "target", "onsite"];
 
-  function pct(x) { return x === null || x === undefined ? "—" : (x * 100).toFixed(1) + "%"; }
-  function num(x) { return x === null || x === undefined ? "—" : x.toFixed(2); }
+  var pct = P.pct, num = P.num;
   function partScore(r, key) {
     var p = r.assessment && r.assessment.parts.filter(function (q) { return q.component === key; })[0];
     return p && p.score !== null && p.score !== undefined ? String(p.score) : "";
@@ -19,7 +20,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var a = r.assessment || {};
     var notes = r.flags.map(function (f) { return f.message; }).concat(a.notes || []);
     return el("tr", { class: r.flags.length ? "flagged" : null },
-      el("td", { class: "noprint" }, el("input", { type: "checkbox", class: "pick", value: r.reporteeID, "aria-label": "公示 " + r.name })),
+      el("td", { class: "noprint" }, el("input", { type: "checkbox", class: "pick", value: r.reporteeID, "aria-label": "公示 " + r.name,
+        checked: !!picked()[r.reporteeID] })),
       el("td", null, r.rank ? String(r.rank) : "—"),
       el("td", { class: "nowrap" }, r.name),
       el("td", { class: "unit-col" }, r.unitName, r.title ? el("div", { class: "muted" }, r.title) : null),
@@ -55,12 +57,14 @@ document.addEventListener("DOMContentLoaded", function () {
       P.busy(save, "保存中…", function () {
         return P.api("PUT", base + "/assessments/" + r.reporteeID, { scores: scores, veto: veto.value.trim() || null }).then(function () {
           P.flash("已保存 " + r.name + " 的考核录入。");
-          return load();
+          delete typed[r.reporteeID];
+          return page.refresh();
         });
       });
     });
     var a = r.assessment || {};
-    return el("tr", null, el("td", { class: "nowrap" }, r.name), el("td", { class: "num" }, num(r.composite)),
+    return el("tr", { "data-reportee": r.reporteeID, oninput: function () { typed[r.reporteeID] = true; } },
+      el("td", { class: "nowrap" }, r.name), el("td", { class: "num" }, num(r.composite)),
       el("td", null, inputs.daily), el("td", null, inputs.target), el("td", null, inputs.onsite), el("td", null, veto),
       el("td", { class: "num" }, num(a.score)),
       el("td", null, a.gradeLabel || el("span", { class: "muted" }, "待定" + (a.missing && a.missing.length ? "（缺" + a.missing.join("、") + "）" : ""))),
@@ -79,17 +83,28 @@ document.addEventListener("DOMContentLoaded", function () {
       }).join("；") + "。" : "") +
       (rec && rec.scanSample ? rec.scanSample.summary + "。" : "") +
       "按民主评议得分排名；标色行为“一般+差”超过规定比例。";
-    var body = $("summary").querySelector("tbody");
-    body.textContent = "";
-    results.reportees.forEach(function (r) { body.appendChild(row(r)); });
+    var rid = function (r) { return r.reporteeID; };
+    P.redrawList($("summary").querySelector("tbody"), results.reportees, rid, row);
     var entries = $("assessment-table").querySelector("tbody");
-    entries.textContent = "";
-    results.reportees.forEach(function (r) { entries.appendChild(entryRow(r)); });
-    $("r-printed").textContent = "打印时间：" + P.formatTime(new Date().toISOString()).slice(0, 16);
-    ["evaluation", "daily", "target", "onsite"].forEach(function (key) {
-      $("w-" + key).value = results.assessmentWeights[key] !== undefined ? results.assessmentWeights[key] : 0;
+    P.redrawList(entries, results.reportees, rid, entryRow, function (r) {
+      var shown = entries.querySelector('[data-id="' + r.reporteeID + '"]');
+      return typed[r.reporteeID] && shown ? shown.getAttribute("data-drawn") : P.key(r);
     });
+    $("r-printed").textContent = "打印时间：" + P.formatTime(new Date().toISOString()).slice(0, 16);
+    // The weights as saved, unless the clerk is changing them.
+    if (!$("weights-form").contains(document.activeElement) && !weightsTyped) {
+      ["evaluation", "daily", "target", "onsite"].forEach(function (key) {
+        $("w-" + key).value = results.assessmentWeights[key] !== undefined ? results.assessmentWeights[key] : 0;
+      });
+    }
     countPicked();
+  }
+
+  var weightsTyped = false;
+  function picked() {
+    var out = {};
+    Array.prototype.forEach.call(document.querySelectorAll("input.pick:checked"), function (box) { out[box.value] = true; });
+    return out;
   }
 
   function countPicked() {
@@ -97,34 +112,30 @@ document.addEventListener("DOMContentLoaded", function () {
     $("p-count").textContent = n ? "已选 " + n + " 人" : "请在汇总表左侧勾选要公示的人员";
   }
 
-  function loadPublications() {
-    return P.api("GET", base + "/publications").then(function (list) {
-      var body = $("publications").querySelector("tbody");
-      body.textContent = "";
-      list.forEach(function (p) {
+  function drawPublications(list) {
+      P.redrawList($("publications").querySelector("tbody"), list, function (p) { return p.id; }, function (p) {
         var withdraw = el("button", { type: "button", class: "small danger" }, "撤回");
         withdraw.hidden = !!p.withdrawnAt;
         withdraw.addEventListener("click", function () {
-          if (!window.confirm("确定撤回公示“" + p.title + "”吗？")) return;
-          P.busy(withdraw, "撤回中…", function () {
-            return P.api("POST", base + "/publications/" + p.id + "/withdraw").then(function () { P.flash("已撤回。"); return loadPublications(); });
+          P.ask({ title: "撤回公示“" + p.title + "”", lines: ["撤回后公示页面不再显示这份结果。", "已发布的得分、名次和等次不变，可以重新发布。"],
+                  confirmLabel: "撤回", danger: true }).then(function (answer) {
+            if (!answer) return;
+            P.busy(withdraw, "撤回中…", function () {
+              return P.api("POST", base + "/publications/" + p.id + "/withdraw").then(function () { P.flash("已撤回。"); return page.refresh(); });
+            });
           });
         });
-        body.appendChild(el("tr", null,
+        return el("tr", null,
           el("td", null, p.showing ? el("a", { href: p.url, target: "_blank", rel: "noopener" }, p.title) : p.title),
           el("td", { class: "nowrap" }, P.formatTime(p.startsAt).slice(0, 16) + " 至 " + P.formatTime(p.endsAt).slice(0, 16)),
           el("td", null, String(p.rows.length)),
           el("td", null, p.withdrawnAt ? "已撤回" : p.showing ? "公示中" : "已结束"),
-          el("td", null, withdraw)));
+          el("td", null, withdraw));
       });
       $("publications").hidden = list.length === 0;
-    });
   }
 
-  function load() {
-    return P.api("GET", base + "/results").then(function (r) { results = r; render(); });
-  }
-
+  function wire() {
   $("summary").addEventListener("change", function (event) { if (event.target.classList.contains("pick")) countPicked(); });
   $("pick-all").addEventListener("change", function () {
     Array.prototype.forEach.call(document.querySelectorAll("input.pick"), function (box) { box.checked = $("pick-all").checked; });
@@ -137,7 +148,7 @@ document.addEventListener("DOMContentLoaded", function () {
     ["evaluation", "daily", "target", "onsite"].forEach(function (key) { weights[key] = Number($("w-" + key).value); });
     P.busy(event.target.querySelector("button"), "保存中…", function () {
       return P.api("PUT", base + "/assessment-weights", { weights: weights }).then(function (r) {
-        results = r; render(); P.flash("已保存考核分项权重。");
+        weightsTyped = false; results = r; render(); P.flash("已保存考核分项权重。");
       });
     });
   });
@@ -162,16 +173,26 @@ document.addEventListener("DOMContentLoaded", function () {
           objectionText: $("p-objection").value.trim() || null
         }).then(function (p) {
           P.flash("已发布公示，公示地址：" + location.origin + p.url);
-          return loadPublications();
+          return page.refresh();
         });
       });
     });
   });
 
-  P.start(function () {
-    $("back-link").href = "/campaigns/" + id;
-    $("export-xlsx").href = base + "/results.xlsx";
-    $("export-csv").href = base + "/results.csv";
-    return load().then(loadPublications).catch(P.fail);
-  });
-});
+  $("weights-form").addEventListener("input", function () { weightsTyped = true; });
+  }
+
+  return {
+    start: function (ctx) {
+      page = ctx;
+      wire();
+      $("back-link").href = "/campaigns/" + id;
+      $("export-xlsx").href = base + "/results.xlsx";
+      $("export-csv").href = base + "/results.csv";
+    },
+    load: function () { return Promise.all([P.api("GET", base + "/results"), P.api("GET", base + "/publications")]); },
+    draw: function (r) { results = r[0]; render(); drawPublications(r[1]); },
+    // Another clerk's 考核录入 reaches this page: the results are not on the live channel, so they are polled.
+    poll: 5000
+  };
+})());

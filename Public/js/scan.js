@@ -1,53 +1,60 @@
 // 扫描识别: the tellers' 清点票数, scanned pages decoded and normalized in the browser (grayscale, 1,400 px on the
 // long side, raw deflate) and uploaded page by page; unsure columns decided by two tellers; the scrutineer's sample.
+// The one page shape (pingyi.js): load the round's scans, draw each table by key (another teller's confirmation
+// shows without redrawing the row under this one's finger, a typed box count stays), looked at again every 5 s.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
+window.Pingyi.page((function () {
   var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
-  var id = location.pathname.split("/")[2];
+  var id = P.campaignID();
   var base = "/api/v1/campaigns/" + id;
-  var round = null, overview = null;
+  var round = null, overview = null, page = null;
   var MAX_FILE = 30 * 1024 * 1024, LONG_SIDE = 1400;
   var SYMBOLS = [["0", "空白"], ["1", "好"], ["2", "较好"], ["3", "一般"], ["4", "差"], ["X", "多选"]];
   function symbolLabel(s) { for (var i = 0; i < SYMBOLS.length; i++) if (SYMBOLS[i][0] === s) return SYMBOLS[i][1]; return "待定"; }
   function roundPath() { return base + "/rounds/" + round.id; }
   function role() { return P.me ? P.me.role : ""; }
 
-  function load() {
+  function load() { return page.refresh(); }
+  function fetchScans() {
     return P.api("GET", base + "/rounds").then(function (rounds) {
       round = rounds.filter(function (r) { return r.state === "sealed"; }).pop() || rounds[rounds.length - 1];
-      if (!round) return;
-      return P.api("GET", roundPath() + "/scans").then(render);
-    }).catch(P.fail);
+      if (!round) return null;
+      return P.api("GET", roundPath() + "/scans");
+    });
   }
+  /// Empties a work area (a check, a sample) so the next draw fills it again.
+  function closeWork(work) { work.textContent = ""; work.removeAttribute("data-drawn"); }
 
   function render(o) {
     overview = o;
     var sealed = o.round.state === "sealed";
-    var inputs = $("count-inputs");
-    inputs.textContent = "";
-    o.forms.forEach(function (f) {
-      var input = el("input", { type: "number", min: "0", class: "tiny", id: "box-count-" + f.formIndex, required: "required",
-        value: f.boxCount === undefined ? "" : String(f.boxCount) });
-      inputs.appendChild(el("label", { class: "inline", for: "box-count-" + f.formIndex }, f.formName));
-      inputs.appendChild(input);
+    P.redraw($("count-inputs"), P.key(o.forms.map(function (f) { return [f.formIndex, f.formName, f.boxCount]; })), function (inputs) {
+      o.forms.forEach(function (f) {
+        var input = el("input", { type: "number", min: "0", class: "tiny", id: "box-count-" + f.formIndex, required: "required",
+          value: f.boxCount === undefined ? "" : String(f.boxCount) });
+        inputs.appendChild(el("label", { class: "inline", for: "box-count-" + f.formIndex }, f.formName));
+        inputs.appendChild(input);
+      });
     });
     $("count-submit").disabled = !sealed;
-    var body = $("form-table").querySelector("tbody");
-    body.textContent = "";
-    o.forms.forEach(function (f) {
+    P.redrawList($("form-table").querySelector("tbody"), o.forms, function (f) { return f.formIndex; }, function (f) {
       var have = f.recognized + f.keyedByHand;
       var mismatch = f.boxCount !== undefined && have !== f.boxCount;
-      body.appendChild(el("tr", { class: mismatch ? "current" : "" }, el("td", null, f.formName), el("td", null, String(f.issued)),
-        el("td", null, f.boxCount === undefined ? "未清点" : String(f.boxCount)), el("td", null, String(f.recognized)),
-        el("td", null, String(f.pending)), el("td", null, String(f.keyedByHand))));
+      return el("tr", { class: mismatch ? "current" : "" }, el("td", { class: "nowrap" }, f.formName), el("td", null, String(f.issued)),
+        el("td", { class: "nowrap" }, f.boxCount === undefined ? "未清点" : String(f.boxCount)), el("td", null, String(f.recognized)),
+        el("td", null, String(f.pending)), el("td", null, String(f.keyedByHand)));
     });
     $("scan-files").disabled = $("scan-camera").disabled = !sealed;
-    var table = $("scan-table").querySelector("tbody");
-    table.textContent = "";
-    var waiting = 0;
+    var waiting = 0, listed = [];
     var all = $("scan-all").checked;
     var canDrop = sealed && (role() === "teller" || role() === "scrutineer");
     o.scans.forEach(function (s) {
+      if (!(s.state === "read" || s.state === "confirmed" || s.state === "discarded")) waiting++;
+      if (s.state === "read" && !s.sampled && !all) return;
+      listed.push(s);
+    });
+    // One row per page, rebuilt only when that page changes: another teller's confirmation leaves this one's alone.
+    P.redrawList($("scan-table").querySelector("tbody"), listed, function (s) { return s.id; }, function (s) {
       var action = null;
       if (sealed && role() === "teller" && (s.state === "unsure" || s.state === "decided_once") && !s.decidedByMe) {
         action = el("button", { type: "button", class: "small primary", onclick: function () { openCheck(s.id, "decision"); } }, "确认");
@@ -56,20 +63,17 @@ document.addEventListener("DOMContentLoaded", function () {
       } else if (sealed && role() === "scrutineer" && s.state === "possible_duplicate") {
         action = el("button", { type: "button", class: "small primary", onclick: function () { openDuplicate(s.id); } }, "核对");
       }
-      if (!(s.state === "read" || s.state === "confirmed" || s.state === "discarded")) waiting++;
-      if (s.state === "read" && !s.sampled && !all) return;
       var drop = canDrop && s.state !== "discarded"
         ? el("button", { type: "button", class: "small", onclick: function (event) { discard(s, event.target); } }, "剔除") : null;
-      table.appendChild(el("tr", null, el("td", null, s.ref), el("td", null, s.formName + (s.page ? "（第 " + (s.page + 1) + " 页）" : "")), el("td", null, s.raterGroup),
-        el("td", null, s.stateLabel + (s.decidedByMe ? "（我已确认）" : "")), el("td", null, String(s.unsure)), el("td", null, action, drop ? " " : null, drop)));
-    });
+      return el("tr", null, el("td", { class: "nowrap" }, s.ref), el("td", null, s.formName + (s.page ? "（第 " + (s.page + 1) + " 页）" : "")), el("td", { class: "nowrap" }, s.raterGroup),
+        el("td", null, s.stateLabel + (s.decidedByMe ? "（我已确认）" : "")), el("td", null, String(s.unsure)), el("td", { class: "nowrap" }, action, drop ? " " : null, drop));
+    }, function (s) { return P.key([s, sealed, canDrop]); });
     var read = o.scans.filter(function (s) { return s.state === "read" || s.state === "confirmed"; }).length;
     var dropped = o.scans.filter(function (s) { return s.state === "discarded"; }).length;
     $("check-summary").textContent = "（已识别 " + read + " 页，待处理 " + waiting + " 页" + (dropped ? "，已剔除 " + dropped + " 页" : "") +
       (all ? "）" : "；机器全部有把握的页不在表中列出）");
     renderSample(o, sealed, waiting);
   }
-  $("scan-all").addEventListener("change", function () { if (overview) render(overview); });
 
   /// 剔除: a page scanned twice or not of this box, dropped before the count (kept as dropped, in the audit log).
   function discard(s, button) {
@@ -83,6 +87,8 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   // ---- 清点票数
+  function wire() {
+  $("scan-all").addEventListener("change", function () { if (overview) render(overview); });
   $("count-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var counts = overview.forms.map(function (f) { return parseInt($("box-count-" + f.formIndex).value, 10); });
@@ -91,6 +97,14 @@ document.addEventListener("DOMContentLoaded", function () {
       return P.api("PUT", roundPath() + "/box-counts", { counts: counts }).then(function (o) { P.flash("已登记清点数"); render(o); });
     });
   });
+  $("scan-files").addEventListener("change", function (event) { var f = event.target.files; handleFiles(f).then(function () { event.target.value = ""; }); });
+  $("scan-camera").addEventListener("change", function (event) { var f = event.target.files; handleFiles(f).then(function () { event.target.value = ""; }); });
+  $("sample-draw").addEventListener("click", function () {
+    P.busy($("sample-draw"), "正在抽取…", function () {
+      return P.api("POST", roundPath() + "/scans/sample").then(function (o) { P.flash("已随机抽取样本"); render(o); });
+    });
+  });
+  }
 
   // ---- scanning
   function log(text, bad) { $("scan-log").insertBefore(el("li", { class: bad ? "error-text" : "" }, text), $("scan-log").firstChild); }
@@ -200,8 +214,6 @@ document.addEventListener("DOMContentLoaded", function () {
       return load();
     });
   }
-  $("scan-files").addEventListener("change", function (event) { var f = event.target.files; handleFiles(f).then(function () { event.target.value = ""; }); });
-  $("scan-camera").addEventListener("change", function (event) { var f = event.target.files; handleFiles(f).then(function () { event.target.value = ""; }); });
 
   // ---- people check
   function rowImage(scan, row, column) {
@@ -220,7 +232,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function openCheck(scanID, kind) {
     P.api("GET", roundPath() + "/scans/" + scanID).then(function (scan) {
       var work = $("check-work");
-      work.textContent = "";
+      closeWork(work);
       var reading = scan.reading.split("");
       var columns = scan.columns.length;
       var form = el("form", { class: "scan-check", id: "scan-check" });
@@ -237,7 +249,7 @@ document.addEventListener("DOMContentLoaded", function () {
           el("legend", null, scan.rows[row] + " · " + scan.columns[column]), rowImage(scan, row, column), note, choices));
       });
       var submit = el("button", { type: "submit", class: "primary" }, kind === "ruling" ? "提交裁定" : "提交确认");
-      form.appendChild(el("div", { class: "actions" }, submit, el("button", { type: "button", onclick: function () { work.textContent = ""; } }, "取消")));
+      form.appendChild(el("div", { class: "actions" }, submit, el("button", { type: "button", onclick: function () { closeWork(work); } }, "取消")));
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         var marks = reading.map(function (symbol, k) {
@@ -248,7 +260,7 @@ document.addEventListener("DOMContentLoaded", function () {
         P.busy(submit, "正在提交…", function () {
           return P.api("POST", roundPath() + "/scans/" + scanID + "/" + kind, { marks: marks }).then(function (s) {
             P.flash("这一页：" + s.stateLabel);
-            work.textContent = "";
+            closeWork(work);
             return load();
           });
         });
@@ -261,10 +273,10 @@ document.addEventListener("DOMContentLoaded", function () {
   function openDuplicate(scanID) {
     P.api("GET", roundPath() + "/scans/" + scanID).then(function (scan) {
       var work = $("check-work");
-      work.textContent = "";
+      closeWork(work);
       function rule(keep) {
         return P.api("POST", roundPath() + "/scans/" + scanID + "/ruling", { keep: keep }).then(function (s) {
-          P.flash("这一页：" + s.stateLabel); work.textContent = ""; return load();
+          P.flash("这一页：" + s.stateLabel); closeWork(work); return load();
         }).catch(P.fail);
       }
       work.appendChild(el("div", { class: "scan-check" },
@@ -285,23 +297,21 @@ document.addEventListener("DOMContentLoaded", function () {
     var drawn = o.scans.some(function (s) { return s.sampled; });
     $("sample-draw").hidden = !(sealed && role() === "scrutineer" && !drawn && waiting === 0 && o.scans.length > 0);
     var work = $("sample-work");
-    work.textContent = "";
-    if (role() !== "scrutineer" || !sealed) return;
-    o.scans.filter(function (s) { return s.sampled && !s.sampleChecked; }).forEach(function (s) {
-      work.appendChild(el("button", { type: "button", class: "small", onclick: function () { openSample(s.id); } },
-        "核对：" + s.formName + "（" + s.raterGroup + "）"));
+    // A sample being checked stays open through a refresh; the list of pages to check is redrawn when it changes.
+    if ($("sample-check")) return;
+    var toCheck = role() !== "scrutineer" || !sealed ? [] : o.scans.filter(function (s) { return s.sampled && !s.sampleChecked; });
+    P.redraw(work, P.key(toCheck.map(function (s) { return s.id; })), function () {
+      toCheck.forEach(function (s) {
+        work.appendChild(el("button", { type: "button", class: "small", onclick: function () { openSample(s.id); } },
+          "核对：" + s.formName + "（" + s.raterGroup + "）"));
+      });
     });
   }
-  $("sample-draw").addEventListener("click", function () {
-    P.busy($("sample-draw"), "正在抽取…", function () {
-      return P.api("POST", roundPath() + "/scans/sample").then(function (o) { P.flash("已随机抽取样本"); render(o); });
-    });
-  });
 
   function openSample(scanID) {
     P.api("GET", roundPath() + "/scans/" + scanID).then(function (scan) {
       var work = $("sample-work");
-      work.textContent = "";
+      closeWork(work);
       var columns = scan.columns.length;
       var table = el("table", { class: "grid" });
       var head = el("tr", null, el("th", null, "述职对象"));
@@ -335,7 +345,7 @@ document.addEventListener("DOMContentLoaded", function () {
         P.busy(submit, "正在提交…", function () {
           return P.api("POST", roundPath() + "/scans/" + scanID + "/sample-check",
             { marks: marks, raterGroupID: group.value, formIndex: parseInt(formSelect.value, 10) }).then(function () {
-            P.flash(marks === scan.reading && group.value === scan.raterGroupID ? "与纸质票一致" : "已按纸质票更正"); work.textContent = ""; return load();
+            P.flash(marks === scan.reading && group.value === scan.raterGroupID ? "与纸质票一致" : "已按纸质票更正"); closeWork(work); return load();
           });
         });
       });
@@ -347,9 +357,16 @@ document.addEventListener("DOMContentLoaded", function () {
     }).catch(P.fail);
   }
 
-  P.start(function () {
-    $("scan-panel").hidden = !(role() === "teller" || role() === "scrutineer" || role() === "chair" || P.isAdmin());
-    $("count-panel").hidden = $("scan-panel").hidden;
-    return load();
-  });
-});
+  return {
+    start: function (ctx) {
+      page = ctx;
+      wire();
+      $("scan-panel").hidden = !(role() === "teller" || role() === "scrutineer" || role() === "chair" || P.isAdmin());
+      $("count-panel").hidden = $("scan-panel").hidden;
+    },
+    load: fetchScans,
+    draw: function (o) { if (o) render(o); },
+    // Scans and confirmations are not on the live channel: the page looks again every 5 s.
+    poll: 5000
+  };
+})());

@@ -1,10 +1,10 @@
 // 纸质票录入: tellers key each returned sheet by serial; a scrutineer decides where two keyings differ.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
+window.Pingyi.page((function () {
   var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
-  var id = location.pathname.split("/")[2];
+  var id = P.campaignID();
   var base = "/api/v1/campaigns/" + id;
-  var detail = null, round = null, deciding = null;
+  var detail = null, round = null, deciding = null, page = null, shownGrid = null;
 
   var sheetsBySerial = {};
   var rowsPerPage = 12;
@@ -21,6 +21,9 @@ document.addEventListener("DOMContentLoaded", function () {
 
   /// The grid of one sheet: one form's page (one row per secretary on it), or a whole set (legacy rounds).
   function buildGrid(formIndex, page) {
+    var which = JSON.stringify([formIndex, page]);
+    if (which === shownGrid) return;
+    shownGrid = which;
     var forms = formIndex === null || formIndex === undefined ? detail.forms : [detail.forms[formIndex]];
     var reportees = formIndex === null || formIndex === undefined ? detail.reportees
       : detail.reportees.slice(page * rowsPerPage, (page + 1) * rowsPerPage);
@@ -69,35 +72,44 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
-  function load() {
+  function load() { return page.refresh(); }
+
+  function loadSheets() {
     return P.api("GET", base + "/rounds").then(function (rounds) {
-      round = rounds.filter(function (r) { return r.state === "sealed"; }).pop() || rounds[rounds.length - 1];
-      if (!round) { $("t-round").textContent = "尚无投票轮次"; return; }
-      $("t-round").textContent = "第 " + round.number + " 轮 · " + round.stateLabel + (round.state === "sealed" ? "" : "（封箱后、计票前才能录入）");
-      return P.api("GET", base + "/rounds/" + round.id + "/sheets").then(renderSheets);
-    }).catch(P.fail);
+      var latest = rounds.filter(function (r) { return r.state === "sealed"; }).pop() || rounds[rounds.length - 1];
+      if (!latest) return { round: null };
+      return P.api("GET", base + "/rounds/" + latest.id + "/sheets").then(function (overview) { return { round: latest, overview: overview }; });
+    });
+  }
+
+  function drawSheets(data) {
+    round = data.round;
+    if (!round) { $("t-round").textContent = "尚无投票轮次"; return; }
+    $("t-round").textContent = "第 " + round.number + " 轮 · " + round.stateLabel + (round.state === "sealed" ? "" : "（封箱后、计票前才能录入）");
+    renderSheets(data.overview);
   }
 
   function renderSheets(overview) {
-    var body = $("sheet-table").querySelector("tbody");
-    body.textContent = "";
     var counts = {};
     sheetsBySerial = {};
     overview.sheets.forEach(function (s) {
       sheetsBySerial[String(s.serial)] = s;
       counts[s.state] = (counts[s.state] || 0) + 1;
-      body.appendChild(el("tr", { class: s.state === "mismatch" ? "current" : "" }, el("td", null, String(s.serial)),
+    });
+    // One row per sheet, rebuilt only when that sheet changes: another teller's keying leaves this one's button alone.
+    P.redrawList($("sheet-table").querySelector("tbody"), overview.sheets, function (s) { return s.serial; }, function (s) {
+      return el("tr", { class: s.state === "mismatch" ? "current" : "" }, el("td", null, String(s.serial)),
         el("td", null, s.raterGroup + (s.formIndex !== undefined ? " · " + detail.forms[s.formIndex].name : " · 整套")),
         el("td", null, s.stateLabel), el("td", null, String(s.entries) + (s.keyedByMe ? "（含我）" : "")),
         el("td", null, s.state === "mismatch" && P.me.role === "scrutineer"
           ? el("button", { type: "button", class: "small primary", onclick: function () { decide(s.serial); } }, "裁定")
           : s.state === "issued" && overview.round.state === "sealed" && canNumber()
-            ? el("button", { type: "button", class: "small", onclick: function (event) { withdraw(s.serial, event.target); } }, "撤销编号") : null)));
-    });
+            ? el("button", { type: "button", class: "small", onclick: function (event) { withdraw(s.serial, event.target); } }, "撤销编号") : null));
+    }, function (s) { return P.key([s, overview.round.state]); });
     $("sheet-summary").textContent = "（共 " + overview.sheets.length + " 份：已确认 " + (counts.confirmed || 0) + "，待第二次录入 " +
       (counts.keyed_once || 0) + "，不一致 " + (counts.mismatch || 0) + "，未录入 " + (counts.issued || 0) +
       (counts.withdrawn ? "，已撤销编号 " + counts.withdrawn : "") + "；多出的选票 " + overview.round.extraSheets + "）";
-    $("extra").value = overview.round.extraSheets;
+    if (document.activeElement !== $("extra")) $("extra").value = overview.round.extraSheets;
   }
 
   /// 撤销编号: a number given by mistake (a second click, a sheet put back), before it is keyed.
@@ -128,6 +140,7 @@ document.addEventListener("DOMContentLoaded", function () {
     }).catch(P.fail);
   }
 
+  function wire() {
   $("entry-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var body;
@@ -150,6 +163,7 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
   $("entry-clear").addEventListener("click", function () { fillMarks(""); });
+  $("serial").addEventListener("input", gridForSerial);
   $("serial").addEventListener("change", gridForSerial);
   // 取票编号: the next sheet out of the box gets a number, written on its back, and is keyed by it.
   $("number-form").addEventListener("submit", function (event) {
@@ -170,7 +184,12 @@ document.addEventListener("DOMContentLoaded", function () {
       .then(function () { P.flash("已登记"); return load(); }).catch(P.fail);
   });
 
-  P.start(function (me) {
+  }
+
+  return {
+    start: function (ctx, me) {
+    page = ctx;
+    wire();
     $("back-link").href = "/campaigns/" + id;
     $("extra-box").hidden = !(me.role === "scrutineer" || me.role === "chair" || P.isAdmin());
     $("entry-panel").hidden = !(me.role === "teller" || me.role === "scrutineer");
@@ -190,7 +209,11 @@ document.addEventListener("DOMContentLoaded", function () {
       var select = $("number-group");
       select.textContent = "";
       d.raterGroups.forEach(function (g) { select.appendChild(el("option", { value: g.id }, g.name)); });
-      return load();
     });
-  });
-});
+    },
+    load: function () { return loadSheets(); },
+    draw: function (data) { drawSheets(data); },
+    // Other tellers' keyings are not on the live channel: the list is polled.
+    poll: 5000
+  };
+})());

@@ -1,8 +1,10 @@
 // The phone's ballot: one reportee at a time, one choice per column, a review, one submission, a receipt.
 // The half-filled ballot is kept on this phone only (localStorage) and never sent before submission.
 "use strict";
-(function () {
-  var $ = function (id) { return document.getElementById(id); };
+// The one page shape (pingyi.js): a public page (no sign-in); start wires the controls, load reads what this phone
+// holds (a code in the link, a ballot begun before a reload), draw offers it; errors go to the control's own line.
+window.Pingyi.page((function () {
+  var P = window.Pingyi, el = P.el, $ = function (id) { return document.getElementById(id); };
   var grades = [["good", "好"], ["fairly_good", "较好"], ["average", "一般"], ["poor", "差"]];
   var code = "", ballot = null, index = 0, draft = null;
 
@@ -37,13 +39,7 @@
     return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
   }
   function post(path, body) {
-    return fetch(path, { method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" }, body: JSON.stringify(body) })
-      .then(function (res) {
-        return res.json().catch(function () { return {}; }).then(function (data) {
-          if (!res.ok) { var e = new Error(data.reason || "请求失败（" + res.status + "）"); e.code = data.code; e.status = res.status; throw e; }
-          return data;
-        });
-      }, function () { throw new Error("网络不稳定，未能送达。请检查网络后再试，重试不会重复投票。"); });
+    return P.api("POST", path, body, { offline: "网络不稳定，未能送达。请检查网络后再试，重试不会重复投票。" });
   }
   function key(r, f, c) { return r + "|" + f + "|" + c; }
   function cellsOf(reportee) {
@@ -64,66 +60,34 @@
   /// One row of four grade buttons for one column. A chosen grade stays chosen when tapped again; 清除 makes the
   /// column an abstention. `onPick` runs after a change.
   function choiceRow(k, name, overall, onPick) {
-    var set = document.createElement("fieldset");
-    set.className = "row" + (overall ? " overall" : "");
-    var legend = document.createElement("legend");
-    var title = document.createElement("span");
-    title.textContent = name;
-    legend.appendChild(title);
-    set.appendChild(legend);
-    var clear = document.createElement("button");
-    clear.type = "button";
-    clear.className = "clear";
-    clear.textContent = "清除";
-    clear.hidden = !draft.marks[k];
-    clear.setAttribute("aria-label", "清除" + name + "的选择（按弃权计）");
-    clear.addEventListener("click", function () {
-      delete draft.marks[k];
-      delete draft.auto[k];
-      Array.prototype.forEach.call(choices.querySelectorAll("input"), function (i) { i.checked = false; });
-      clear.hidden = true;
-      onPick(null);
-    });
-    legend.appendChild(clear);
-    var choices = document.createElement("div");
-    choices.className = "choices";
+    var choices = el("div", { class: "choices" });
+    var clear = el("button", { type: "button", class: "clear", hidden: !draft.marks[k], "aria-label": "清除" + name + "的选择（按弃权计）",
+      onclick: function () {
+        delete draft.marks[k];
+        delete draft.auto[k];
+        Array.prototype.forEach.call(choices.querySelectorAll("input"), function (i) { i.checked = false; });
+        clear.hidden = true;
+        onPick(null);
+      } }, "清除");
     grades.forEach(function (g) {
       var id = "c" + Math.random().toString(36).slice(2);
-      var input = document.createElement("input");
-      input.type = "radio";
-      input.name = k;
-      input.id = id;
-      input.value = g[0];
-      input.checked = draft.marks[k] === g[0];
-      input.addEventListener("change", function () {
+      choices.appendChild(el("input", { type: "radio", name: k, id: id, value: g[0], checked: draft.marks[k] === g[0], onchange: function () {
         draft.marks[k] = g[0];
         delete draft.auto[k];
         clear.hidden = false;
         onPick(g[0]);
-      });
-      var l = document.createElement("label");
-      l.htmlFor = id;
-      l.textContent = g[1];
-      choices.appendChild(input);
-      choices.appendChild(l);
+      } }));
+      choices.appendChild(el("label", { for: id }, g[1]));
     });
-    set.appendChild(choices);
-    return set;
+    return el("fieldset", { class: "row" + (overall ? " overall" : "") }, el("legend", null, el("span", null, name), clear), choices);
   }
 
   /// A form: its 总体评价 in full; its 单项评价 folded, following the 总体评价 until the voter changes one of them.
   function renderForm(r, form) {
-    var section = document.createElement("section");
-    section.className = "form";
-    var h = document.createElement("h2");
-    h.textContent = form.name;
-    section.appendChild(h);
+    var section = el("section", { class: "form" }, el("h2", null, form.name));
     var overall = form.columns.filter(function (c) { return c.kind === "overall"; })[0];
     var items = form.columns.filter(function (c) { return c.kind !== "overall"; });
-    var details = document.createElement("details");
-    details.className = "items";
-    var summary = document.createElement("summary");
-    var list = document.createElement("div");
+    var summary = el("summary"), list = el("div");
     function describe() {
       var keys = items.map(function (c) { return key(r.id, form.id, c.id); });
       var chosen = keys.filter(function (k) { return draft.marks[k]; }).length;
@@ -155,9 +119,7 @@
     if (items.length) {
       renderItems();
       describe();
-      details.appendChild(summary);
-      details.appendChild(list);
-      section.appendChild(details);
+      section.appendChild(el("details", { class: "items" }, summary, list));
     }
     return section;
   }
@@ -185,20 +147,9 @@
         var column = f.columns.filter(function (c) { return c.kind === "overall"; })[0] || f.columns[0];
         return f.name + "：" + label(draft.marks[key(r.id, f.id, column.id)]);
       }).join("；");
-      var li = document.createElement("li");
-      li.innerHTML = "";
-      var name = document.createElement("strong");
-      name.textContent = (i + 1) + ". " + r.name + " ";
-      li.appendChild(name);
-      li.appendChild(document.createTextNode(overall));
-      if (missing) {
-        var m = document.createElement("div");
-        m.className = "missing";
-        m.textContent = missing + " 栏未选，将按弃权计";
-        li.appendChild(m);
-      }
-      li.addEventListener("click", function () { index = i; show("vote"); renderReportee(); });
-      list.appendChild(li);
+      list.appendChild(el("li", { onclick: function () { index = i; show("vote"); renderReportee(); } },
+        el("strong", null, (i + 1) + ". " + r.name + " "), overall,
+        missing ? el("div", { class: "missing" }, missing + " 栏未选，将按弃权计") : null));
     });
     show("review");
   }
@@ -206,6 +157,7 @@
   function start(raw) {
     code = normalize(raw);
     $("code-error").hidden = true;
+    var button = $("code-form").querySelector("button");
     var stored = load();
     return post("/api/v1/vote/check", { code: code }).then(function (data) {
       ballot = data;
@@ -225,13 +177,13 @@
       draft = stored || { submissionID: newID(), marks: {}, auto: {} };
       draft.auto = draft.auto || {};
       save();
-      index = 0;
+      // 继续投票 goes on at the first secretary not yet rated (the review when every one is).
+      var next = ballot.reportees.filter(function (r) { return !complete(r); })[0];
+      if (stored && !next) { renderReview(); return; }
+      index = next ? ballot.reportees.indexOf(next) : 0;
       show("vote");
       renderReportee();
-    }).catch(function (err) {
-      $("code-error").textContent = err.message;
-      $("code-error").hidden = false;
-    });
+    }).catch(function (err) { P.fail(err, button); });
   }
 
   function finish(receipt, receiptsPath) {
@@ -240,6 +192,7 @@
     show("done");
   }
 
+  function wire() {
   $("code-form").addEventListener("submit", function (e) { e.preventDefault(); start($("code").value); });
   $("prev").addEventListener("click", function () { if (index > 0) { index--; renderReportee(); } });
   $("next").addEventListener("click", function () {
@@ -265,11 +218,12 @@
       forget();
       keepReceipt(r.receipt, ballot);
       finish(r.receipt, r.receiptsPath);
-    }).catch(function (err) {
-      $("submit-error").textContent = err.message;
-      $("submit-error").hidden = false;
-    }).then(function () { button.disabled = false; button.textContent = "确认提交"; });
+    }).catch(function (err) { P.fail(err, button); }).then(function () { button.disabled = false; button.textContent = "确认提交"; });
   });
+  $("resume").addEventListener("click", function () { var pending = pendingCode(); if (pending) start(pending); });
+  // A second code scanned on the same phone (a shared phone at the door) starts a new ballot.
+  window.addEventListener("hashchange", fromLink);
+  }
 
   // A code in the link's fragment (from the QR) never reaches the server's logs; take it and clear the address bar.
   function fromLink() {
@@ -290,9 +244,13 @@
     } catch (e) { /* no storage */ }
     return "";
   }
-  $("resume").addEventListener("click", function () { var pending = pendingCode(); if (pending) start(pending); });
-  // A second code scanned on the same phone (a shared phone at the door) starts a new ballot.
-  window.addEventListener("hashchange", fromLink);
-  fromLink();
-  if (!code && pendingCode()) $("resume-box").hidden = false;
-})();
+
+  return {
+    open: true,
+    start: wire,
+    draw: function () {
+      fromLink();
+      if (!code && pendingCode()) $("resume-box").hidden = false;
+    }
+  };
+})());

@@ -35,17 +35,20 @@ public struct ImportTable: Sendable {
     }
 
     /// Column indexes for the given names; every required one must be present, unknown columns are refused so that a
-    /// misspelt header is not silently ignored.
-    func columns(required: [String], optional: [String]) throws(ImportFailure) -> [String: Int] {
+    /// misspelt header is not silently ignored. `aliases` maps an office's own header to the column it means
+    /// (组织名称 → 名称); `ignored` columns (序号, 备注) are read past.
+    func columns(required: [String], optional: [String], aliases: [String: String] = [:],
+                 ignored: Set<String> = []) throws(ImportFailure) -> [String: Int] {
         var issues: [ImportIssue] = []
         var index: [String: Int] = [:]
-        for (offset, name) in header.enumerated() where !name.isEmpty {
+        for (offset, heading) in header.enumerated() where !heading.isEmpty && !ignored.contains(heading) {
+            let name = aliases[heading] ?? heading
             if index[name] != nil {
-                issues.append(ImportIssue(line: 0, message: "表头“\(name)”重复"))
+                issues.append(ImportIssue(line: 0, message: name == heading ? "表头“\(name)”重复" : "表头“\(heading)”与“\(name)”是同一列，重复"))
             } else if required.contains(name) || optional.contains(name) {
                 index[name] = offset
             } else {
-                issues.append(ImportIssue(line: 0, message: "无法识别的列“\(name)”，可用的列：\((required + optional).joined(separator: "、"))"))
+                issues.append(ImportIssue(line: 0, message: "无法识别的列“\(heading)”，可用的列：\((required + optional).joined(separator: "、"))"))
             }
         }
         for name in required where index[name] == nil {
@@ -84,6 +87,16 @@ public struct OrgImportRow: Hashable, Sendable {
 
 public enum OrgImport {
     public static let columns = ["名称", "上级组织", "类型", "领域", "书记"]
+    /// The headers an organisation department's own tables use, each read as the column it means.
+    public static let headerAliases: [String: String] = [
+        "组织名称": "名称", "党组织名称": "名称", "党组织全称": "名称", "单位名称": "名称",
+        "上级党组织": "上级组织", "上级组织名称": "上级组织", "上级党组织名称": "上级组织", "上级单位": "上级组织",
+        "组织类型": "类型", "党组织类型": "类型", "组织类别": "类型", "党组织类别": "类型",
+        "所属领域": "领域", "行业领域": "领域", "领域类别": "领域",
+        "书记姓名": "书记", "党组织书记": "书记",
+    ]
+    /// Columns of such tables that carry nothing to import.
+    public static let ignoredHeaders: Set<String> = ["序号", "编号", "备注"]
     static let maxNameLength = 100
     /// Units one file may create (a district's whole tree is a few thousand); above it the file is refused whole.
     public static let maxRows = 10_000
@@ -96,7 +109,8 @@ public enum OrgImport {
             guard table.rows.count <= maxRows else {
                 return .failure(ImportFailure([ImportIssue(line: 0, message: "一次最多导入 \(maxRows) 个组织，文件有 \(table.rows.count) 行：请分成几个文件导入")]))
             }
-            let index = try table.columns(required: ["名称", "类型", "领域"], optional: ["上级组织", "书记"])
+            let index = try table.columns(required: ["名称", "类型", "领域"], optional: ["上级组织", "书记"],
+                                          aliases: headerAliases, ignored: ignoredHeaders)
             var issues: [ImportIssue] = []
             var rows: [OrgImportRow] = []
             for record in table.rows {
