@@ -38,8 +38,10 @@ other>, felt-<circle|tick|other>, gel-thin-<...>, two-marks, crossed-out, hesita
       audits the truth of N ballots against the ink laid (before capture): a '1'..'4' column has clear ink inside
       exactly that box, 'X' in two or more, '0' none, '?' as its variant says; and that no voter ink is near the
       printed squares.
-Python API: make_pages(templates_dir, n, seed, kind, workers=None) -> [dict with "truth", "markKinds", "jpeg", …].
-With one seed, page i of the scanner set and of the phone set are the same ballot. Default seed 7000."""
+Python API: make_pages(templates_dir, n, seed, kind, workers=None) -> [dict with "truth", "markKinds", "jpeg", …];
+kind "scanner", "phone", or "both" (the n scanner pages then the n phone pages, each ballot drawn once). With one
+seed, page i of the scanner set and of the phone set are the same ballot. Default seed 7000 (bench/omr.py's
+held-out-2 set)."""
 import argparse
 import io
 import json
@@ -484,6 +486,7 @@ def make_ballot(templates, seed, i):
                 name = rng.choice(["pencil-HB", "ballpoint-black", "ballpoint-blue"])
                 light = Pen(name, rng)
                 light.amount = rng.uniform(0.5, 0.62) if name.startswith("pencil") else rng.uniform(0.38, 0.5)
+                light.width = min(light.width, 0.42 * MM)  # a touch, not a drawn line: never a broad pencil
                 what = rng.choice(["arc", "dash", "dot"])
                 if what == "arc":
                     pts = resample(loop(rng, cx, cy, 0.22 * s, 0.22 * s, turns=rng.uniform(0.08, 0.14)))
