@@ -247,11 +247,11 @@ def line(rng, a, b, bow=0.04):
 
 def circle_strokes(rng, pen, box, variant):
     cx, cy, s = geom(box)
-    size = {"circle": (0.62, 0.95), "small-circle": (0.3, 0.5), "big-circle": (1.02, 1.16),
+    size = {"circle": (0.62, 0.95), "small-circle": (0.3, 0.5), "big-circle": (1.02, 1.1),
             "open-circle": (0.6, 0.95), "double-circle": (0.6, 0.95), "ellipse": (0.6, 0.9)}[variant]
     d = rng.uniform(*size) * s
     if variant == "big-circle":  # round the box, not over the next one: the outer edge of the line stays in the gap
-        d = min(d, 1.2 * s - pen.width)
+        d = min(d, 1.08 * s - pen.width)  # the printed gap is about a quarter of a box
     rx = ry = d / 2
     if variant == "ellipse":
         rx, ry = (rx * rng.uniform(1.05, 1.2), ry * rng.uniform(0.55, 0.75))
@@ -259,7 +259,7 @@ def circle_strokes(rng, pen, box, variant):
             rx, ry = ry, rx
     elif variant != "big-circle":
         rx *= rng.uniform(0.92, 1.08)
-    jitter = 0.07 * s if variant != "big-circle" else 0.04 * s
+    jitter = 0.07 * s if variant != "big-circle" else 0.02 * s
     cx += rng.uniform(-jitter, jitter); cy += rng.uniform(-jitter, jitter)
     if variant == "open-circle":
         turns = rng.uniform(0.68, 0.86)
@@ -377,9 +377,9 @@ def cancel_strokes(rng, pen, box):
         out = []
         for k in range(rng.randint(2, 3)):
             y = cy + (k - 1) * 0.18 * s + rng.uniform(-3, 3)
-            out.append(stroke(rng, pen, line(rng, (cx - 0.62 * s, y + 0.12 * s), (cx + 0.62 * s, y - 0.12 * s), 0.02)))
+            out.append(stroke(rng, pen, line(rng, (cx - 0.56 * s, y + 0.12 * s), (cx + 0.56 * s, y - 0.12 * s), 0.02)))
         return out, how
-    h = 0.56 * s
+    h = 0.53 * s
     return [stroke(rng, pen, line(rng, (cx - h, cy - h), (cx + h, cy + h))),
             stroke(rng, pen, line(rng, (cx + h, cy - h), (cx - h, cy + h)))], how
 
