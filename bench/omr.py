@@ -2,17 +2,20 @@
 pen marks, degraded as a scanner and as a phone would, normalized as the browser does and sent through the same
 upload route; every column the server read is compared with the marks drawn. The server is the only reader here.
 
-Two sets of pages, both uploaded to one sealed paper round of this bench's own server:
-  tuning    e2e/omr_pages.py (fill_page, as_scanner, as_phone): the generator the reader's thresholds were tuned on.
-  held-out  bench/omr_heldout.py: an independent generator (its own box finding, pens, marks, stains and captures),
-            never used for tuning; its seeds (default 5000) are disjoint from the one sample looked at (1001).
+Three sets of pages, all uploaded to one sealed paper round of this bench's own server:
+  tuning      e2e/omr_pages.py (fill_page, as_scanner, as_phone): the generator the reader's thresholds were tuned on.
+  held-out    bench/omr_heldout.py: an independent generator (its own box finding, pens, marks, stains and captures),
+              never used for tuning; its seeds (default 5000) are disjoint from the one sample looked at (1001).
+  held-out-2  bench/omr_heldout2.py: a second independent generator, written without reading the reader, the tuning
+              generator or the first held-out generator's marks and captures (it shares only their plumbing: printed
+              templates, box finding, upload format); never used for tuning; seeds default 7000.
 
 Prints, per set and capture kind:
   omr <set> <kind>: pages=N columns=C silent_errors=E unsure_pct=P refused_pct=R pages_per_s=X
-then, for the held-out set, one line per kind of mark (its markKinds, scanner and phone pages together):
-  omr held-out mark <kind>: columns=C silent_errors=E unsure_pct=P truth=<symbol:count,…>
-and last:
-  omr held-out: silent_errors=E unsure_pct(scanner)=P unsure_pct(phone)=P refused_pct=R pages_per_s=X
+then, for each held-out set, one line per kind of mark (its markKinds, scanner and phone pages together):
+  omr <set> mark <kind>: columns=C silent_errors=E unsure_pct=P truth=<symbol:count,…>
+and a summary line:
+  omr <set>: silent_errors=E unsure_pct(scanner)=P unsure_pct(phone)=P refused_pct=R pages_per_s=X
 
 A column is a silent error when the machine's symbol is not '?' and differs from the truth (so a '?' truth the
 machine decided is a silent error, and an 'X' truth read as a grade is one). unsure: the machine's '?' (columns left
@@ -37,6 +40,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
 sys.path.insert(0, HERE)
 
 import omr_heldout as H  # noqa: E402
+import omr_heldout2 as H2  # noqa: E402
 import omr_pages as O  # noqa: E402
 from browser import Page, make_driver  # noqa: E402
 from conftest import Server  # noqa: E402
@@ -44,6 +48,7 @@ from test_day_without_traps import browser_login  # noqa: E402
 from test_vote_browser import admin_password, api, login  # noqa: E402
 
 KINDS = ("scanner", "phone")
+HELD_OUT = ("held-out", "held-out-2")
 
 # The tuning generator's printed pages, set before the worker processes fork.
 _TUNING = {}
@@ -71,6 +76,14 @@ def tuning_pages(n, seed, kind, workers):
 def heldout_pages(folder, n, seed, kind, workers):
     pages = H.make_pages(folder, n, seed, kind, workers=workers)
     return [{"truth": p["truth"], "markKinds": p["markKinds"], "upload": H.as_upload(p.pop("jpeg"))} for p in pages]
+
+
+def heldout2_pages(folder, n, seed, workers):
+    """Both capture kinds of the second held-out set, each ballot drawn once: {kind: pages}."""
+    pages = H2.make_pages(folder, n, seed, "both", workers=workers)
+    pages = [{"truth": p["truth"], "markKinds": p["markKinds"], "kind": p["kind"], "upload": H2.as_upload(p.pop("jpeg"))}
+             for p in pages]
+    return {kind: [p for p in pages if p["kind"] == kind] for kind in KINDS}
 
 
 def send_all(server, token, path, pages):
@@ -141,6 +154,7 @@ def main():
     parser.add_argument("--pages", type=int, default=150, help="pages of each capture kind in each set")
     parser.add_argument("--seed", type=int, default=16, help="tuning set seed")
     parser.add_argument("--heldout-seed", type=int, default=5000, help="held-out set seed (keep away from 1001)")
+    parser.add_argument("--heldout2-seed", type=int, default=H2.DEFAULT_SEED, help="second held-out set seed")
     parser.add_argument("--workers", type=int, default=2, help="processes making pages")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="pingyi-omr-")
@@ -149,8 +163,8 @@ def main():
     try:
         password = admin_password(server)
         token = login(server, "admin", password)
-        # Enough sets per group that no form is over-returned even if every page of both sets were one group's.
-        base, detail, rid = O.open_paper_round(api, server, token, lambda i: 4 * args.pages)
+        # Enough sets per group that no form is over-returned even if every page of all three sets were one group's.
+        base, detail, rid = O.open_paper_round(api, server, token, lambda i: 2 * 3 * args.pages)
         groups, forms = detail["raterGroups"], detail["forms"]
         api(server, token, "POST", base + f"/rounds/{rid}/seal")
         browser_login(Page(driver, server.url), password)
@@ -169,6 +183,9 @@ def main():
         for kind in KINDS:
             made[("tuning", kind)] = tuning_pages(args.pages, args.seed, kind, args.workers)
             made[("held-out", kind)] = heldout_pages(heldout_dir, args.pages, args.heldout_seed, kind, args.workers)
+        # the second held-out generator reads the same printed templates (same round, same page code)
+        for kind, pages in heldout2_pages(heldout_dir, args.pages, args.heldout2_seed, args.workers).items():
+            made[("held-out-2", kind)] = pages
         print(f"made {sum(len(p) for p in made.values())} pages in {time.time() - start:.0f} s", file=sys.stderr)
 
         results = {}
@@ -176,32 +193,34 @@ def main():
             answers, seconds = send_all(server, token, base + f"/rounds/{rid}/scans", pages)
             totals, per_column = score(pages, answers)
             results[(name, kind)] = (totals, per_column, seconds)
-        for name in ("tuning", "held-out"):
+        for name in ("tuning",) + HELD_OUT:
             for kind in KINDS:
                 t, _, seconds = results[(name, kind)]
                 print(f"omr {name} {kind}: pages={t['pages']} columns={t['columns']} silent_errors={t['silent']} "
                       f"unsure_pct={pct(t['unsure'], t['columns']):.2f} refused_pct={pct(t['refused'], t['pages']):.2f} "
                       f"pages_per_s={t['pages'] / seconds:.1f}", flush=True)
 
-        by_mark = defaultdict(Counter)
-        for kind in KINDS:
-            for mark, truth, outcome in results[("held-out", kind)][1]:
-                by_mark[mark]["columns"] += 1
-                by_mark[mark][outcome] += 1
-                by_mark[mark]["truth " + truth] += 1
-        for mark, c in sorted(by_mark.items(), key=lambda kv: -kv[1]["columns"]):
-            truths = ",".join(f"{k[6:]}:{v}" for k, v in sorted(c.items()) if k.startswith("truth "))
-            print(f"omr held-out mark {mark}: columns={c['columns']} silent_errors={c['silent']} "
-                  f"unsure_pct={pct(c['unsure'], c['columns']):.2f} truth={truths}", flush=True)
+        for name in HELD_OUT:
+            by_mark = defaultdict(Counter)
+            for kind in KINDS:
+                for mark, truth, outcome in results[(name, kind)][1]:
+                    by_mark[mark]["columns"] += 1
+                    by_mark[mark][outcome] += 1
+                    by_mark[mark]["truth " + truth] += 1
+            for mark, c in sorted(by_mark.items(), key=lambda kv: -kv[1]["columns"]):
+                truths = ",".join(f"{k[6:]}:{v}" for k, v in sorted(c.items()) if k.startswith("truth "))
+                print(f"omr {name} mark {mark}: columns={c['columns']} silent_errors={c['silent']} "
+                      f"unsure_pct={pct(c['unsure'], c['columns']):.2f} truth={truths}", flush=True)
 
-        held = [results[("held-out", kind)] for kind in KINDS]
-        silent = sum(t["silent"] for t, _, _ in held)
-        pages = sum(t["pages"] for t, _, _ in held)
-        refused = sum(t["refused"] for t, _, _ in held)
-        seconds = sum(s for _, _, s in held)
-        unsure = " ".join(f"unsure_pct({kind})={pct(t['unsure'], t['columns']):.2f}" for kind, (t, _, _) in zip(KINDS, held))
-        print(f"omr held-out: silent_errors={silent} {unsure} refused_pct={pct(refused, pages):.2f} "
-              f"pages_per_s={pages / seconds:.1f}", flush=True)
+            held = [results[(name, kind)] for kind in KINDS]
+            silent = sum(t["silent"] for t, _, _ in held)
+            pages = sum(t["pages"] for t, _, _ in held)
+            refused = sum(t["refused"] for t, _, _ in held)
+            seconds = sum(s for _, _, s in held)
+            unsure = " ".join(f"unsure_pct({kind})={pct(t['unsure'], t['columns']):.2f}"
+                              for kind, (t, _, _) in zip(KINDS, held))
+            print(f"omr {name}: silent_errors={silent} {unsure} refused_pct={pct(refused, pages):.2f} "
+                  f"pages_per_s={pages / seconds:.1f}", flush=True)
     except BaseException:
         print("server log (tail):\n" + server.output()[-3000:], file=sys.stderr)
         raise
