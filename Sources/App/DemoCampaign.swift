@@ -107,6 +107,8 @@ enum DemoCampaign {
                 try await Participant(campaignID: campaignID, name: personName(person), unitName: unit,
                                       role: .guest, raterGroupID: nil, position: position).save(on: db)
             }
+            try await Meeting(campaignID: campaignID).save(on: db)
+            try await assignCheckInCodes(campaignID: campaignID, on: db)
             return campaign
         }
     }

@@ -23,19 +23,31 @@ struct MeetingTests {
         try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/speeches/\(reportee)/\(action)", token: world.token(who))
     }
 
-    /// The README: every participant has a check-in code once the meeting opens, before anyone opens the meeting page.
+    /// The README: check-in cards print, and their codes exist, before the meeting; every participant has one, added
+    /// before or during the meeting. Reading the cards writes nothing.
     @Test(arguments: TestDatabase.available)
-    func checkInCodesExistTheMomentTheMeetingOpens(database: TestDatabase) async throws {
+    func checkInCodesExistBeforeTheMeetingAndReadingTheCardsWritesNothing(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)"
             let before = try await call(app, .GET, "\(base)/participants", token: world.token("districtAdmin")).decode([ParticipantDTO].self)
-            #expect(!before.isEmpty && before.allSatisfy { $0.checkInCode == nil })
+            #expect(!before.isEmpty && before.allSatisfy { $0.checkInCode?.count == 8 })
+            #expect(Set(before.compactMap(\.checkInCode)).count == before.count)
+            let early = try await call(app, .POST, "\(base)/participants", token: world.token("districtAdmin"),
+                                       json: ["name": "筹备补报", "role": "observer"]).decode(ParticipantDTO.self)
+            #expect(early.checkInCode?.count == 8 && !before.contains { $0.checkInCode == early.checkInCode })
+            let auditBefore = try await AuditEntry.query(on: app.db).count()
+            let meetingRows = try await Meeting.query(on: app.db).count()
+            let cards = try await call(app, .GET, "\(base)/check-in-cards", token: world.token("teller")).decode([CheckInCardDTO].self)
+            _ = try await call(app, .GET, "\(base)/meeting", token: world.token("chair")).decode(MeetingDTO.self)
+            #expect(cards.map(\.code).sorted() == (before + [early]).compactMap(\.checkInCode).sorted())
+            #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
+            #expect(try await Meeting.query(on: app.db).count() == meetingRows)
             let moved = try await call(app, .POST, "\(base)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
             #expect(moved.status == .ok, "\(moved.text)")
             let after = try await call(app, .GET, "\(base)/participants", token: world.token("districtAdmin")).decode([ParticipantDTO].self)
-            #expect(after.count == before.count && after.allSatisfy { $0.checkInCode?.count == 8 })
-            #expect(Set(after.compactMap(\.checkInCode)).count == after.count)
+            // The meeting's start keeps the codes already printed.
+            #expect(after.compactMap(\.checkInCode).sorted() == cards.map(\.code).sorted())
             // someone added during the meeting gets a code in the same answer
             let late = try await call(app, .POST, "\(base)/participants", token: world.token("districtAdmin"),
                                       json: ["name": "补报人员", "role": "observer"]).decode(ParticipantDTO.self)

@@ -24,8 +24,7 @@ struct MeetingController: RouteCollection {
 
     @Sendable
     func meeting(req: Request) async throws -> MeetingDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         let meeting = try await meetingOf(campaign, on: req.db)
         return try await LiveState.console(campaign, meeting, for: actor, voteURL: publicBaseURL(req) + "/v", on: req.db)
     }
@@ -61,7 +60,7 @@ struct MeetingController: RouteCollection {
         guard let action = SpeechClock.Action(rawValue: req.parameters.get("action") ?? "") else {
             throw APIError.notFound("操作")
         }
-        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
+        let reportee = try await req.child(Reportee.self, "reporteeID", of: campaign, "述职对象")
         let changed = try await MeetingFlow.speech(action, of: reportee, in: campaign, meeting: meeting, by: actor, on: req.db)
         return try await console(req, actor, campaign, changed)
     }
@@ -70,7 +69,7 @@ struct MeetingController: RouteCollection {
     @Sendable
     func comment(req: Request) async throws -> MeetingDTO {
         let (actor, campaign, meeting) = try await chairing(req)
-        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
+        let reportee = try await req.child(Reportee.self, "reporteeID", of: campaign, "述职对象")
         let body = try req.content.decode(CommentRequest.self)
         let changed = try await MeetingFlow.comment(body.text, skip: body.skip == true, on: reportee, in: campaign, meeting: meeting,
                                                     by: actor, on: req.db)
@@ -79,8 +78,7 @@ struct MeetingController: RouteCollection {
 
     @Sendable
     func attendance(req: Request) async throws -> AttendanceDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         return AttendanceDTO(try await attendanceOf(campaign, on: req.db))
     }
 
@@ -88,8 +86,7 @@ struct MeetingController: RouteCollection {
     /// harmless and says so.
     @Sendable
     func checkIn(req: Request) async throws -> CheckInResultDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         try campaign.require({ $0 == .meeting }, "签到（会议开始后才能签到）")
         let body = try req.content.decode(CheckInRequest.self)
         let (participant, already) = try await MeetingFlow.checkIn(body, in: campaign, by: actor, on: req.db)
@@ -100,10 +97,9 @@ struct MeetingController: RouteCollection {
 
     @Sendable
     func undoCheckIn(req: Request) async throws -> AttendanceDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         try campaign.require({ $0 == .meeting }, "签到")
-        let participant = try await findChild(Participant.self, req.parameters.get("participantID"), in: campaign, "参会人员", on: req.db)
+        let participant = try await req.child(Participant.self, "participantID", of: campaign, "参会人员")
         try await MeetingFlow.undoCheckIn(participant, in: campaign, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return AttendanceDTO(try await attendanceOf(campaign, on: req.db))
@@ -111,8 +107,7 @@ struct MeetingController: RouteCollection {
 
     @Sendable
     func minutes(req: Request) async throws -> MinutesDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         return try await minutesOf(campaign, on: req.db)
     }
 
@@ -120,9 +115,8 @@ struct MeetingController: RouteCollection {
     /// meeting; a USB scanner at the door types the code into the check-in screen.
     @Sendable
     func checkInCards(req: Request) async throws -> [CheckInCardDTO] {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .checkIn, on: req.db)
-        return try await MeetingFlow.checkInCards(of: campaign, on: req.db)
+        let (actor, campaign) = try await req.campaign()
+        return try await CheckInCards.of(campaign, on: req.db)
     }
 
     /// The projector's state, by its link; no account needed.
@@ -159,8 +153,7 @@ struct MeetingController: RouteCollection {
     /// `rehearsal`: also in 筹备 — the agenda, the current item and the message can be set up and tried on the
     /// projector before the meeting (彩排); speeches and comments belong to the meeting itself.
     func chairing(_ req: Request, rehearsal: Bool = false) async throws -> (Actor, Campaign, Meeting) {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .chair, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         try campaign.require({ $0 == .meeting || (rehearsal && $0 == .preparing) }, "会议进程（请先进入“会议中”阶段）")
         return (actor, campaign, try await meetingOf(campaign, on: req.db))
     }

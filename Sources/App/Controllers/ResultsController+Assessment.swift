@@ -13,8 +13,7 @@ extension ResultsController {
 
     @Sendable
     func replaceAssessmentWeights(req: Request) async throws -> ResultsDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         try campaign.require({ !$0.isReadOnly }, "考核权重")
         let body = try req.content.decode(AssessmentWeightsRequest.self)
         let changed = try await Publishing.replaceAssessmentWeights(body.weights, of: campaign, by: actor, on: req.db)
@@ -23,10 +22,9 @@ extension ResultsController {
 
     @Sendable
     func enterAssessment(req: Request) async throws -> ReporteeResultDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         try campaign.require({ !$0.isReadOnly }, "考核录入")
-        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
+        let reportee = try await req.child(Reportee.self, "reporteeID", of: campaign, "述职对象")
         let body = try req.content.decode(AssessmentEntryRequest.self)
         try await Publishing.enterAssessment(body, for: reportee, in: campaign, by: actor, on: req.db)
         let (report, result) = try await CampaignReport.sheet(of: reportee, in: campaign, for: actor, on: req.db)

@@ -27,8 +27,7 @@ extension ResultsController {
     }
 
     func exportAccess(_ req: Request) async throws -> CampaignReport {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         return try await Publishing.exportResults(of: campaign, format: req.url.path.hasSuffix(".csv") ? "CSV" : "XLSX", by: actor, on: req.db)
     }
 }

@@ -16,15 +16,13 @@ extension ResultsController {
 
     @Sendable
     func publications(req: Request) async throws -> [PublicationDTO] {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         return try await Notices.publications(of: campaign, on: req.db)
     }
 
     @Sendable
     func publish(req: Request) async throws -> Response {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         let body = try req.content.decode(PublicationRequest.self)
         let publication = try await Publishing.publish(body, in: campaign, by: actor, on: req.db)
         return try created(PublicationDTO(publication, now: publication.startsAt))
@@ -32,8 +30,7 @@ extension ResultsController {
 
     @Sendable
     func withdraw(req: Request) async throws -> PublicationDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         let publication = try await Notices.publication(req.parameters.get("publicationID"), of: campaign, on: req.db)
         return PublicationDTO(try await Publishing.withdraw(publication, in: campaign, by: actor, on: req.db))
     }

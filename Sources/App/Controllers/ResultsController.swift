@@ -24,8 +24,7 @@ struct ResultsController: RouteCollection {
 
     @Sendable
     func results(req: Request) async throws -> ResultsDTO {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .manage, on: req.db)
+        let (actor, campaign) = try await req.campaign()
         return try await requireReport(campaign, on: req.db).dto
     }
 
@@ -77,15 +76,13 @@ struct ResultsController: RouteCollection {
     @Sendable
     func overview(req: Request) async throws -> [CampaignOverviewDTO] {
         let actor = try await req.actor()
-        guard actor.isAdmin else { throw APIError.forbidden }
         return try await CampaignReport.overview(for: actor, on: req.db)
     }
 
     /// The sheet of `reporteeID` in `campaignID`, for its admins, or for the secretary once results are published.
     func sheetAccess(_ req: Request) async throws -> (Actor, CampaignReport, ReporteeResult) {
-        let actor = try await req.actor()
-        let campaign = try await findCampaign(req.parameters.get("campaignID"), for: actor, .view, on: req.db)
-        let reportee = try await findChild(Reportee.self, req.parameters.get("reporteeID"), in: campaign, "述职对象", on: req.db)
+        let (actor, campaign) = try await req.campaign()
+        let reportee = try await req.child(Reportee.self, "reporteeID", of: campaign, "述职对象")
         let (report, result) = try await CampaignReport.sheet(of: reportee, in: campaign, for: actor, on: req.db)
         return (actor, report, result)
     }

@@ -30,5 +30,6 @@ enum PingyiMigrations {
         AddPublicationWording(),
         CreatePaperScans(),
         AddPaperSheetRequestKey(),
+        AddMissingMeetings(),
     ]
 }

@@ -196,7 +196,7 @@ enum CampaignPeople {
 
     // MARK: 参会人员
 
-    /// A new participant at the end; during the meeting a newcomer gets a check-in code at once.
+    /// A new participant at the end, with a check-in code (the cards print before the meeting).
     static func addParticipant(_ body: ParticipantInput, to campaign: Campaign, by actor: Actor, on db: any Database) async throws -> Participant {
         let campaignID = try campaign.requireID()
         let role = try parseParticipantRole(body.role)
@@ -207,8 +207,7 @@ enum CampaignPeople {
         try await db.writeTransaction { db in
             try await campaign.requireLocked(\.allowsParticipantChanges, "参会人员", on: db)
             participant.position = (try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).max(\.$position) ?? 0) + 1
-            // During the meeting a newcomer needs a check-in code at once (the others got theirs when it opened).
-            if campaign.status == .meeting { participant.checkInCode = try await uniqueCheckInCode(campaignID: campaignID, on: db) }
+            participant.checkInCode = try await uniqueCheckInCode(campaignID: campaignID, on: db)
             try await participant.save(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "participant.create",
                                   summary: "新增参会人员 \(participant.name)（\(role.label)）", after: try ParticipantDTO(participant))
@@ -258,15 +257,17 @@ enum CampaignPeople {
             let now = Set(try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).all().compactMap(\.id))
             guard groupID.values.allSatisfy(now.contains) else { throw APIError.conflict("评议人类别刚刚有变动，请重新导入") }
             var position = try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).max(\.$position) ?? 0
+            var codes = try await checkInCodesInUse(campaignID: campaignID, on: db)
             let people = rows.map { row in
                 position += 1
-                return Participant(campaignID: campaignID, name: row.name, unitName: row.unit, role: row.role,
-                                   raterGroupID: row.role.votes ? groupID[row.raterGroup] : nil, position: position)
+                let person = Participant(campaignID: campaignID, name: row.name, unitName: row.unit, role: row.role,
+                                         raterGroupID: row.role.votes ? groupID[row.raterGroup] : nil, position: position)
+                person.checkInCode = CheckInCode.generate(avoiding: &codes)
+                return person
             }
             for start in stride(from: 0, to: people.count, by: 500) {
                 try await Array(people[start..<min(start + 500, people.count)]).create(on: db)
             }
-            if campaign.status == .meeting { try await assignCheckInCodes(campaignID: campaignID, on: db) }
             try await recordAudit(on: db, actor: actor, campaignID: campaignID, action: "participant.import",
                                   summary: "导入参会人员 \(rows.count) 人", after: rows.map { "\($0.name)（\($0.role.label)）" })
             return rows.count

@@ -175,6 +175,8 @@ func insertCampaign(title: String, year: Int, level: CampaignLevel, orgUnitID: U
     }
     campaign.rules.raterGroupWeights = weights
     try await campaign.save(on: db)
+    try await Meeting(campaignID: id).save(on: db)
+    try await assignCheckInCodes(campaignID: id, on: db)
     return campaign
 }
 

@@ -131,22 +131,6 @@ enum MeetingFlow {
         }
     }
 
-    /// 签到卡: one card per participant with the personal check-in code and its QR, to print and hand out before the
-    /// meeting; a USB scanner at the door types the code into the check-in screen. Gives codes to those who have none.
-    static func checkInCards(of campaign: Campaign, on db: any Database) async throws -> [CheckInCardDTO] {
-        _ = try await meetingOf(campaign, on: db)
-        let campaignID = try campaign.requireID()
-        try await assignCheckInCodes(campaignID: campaignID, on: db)
-        let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).all()
-        let names = Dictionary(groups.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
-        return try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all().map { person in
-            let code = person.checkInCode ?? ""
-            return CheckInCardDTO(name: person.name, unitName: person.unitName, roleLabel: person.role.label,
-                                  raterGroup: person.$raterGroup.id.flatMap { names[$0] }, code: code,
-                                  qrSVG: (try? QRCode(text: code).svg(title: "签到码")) ?? "")
-        }
-    }
-
     /// Saves the meeting with a new revision and the audit entry, in the caller's transaction or a new one.
     static func commit(_ meeting: Meeting, of campaign: Campaign, by actor: Actor, action: String, summary: String,
                        before: (any Encodable & Sendable)? = nil, after: (any Encodable & Sendable)? = nil,
@@ -160,20 +144,10 @@ enum MeetingFlow {
     }
 }
 
-/// The campaign's meeting, created on first use with the seed agenda; also gives every participant a check-in code.
+/// The campaign's meeting (会议), created with the campaign (`insertCampaign`, the demo, migration `AddMissingMeetings`).
 func meetingOf(_ campaign: Campaign, on db: any Database) async throws -> Meeting {
-    let campaignID = try campaign.requireID()
-    if let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == campaignID).first() { return meeting }
-    let meeting = Meeting(campaignID: campaignID)
-    do {
-        try await db.writeTransaction { db in
-            try await meeting.save(on: db)
-            try await assignCheckInCodes(campaignID: campaignID, on: db)
-        }
-    } catch {
-        // Two requests raced to create it; the unique campaign_id let one win. Use that one.
-        guard let winner = try await Meeting.query(on: db).filter(\.$campaign.$id == campaignID).first() else { throw error }
-        return winner
+    guard let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == campaign.requireID()).first() else {
+        throw APIError.notFound("会议")
     }
     return meeting
 }
@@ -190,8 +164,13 @@ func assignCheckInCodes(campaignID: UUID, on db: any Database) async throws {
 
 /// One more check-in code, unique among the campaign's.
 func uniqueCheckInCode(campaignID: UUID, on db: any Database) async throws -> String {
-    var used = Set(try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).all().compactMap(\.checkInCode))
+    var used = try await checkInCodesInUse(campaignID: campaignID, on: db)
     return CheckInCode.generate(avoiding: &used)
+}
+
+/// The check-in codes the campaign's participants already hold.
+func checkInCodesInUse(campaignID: UUID, on db: any Database) async throws -> Set<String> {
+    Set(try await Participant.query(on: db).filter(\.$campaign.$id == campaignID).all().compactMap(\.checkInCode))
 }
 
 /// "7分58秒"
