@@ -32,6 +32,11 @@ extension Request {
     func child<T: CampaignChild>(_ type: T.Type, _ parameter: String, of campaign: Campaign, _ what: String) async throws -> T {
         try await findChild(type, parameters.get(parameter), in: campaign, what, on: db)
     }
+
+    /// The row of `campaign` with the id the request's body names; a missing row or another campaign's: 404 `what`.
+    func child<T: CampaignChild>(_ type: T.Type, id: UUID, of campaign: Campaign, _ what: String) async throws -> T {
+        try await findChild(type, id.uuidString, in: campaign, what, on: db)
+    }
 }
 
 /// A row that belongs to one campaign.

@@ -30,7 +30,7 @@ extension BallotController {
     func number(req: Request) async throws -> Response {
         let (actor, campaign, round) = try await req.round()
         let body = try req.content.decode(NumberSheetRequest.self)
-        let group = try await findChild(RaterGroup.self, body.raterGroupID.uuidString, in: campaign, "评议人类别", on: req.db)
+        let group = try await req.child(RaterGroup.self, id: body.raterGroupID, of: campaign, "评议人类别")
         var formPage: (form: Int, page: Int)?
         if let form = body.formIndex {
             let page = body.page ?? 0

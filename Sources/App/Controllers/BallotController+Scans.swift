@@ -35,15 +35,7 @@ extension BallotController {
         guard let geometry = form.geometry(page: page) else {
             throw APIError(.unprocessableEntity, "form_too_wide", "\(form.form.name)的栏目太多，A4 横向放不下足够大的方框，请减少单项评价栏目")
         }
-        let reportees = try await Reportee.query(on: req.db).filter(\.$campaign.$id == campaign.requireID()).all()
-        let byID = Dictionary(reportees.compactMap { r in r.id.map { ($0.uuidString, r) } }, uniquingKeysWith: { a, _ in a })
-        let rows = form.pages[page].map { PaperFormSVG.Row(name: byID[$0]?.name ?? "", unit: byID[$0]?.unitName ?? "") }
-        let plan = round.sheetPlan[group]
-        let code = try PaperScanning.code(campaign: campaign, round: round, group: group, form: formIndex, page: page)
-        let pages = form.pages.count
-        let subtitle = "\(campaign.title) · 第 \(round.number) 轮 · 评议人类别：\(plan.raterGroup)" + (pages > 1 ? " · 第 \(page + 1)/\(pages) 页" : "")
-        let svg = PaperFormSVG.page(geometry: geometry, code: code, form: form.form, rows: rows, title: "\(form.form.name)评议表",
-                                    subtitle: subtitle, firstNumber: page * PaperPageGeometry.rowsPerPage + 1)
+        let svg = try await ScansOverview.formPageSVG(form, page: page, group: group, geometry: geometry, campaign: campaign, round: round, on: req.db)
         let response = Response(status: .ok, body: .init(string: svg))
         response.headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml", parameters: ["charset": "utf-8"])
         response.headers.cacheControl = .init(noStore: true)
@@ -87,14 +79,14 @@ extension BallotController {
         let outcome = try await PaperScanning.upload(deflated: Data(buffer: body), width: width, height: height, named: named, round: round,
                                                      campaign: campaign, by: actor, on: req.db)
         if !outcome.repeated { await LiveScreens.refresh(try campaign.requireID(), app: req.application) }
-        let dto = try await scanDTO(outcome.scan, campaign: campaign, round: round, actor: actor, repeated: outcome.repeated, on: req.db)
+        let dto = try await ScansOverview.page(outcome.scan, campaign: campaign, round: round, for: actor, repeated: outcome.repeated, on: req.db)
         return outcome.repeated ? try await dto.encodeResponse(status: .ok, for: req) : try created(dto)
     }
 
     @Sendable
     func scan(req: Request) async throws -> PaperScanDTO {
         let (actor, campaign, round) = try await req.round()
-        return try await scanDTO(try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
+        return try await ScansOverview.page(try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db), campaign: campaign, round: round, for: actor, repeated: false, on: req.db)
     }
 
     /// The page straightened (`?row=N`: one secretary's row), as a grayscale PNG.
@@ -168,7 +160,7 @@ extension BallotController {
         let body = try req.content.decode(ScanMarksRequest.self)
         _ = try await PaperScanning.checkSample(scan, marks: body.marks ?? "", printedGroup: body.raterGroupID, printedForm: body.formIndex,
                                                 round: round, by: actor, on: req.db)
-        return try await scanDTO(try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
+        return try await ScansOverview.page(try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db), campaign: campaign, round: round, for: actor, repeated: false, on: req.db)
     }
 
     // MARK: answers
@@ -176,33 +168,6 @@ extension BallotController {
     /// After a person's change to a page: the live screens learn of it, and the answer is the page as it is now.
     func changedScan(_ req: Request, _ campaign: Campaign, _ round: BallotRound, _ actor: Actor) async throws -> PaperScanDTO {
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
-        return try await scanDTO(try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db), campaign: campaign, round: round, actor: actor, repeated: false, on: req.db)
-    }
-
-    func scanDTO(_ scan: PaperScan, campaign: Campaign, round: BallotRound, actor: Actor, repeated: Bool, on db: any Database) async throws -> PaperScanDTO {
-        let form = PaperScanning.forms(round, campaign: campaign).first { $0.formIndex == scan.formIndex }
-        let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == campaign.requireID()).all()
-        let names = Dictionary(reportees.compactMap { r in r.id.map { ($0.uuidString, r.name) } }, uniquingKeysWith: { a, _ in a })
-        let checks = try await PaperScanCheck.query(on: db).filter(\.$scan.$id == scan.requireID()).all()
-        let geometry = form?.geometry(page: scan.page)
-        // The columns' places on a row crop (`?row=`), as fractions of its width, for the check screen's highlight.
-        let spans = geometry?.rowCropColumnSpans ?? []
-        // Another teller's decision is not shown: each decides on their own. A scrutineer ruling sees both.
-        let rulings = scan.state == .mismatch && actor.role == .scrutineer ? checks.filter { $0.kind == .decision }.map(\.marks) : []
-        // A held second scan says which page it repeats, by that page's reference.
-        var duplicateNote: String?
-        if let earlierID = scan.duplicateOf,
-           let earlier = try await PaperScan.listing(roundID: try round.requireID(), on: db).filter(\.$id == earlierID).first() {
-            duplicateNote = "可能是页 \(earlier.ref)（\(form?.form.name ?? "")" + ((form?.pages.count ?? 1) > 1 ? "第 \(earlier.page + 1) 页" : "")
-                + "，\(earlier.state.label)）的重复扫描：两页识别结果相同"
-        }
-        return PaperScanDTO(
-            id: try scan.requireID(), raterGroupID: scan.raterGroupID,
-            raterGroup: round.sheetPlan.first { $0.raterGroupID == scan.raterGroupID }?.raterGroup ?? "",
-            formIndex: scan.formIndex, formName: form?.form.name ?? "", page: scan.page, state: scan.state.rawValue,
-            stateLabel: scan.state.label, repeated: repeated, reading: scan.reading,
-            rows: (form?.pages[scan.page] ?? []).map { names[$0] ?? "" },
-            columns: (form?.form.columns ?? []).map(\.name), columnSpans: spans, sampled: scan.sampled,
-            decisions: rulings, duplicateOf: scan.duplicateOf, ref: scan.ref, duplicateNote: duplicateNote)
+        return try await ScansOverview.page(try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db), campaign: campaign, round: round, for: actor, repeated: false, on: req.db)
     }
 }

@@ -53,12 +53,8 @@ struct RectificationController: RouteCollection {
     @Sendable
     func draft(req: Request) async throws -> RectificationItemRequest {
         let actor = try await req.actor()
-        // Checked before the campaign, as the route has always answered: a bad `from` is 400 whatever the campaign.
-        guard let from = req.query[String.self, at: "from"], ["comment", "result"].contains(from) else {
-            throw APIError(.badRequest, "bad_request", "from 只能是 comment 或 result")
-        }
-        let campaign = try await findCampaign(req.query[String.self, at: "campaign"], for: actor, .manage, on: req.db)
-        return try await LedgerView.draft(from: from, reportee: req.query[String.self, at: "reportee"], in: campaign, on: req.db)
+        return try await LedgerView.draft(from: req.query[String.self, at: "from"], reportee: req.query[String.self, at: "reportee"],
+                                          campaign: req.query[String.self, at: "campaign"], for: actor, on: req.db)
     }
 
     // MARK: Changing

@@ -34,10 +34,13 @@ enum LedgerView {
     }
 
     /// A pre-filled item from a chair comment (`comment`) or a result sheet (`result`), for the create form.
-    static func draft(from: String?, reportee rawReportee: String?, in campaign: Campaign, on db: any Database) async throws -> RectificationItemRequest {
+    /// `from` is checked before the campaign, as the route has always answered: a bad `from` is 400 whatever the campaign.
+    static func draft(from: String?, reportee rawReportee: String?, campaign rawCampaign: String?, for actor: Actor,
+                      on db: any Database) async throws -> RectificationItemRequest {
         guard let from, ["comment", "result"].contains(from) else {
             throw APIError(.badRequest, "bad_request", "from 只能是 comment 或 result")
         }
+        let campaign = try await findCampaign(rawCampaign, for: actor, .manage, on: db)
         let reportee = try await findChild(Reportee.self, rawReportee, in: campaign, "述职对象", on: db)
         let reporteeID = try reportee.requireID()
         var draft = RectificationItemRequest(

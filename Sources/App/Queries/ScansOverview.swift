@@ -44,4 +44,48 @@ enum ScansOverview {
         return PaperScansDTO(round: try await roundDTO(round, on: db), paperForms: groups, forms: formRows, scans: rows,
                              sample: try await PaperScanning.sampleOutcome(scans, on: db).map(ScanSampleDTO.init))
     }
+
+    /// One scanned page as the check screen shows it: its reading, its rows' names, the columns' places on a row crop,
+    /// and what this person may see of others' decisions.
+    static func page(_ scan: PaperScan, campaign: Campaign, round: BallotRound, for actor: Actor, repeated: Bool,
+                     on db: any Database) async throws -> PaperScanDTO {
+        let form = PaperScanning.forms(round, campaign: campaign).first { $0.formIndex == scan.formIndex }
+        let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == campaign.requireID()).all()
+        let names = Dictionary(reportees.compactMap { r in r.id.map { ($0.uuidString, r.name) } }, uniquingKeysWith: { a, _ in a })
+        let checks = try await PaperScanCheck.query(on: db).filter(\.$scan.$id == scan.requireID()).all()
+        let geometry = form?.geometry(page: scan.page)
+        // The columns' places on a row crop (`?row=`), as fractions of its width, for the check screen's highlight.
+        let spans = geometry?.rowCropColumnSpans ?? []
+        // Another teller's decision is not shown: each decides on their own. A scrutineer ruling sees both.
+        let rulings = scan.state == .mismatch && actor.role == .scrutineer ? checks.filter { $0.kind == .decision }.map(\.marks) : []
+        // A held second scan says which page it repeats, by that page's reference.
+        var duplicateNote: String?
+        if let earlierID = scan.duplicateOf,
+           let earlier = try await PaperScan.listing(roundID: try round.requireID(), on: db).filter(\.$id == earlierID).first() {
+            duplicateNote = "可能是页 \(earlier.ref)（\(form?.form.name ?? "")" + ((form?.pages.count ?? 1) > 1 ? "第 \(earlier.page + 1) 页" : "")
+                + "，\(earlier.state.label)）的重复扫描：两页识别结果相同"
+        }
+        return PaperScanDTO(
+            id: try scan.requireID(), raterGroupID: scan.raterGroupID,
+            raterGroup: round.sheetPlan.first { $0.raterGroupID == scan.raterGroupID }?.raterGroup ?? "",
+            formIndex: scan.formIndex, formName: form?.form.name ?? "", page: scan.page, state: scan.state.rawValue,
+            stateLabel: scan.state.label, repeated: repeated, reading: scan.reading,
+            rows: (form?.pages[scan.page] ?? []).map { names[$0] ?? "" },
+            columns: (form?.form.columns ?? []).map(\.name), columnSpans: spans, sampled: scan.sampled,
+            decisions: rulings, duplicateOf: scan.duplicateOf, ref: scan.ref, duplicateNote: duplicateNote)
+    }
+
+    /// A form's printable page (SVG) for one rater group: the page code, the reportees' names and the boxes.
+    static func formPageSVG(_ form: PaperFormPages, page: Int, group: Int, geometry: PaperPageGeometry, campaign: Campaign,
+                            round: BallotRound, on db: any Database) async throws -> String {
+        let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == campaign.requireID()).all()
+        let byID = Dictionary(reportees.compactMap { r in r.id.map { ($0.uuidString, r) } }, uniquingKeysWith: { a, _ in a })
+        let rows = form.pages[page].map { PaperFormSVG.Row(name: byID[$0]?.name ?? "", unit: byID[$0]?.unitName ?? "") }
+        let plan = round.sheetPlan[group]
+        let code = try PaperScanning.code(campaign: campaign, round: round, group: group, form: form.formIndex, page: page)
+        let pages = form.pages.count
+        let subtitle = "\(campaign.title) · 第 \(round.number) 轮 · 评议人类别：\(plan.raterGroup)" + (pages > 1 ? " · 第 \(page + 1)/\(pages) 页" : "")
+        return PaperFormSVG.page(geometry: geometry, code: code, form: form.form, rows: rows, title: "\(form.form.name)评议表",
+                                 subtitle: subtitle, firstNumber: page * PaperPageGeometry.rowsPerPage + 1)
+    }
 }
