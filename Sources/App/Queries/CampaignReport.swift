@@ -152,12 +152,18 @@ extension CampaignReport {
     /// 三级总览: every campaign in the admin's scope with its summary, so a district sees its towns side by side.
     /// One report per campaign (a full count each).
     static func overview(for actor: Actor, on db: any Database) async throws -> [CampaignOverviewDTO] {
+        let campaigns = try await visibleCampaigns(for: actor, on: db)
+        // Units and reportee counts in one query each; the figures need each counted campaign's tally (issue 25 keeps
+        // a summary at the count instead).
+        let units = Dictionary(try await OrgUnit.query(on: db).filter(\.$id ~~ Set(campaigns.map { $0.$orgUnit.id })).all()
+            .compactMap { unit in unit.id.map { ($0, unit.name) } }, uniquingKeysWith: { a, _ in a })
+        let reportees = Dictionary(grouping: try await Reportee.query(on: db).filter(\.$campaign.$id ~~ campaigns.compactMap(\.id))
+            .field(\.$id).field(\.$campaign.$id).all(), by: { $0.$campaign.id }).mapValues(\.count)
         var rows: [CampaignOverviewDTO] = []
-        for campaign in try await visibleCampaigns(for: actor, on: db) {
-            let unit = try await OrgUnit.find(campaign.$orgUnit.id, on: db)
+        for campaign in campaigns {
             let report = try await campaignReport(campaign, on: db)
-            let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == campaign.requireID()).count()
-            rows.append(CampaignOverviewDTO(campaign, unitName: unit?.name ?? "", reportees: reportees, report: report))
+            rows.append(CampaignOverviewDTO(campaign, unitName: units[campaign.$orgUnit.id] ?? "",
+                                            reportees: reportees[try campaign.requireID()] ?? 0, report: report))
         }
         return rows
     }
