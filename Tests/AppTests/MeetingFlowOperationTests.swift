@@ -136,14 +136,10 @@ struct MeetingFlowOperationTests {
     func everyParticipantGetsACardWithAUniqueCode(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let s = try await setUp(app)
-            let late = Participant()
-            late.$campaign.id = s.campaign.id!
-            late.name = "补报人员"
-            late.unitName = ""
-            late.role = .observer
-            late.position = 999
-            try await late.save(on: app.db)
-            let cards = try await MeetingFlow.checkInCards(of: s.campaign, on: app.db)
+            // Someone added during the meeting, through the operation, has a card like everyone else.
+            _ = try await CampaignPeople.addParticipant(ParticipantInput(name: "补报人员", unitName: nil, role: "observer", raterGroupID: nil),
+                                                        to: s.campaign, by: try await actor(app, "districtAdmin"), on: app.db)
+            let cards = try await CheckInCards.of(s.campaign, on: app.db)
             let count = try await Participant.query(on: app.db).filter(\.$campaign.$id == s.campaign.id!).count()
             #expect(cards.count == count)
             #expect(cards.allSatisfy { $0.code.count == 8 && $0.qrSVG.contains("<svg") })

@@ -7,15 +7,6 @@ import Vapor
 
 /// The named operations of `Sources/App/Operations/`, called directly (set-up / operation / check), on SQLite and
 /// PostgreSQL. The HTTP suites keep the contract, access and concurrency; these say what each operation does.
-func actorNamed(_ username: String, in app: Application) async throws -> App.Actor {
-    let user = try #require(try await User.query(on: app.db).filter(\.$username == username).first())
-    return Actor(user: user, scope: try await OrgScope.of(user, on: app.db))
-}
-
-func auditActions(_ app: Application) async throws -> [String] {
-    try await AuditEntry.query(on: app.db).all().map(\.action)
-}
-
 @Suite("Operations: campaign set-up")
 struct CampaignSetupOperationTests {
     @Test(arguments: TestDatabase.available)
@@ -23,7 +14,7 @@ struct CampaignSetupOperationTests {
         try await withApp(database) { app in
             // Set-up
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             // Operation
             let campaign = try await CampaignSetup.createCampaign(
                 CampaignCreateRequest(title: "2027 年度述职评议", year: 2027, level: "town", orgUnitID: world.district.id!),
@@ -40,7 +31,7 @@ struct CampaignSetupOperationTests {
     func createCampaignRefusesAYearOutOfRangeAndAUnitOutOfScope(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let townAdmin = try await actorNamed("townAdmin", in: app)
+            let townAdmin = try await actor(app, "townAdmin")
             await #expect(throws: APIError.self) {
                 _ = try await CampaignSetup.createCampaign(
                     CampaignCreateRequest(title: "甲", year: 1999, level: "town", orgUnitID: world.town.id!), by: townAdmin, on: app.db)
@@ -57,7 +48,7 @@ struct CampaignSetupOperationTests {
     func deleteCampaignRemovesItsPeopleAndLeavesAnAuditEntry(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             let id = try world.campaign.requireID()
             try await CampaignSetup.deleteCampaign(world.campaign, by: admin, on: app.db)
             #expect(try await Campaign.find(id, on: app.db) == nil)
@@ -72,7 +63,7 @@ struct CampaignSetupOperationTests {
     func changePhaseToTheMeetingGivesAnyoneWithoutACheckInCodeOne(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             await #expect(throws: APIError.self) {
                 try await CampaignSetup.changePhase(of: world.campaign, to: "nonsense", by: admin, on: app.db)
             }
@@ -92,7 +83,7 @@ struct CampaignSetupOperationTests {
     func replaceFormsNumbersNewFormsAndColumnsAndRefusesOutsidePreparation(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             let input = FormInput(id: nil, name: "新表", columns: [
                 FormColumnInput(id: nil, name: "总体评价", kind: "overall"), FormColumnInput(id: nil, name: "单项", kind: "item"),
             ])
@@ -119,7 +110,7 @@ struct CampaignPeopleOperationTests {
     func addRaterGroupAppendsItAndRefusesATakenName(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             let before = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.requireID()).count()
             let group = try await CampaignPeople.addRaterGroup(RaterGroupCreateRequest(name: "新类别", weight: 0.1), to: world.campaign,
                                                                by: admin, on: app.db)
@@ -137,7 +128,7 @@ struct CampaignPeopleOperationTests {
     func deleteReporteeClosesTheRanks(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             let id = try world.campaign.requireID()
             let first = try #require(try await Reportee.query(on: app.db).filter(\.$campaign.$id == id).sort(\.$position).first())
             let count = try await Reportee.query(on: app.db).filter(\.$campaign.$id == id).count()
@@ -152,7 +143,7 @@ struct CampaignPeopleOperationTests {
     func aParticipantAddedDuringTheMeetingGetsACheckInCodeAtOnce(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             try await CampaignSetup.changePhase(of: world.campaign, to: "meeting", by: admin, on: app.db)
             let campaign = try #require(try await Campaign.find(world.campaign.id, on: app.db))
             let person = try await CampaignPeople.addParticipant(ParticipantInput(name: "新来的", unitName: nil, role: "observer"),
@@ -166,7 +157,7 @@ struct CampaignPeopleOperationTests {
     func importParticipantsAppendsEveryRowOrNone(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             let id = try world.campaign.requireID()
             let group = try #require(try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == id).sort(\.$position).first())
             let before = try await Participant.query(on: app.db).filter(\.$campaign.$id == id).count()
@@ -187,7 +178,7 @@ struct AccountsAndOrgTreeOperationTests {
     func aCampaignAdminCreatesStaffButNeverAnAdmin(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             let user = try await Accounts.createAccount(
                 UserCreateRequest(username: "new.teller", displayName: "新计票人", role: "teller", orgUnitID: world.town.id,
                                   password: "long-enough-1"), hashing: app.password.async, by: admin, on: app.db)
@@ -206,7 +197,7 @@ struct AccountsAndOrgTreeOperationTests {
     func resettingAPasswordEndsTheAccountsSessionsAndNoOneDeletesThemselves(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             _ = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             let teller = try #require(try await User.query(on: app.db).filter(\.$username == "teller").first())
             #expect(try await UserToken.query(on: app.db).filter(\.$user.$id == teller.requireID()).count() > 0)
             try await Accounts.updateAccount(teller, with: UserUpdateRequest(password: "another-long-1"), hashing: app.password.async,
@@ -222,7 +213,7 @@ struct AccountsAndOrgTreeOperationTests {
     func onlyASystemAdminCreatesATopLevelUnitAndAUnitInUseStays(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             let top = OrgUnitCreateRequest(parentID: nil, name: "新区委", kind: "党委", domain: "机关")
             await #expect(throws: APIError.self) { _ = try await OrgTree.createUnit(top, by: admin, on: app.db) }
             let child = try await OrgTree.createUnit(OrgUnitCreateRequest(parentID: world.town.id, name: "新支部", kind: "党支部", domain: "机关"),
@@ -241,7 +232,7 @@ struct AccountsAndOrgTreeOperationTests {
     func importUnitsPutsTheRowsUnderTheParentInOrder(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = try await actorNamed("districtAdmin", in: app)
+            let admin = try await actor(app, "districtAdmin")
             let file = "名称,上级组织,类型,领域,书记\n第一支部,,党支部,机关,\n第二支部,,党支部,机关,\n"
             #expect(try await OrgTree.importUnits(Data(file.utf8), under: world.town.id, by: admin, on: app.db) == 2)
             let units = try await OrgUnit.query(on: app.db).filter(\.$parent.$id == world.town.id!).sort(\.$position).all()
@@ -257,7 +248,7 @@ struct BallotRoundExtrasOperationTests: BallotBoxHelpers {
     func extraCodesCountAsIssuedOnlyWhileTheRoundIsOpen(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let box = try await openBox(app, present: 3)
-            let chair = try await actorNamed("chair", in: app)
+            let chair = try await actor(app, "chair")
             let round = try #require(try await BallotRound.find(box.roundID, on: app.db))
             let group = try #require(try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == box.world.campaign.requireID()).first())
             let before = round.issuedCodes
@@ -283,7 +274,7 @@ struct BallotRoundExtrasOperationTests: BallotBoxHelpers {
     func extraSheetsAreRecordedOnlyInASealedRound(_ database: TestDatabase) async throws {
         try await withApp(database) { app in
             let box = try await openBox(app, present: 3)
-            let chair = try await actorNamed("chair", in: app)
+            let chair = try await actor(app, "chair")
             let open = try #require(try await BallotRound.find(box.roundID, on: app.db))
             await #expect(throws: APIError.self) {
                 try await BallotRounds.recordExtraSheets(1, in: open, campaign: box.world.campaign, by: chair, on: app.db)
