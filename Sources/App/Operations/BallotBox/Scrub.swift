@@ -64,8 +64,31 @@ enum BallotScrub {
                 throw APIError(.serviceUnavailable, "database_busy", "数据库繁忙，删除内容后的文件清理未完成，请稍后重试")
             }
         } else {
+            try await waitForOlderTransactions(on: db)
             try await sql.raw("VACUUM FULL \(SQLList(tables.map { SQLIdentifier($0) }))").run()
         }
+    }
+
+    /// `VACUUM FULL` copies a deleted version that a transaction begun before the delete may still see (a report being
+    /// read, a backup's snapshot, another meeting's write), so on PostgreSQL the rewrite first waits, up to `limit`,
+    /// until every transaction older than this moment has ended: then what was erased is dead to everyone.
+    static func waitForOlderTransactions(on db: any Database, limit: Duration = .seconds(15)) async throws {
+        let sql = db as! any SQLDatabase
+        struct Now: Decodable { var t: Date }
+        struct Older: Decodable { var n: Int }
+        guard let since = try await sql.raw("SELECT clock_timestamp() AS t").first(decoding: Now.self)?.t else { return }
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        var older = 0
+        repeat {
+            older = try await sql.raw("""
+                SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                AND xact_start < \(bind: since) AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)
+                """).first(decoding: Older.self)?.n ?? 0
+            if older == 0 { return }
+            try await Task.sleep(for: .milliseconds(25))
+        } while clock.now < deadline
+        db.logger.warning("\(older) older transaction(s) still open after \(limit): erased rows may stay in the files until the next rewrite")
     }
 
     private static func insert(into table: String, _ columns: [String], _ rows: [[any SQLExpression]], on sql: any SQLDatabase) async throws {
