@@ -40,9 +40,9 @@ struct AccessMatrixTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             for (name, expected) in Self.readers {
-                let reply = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)", token: world.token(name))
+                let reply = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)", token: world.token(named: name))
                 #expect(expected.matches(reply.status), "\(name): \(reply.status)")
-                let list = try await call(app, .GET, "api/v1/campaigns", token: world.token(name)).decode([CampaignSummaryDTO].self)
+                let list = try await call(app, .GET, "api/v1/campaigns", token: world.token(named: name)).decode([CampaignSummaryDTO].self)
                 #expect(list.contains { $0.id == world.campaign.id } == (expected == .allowed), "\(name) list")
             }
             #expect(try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)").status == .unauthorized)
@@ -53,7 +53,7 @@ struct AccessMatrixTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             for (name, expected) in Self.participantReaders {
-                let reply = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/participants", token: world.token(name))
+                let reply = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/participants", token: world.token(named: name))
                 #expect(expected.matches(reply.status), "\(name): \(reply.status)")
             }
         }
@@ -77,28 +77,28 @@ struct AccessMatrixTests {
                 let reply: Reply
                 switch action {
                 case "patch campaign":
-                    reply = try await call(app, .PATCH, base, token: world.token(name), json: ["title": "改名 \(name)"])
+                    reply = try await call(app, .PATCH, base, token: world.token(named: name), json: ["title": "改名 \(name)"])
                 case "status":
-                    reply = try await call(app, .POST, base + "/status", token: world.token(name), json: ["status": "archived"])
+                    reply = try await call(app, .POST, base + "/status", token: world.token(named: name), json: ["status": "archived"])
                 case "forms":
-                    reply = try await call(app, .PUT, base + "/forms", token: world.token(name), json: [
+                    reply = try await call(app, .PUT, base + "/forms", token: world.token(named: name), json: [
                         FormInput(id: nil, name: "表", columns: [FormColumnInput(id: nil, name: "总体评价", kind: "overall")]),
                     ])
                 case "rules":
-                    reply = try await call(app, .PUT, base + "/rules", token: world.token(name), json: EvaluationRules.standard)
+                    reply = try await call(app, .PUT, base + "/rules", token: world.token(named: name), json: EvaluationRules.standard)
                 case "add group":
-                    reply = try await call(app, .POST, base + "/rater-groups", token: world.token(name),
+                    reply = try await call(app, .POST, base + "/rater-groups", token: world.token(named: name),
                                            json: RaterGroupCreateRequest(name: "新类别 \(name)", weight: 0.1))
                 case "add reportee":
-                    reply = try await call(app, .POST, base + "/reportees", token: world.token(name),
+                    reply = try await call(app, .POST, base + "/reportees", token: world.token(named: name),
                                            json: ReporteeCreateRequest(name: "甲", unitName: "乙", title: nil, mode: "written"))
                 case "add participant":
-                    reply = try await call(app, .POST, base + "/participants", token: world.token(name),
+                    reply = try await call(app, .POST, base + "/participants", token: world.token(named: name),
                                            json: ParticipantInput(name: "丙", unitName: nil, role: "attendee", raterGroupID: group.id))
                 case "audit":
-                    reply = try await call(app, .GET, base + "/audit", token: world.token(name))
+                    reply = try await call(app, .GET, base + "/audit", token: world.token(named: name))
                 default:
-                    reply = try await call(app, .DELETE, base, token: world.token(name))
+                    reply = try await call(app, .DELETE, base, token: world.token(named: name))
                 }
                 if expected == .allowed {
                     // "status → archived" and "delete" are refused for state reasons even for managers.
@@ -119,8 +119,8 @@ struct AccessMatrixTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             for name in ["chair", "teller", "scrutineer", "reportee"] {
-                #expect(try await call(app, .GET, "api/v1/users", token: world.token(name)).status == .forbidden, "\(name)")
-                let create = try await call(app, .POST, "api/v1/org-units", token: world.token(name),
+                #expect(try await call(app, .GET, "api/v1/users", token: world.token(named: name)).status == .forbidden, "\(name)")
+                let create = try await call(app, .POST, "api/v1/org-units", token: world.token(named: name),
                                             json: OrgUnitCreateRequest(parentID: world.town.id, name: "新支部", kind: "党支部", domain: "rural"))
                 #expect(create.status == .forbidden, "\(name)")
             }

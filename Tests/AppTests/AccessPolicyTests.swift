@@ -28,7 +28,7 @@ struct AccessPolicyTests {
             app.routes.apiV1().get("probe") { _ in "ok" }
             let world = try await World.make(app)
             #expect(try await call(app, .GET, "api/v1/probe").status == .unauthorized)
-            #expect(try await call(app, .GET, "api/v1/probe", token: world.token("reportee")).status == .ok)
+            #expect(try await call(app, .GET, "api/v1/probe", token: world.token(.reportee)).status == .ok)
         }
     }
 
@@ -39,11 +39,11 @@ struct AccessPolicyTests {
             let world = try await World.make(app)
             let path = "api/v1/campaigns/\(world.campaignID)/rounds/\(UUID().uuidString)/sheets/1/entry"
             let body = PaperEntryRequest(marks: "", unreadable: true)
-            let scrutineer = try await call(app, .POST, path, token: world.token("scrutineer"), json: body)
+            let scrutineer = try await call(app, .POST, path, token: world.token(.scrutineer), json: body)
             #expect(scrutineer.status == .forbidden)
             #expect(scrutineer.text.contains("只有计票人可以录入纸质票"))
-            #expect(try await call(app, .POST, path, token: world.token("townAdmin"), json: body).status == .notFound)
-            #expect(try await call(app, .POST, path, token: world.token("teller"), json: body).status == .notFound)
+            #expect(try await call(app, .POST, path, token: world.token(.townAdmin), json: body).status == .notFound)
+            #expect(try await call(app, .POST, path, token: world.token(.teller), json: body).status == .notFound)
         }
     }
 }

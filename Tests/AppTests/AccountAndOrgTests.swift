@@ -16,7 +16,7 @@ struct AccountTests {
     func aSystemAdminCreatesACampaignAdminWhoCanLogIn(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let reply = try await create(app, by: world.token("sysadmin"), username: "zhen.zuzhi", role: "campaign_admin", unit: world.town.id)
+            let reply = try await create(app, by: world.token(.sysadmin), username: "zhen.zuzhi", role: "campaign_admin", unit: world.town.id)
             #expect(reply.status == .created)
             let user = try reply.decode(UserAdminDTO.self)
             #expect(user.orgUnitName == "**镇党委")
@@ -31,7 +31,7 @@ struct AccountTests {
     @Test func aCampaignAdminCreatesStaffInItsSubtreeOnly() async throws {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
-            let admin = world.token("townAdmin")
+            let admin = world.token(.townAdmin)
             #expect(try await create(app, by: admin, username: "zhen.chair", role: "chair", unit: world.town.id).status == .created)
             try expectError(try await create(app, by: admin, username: "x1", role: "campaign_admin", unit: world.town.id), .forbidden)
             try expectError(try await create(app, by: admin, username: "x2", role: "system_admin", unit: nil), .forbidden)
@@ -52,10 +52,10 @@ struct AccountTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             for bad in ["a", "有空 格", String(repeating: "x", count: 51), "semi;colon"] {
-                try expectError(try await create(app, by: world.token("sysadmin"), username: bad, role: "chair", unit: world.town.id),
+                try expectError(try await create(app, by: world.token(.sysadmin), username: bad, role: "chair", unit: world.town.id),
                                 .unprocessableEntity)
             }
-            let weak = try await call(app, .POST, "api/v1/users", token: world.token("sysadmin"), json: UserCreateRequest(
+            let weak = try await call(app, .POST, "api/v1/users", token: world.token(.sysadmin), json: UserCreateRequest(
                 username: "weak", displayName: "弱", role: "chair", orgUnitID: world.town.id, password: "123"))
             try expectError(weak, .unprocessableEntity, code: "weak_password")
         }
@@ -67,11 +67,11 @@ struct AccountTests {
             let chair = try await User.query(on: app.db).filter(\.$username == "chair").first()!
             chair.lockedUntil = Date().addingTimeInterval(600)
             try await chair.save(on: app.db)
-            let reply = try await call(app, .PATCH, "api/v1/users/\(chair.id!)", token: world.token("districtAdmin"),
+            let reply = try await call(app, .PATCH, "api/v1/users/\(chair.id!)", token: world.token(.districtAdmin),
                                        json: UserUpdateRequest(password: "reset-pass-1", unlock: true))
             #expect(reply.status == .ok)
             #expect(try reply.decode(UserAdminDTO.self).locked == false)
-            #expect(try await call(app, .GET, "api/v1/me", token: world.token("chair")).status == .unauthorized)
+            #expect(try await call(app, .GET, "api/v1/me", token: world.token(.chair)).status == .unauthorized)
             _ = try await login(app, "chair", "reset-pass-1")
         }
     }
@@ -83,22 +83,22 @@ struct AccountTests {
             let chair = try await User.query(on: app.db).filter(\.$username == "chair").first()!
             // a town admin cannot see the district's chair, nor another admin
             for target in [chair, district] {
-                try expectError(try await call(app, .PATCH, "api/v1/users/\(target.id!)", token: world.token("townAdmin"),
+                try expectError(try await call(app, .PATCH, "api/v1/users/\(target.id!)", token: world.token(.townAdmin),
                                                 json: UserUpdateRequest(displayName: "改")), .notFound)
-                try expectError(try await call(app, .DELETE, "api/v1/users/\(target.id!)", token: world.token("townAdmin")), .notFound)
+                try expectError(try await call(app, .DELETE, "api/v1/users/\(target.id!)", token: world.token(.townAdmin)), .notFound)
             }
             // nobody deletes or demotes themselves
             let me = try await User.query(on: app.db).filter(\.$username == "admin").first()!
-            try expectError(try await call(app, .DELETE, "api/v1/users/\(me.id!)", token: world.token("sysadmin")), .unprocessableEntity)
-            try expectError(try await call(app, .PATCH, "api/v1/users/\(me.id!)", token: world.token("sysadmin"),
+            try expectError(try await call(app, .DELETE, "api/v1/users/\(me.id!)", token: world.token(.sysadmin)), .unprocessableEntity)
+            try expectError(try await call(app, .PATCH, "api/v1/users/\(me.id!)", token: world.token(.sysadmin),
                                             json: UserUpdateRequest(role: "chair")), .unprocessableEntity)
             // nor reset their own password without giving the current one
-            try expectError(try await call(app, .PATCH, "api/v1/users/\(me.id!)", token: world.token("sysadmin"),
+            try expectError(try await call(app, .PATCH, "api/v1/users/\(me.id!)", token: world.token(.sysadmin),
                                             json: UserUpdateRequest(password: "stolen-token-pass")), .unprocessableEntity)
             _ = try await login(app, "admin", "admin-password")
             // a reportee account deleted is unlinked from its reportee row
             let reporteeUser = try await User.query(on: app.db).filter(\.$username == "reportee").first()!
-            #expect(try await call(app, .DELETE, "api/v1/users/\(reporteeUser.id!)", token: world.token("sysadmin")).status == .noContent)
+            #expect(try await call(app, .DELETE, "api/v1/users/\(reporteeUser.id!)", token: world.token(.sysadmin)).status == .noContent)
             #expect(try await Reportee.query(on: app.db).filter(\.$user.$id == reporteeUser.id!).count() == 0)
         }
     }
@@ -109,7 +109,7 @@ struct OrgTreeTests {
     @Test func aTownAdminBuildsItsOwnSubtree() async throws {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
-            let token = world.token("townAdmin")
+            let token = world.token(.townAdmin)
             let created = try await call(app, .POST, "api/v1/org-units", token: token, json: OrgUnitCreateRequest(
                 parentID: world.town.id, name: "**村党支部", kind: "党支部", domain: "农村", secretaryName: "李四"))
             #expect(created.status == .created)
@@ -132,7 +132,7 @@ struct OrgTreeTests {
     @Test func movingAndDeletingKeepTheTreeSound() async throws {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
-            let token = world.token("sysadmin")
+            let token = world.token(.sysadmin)
             let a = try await call(app, .POST, "api/v1/org-units", token: token, json: OrgUnitCreateRequest(
                 parentID: world.town.id, name: "甲支部", kind: "党支部", domain: "农村")).decode(OrgUnitDTO.self)
             let b = try await call(app, .POST, "api/v1/org-units", token: token, json: OrgUnitCreateRequest(
@@ -151,7 +151,7 @@ struct OrgTreeTests {
             try expectError(try await call(app, .DELETE, "api/v1/org-units/\(world.town.id!)", token: token), .conflict)
             #expect(try await call(app, .DELETE, "api/v1/org-units/\(b.id)", token: token).status == .noContent)
             // a town admin may not move its own root
-            try expectError(try await call(app, .PATCH, "api/v1/org-units/\(world.town.id!)", token: world.token("townAdmin"),
+            try expectError(try await call(app, .PATCH, "api/v1/org-units/\(world.town.id!)", token: world.token(.townAdmin),
                                             json: OrgUnitUpdateRequest(parentID: world.otherTown.id)), .conflict)
         }
     }
@@ -165,7 +165,7 @@ struct OrgTreeTests {
             **村党总支,,党总支,农村,王总
             二村党支部,**村党总支,党支部,农村,
             """
-            let reply = try await call(app, .POST, "api/v1/org-units/import?parent=\(world.town.id!)", token: world.token("townAdmin"),
+            let reply = try await call(app, .POST, "api/v1/org-units/import?parent=\(world.town.id!)", token: world.token(.townAdmin),
                                        raw: Data(csv.utf8), headers: ["Content-Type": "text/csv"])
             #expect(reply.status == .created, "\(reply.text)")
             #expect(try reply.decode(ImportResultDTO.self).imported == 3)
@@ -181,7 +181,7 @@ struct OrgTreeTests {
             let world = try await World.make(app)
             let before = try await OrgUnit.query(on: app.db).count()
             let csv = "名称,上级组织,类型,领域\r\n好支部,,党支部,农村\r\n,,党支部,农村\r\n坏支部,不存在的组织,党小组,火星\r\n好支部,,党支部,农村\r\n"
-            let reply = try await call(app, .POST, "api/v1/org-units/import?parent=\(world.town.id!)", token: world.token("townAdmin"),
+            let reply = try await call(app, .POST, "api/v1/org-units/import?parent=\(world.town.id!)", token: world.token(.townAdmin),
                                        raw: Data(csv.utf8))
             #expect(reply.status == .unprocessableEntity)
             let body = try reply.decode(ImportErrorDTO.self)
@@ -203,7 +203,7 @@ struct OrgTreeTests {
             let gbk: [UInt8] = [0xC3, 0xFB, 0xB3, 0xC6, 0x2C, 0xC0, 0xE0, 0xD0, 0xCD, 0x2C, 0xC1, 0xEC, 0xD3, 0xF2, 0x0A,
                                 0xC8, 0xFD, 0xB4, 0xE5, 0xB5, 0xB3, 0xD6, 0xA7, 0xB2, 0xBF, 0x2C,
                                 0xB5, 0xB3, 0xD6, 0xA7, 0xB2, 0xBF, 0x2C, 0xC5, 0xA9, 0xB4, 0xE5, 0x0A]
-            let reply = try await call(app, .POST, "api/v1/org-units/import?parent=\(world.town.id!)", token: world.token("townAdmin"),
+            let reply = try await call(app, .POST, "api/v1/org-units/import?parent=\(world.town.id!)", token: world.token(.townAdmin),
                                        raw: Data(gbk))
             #expect(reply.status == .created, "\(reply.text)")
             #expect(try await OrgUnit.query(on: app.db).filter(\.$name == "三村党支部").count() == 1)
@@ -214,7 +214,7 @@ struct OrgTreeTests {
     func unreadableFilesAreRefusedInChinese(data: Data) async throws {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
-            let reply = try await call(app, .POST, "api/v1/org-units/import?parent=\(world.town.id!)", token: world.token("townAdmin"), raw: data)
+            let reply = try await call(app, .POST, "api/v1/org-units/import?parent=\(world.town.id!)", token: world.token(.townAdmin), raw: data)
             try expectError(reply, .unprocessableEntity, code: "import_failed")
         }
     }
@@ -236,12 +236,12 @@ struct LargeOrgImportTests {
             let world = try await World.make(app)
             let path = "api/v1/org-units/import?parent=\(world.district.id!)"
             let before = try await OrgUnit.query(on: app.db).count()
-            let refused = try await call(app, .POST, path, token: world.token("districtAdmin"), raw: csv(OrgImport.maxRows + 1, tag: "超"),
+            let refused = try await call(app, .POST, path, token: world.token(.districtAdmin), raw: csv(OrgImport.maxRows + 1, tag: "超"),
                                          headers: ["Content-Type": "text/csv"])
             try expectError(refused, .unprocessableEntity)
             #expect(refused.text.contains("一次最多导入 \(OrgImport.maxRows) 个组织"))
             #expect(try await OrgUnit.query(on: app.db).count() == before)
-            let imported = try await call(app, .POST, path, token: world.token("districtAdmin"), raw: csv(6000, tag: "大"),
+            let imported = try await call(app, .POST, path, token: world.token(.districtAdmin), raw: csv(6000, tag: "大"),
                                           headers: ["Content-Type": "text/csv"])
             #expect(imported.status == .created, "\(imported.text.prefix(300))")
             #expect(try imported.decode(ImportResultDTO.self).imported == 6000)

@@ -41,7 +41,7 @@ struct AnonymityAtRestTests: BallotBoxHelpers {
             let wal = path + "-wal"
             // the attack this defends against: before the seal the log holds each vote's commit, in arrival order
             #expect(((try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0) > 0)
-            let sealed = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            let sealed = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
             #expect(sealed.status == .ok, "\(sealed.text)")
             #expect(((try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0) == 0, "the write-ahead log is empty")
             let file = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -76,7 +76,7 @@ struct AnonymityAtRestTests: BallotBoxHelpers {
                 SELECT DISTINCT xmin::text AS x FROM ballots WHERE round_id = \(bind: round)
                 """).all(decoding: XMin.self)
             #expect(before.count == 12, "the attack: each vote's own transaction")
-            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair")).status == .ok)
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair)).status == .ok)
             let after = try await sql.raw("""
                 SELECT xmin::text AS x FROM ballots WHERE round_id = \(bind: round)
                 UNION SELECT xmin::text FROM ballot_codes WHERE round_id = \(bind: round)

@@ -13,7 +13,7 @@ struct AuditLogChainTests {
         try await withThrowingTaskGroup(of: Reply.self) { group in
             for i in 0..<count {
                 group.addTask {
-                    try await call(app, .PATCH, "api/v1/campaigns/\(world.campaignID)", token: world.token(i % 2 == 0 ? "districtAdmin" : "sysadmin"),
+                    try await call(app, .PATCH, "api/v1/campaigns/\(world.campaignID)", token: world.token(i % 2 == 0 ? .districtAdmin : .sysadmin),
                                    json: ["title": "改名 \(i)"])
                 }
             }

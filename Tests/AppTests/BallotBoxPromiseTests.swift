@@ -22,11 +22,11 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
             try await makeUser(app, username: "teller2", role: .teller, orgUnitID: box.world.district.id)
             let t2 = try await login(app, "teller2")
             let sheets = "\(box.base)/\(box.roundID)/sheets"
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
             try await numberSheets(app, box, count: 1)
-            _ = try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: String(repeating: "1", count: 198)))
+            _ = try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token(.teller), json: PaperEntryRequest(marks: String(repeating: "1", count: 198)))
             _ = try await call(app, .POST, "\(sheets)/1/entry", token: t2, json: PaperEntryRequest(marks: String(repeating: "2", count: 198)))
-            let scrutineer = box.world.token("scrutineer")
+            let scrutineer = box.world.token(.scrutineer)
             let statuses = try await concurrently(8) {
                 try await call(app, .POST, "\(sheets)/1/decision", token: scrutineer, json: PaperEntryRequest(marks: String(repeating: "3", count: 198))).status
             }
@@ -52,10 +52,10 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
             }
             let sheets = "\(box.base)/\(box.roundID)/sheets"
             let marks = String(repeating: "1", count: 198)
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
             try await numberSheets(app, box, count: 1)
             // first entries: the same teller clicking twice at once
-            let teller = box.world.token("teller")
+            let teller = box.world.token(.teller)
             let firsts = try await concurrently(4) {
                 try await call(app, .POST, "\(sheets)/1/entry", token: teller, json: PaperEntryRequest(marks: marks)).status
             }
@@ -77,20 +77,20 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
         try await withApp(database) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)"
-            _ = try await call(app, .POST, "\(base)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
+            _ = try await call(app, .POST, "\(base)/status", token: world.token(.districtAdmin), json: ["status": "meeting"])
             let group = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).first()!
-            let opened = try await call(app, .POST, "\(base)/rounds", token: world.token("chair"),
+            let opened = try await call(app, .POST, "\(base)/rounds", token: world.token(.chair),
                                         json: RoundOpenRequest(codes: [group.id!.uuidString: 5], paperSheets: [group.id!.uuidString: 1]))
                 .decode(RoundOpenedDTO.self)
             let rounds = "\(base)/rounds/\(opened.round.id)"
-            _ = try await call(app, .POST, "\(rounds)/seal", token: world.token("chair"))
-            _ = try await call(app, .POST, "\(rounds)/sheets", token: world.token("teller"), json: NumberSheetRequest(raterGroupID: group.id!))
-            _ = try await call(app, .POST, "\(rounds)/sheets/1/entry", token: world.token("teller"), json: PaperEntryRequest(marks: "", unreadable: true))
+            _ = try await call(app, .POST, "\(rounds)/seal", token: world.token(.chair))
+            _ = try await call(app, .POST, "\(rounds)/sheets", token: world.token(.teller), json: NumberSheetRequest(raterGroupID: group.id!))
+            _ = try await call(app, .POST, "\(rounds)/sheets/1/entry", token: world.token(.teller), json: PaperEntryRequest(marks: "", unreadable: true))
             try await makeUser(app, username: "teller2", role: .teller, orgUnitID: world.district.id)
             _ = try await call(app, .POST, "\(rounds)/sheets/1/entry", token: try await login(app, "teller2"), json: PaperEntryRequest(marks: "", unreadable: true))
             // two more sheets found in the box: 3 paper sheets back for 1 issued, though 5 codes were never used
-            #expect(try await call(app, .POST, "\(rounds)/extra-sheets", token: world.token("scrutineer"), json: ["count": 2]).status == .ok)
-            let counted = try await call(app, .POST, "\(rounds)/count", token: world.token("chair")).decode(RoundDTO.self)
+            #expect(try await call(app, .POST, "\(rounds)/extra-sheets", token: world.token(.scrutineer), json: ["count": 2]).status == .ok)
+            let counted = try await call(app, .POST, "\(rounds)/count", token: world.token(.chair)).decode(RoundDTO.self)
             #expect(counted.state == "void")
             #expect(counted.reconciliation?.sheets == IssuedReturned(issued: 1, returned: 3))
             #expect(counted.reconciliation?.codes == IssuedReturned(issued: 5, returned: 0))
@@ -104,13 +104,13 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
             let box = try await openBox(app, present: 4)
             let check = try await spec(app, box, code: box.codes[0])
             for code in box.codes { #expect(try await vote(app, code: code, marks: fullMarks(check)).status == .ok) }
-            let admin = box.world.token("sysadmin")
+            let admin = box.world.token(.sysadmin)
             let base = "api/v1/campaigns/\(box.world.campaignID)"
             // back to 筹备 is refused while a round exists, whatever its state
             try expectError(try await call(app, .POST, "\(base)/status", token: admin, json: ["status": "preparing"]), .conflict, code: "wrong_state")
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
             try expectError(try await call(app, .POST, "\(base)/status", token: admin, json: ["status": "preparing"]), .conflict, code: "wrong_state")
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair"))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair))
             try expectError(try await call(app, .POST, "\(base)/status", token: admin, json: ["status": "preparing"]), .conflict, code: "wrong_state")
             // and so set-up stays locked, the reportee and the campaign stay
             let reportee = check.reportees[0].id.uuidString
@@ -128,7 +128,7 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
         try await withApp(.sqlite) { app in
             let box = try await openBox(app, present: 3)
             let base = "api/v1/campaigns/\(box.world.campaignID)"
-            try expectError(try await call(app, .POST, "\(base)/status", token: box.world.token("sysadmin"), json: ["status": "preparing"]), .conflict)
+            try expectError(try await call(app, .POST, "\(base)/status", token: box.world.token(.sysadmin), json: ["status": "preparing"]), .conflict)
             #expect(try await Campaign.find(box.world.campaign.id, on: app.db)?.status == .meeting)
         }
     }
@@ -141,8 +141,8 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
             let box = try await openBox(app, present: 4)
             let check = try await spec(app, box, code: box.codes[0])
             _ = try await vote(app, code: box.codes[0], marks: fullMarks(check))
-            let admin = box.world.token("districtAdmin")
-            let chair = box.world.token("chair")
+            let admin = box.world.token(.districtAdmin)
+            let chair = box.world.token(.chair)
             let base = "api/v1/campaigns/\(box.world.campaignID)"
             let publish = PublicationRequest(reporteeIDs: [check.reportees[0].id], days: 7)
             // open round: neither the publication nor the status route publishes
@@ -174,8 +174,8 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
     func concurrentNumberingGivesDistinctNumbers(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let box = try await openBox(app, present: 0, paperSheetsOfFirstGroup: 6)
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
-            let teller = box.world.token("teller")
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
+            let teller = box.world.token(.teller)
             let group = box.opened.paperForms[0].raterGroupID
             let serials = try await withThrowingTaskGroup(of: Int.self) { tasks in
                 for _ in 0..<6 {
@@ -195,7 +195,7 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
     func sealAndCountHappenOnceUnderDoubleClicks(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let box = try await openBox(app, present: 3)
-            let chair = box.world.token("chair")
+            let chair = box.world.token(.chair)
             let seals = try await concurrently(4) { try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: chair).status }
             #expect(seals.filter { $0 == .ok }.count == 1 && seals.filter { $0 == .conflict }.count == 3, "\(seals)")
             let counts = try await concurrently(4) { try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: chair).status }
@@ -210,7 +210,7 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
     func extraCodesAreIssuedOnlyWhileTheRoundIsOpen(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let box = try await openBox(app, present: 3)
-            let chair = box.world.token("chair")
+            let chair = box.world.token(.chair)
             let group = try await RaterGroup.query(on: app.db).sort(\.$position).first()!
             let request = ExtraCodesRequest(raterGroupID: group.id!, count: 2)
             let extra = try await call(app, .POST, "\(box.base)/\(box.roundID)/codes", token: chair, json: request).decode(RoundOpenedDTO.self)
@@ -233,9 +233,9 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
             for (i, code) in box.codes.enumerated() {
                 #expect(try await vote(app, code: code, marks: fullMarks(check, i == lone ? "poor" : "good")).status == .ok)
             }
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair"))
-            let admin = box.world.token("districtAdmin")
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair))
+            let admin = box.world.token(.districtAdmin)
             let results = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: admin).decode(ResultsDTO.self)
             #expect(results.minimumGroupSize == 3 && !results.withheld)
             let overall = results.reportees[0].forms[0].columns[0]
@@ -260,22 +260,22 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)"
-            _ = try await call(app, .POST, "\(base)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
+            _ = try await call(app, .POST, "\(base)/status", token: world.token(.districtAdmin), json: ["status": "meeting"])
             let group = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).first()!
             let key = group.id!.uuidString
-            try expectError(try await call(app, .POST, "\(base)/rounds", token: world.token("chair"), json: RoundOpenRequest(codes: [key: 1])),
+            try expectError(try await call(app, .POST, "\(base)/rounds", token: world.token(.chair), json: RoundOpenRequest(codes: [key: 1])),
                             .unprocessableEntity, code: "too_few_voters")
-            try expectError(try await call(app, .POST, "\(base)/rounds", token: world.token("chair"), json: RoundOpenRequest(codes: [key: 2])),
+            try expectError(try await call(app, .POST, "\(base)/rounds", token: world.token(.chair), json: RoundOpenRequest(codes: [key: 2])),
                             .unprocessableEntity, code: "too_few_voters")
             #expect(try await BallotRound.query(on: app.db).count() == 0)
             // three codes, one ballot: counted, but no figure is shown
-            let opened = try await call(app, .POST, "\(base)/rounds", token: world.token("chair"), json: RoundOpenRequest(codes: [key: 3]))
+            let opened = try await call(app, .POST, "\(base)/rounds", token: world.token(.chair), json: RoundOpenRequest(codes: [key: 3]))
                 .decode(RoundOpenedDTO.self)
             let check = try await call(app, .POST, "api/v1/vote/check", json: VoteCheckRequest(code: opened.codes[0].code)).decode(VoteCheckDTO.self)
             _ = try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: opened.codes[0].code, submissionID: UUID().uuidString,
                                                                           marks: fullMarks(check, "poor")))
-            for step in ["seal", "count"] { _ = try await call(app, .POST, "\(base)/rounds/\(opened.round.id)/\(step)", token: world.token("chair")) }
-            let results = try await call(app, .GET, "\(base)/results", token: world.token("districtAdmin")).decode(ResultsDTO.self)
+            for step in ["seal", "count"] { _ = try await call(app, .POST, "\(base)/rounds/\(opened.round.id)/\(step)", token: world.token(.chair)) }
+            let results = try await call(app, .GET, "\(base)/results", token: world.token(.districtAdmin)).decode(ResultsDTO.self)
             #expect(results.withheld)
             #expect(results.reportees.allSatisfy { $0.composite == nil && $0.forms.allSatisfy { $0.columns.allSatisfy { $0.counts.poor == 0 } } })
         }
@@ -289,9 +289,9 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
             let box = try await openBox(app, present: 3)
             let check = try await spec(app, box, code: box.codes[0])
             for code in box.codes { _ = try await vote(app, code: code, marks: fullMarks(check)) }
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
             let stale = try #require(try await BallotRound.find(box.roundID, on: app.db))
-            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/extra-sheets", token: box.world.token("scrutineer"),
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/extra-sheets", token: box.world.token(.scrutineer),
                                    json: ["count": 1]).status == .ok)
             let chair = try #require(try await User.query(on: app.db).filter(\.$username == "chair").first())
             let actor = Actor(user: chair, scope: try await OrgScope.of(chair, on: app.db))

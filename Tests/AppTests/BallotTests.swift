@@ -142,24 +142,24 @@ struct BallotTests: BallotBoxHelpers {
             let check = try await spec(app, box, code: box.codes[0])
             for code in box.codes.prefix(4) { #expect(try await vote(app, code: code, marks: fullMarks(check)).status == .ok) }
             // another round cannot start while this one is open
-            try expectError(try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair"),
+            try expectError(try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token(.chair),
                                             json: RoundOpenRequest()), .conflict)
             // tellers do not seal; counting needs a sealed box
-            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("teller")), .forbidden)
-            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")), .conflict)
-            let sealed = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair")).decode(RoundDTO.self)
+            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.teller)), .forbidden)
+            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair)), .conflict)
+            let sealed = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair)).decode(RoundDTO.self)
             #expect(sealed.state == "sealed" && sealed.received == 4)
             let late = try await vote(app, code: box.codes[4], marks: fullMarks(check))
             try expectError(late, .conflict, code: "round_closed")
             #expect(!late.text.contains("已已") && late.text.contains("已封箱"), "\(late.text)")
-            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
+            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair)).decode(RoundDTO.self)
             #expect(counted.state == "counted")
             #expect(counted.reconciliation == ReconciliationDTO(RoundReconciliation(codes: IssuedReturned(issued: 5, returned: 4), sheets: IssuedReturned(issued: 0, returned: 0), valid: 4, void: 0)))
             // receipts: public once sealed, sorted, four of them, no content
             let receipts = try await call(app, .GET, "api/v1/rounds/\(box.roundID)/receipts").decode(ReceiptListDTO.self)
             #expect(receipts.receipts.count == 4 && receipts.receipts == receipts.receipts.sorted())
             // a valid count is final: no new round (issue 22; a void round is repeated, see RoundAfterCountTests)
-            try expectError(try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair"),
+            try expectError(try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token(.chair),
                                            json: RoundOpenRequest()), .conflict, code: "wrong_state")
         }
     }
@@ -169,16 +169,16 @@ struct BallotTests: BallotBoxHelpers {
             let box = try await openBox(app, present: 3)
             let check = try await spec(app, box, code: box.codes[0])
             for code in box.codes { _ = try await vote(app, code: code, marks: fullMarks(check)) }
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
-            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/extra-sheets", token: box.world.token("scrutineer"),
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/extra-sheets", token: box.world.token(.scrutineer),
                                    json: ["count": 1]).status == .ok)
-            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
+            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair)).decode(RoundDTO.self)
             #expect(counted.state == "void")
             #expect(counted.reconciliation?.verdict == "void" && counted.reconciliation?.returned == 4)
-            let next = try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair"),
+            let next = try await call(app, .POST, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token(.chair),
                                       json: RoundOpenRequest()).decode(RoundOpenedDTO.self)
             #expect(next.round.number == 2)
-            let rounds = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token("chair")).decode([RoundDTO].self)
+            let rounds = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/rounds", token: box.world.token(.chair)).decode([RoundDTO].self)
             #expect(rounds.map(\.state) == ["void", "open"])
             #expect(try await Ballot.query(on: app.db).filter(\.$roundID == box.roundID).count() == 3)
         }
@@ -198,46 +198,46 @@ struct BallotTests: BallotBoxHelpers {
             let cells = 198
             let agreed = String(repeating: "1", count: cells - 2) + "X0"
             // not before the seal
-            try expectError(try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: agreed)), .conflict)
-            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/sheets", token: box.world.token("teller"),
+            try expectError(try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token(.teller), json: PaperEntryRequest(marks: agreed)), .conflict)
+            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/sheets", token: box.world.token(.teller),
                                             json: NumberSheetRequest(raterGroupID: box.opened.paperForms[0].raterGroupID)), .conflict)
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
             // tellers number the sheets as they take them out of the box
             try await numberSheets(app, box, count: 4)
             // sheet 1: both tellers agree
-            #expect(try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: agreed)).status == .ok)
-            try expectError(try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: agreed)), .conflict)
+            #expect(try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token(.teller), json: PaperEntryRequest(marks: agreed)).status == .ok)
+            try expectError(try await call(app, .POST, "\(sheets)/1/entry", token: box.world.token(.teller), json: PaperEntryRequest(marks: agreed)), .conflict)
             let second = try await call(app, .POST, "\(sheets)/1/entry", token: t2, json: PaperEntryRequest(marks: agreed.lowercased())).decode(PaperSheetStatusDTO.self)
             #expect(second.state == "confirmed")
             // sheet 2: they disagree on one cell
-            _ = try await call(app, .POST, "\(sheets)/2/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: String(repeating: "2", count: cells)))
+            _ = try await call(app, .POST, "\(sheets)/2/entry", token: box.world.token(.teller), json: PaperEntryRequest(marks: String(repeating: "2", count: cells)))
             let differ = try await call(app, .POST, "\(sheets)/2/entry", token: t2,
                                         json: PaperEntryRequest(marks: "3" + String(repeating: "2", count: cells - 1))).decode(PaperSheetStatusDTO.self)
             #expect(differ.state == "mismatch")
-            let detail = try await call(app, .GET, "\(sheets)/2", token: box.world.token("scrutineer")).decode(PaperSheetDetailDTO.self)
+            let detail = try await call(app, .GET, "\(sheets)/2", token: box.world.token(.scrutineer)).decode(PaperSheetDetailDTO.self)
             #expect(detail.differences.count == 1)
             #expect(Set([detail.differences[0].first, detail.differences[0].second]) == ["较好", "一般"])
             #expect(detail.differences[0].label.contains("王建华") && detail.differences[0].label.contains("总体评价"))
-            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")), .conflict)
-            try expectError(try await call(app, .POST, "\(sheets)/2/decision", token: box.world.token("teller"),
+            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair)), .conflict)
+            try expectError(try await call(app, .POST, "\(sheets)/2/decision", token: box.world.token(.teller),
                                             json: PaperEntryRequest(marks: String(repeating: "2", count: cells))), .forbidden)
-            #expect(try await call(app, .POST, "\(sheets)/2/decision", token: box.world.token("scrutineer"),
+            #expect(try await call(app, .POST, "\(sheets)/2/decision", token: box.world.token(.scrutineer),
                                    json: PaperEntryRequest(marks: String(repeating: "2", count: cells))).status == .ok)
             // sheet 3: unreadable, both say so
-            _ = try await call(app, .POST, "\(sheets)/3/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: "", unreadable: true))
+            _ = try await call(app, .POST, "\(sheets)/3/entry", token: box.world.token(.teller), json: PaperEntryRequest(marks: "", unreadable: true))
             _ = try await call(app, .POST, "\(sheets)/3/entry", token: t2, json: PaperEntryRequest(marks: "ignored", unreadable: true))
             // refusals: wrong length, wrong symbol, unknown serial, a non-teller
-            try expectError(try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: "12")), .unprocessableEntity)
-            try expectError(try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token("teller"),
+            try expectError(try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token(.teller), json: PaperEntryRequest(marks: "12")), .unprocessableEntity)
+            try expectError(try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token(.teller),
                                             json: PaperEntryRequest(marks: String(repeating: "7", count: cells))), .unprocessableEntity)
-            try expectError(try await call(app, .POST, "\(sheets)/99/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: agreed)), .notFound)
-            try expectError(try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token("chair"), json: PaperEntryRequest(marks: agreed)), .forbidden)
+            try expectError(try await call(app, .POST, "\(sheets)/99/entry", token: box.world.token(.teller), json: PaperEntryRequest(marks: agreed)), .notFound)
+            try expectError(try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token(.chair), json: PaperEntryRequest(marks: agreed)), .forbidden)
             // sheet 4 was numbered but never keyed: no count until it is
-            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")), .conflict)
-            _ = try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token("teller"), json: PaperEntryRequest(marks: "", unreadable: true))
+            try expectError(try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair)), .conflict)
+            _ = try await call(app, .POST, "\(sheets)/4/entry", token: box.world.token(.teller), json: PaperEntryRequest(marks: "", unreadable: true))
             _ = try await call(app, .POST, "\(sheets)/4/entry", token: t2, json: PaperEntryRequest(marks: "", unreadable: true))
             #expect(try await PaperEntry.query(on: app.db).count() == 8)
-            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
+            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair)).decode(RoundDTO.self)
             // Whole sets (a round keyed the old way) count on every form.
             var expected = RoundReconciliation(codes: IssuedReturned(issued: 0, returned: 0), sheets: IssuedReturned(issued: 5, returned: 4), valid: 2, void: 2)
             expected.forms = box.world.campaign.forms.map { FormSheets(formID: $0.id, formName: $0.name, issued: 5, returned: 4, void: 2) }
@@ -264,11 +264,11 @@ struct BallotTests: BallotBoxHelpers {
                                                                                      ballot: [wang: ["party_building": String(repeating: digit, count: columns)]]))
                 #expect(reply.status == .ok)
             }
-            try expectError(try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token("districtAdmin")), .conflict)
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair"))
-            try expectError(try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token("chair")), .forbidden)
-            let results = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token("districtAdmin"))
+            try expectError(try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token(.districtAdmin)), .conflict)
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair))
+            try expectError(try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token(.chair)), .forbidden)
+            let results = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results", token: box.world.token(.districtAdmin))
                 .decode(ResultsDTO.self)
             #expect(results.roundNumber == 1 && results.reconciliation == ReconciliationDTO(RoundReconciliation(codes: IssuedReturned(issued: 3, returned: 3), sheets: IssuedReturned(issued: 0, returned: 0), valid: 3, void: 0)))
             let first = try #require(results.reportees.first { $0.reporteeID == wang })

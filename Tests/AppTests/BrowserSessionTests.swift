@@ -48,7 +48,7 @@ struct BrowserSessionTests {
     @Test func bearerRequestsNeedNoCSRFToken() async throws {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
-            let reply = try await call(app, .PATCH, "api/v1/campaigns/\(world.campaignID)", token: world.token("districtAdmin"),
+            let reply = try await call(app, .PATCH, "api/v1/campaigns/\(world.campaignID)", token: world.token(.districtAdmin),
                                        json: ["title": "用令牌修改"])
             #expect(reply.status == .ok)
         }

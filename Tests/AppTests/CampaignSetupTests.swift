@@ -8,7 +8,7 @@ import Vapor
 @Suite("Campaign set-up")
 struct CampaignSetupTests {
     func newCampaign(_ world: World, token: String? = nil, copyFrom: UUID? = nil, unit: UUID? = nil) async throws -> CampaignDetailDTO {
-        let reply = try await call(world.app, .POST, "api/v1/campaigns", token: token ?? world.token("districtAdmin"), json: CampaignCreateRequest(
+        let reply = try await call(world.app, .POST, "api/v1/campaigns", token: token ?? world.token(.districtAdmin), json: CampaignCreateRequest(
             title: "2023年度**区基层党组织书记述职评议", year: 2023, level: "district", orgUnitID: unit ?? world.district.id!, copyFrom: copyFrom))
         #expect(reply.status == .created, "\(reply.text)")
         return try reply.decode(CampaignDetailDTO.self)
@@ -40,7 +40,7 @@ struct CampaignSetupTests {
             #expect(Set(copy.rules.raterGroupWeights.keys) == groupIDs)
             let sourceGroups = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).all()
             #expect(groupIDs.isDisjoint(with: sourceGroups.map { $0.id!.uuidString }))
-            let people = try await call(app, .GET, "api/v1/campaigns/\(copy.campaign.id)/participants", token: world.token("districtAdmin"))
+            let people = try await call(app, .GET, "api/v1/campaigns/\(copy.campaign.id)/participants", token: world.token(.districtAdmin))
                 .decode([ParticipantDTO].self)
             #expect(people.filter { $0.role == "attendee" }.allSatisfy { $0.raterGroupID.map { groupIDs.contains($0.uuidString) } == true })
         }
@@ -50,7 +50,7 @@ struct CampaignSetupTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             let before = try await Campaign.query(on: app.db).count()
-            let token = world.token("townAdmin")
+            let token = world.token(.townAdmin)
             let cases: [(CampaignCreateRequest, HTTPStatus)] = [
                 (CampaignCreateRequest(title: " ", year: 2023, level: "town", orgUnitID: world.town.id!), .unprocessableEntity),
                 (CampaignCreateRequest(title: "甲", year: 1900, level: "town", orgUnitID: world.town.id!), .unprocessableEntity),
@@ -73,7 +73,7 @@ struct CampaignSetupTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             let path = "api/v1/campaigns/\(world.campaignID)/forms"
-            let token = world.token("districtAdmin")
+            let token = world.token(.districtAdmin)
             // a form weight set, so we can see it reset when forms change
             var rules = world.campaign.rules
             rules.formWeights = ["party_building": 2, "integrity": 1, "ideology": 1]
@@ -114,7 +114,7 @@ struct CampaignSetupTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             let path = "api/v1/campaigns/\(world.campaignID)/rules"
-            let token = world.token("districtAdmin")
+            let token = world.token(.districtAdmin)
             var wrongGroups = world.campaign.rules
             wrongGroups.raterGroupWeights = ["nope": 1]
             try expectError(try await call(app, .PUT, path, token: token, json: wrongGroups), .unprocessableEntity, code: "invalid_rules")
@@ -135,7 +135,7 @@ struct CampaignSetupTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)/rater-groups"
-            let token = world.token("districtAdmin")
+            let token = world.token(.districtAdmin)
             try expectError(try await call(app, .POST, base, token: token, json: RaterGroupCreateRequest(name: "服务对象代表")), .unprocessableEntity)
             try expectError(try await call(app, .POST, base, token: token, json: RaterGroupCreateRequest(name: "区领导", weight: 0.1)), .conflict)
             let added = try await call(app, .POST, base, token: token, json: RaterGroupCreateRequest(name: "服务对象代表", weight: 0.2))
@@ -160,7 +160,7 @@ struct CampaignSetupTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)/reportees"
-            let token = world.token("districtAdmin")
+            let token = world.token(.districtAdmin)
             let added = try await call(app, .POST, base, token: token, json: ReporteeCreateRequest(
                 name: "钱七", unitName: "区水务局党组", title: "党组书记", mode: "onsite", timeLimitSeconds: 300))
             var detail = try added.decode(CampaignDetailDTO.self)
@@ -195,7 +195,7 @@ struct CampaignSetupTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)"
-            let token = world.token("districtAdmin")
+            let token = world.token(.districtAdmin)
             func status(_ value: String) async throws -> Reply {
                 try await call(app, .POST, base + "/status", token: token, json: ["status": value])
             }
@@ -216,11 +216,11 @@ struct CampaignSetupTests {
             try expectError(try await status("published"), .conflict, code: "wrong_state")
             let people = try await Participant.query(on: app.db).filter(\.$role == .attendee).sort(\.$position).all()
             for person in people.prefix(3) {
-                _ = try await call(app, .POST, base + "/check-in", token: world.token("teller"), json: CheckInRequest(participantID: person.id))
+                _ = try await call(app, .POST, base + "/check-in", token: world.token(.teller), json: CheckInRequest(participantID: person.id))
             }
-            let round = try await call(app, .POST, base + "/rounds", token: world.token("chair"), json: RoundOpenRequest()).decode(RoundOpenedDTO.self)
+            let round = try await call(app, .POST, base + "/rounds", token: world.token(.chair), json: RoundOpenRequest()).decode(RoundOpenedDTO.self)
             for step in ["seal", "count"] {
-                #expect(try await call(app, .POST, base + "/rounds/\(round.round.id)/\(step)", token: world.token("chair")).status == .ok)
+                #expect(try await call(app, .POST, base + "/rounds/\(round.round.id)/\(step)", token: world.token(.chair)).status == .ok)
             }
             // a count belongs to the round: the campaign never enters 计票 (issue 17), it publishes from the meeting
             try expectError(try await status("counting"), .conflict, code: "wrong_state")
@@ -241,9 +241,9 @@ struct CampaignSetupTests {
     @Test func aMeetingNeedsReporteesAndAttendees() async throws {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
-            let empty = try await call(app, .POST, "api/v1/campaigns", token: world.token("districtAdmin"), json: CampaignCreateRequest(
+            let empty = try await call(app, .POST, "api/v1/campaigns", token: world.token(.districtAdmin), json: CampaignCreateRequest(
                 title: "空活动", year: 2023, level: "district", orgUnitID: world.district.id!)).decode(CampaignDetailDTO.self)
-            let reply = try await call(app, .POST, "api/v1/campaigns/\(empty.campaign.id)/status", token: world.token("districtAdmin"),
+            let reply = try await call(app, .POST, "api/v1/campaigns/\(empty.campaign.id)/status", token: world.token(.districtAdmin),
                                        json: ["status": "meeting"])
             try expectError(reply, .conflict)
             #expect(reply.text.contains("述职对象") && reply.text.contains("出席（参加评议）人员"))

@@ -27,7 +27,7 @@ struct ErasedAtRestTests: BallotBoxHelpers {
                          aroundArchiving: ((() async throws -> Reply) async throws -> Reply)? = nil) async throws {
         let scanning = PaperScanTests()
         let sb = try await scanning.sealedScanBox(app)
-        let chair = sb.box.world.token("chair"), scrutineer = sb.box.world.token("scrutineer"), admin = sb.box.world.token("sysadmin")
+        let chair = sb.box.world.token(.chair), scrutineer = sb.box.world.token(.scrutineer), admin = sb.box.world.token(.sysadmin)
         try await makeUser(app, username: "teller2", role: .teller, orgUnitID: sb.box.world.district.id)
         let teller2 = try await login(app, "teller2")
         // A page read by the machine, drawn with marks no other test draws.

@@ -21,8 +21,8 @@ struct FigureMeaningTests: BallotBoxHelpers {
             let reply = try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: code, submissionID: UUID().uuidString, marks: fullMarks(check, grade)))
             #expect(reply.status == .ok, "\(reply.text)")
         }
-        _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
-        let count = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair"))
+        _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
+        let count = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair))
         #expect(count.status == .ok, "\(count.text)")
         return (box, check.reportees[0].id.uuidString)
     }
@@ -33,7 +33,7 @@ struct FigureMeaningTests: BallotBoxHelpers {
     func goodRateIsTheSameFigureInEveryOutput(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let (box, first) = try await counted(app)
-            let admin = box.world.token("districtAdmin")
+            let admin = box.world.token(.districtAdmin)
             let base = "api/v1/campaigns/\(box.world.campaignID)"
             // The results API: column, form and secretary.
             let results = try await call(app, .GET, "\(base)/results", token: admin).decode(ResultsDTO.self)
@@ -87,7 +87,7 @@ struct FigureMeaningTests: BallotBoxHelpers {
     func answersCarryIdsCodesAndTheRoundsVerdict(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let (box, first) = try await counted(app)
-            let admin = box.world.token("districtAdmin")
+            let admin = box.world.token(.districtAdmin)
             let base = "api/v1/campaigns/\(box.world.campaignID)"
             let groups = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == box.world.campaign.id!).sort(\.$position).all()
             let sheet = try await call(app, .GET, "\(base)/results/\(first)", token: admin).decode(ResultSheetDTO.self)

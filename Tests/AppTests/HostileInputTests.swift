@@ -15,7 +15,7 @@ struct HostileInputTests {
     func controlAndInvisibleNamesAreRefusedEverywhere(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = world.token("districtAdmin")
+            let admin = world.token(.districtAdmin)
             let base = "api/v1/campaigns/\(world.campaignID)"
             func rows() async throws -> [Int] {
                 [try await OrgUnit.query(on: app.db).count(), try await Participant.query(on: app.db).count(),
@@ -69,7 +69,7 @@ struct HostileInputTests {
             let rows = [header] + Array(repeating: far, count: 400)
             let workbook = try XLSXWriter.workbook([XLSXSheet(name: "参会人员", rows: rows)])
             #expect(workbook.count < 100_000)
-            let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/participants/import", token: world.token("districtAdmin"),
+            let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/participants/import", token: world.token(.districtAdmin),
                                        raw: workbook)
             try expectError(reply, .unprocessableEntity)
             #expect(reply.text.contains("第 64 列"))
@@ -78,7 +78,7 @@ struct HostileInputTests {
             blankFar[0] = .text("李四")
             blankFar[1] = .text("列席")
             let fine = try XLSXWriter.workbook([XLSXSheet(name: "参会人员", rows: [header, blankFar])])
-            let ok = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/participants/import", token: world.token("districtAdmin"), raw: fine)
+            let ok = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/participants/import", token: world.token(.districtAdmin), raw: fine)
             #expect(ok.status == .created, "\(ok.text)")
         }
     }
@@ -94,7 +94,7 @@ struct HostileInputTests {
             for t in 0..<60 { for b in 0..<99 { csv += "支部\(t)-\(b),镇\(t),党支部,农村,书记\(b)\n" } }
             for t in 0..<60 { csv += "镇\(t),,党委,农村,\n" }
             let before = try await OrgUnit.query(on: app.db).count()
-            let reply = try await call(app, .POST, "api/v1/org-units/import?parent=\(world.district.id!)", token: world.token("districtAdmin"),
+            let reply = try await call(app, .POST, "api/v1/org-units/import?parent=\(world.district.id!)", token: world.token(.districtAdmin),
                                        raw: Data(csv.utf8), headers: ["Content-Type": "text/csv"])
             #expect(reply.status == .created, "\(reply.text.prefix(300))")
             #expect(try await OrgUnit.query(on: app.db).count() == before + 6_000)

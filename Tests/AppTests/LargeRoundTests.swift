@@ -15,12 +15,12 @@ struct LargeRoundTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)"
-            _ = try await call(app, .POST, "\(base)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
+            _ = try await call(app, .POST, "\(base)/status", token: world.token(.districtAdmin), json: ["status": "meeting"])
             let groups = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).all()
             let ids = groups.map { $0.id!.uuidString }
             // More codes than a round holds: refused at once with the reason and what to do, nothing stored.
             let huge = Dictionary(uniqueKeysWithValues: ids.map { ($0, 2000) })  // 6,000 codes, each group within its own limit
-            let refused = try await call(app, .POST, "\(base)/rounds", token: world.token("chair"), json: RoundOpenRequest(codes: huge))
+            let refused = try await call(app, .POST, "\(base)/rounds", token: world.token(.chair), json: RoundOpenRequest(codes: huge))
             try expectError(refused, .unprocessableEntity)
             #expect(try refused.decode(ErrorBody.self).reason.contains("最多发放 2000 个投票码"))
             #expect(try await BallotRound.query(on: app.db).count() == 0)
@@ -28,7 +28,7 @@ struct LargeRoundTests {
             // The largest round over a real socket: 201 and all 2,000 codes. (How long it takes is a benchmark's
             // business, not a unit test's: under a loaded test run no fixed timeout is fair.)
             let plan = [ids[0]: 700, ids[1]: 700, ids[2]: 600]
-            let token = world.token("chair")
+            let token = world.token(.chair)
             // A real server and client (the test client stops at 1 MB; 2,000 slips are several).
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
             let port = try #require(app.http.server.shared.localAddress?.port)

@@ -79,7 +79,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             let other = try await upload(app, sb, try sb.page(form: 0, circles: [(0, 0, 1)]).render()).decode(PaperScanDTO.self)
             #expect(other.state == "read")
             // The scrutineer keeps the blank one (two voters left it blank) and drops the second scan.
-            let scrutineer = sb.box.world.token("scrutineer")
+            let scrutineer = sb.box.world.token(.scrutineer)
             #expect(try await call(app, .POST, "\(sb.scans)/\(second.id)/ruling", token: scrutineer, json: ScanMarksRequest(keep: false))
                 .decode(PaperScanDTO.self).state == "discarded")
             #expect(try await call(app, .POST, "\(sb.scans)/\(blankSecond.id)/ruling", token: scrutineer, json: ScanMarksRequest(keep: true))
@@ -93,7 +93,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
     func aReadPageCanBeDroppedBeforeTheCountOnceAndNotAfter(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let sb = try await sealed(app)
-            let scrutineer = sb.box.world.token("scrutineer"), chair = sb.box.world.token("chair")
+            let scrutineer = sb.box.world.token(.scrutineer), chair = sb.box.world.token(.chair)
             let kept = try await upload(app, sb, try sb.page(form: 0, circles: [(0, 0, 0), (1, 1, 1), (2, 2, 2), (3, 3, 3)]).render())
                 .decode(PaperScanDTO.self)
             let extra = try await upload(app, sb, try sb.page(form: 0, circles: [(0, 0, 1), (1, 1, 1), (2, 2, 2), (3, 3, 3)]).render())
@@ -101,7 +101,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             #expect(kept.state == "read" && extra.state == "read")
             let drop = "\(sb.scans)/\(extra.id)/discard"
             // Who may not drop a page.
-            #expect(try await call(app, .POST, drop, token: sb.box.world.token("reportee")).status == .forbidden)
+            #expect(try await call(app, .POST, drop, token: sb.box.world.token(.reportee)).status == .forbidden)
             #expect(try await call(app, .POST, drop, token: chair).status == .forbidden)
             // A double click: one drop, one 409; the drop is in the audit log.
             async let a = call(app, .POST, drop, token: sb.teller)
@@ -147,9 +147,9 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             // A second number given by mistake (a new click) is withdrawn: a teller and the scrutineer at once, one wins.
             let extra = try await call(app, .POST, sheets, token: sb.teller, json: NumberSheetRequest(raterGroupID: group, formIndex: 0, page: 0, requestKey: UUID().uuidString))
             #expect(try extra.decode(PaperSheetStatusDTO.self).serial == 2)
-            #expect(try await call(app, .POST, "\(sheets)/2/withdraw", token: sb.box.world.token("reportee")).status == .forbidden)
+            #expect(try await call(app, .POST, "\(sheets)/2/withdraw", token: sb.box.world.token(.reportee)).status == .forbidden)
             async let w1 = call(app, .POST, "\(sheets)/2/withdraw", token: sb.teller)
-            async let w2 = call(app, .POST, "\(sheets)/2/withdraw", token: sb.box.world.token("scrutineer"))
+            async let w2 = call(app, .POST, "\(sheets)/2/withdraw", token: sb.box.world.token(.scrutineer))
             let withdrawals = try await [w1, w2]
             #expect(withdrawals.map(\.status.code).sorted() == [200, 409], "\(withdrawals.map(\.text))")
             #expect(try withdrawals.first { $0.status == .ok }!.decode(PaperSheetStatusDTO.self).state == "withdrawn")
@@ -162,7 +162,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             #expect(try await call(app, .POST, "\(sheets)/1/entry", token: t2, json: PaperEntryRequest(marks: marks)).status == .ok)
             // The count takes the true box count, and no phantom void appears.
             #expect(try await call(app, .PUT, path(sb, "box-counts"), token: sb.teller, json: BoxCountsRequest(counts: [1, 0, 0])).status == .ok)
-            let counted = try await call(app, .POST, path(sb, "count"), token: sb.box.world.token("chair"))
+            let counted = try await call(app, .POST, path(sb, "count"), token: sb.box.world.token(.chair))
             #expect(counted.status == .ok, "\(counted.text)")
             let reconciliation = try #require(try await BallotRound.find(sb.box.roundID, on: app.db)?.countedReconciliation())
             #expect(reconciliation.void == 0 && reconciliation.forms?.map(\.returned) == [1, 0, 0])
@@ -180,7 +180,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
     @Test(arguments: TestDatabase.available)
     func aWholeSetCountsOnceInEveryFormsBoxCount(database: TestDatabase) async throws {
         try await withKeying(database) { app, sb, t2, group in
-            let scrutineer = sb.box.world.token("scrutineer")
+            let scrutineer = sb.box.world.token(.scrutineer)
             let forms = PaperScanning.forms(sb.round, campaign: sb.campaign)
             let scan = try await upload(app, sb, try sb.page(form: 0, circles: [(0, 0, 0), (1, 1, 1), (2, 2, 2)]).render()).decode(PaperScanDTO.self)
             // A whole set numbered (no form) and keyed by two tellers.
@@ -194,7 +194,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             #expect(try await call(app, .POST, "\(sb.scans)/\(scan.id)/sample-check", token: scrutineer, json: ScanMarksRequest(marks: scan.reading, raterGroupID: scan.raterGroupID, formIndex: scan.formIndex)).status == .ok)
             // Counting only the one-form page of form 0 does not let the whole set slip past the box count.
             #expect(try await call(app, .PUT, path(sb, "box-counts"), token: sb.teller, json: BoxCountsRequest(counts: [1, 0, 0])).status == .ok)
-            let refused = try await call(app, .POST, path(sb, "count"), token: sb.box.world.token("chair"))
+            let refused = try await call(app, .POST, path(sb, "count"), token: sb.box.world.token(.chair))
             #expect(refused.status == .conflict)
             #expect(refused.text.contains("“\(forms[0].form.name)”评议表清点 1 张，已识别和编号录入 2 张"), "\(refused.text)")
             #expect(!refused.text.contains("第 1 种"))
@@ -202,7 +202,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             #expect(overview.forms.map(\.keyedByHand) == [1, 1, 1] && overview.forms.map(\.recognized) == [1, 0, 0])
             // The box counted as the tellers hold it: the set's pages in every form.
             #expect(try await call(app, .PUT, path(sb, "box-counts"), token: sb.teller, json: BoxCountsRequest(counts: [2, 1, 1])).status == .ok)
-            let counted = try await call(app, .POST, path(sb, "count"), token: sb.box.world.token("chair"))
+            let counted = try await call(app, .POST, path(sb, "count"), token: sb.box.world.token(.chair))
             #expect(counted.status == .ok, "\(counted.text)")
             let reconciliation = try #require(try await BallotRound.find(sb.box.roundID, on: app.db)?.countedReconciliation())
             #expect(reconciliation.forms?.map(\.returned) == [2, 1, 1])
@@ -225,7 +225,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             let entry = path(sb, "sheets/\(numbered.serial)/entry")
             #expect(try await call(app, .POST, entry, token: sb.teller, json: PaperEntryRequest(marks: first)).status == .ok)
             #expect(try await call(app, .POST, entry, token: t2, json: PaperEntryRequest(marks: String(second))).decode(PaperSheetStatusDTO.self).state == "mismatch")
-            let detail = try await call(app, .GET, path(sb, "sheets/\(numbered.serial)"), token: sb.box.world.token("scrutineer")).decode(PaperSheetDetailDTO.self)
+            let detail = try await call(app, .GET, path(sb, "sheets/\(numbered.serial)"), token: sb.box.world.token(.scrutineer)).decode(PaperSheetDetailDTO.self)
             let reportee = try #require(try await Reportee.find(UUID(uuidString: form.pages[0][3]), on: app.db))
             #expect(detail.differences.count == 1)
             #expect(detail.differences.first?.cell == 3 * columns + 1)
@@ -249,9 +249,9 @@ struct PaperScanReviewTests: BallotBoxHelpers {
                 }
             }
             // One sheet found in the box that was never issued (another meeting's form).
-            #expect(try await call(app, .POST, path(sb, "extra-sheets"), token: sb.box.world.token("scrutineer"), json: ExtraSheetsRequest(count: 1)).status == .ok)
+            #expect(try await call(app, .POST, path(sb, "extra-sheets"), token: sb.box.world.token(.scrutineer), json: ExtraSheetsRequest(count: 1)).status == .ok)
             #expect(try await call(app, .PUT, path(sb, "box-counts"), token: sb.teller, json: BoxCountsRequest(counts: [3, 0, 0])).status == .ok)
-            let counted = try await call(app, .POST, path(sb, "count"), token: sb.box.world.token("chair"))
+            let counted = try await call(app, .POST, path(sb, "count"), token: sb.box.world.token(.chair))
             #expect(counted.status == .ok, "\(counted.text)")
             let reconciliation = try #require(try await BallotRound.find(sb.box.roundID, on: app.db)?.countedReconciliation())
             #expect(reconciliation.forms?.map(\.returned) == [3, 0, 0])
@@ -268,7 +268,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
     func theSampleSaysOnlyWhatWasCheckedAndAHeldScanNamesThePageItRepeats(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let sb = try await sealed(app)
-            let scrutineer = sb.box.world.token("scrutineer")
+            let scrutineer = sb.box.world.token(.scrutineer)
             var pages: [PaperScanDTO] = []
             for grade in 0..<3 {
                 let page = try sb.page(form: 0, circles: [(0, 0, grade), (4, 1, 1), (8, 2, 2)])
@@ -315,22 +315,22 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             // One voter's paper set scanned (one page of each form), sampled, counted.
             var scans: [PaperScanDTO] = []
             for form in 0..<3 { scans.append(try await upload(app, sb, try sb.page(form: form, circles: [(0, 0, form)]).render()).decode(PaperScanDTO.self)) }
-            let scrutineer = world.token("scrutineer")
+            let scrutineer = world.token(.scrutineer)
             _ = try await call(app, .POST, "\(sb.scans)/sample", token: scrutineer)
             for scan in scans {
                 #expect(try await call(app, .POST, "\(sb.scans)/\(scan.id)/sample-check", token: scrutineer, json: ScanMarksRequest(marks: scan.reading, raterGroupID: scan.raterGroupID, formIndex: scan.formIndex)).status == .ok)
             }
             #expect(try await call(app, .PUT, path(sb, "box-counts"), token: sb.teller, json: BoxCountsRequest(counts: [1, 1, 1])).status == .ok)
-            let counted = try await call(app, .POST, path(sb, "count"), token: world.token("chair")).decode(RoundDTO.self)
+            let counted = try await call(app, .POST, path(sb, "count"), token: world.token(.chair)).decode(RoundDTO.self)
             let returned = try #require(counted.reconciliation?.returned)
             #expect(returned == 3)
             // The console (the round), the projector and the results say the same.
             #expect(counted.received == returned)
-            let listed = try await call(app, .GET, "\(campaign)/rounds", token: world.token("chair")).decode([RoundDTO].self)
+            let listed = try await call(app, .GET, "\(campaign)/rounds", token: world.token(.chair)).decode([RoundDTO].self)
             #expect(listed.last?.received == returned)
             let live = try #require(try await call(app, .GET, "api/v1/live/\(token)").decode(LiveStateDTO.self).round)
             #expect(live.received == returned)
-            let results = try await call(app, .GET, "\(campaign)/results", token: world.token("districtAdmin")).decode(ResultsDTO.self)
+            let results = try await call(app, .GET, "\(campaign)/results", token: world.token(.districtAdmin)).decode(ResultsDTO.self)
             #expect(results.reconciliation?.returned == returned && results.reconciliation?.valid == 3)
         }
     }
@@ -351,7 +351,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             let moved = try await upload(app, sb, try sb.page(form: 0, circles: [(0, 0, 0)], group: 1).render()).decode(PaperScanDTO.self)
             let honest = try await upload(app, sb, try sb.page(form: 1, circles: [(0, 0, 3)], group: 0).render()).decode(PaperScanDTO.self)
             #expect(moved.raterGroupID == second.raterGroupID && moved.raterGroup == second.raterGroup)
-            let scrutineer = world.token("scrutineer")
+            let scrutineer = world.token(.scrutineer)
             let sample = try await call(app, .POST, "\(sb.scans)/sample", token: scrutineer).decode(PaperScansDTO.self)
             #expect(sample.scans.allSatisfy { $0.sampled })
             let check = { (scan: PaperScanDTO, group: UUID?, form: Int?) in
@@ -374,7 +374,7 @@ struct PaperScanReviewTests: BallotBoxHelpers {
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "paper.sample.check").all().contains { $0.summary.contains("评议人类别") })
             // Counted: both ballots are in the first group.
             #expect(try await call(app, .PUT, path(sb, "box-counts"), token: sb.teller, json: BoxCountsRequest(counts: [1, 1, 0])).status == .ok)
-            let counted = try await call(app, .POST, path(sb, "count"), token: world.token("chair"))
+            let counted = try await call(app, .POST, path(sb, "count"), token: world.token(.chair))
             #expect(counted.status == .ok, "\(counted.text)")
             let ballots = try await Ballot.query(on: app.db).filter(\.$medium == "paper").all()
             #expect(ballots.count == 2 && ballots.allSatisfy { $0.raterGroupID == first.raterGroupID })

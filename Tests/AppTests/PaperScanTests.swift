@@ -17,7 +17,7 @@ struct PaperScanTests: BallotBoxHelpers {
         var round: BallotRound
         var campaign: Campaign
         var scans: String { "\(box.base)/\(box.roundID)/scans" }
-        var teller: String { box.world.token("teller") }
+        var teller: String { box.world.token(.teller) }
 
         /// The printed page of form `form` (layout order), drawn with circles at (row, column, grade).
         func page(form: Int, circles: [(Int, Int, Int)], arcs: [(Int, Int, Int)] = [], round number: Int? = nil, group: Int = 0,
@@ -37,7 +37,7 @@ struct PaperScanTests: BallotBoxHelpers {
                        request: (([RaterGroup]) -> RoundOpenRequest)? = nil) async throws -> ScanBox {
         let box = try await openBox(app, present: 4, paperSheetsOfFirstGroup: sets, request: request)
         try await seal(box)
-        #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair")).status == .ok)
+        #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair)).status == .ok)
         let round = try #require(try await BallotRound.find(box.roundID, on: app.db))
         let campaign = try #require(try await Campaign.find(round.$campaign.id, on: app.db))
         return ScanBox(box: box, round: round, campaign: campaign)
@@ -67,18 +67,18 @@ struct PaperScanTests: BallotBoxHelpers {
             #expect(try again.status == .ok && again.decode(PaperScanDTO.self).repeated)
             #expect(try await scanCount(app) == 1)
             let count = "\(sb.box.base)/\(sb.box.roundID)/count"
-            let chair = sb.box.world.token("chair")
+            let chair = sb.box.world.token(.chair)
             #expect(try await call(app, .POST, count, token: chair).text.contains("清点票数"))
             #expect(try await call(app, .PUT, "\(sb.box.base)/\(sb.box.roundID)/box-counts", token: sb.teller, json: BoxCountsRequest(counts: [0, 2, 0])).status == .ok)
             #expect(try await call(app, .POST, count, token: chair).text.contains("清点 2 张，已识别和编号录入 1 张"))
             #expect(try await call(app, .PUT, "\(sb.box.base)/\(sb.box.roundID)/box-counts", token: sb.teller, json: BoxCountsRequest(counts: [0, 1, 0])).status == .ok)
             #expect(try await call(app, .POST, count, token: chair).text.contains("尚未抽查"))
             #expect(try await call(app, .POST, "\(sb.scans)/sample", token: sb.teller).status == .forbidden)
-            let sampled = try await call(app, .POST, "\(sb.scans)/sample", token: sb.box.world.token("scrutineer")).decode(PaperScansDTO.self)
+            let sampled = try await call(app, .POST, "\(sb.scans)/sample", token: sb.box.world.token(.scrutineer)).decode(PaperScansDTO.self)
             #expect(sampled.scans.filter(\.sampled).count == 1)
-            #expect(try await call(app, .POST, "\(sb.scans)/sample", token: sb.box.world.token("scrutineer")).status == .conflict)
+            #expect(try await call(app, .POST, "\(sb.scans)/sample", token: sb.box.world.token(.scrutineer)).status == .conflict)
             #expect(try await call(app, .POST, count, token: chair).text.contains("未核对"))
-            let check = try await call(app, .POST, "\(sb.scans)/\(scan.id)/sample-check", token: sb.box.world.token("scrutineer"),
+            let check = try await call(app, .POST, "\(sb.scans)/\(scan.id)/sample-check", token: sb.box.world.token(.scrutineer),
                                        json: ScanMarksRequest(marks: scan.reading, raterGroupID: scan.raterGroupID, formIndex: scan.formIndex))
             #expect(check.status == .ok)
             let counted = try await call(app, .POST, count, token: chair)
@@ -119,7 +119,7 @@ struct PaperScanTests: BallotBoxHelpers {
             // A decision may not change what the machine was sure of; a '?' left is refused.
             #expect(try await call(app, .POST, path + "/decision", token: sb.teller, json: ScanMarksRequest(marks: "2" + decided("2").dropFirst())).status == .unprocessableEntity)
             #expect(try await call(app, .POST, path + "/decision", token: sb.teller, json: ScanMarksRequest(marks: scan.reading)).status == .unprocessableEntity)
-            #expect(try await call(app, .POST, path + "/decision", token: sb.box.world.token("scrutineer"), json: ScanMarksRequest(marks: decided("2"))).status == .forbidden)
+            #expect(try await call(app, .POST, path + "/decision", token: sb.box.world.token(.scrutineer), json: ScanMarksRequest(marks: decided("2"))).status == .forbidden)
             // Call: the first teller twice (a double click), the second teller differently, the scrutineer rules.
             let once = try await call(app, .POST, path + "/decision", token: sb.teller, json: ScanMarksRequest(marks: decided("2")))
             let twice = try await call(app, .POST, path + "/decision", token: sb.teller, json: ScanMarksRequest(marks: decided("2")))
@@ -128,14 +128,14 @@ struct PaperScanTests: BallotBoxHelpers {
             #expect(try once.decode(PaperScanDTO.self).state == "decided_once")
             #expect(twice.status == .conflict)
             #expect(try second.decode(PaperScanDTO.self).state == "mismatch")
-            let seen = try await call(app, .GET, path, token: sb.box.world.token("scrutineer")).decode(PaperScanDTO.self)
+            let seen = try await call(app, .GET, path, token: sb.box.world.token(.scrutineer)).decode(PaperScanDTO.self)
             #expect(seen.decisions.sorted() == [decided("0"), decided("2")].sorted())
             #expect(try await call(app, .GET, path, token: sb.teller).decode(PaperScanDTO.self).decisions.isEmpty)
             #expect(try await call(app, .POST, path + "/ruling", token: sb.teller, json: ScanMarksRequest(marks: decided("2"))).status == .forbidden)
-            let ruled = try await call(app, .POST, path + "/ruling", token: sb.box.world.token("scrutineer"), json: ScanMarksRequest(marks: decided("2")))
+            let ruled = try await call(app, .POST, path + "/ruling", token: sb.box.world.token(.scrutineer), json: ScanMarksRequest(marks: decided("2")))
             #expect(try ruled.decode(PaperScanDTO.self).state == "confirmed")
             #expect(try ruled.decode(PaperScanDTO.self).reading == decided("2"))
-            #expect(try await call(app, .POST, path + "/ruling", token: sb.box.world.token("scrutineer"), json: ScanMarksRequest(marks: decided("2"))).status == .conflict)
+            #expect(try await call(app, .POST, path + "/ruling", token: sb.box.world.token(.scrutineer), json: ScanMarksRequest(marks: decided("2"))).status == .conflict)
             // The row crop the tellers look at is a PNG.
             let crop = try await call(app, .GET, path + "/image?row=2", token: sb.teller)
             #expect(crop.status == .ok && crop.headers.contentType == .png && crop.body.readableBytes > 1000)
@@ -195,8 +195,8 @@ struct PaperScanTests: BallotBoxHelpers {
             let huge = try await call(app, .POST, "\(sb.scans)?width=1400&height=990", token: sb.teller, raw: Data(count: 13_000_000))
             #expect(huge.status == .payloadTooLarge)
             // Someone who may not scan, and a campaign out of scope.
-            #expect(try await upload(app, sb, try sb.page(form: 0, circles: []).render(), token: sb.box.world.token("reportee")).status == .forbidden)
-            #expect(try await upload(app, sb, try sb.page(form: 0, circles: []).render(), token: sb.box.world.token("townAdmin")).status == .notFound)
+            #expect(try await upload(app, sb, try sb.page(form: 0, circles: []).render(), token: sb.box.world.token(.reportee)).status == .forbidden)
+            #expect(try await upload(app, sb, try sb.page(form: 0, circles: []).render(), token: sb.box.world.token(.townAdmin)).status == .notFound)
             #expect(try await scanCount(app) == 0)
             // An upside-down page is simply read.
             let turned = try await upload(app, sb, try sb.page(form: 0, circles: [(10, 5, 3)]).render(turned: true))
@@ -217,7 +217,7 @@ struct PaperScanTests: BallotBoxHelpers {
             // Another voter's sheet with other marks is not held.
             let other = try await upload(app, sb, try sb.page(form: 0, circles: [(0, 0, 1), (3, 2, 1), (7, 5, 2)]).render()).decode(PaperScanDTO.self)
             #expect(other.state == "read")
-            let drop = try await call(app, .POST, "\(sb.scans)/\(second.id)/ruling", token: sb.box.world.token("scrutineer"), json: ScanMarksRequest(keep: false))
+            let drop = try await call(app, .POST, "\(sb.scans)/\(second.id)/ruling", token: sb.box.world.token(.scrutineer), json: ScanMarksRequest(keep: false))
             #expect(try drop.decode(PaperScanDTO.self).state == "discarded")
             let overview = try await call(app, .GET, sb.scans, token: sb.teller).decode(PaperScansDTO.self)
             #expect(overview.forms[0].recognized == 2 && overview.forms[0].pending == 0)
@@ -246,7 +246,7 @@ struct PaperScanTests: BallotBoxHelpers {
             #expect(ballot.marks.filter { $0 == "2" }.count == 66 && ballot.marks.filter { $0 == "-" }.count == sb.round.layout.cells.count - 66)
             // The count wants the box counted: one sheet of form 2.
             #expect(try await call(app, .PUT, "\(sb.box.base)/\(sb.box.roundID)/box-counts", token: sb.teller, json: BoxCountsRequest(counts: [0, 0, 1])).status == .ok)
-            let counted = try await call(app, .POST, "\(sb.box.base)/\(sb.box.roundID)/count", token: sb.box.world.token("chair"))
+            let counted = try await call(app, .POST, "\(sb.box.base)/\(sb.box.roundID)/count", token: sb.box.world.token(.chair))
             #expect(counted.status == .ok, "\(counted.text)")
             let reconciliation = try #require(try await BallotRound.find(sb.box.roundID, on: app.db)?.countedReconciliation())
             #expect(reconciliation.forms?.map(\.returned) == [0, 0, 1] && reconciliation.scanSample == nil)
@@ -257,14 +257,14 @@ struct PaperScanTests: BallotBoxHelpers {
         try await withApp(.sqlite) { app in
             let box = try await openBox(app, present: 4, paperSheetsOfFirstGroup: 4)
             let path = "\(box.base)/\(box.roundID)/box-counts"
-            let teller = box.world.token("teller")
+            let teller = box.world.token(.teller)
             #expect(try await call(app, .PUT, path, token: teller, json: BoxCountsRequest(counts: [1, 1, 1])).status == .conflict)
-            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair")).status == .ok)
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair)).status == .ok)
             #expect(try await call(app, .PUT, path, token: teller, json: BoxCountsRequest(counts: [1, 1])).status == .unprocessableEntity)
             #expect(try await call(app, .PUT, path, token: teller, json: BoxCountsRequest(counts: [1, -1, 1])).status == .unprocessableEntity)
             #expect(try await call(app, .PUT, path, token: teller, json: ["counts": "x"]).status == .badRequest)
             #expect(try await call(app, .PUT, path, token: teller, json: BoxCountsRequest(counts: [0, 0, 0])).status == .ok)
-            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).status == .ok)
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair)).status == .ok)
             #expect(try await call(app, .PUT, path, token: teller, json: BoxCountsRequest(counts: [1, 1, 1])).status == .conflict)
         }
     }
@@ -273,13 +273,13 @@ struct PaperScanTests: BallotBoxHelpers {
         try await withApp(.sqlite) { app in
             let sb = try await sealedScanBox(app)
             let scan = try await upload(app, sb, try sb.page(form: 0, circles: [(0, 0, 0)]).render()).decode(PaperScanDTO.self)
-            let admin = sb.box.world.token("sysadmin")
+            let admin = sb.box.world.token(.sysadmin)
             #expect(try await call(app, .GET, "\(sb.scans)/\(scan.id)/image", token: admin).status == .ok)
             _ = try await call(app, .PUT, "\(sb.box.base)/\(sb.box.roundID)/box-counts", token: admin, json: BoxCountsRequest(counts: [1, 0, 0]))
-            _ = try await call(app, .POST, "\(sb.scans)/sample", token: sb.box.world.token("scrutineer"))
-            _ = try await call(app, .POST, "\(sb.scans)/\(scan.id)/sample-check", token: sb.box.world.token("scrutineer"),
+            _ = try await call(app, .POST, "\(sb.scans)/sample", token: sb.box.world.token(.scrutineer))
+            _ = try await call(app, .POST, "\(sb.scans)/\(scan.id)/sample-check", token: sb.box.world.token(.scrutineer),
                                json: ScanMarksRequest(marks: scan.reading, raterGroupID: scan.raterGroupID, formIndex: scan.formIndex))
-            #expect(try await call(app, .POST, "\(sb.box.base)/\(sb.box.roundID)/count", token: sb.box.world.token("chair")).status == .ok)
+            #expect(try await call(app, .POST, "\(sb.box.base)/\(sb.box.roundID)/count", token: sb.box.world.token(.chair)).status == .ok)
             let base = "api/v1/campaigns/\(sb.box.world.campaignID)"
             let reportee = try #require(try await Reportee.query(on: app.db).first())
             #expect(try await call(app, .POST, "\(base)/publications", token: admin, json: PublicationRequest(reporteeIDs: [reportee.id!], days: 7)).status == .created)

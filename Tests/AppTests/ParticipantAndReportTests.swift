@@ -11,7 +11,7 @@ struct ParticipantTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)/participants"
-            let token = world.token("districtAdmin")
+            let token = world.token(.districtAdmin)
             let group = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).first()!
             try expectError(try await call(app, .POST, base, token: token, json: ParticipantInput(name: "甲", role: "attendee")), .unprocessableEntity)
             try expectError(try await call(app, .POST, base, token: token,
@@ -37,7 +37,7 @@ struct ParticipantTests {
             let world = try await World.make(app)
             let csv = "\u{FEFF}姓名,单位,身份,评议人类别\n赵一,区委办,出席,区领导\n钱二,区财政局,,部门负责人\n孙三,区委组织部,列席,\n李四,市委组织部,指导,\n"
             let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/participants/import",
-                                       token: world.token("districtAdmin"), raw: Data(csv.utf8))
+                                       token: world.token(.districtAdmin), raw: Data(csv.utf8))
             #expect(reply.status == .created, "\(reply.text)")
             #expect(try reply.decode(ImportResultDTO.self).imported == 4)
             let people = try await Participant.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).all()
@@ -53,7 +53,7 @@ struct ParticipantTests {
             let before = try await Participant.query(on: app.db).count()
             let csv = "姓名,单位,身份,评议人类别\n赵一,区委办,出席,区领导\n钱二,,出席,\n孙三,,列席,区领导\n李四,,嘉宾,\n周五,,出席,不存在的类别\n"
             let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/participants/import",
-                                       token: world.token("districtAdmin"), raw: Data(csv.utf8))
+                                       token: world.token(.districtAdmin), raw: Data(csv.utf8))
             #expect(reply.status == .unprocessableEntity)
             let body = try reply.decode(ImportErrorDTO.self)
             #expect(body.issues.map(\.line) == [3, 4, 5, 6])
@@ -67,7 +67,7 @@ struct ParticipantTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/participants/import",
-                                       token: world.token("districtAdmin"), raw: Data("名字,单位\n赵一,区委办\n".utf8))
+                                       token: world.token(.districtAdmin), raw: Data("名字,单位\n赵一,区委办\n".utf8))
             let body = try reply.decode(ImportErrorDTO.self)
             #expect(body.issues.contains { $0.message.contains("无法识别的列“名字”") })
             #expect(body.issues.contains { $0.message.contains("缺少必填列“姓名”") })
@@ -90,14 +90,14 @@ struct ReportTests {
     func aPDFIsStoredWithItsChecksumAndComesBackByteForByte(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let reply = try await upload(world, Self.pdf, token: world.token("districtAdmin"))
+            let reply = try await upload(world, Self.pdf, token: world.token(.districtAdmin))
             #expect(reply.status == .ok, "\(reply.text)")
             let info = try reply.decode(ReportInfoDTO.self)
             #expect(info.contentType == "application/pdf" && info.fileName == "述职报告.pdf" && info.byteCount == Self.pdf.count)
             #expect(info.sha256 == "a5c8d6e2e5e77ef56a0cd8f0b5b0cf1cbba5a84c27f1e0dcc6b6b3b5d4d3d8b0" || info.sha256.count == 64)
             let reportee = try await Reportee.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).first()!
             let download = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/reportees/\(reportee.id!)/report",
-                                          token: world.token("chair"))
+                                          token: world.token(.chair))
             #expect(download.status == .ok)
             #expect(Data(buffer: download.body) == Self.pdf)
             #expect(download.headers.first(name: "X-Checksum-SHA256") == info.sha256)
@@ -108,7 +108,7 @@ struct ReportTests {
     @Test func textIsAcceptedAndAnythingElseRefused() async throws {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
-            let token = world.token("districtAdmin")
+            let token = world.token(.districtAdmin)
             let text = try await upload(world, Data("一、履职情况\n二、存在问题\n".utf8), name: "述职.txt", token: token)
             #expect(try text.decode(ReportInfoDTO.self).contentType.hasPrefix("text/plain"))
             let renamed = try await upload(world, Self.pdf, name: "report.exe", reportee: 1, token: token)
@@ -126,10 +126,10 @@ struct ReportTests {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
             // "reportee" is linked to **镇党委, the first reportee
-            #expect(try await upload(world, Self.pdf, reportee: 0, token: world.token("reportee")).status == .ok)
-            try expectError(try await upload(world, Self.pdf, reportee: 1, token: world.token("reportee")), .forbidden)
-            try expectError(try await upload(world, Self.pdf, reportee: 1, token: world.token("chair")), .forbidden)
-            try expectError(try await upload(world, Self.pdf, reportee: 1, token: world.token("otherReportee")), .notFound)
+            #expect(try await upload(world, Self.pdf, reportee: 0, token: world.token(.reportee)).status == .ok)
+            try expectError(try await upload(world, Self.pdf, reportee: 1, token: world.token(.reportee)), .forbidden)
+            try expectError(try await upload(world, Self.pdf, reportee: 1, token: world.token(.chair)), .forbidden)
+            try expectError(try await upload(world, Self.pdf, reportee: 1, token: world.token(.otherReportee)), .notFound)
             #expect(try await ReportDocument.query(on: app.db).count() == 1)
         }
     }
@@ -137,7 +137,7 @@ struct ReportTests {
     @Test func theMaterialsLinkOpensOnlyWhenTheAdminOpensIt() async throws {
         try await withApp(.sqlite) { app in
             let world = try await World.make(app)
-            let token = world.token("districtAdmin")
+            let token = world.token(.districtAdmin)
             _ = try await upload(world, Self.pdf, token: token)
             let detail = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)", token: token).decode(CampaignDetailDTO.self)
             let path = try #require(detail.materialsPath)
@@ -151,7 +151,7 @@ struct ReportTests {
             #expect(Data(buffer: file.body) == Self.pdf)
             #expect(try await call(app, .GET, "/m/\(String(repeating: "a", count: 43))").status == .notFound)
             // the chair does not see the link
-            let chairView = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)", token: world.token("chair")).decode(CampaignDetailDTO.self)
+            let chairView = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)", token: world.token(.chair)).decode(CampaignDetailDTO.self)
             #expect(chairView.materialsPath == nil)
         }
     }

@@ -15,36 +15,36 @@ struct PerCellPrivacyTests: BallotBoxHelpers {
     func countedRound(_ app: Application, phones: Int, sheets: Int, paperSets: Int? = nil) async throws -> Box {
         let world = try await World.make(app)
         let base = "api/v1/campaigns/\(world.campaignID)"
-        _ = try await call(app, .POST, "\(base)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
-        let meeting = try await call(app, .GET, "\(base)/meeting", token: world.token("chair")).decode(MeetingDTO.self)
+        _ = try await call(app, .POST, "\(base)/status", token: world.token(.districtAdmin), json: ["status": "meeting"])
+        let meeting = try await call(app, .GET, "\(base)/meeting", token: world.token(.chair)).decode(MeetingDTO.self)
         let groups = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).all()
         let leaders = try #require(groups.first { $0.name == "区领导" }).id!
         let heads = try #require(groups.first { $0.name == "部门负责人" }).id!
         let body = RoundOpenRequest(codes: phones > 0 ? [heads.uuidString: phones] : [:],
                                     paperSheets: [leaders.uuidString: paperSets ?? sheets])
-        let reply = try await call(app, .POST, "\(base)/rounds", token: world.token("chair"), json: body)
+        let reply = try await call(app, .POST, "\(base)/rounds", token: world.token(.chair), json: body)
         #expect(reply.status == .created, "\(reply.text)")
         let box = Box(world: world, meeting: meeting, opened: try reply.decode(RoundOpenedDTO.self))
         if let first = box.codes.first {
             let check = try await spec(app, box, code: first)
             for code in box.codes { #expect(try await vote(app, code: code, marks: fullMarks(check, "good")).status == .ok) }
         }
-        #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: world.token("chair")).status == .ok)
+        #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: world.token(.chair)).status == .ok)
         try await makeUser(app, username: "teller2", role: .teller, orgUnitID: world.district.id)
         let second = try await login(app, "teller2")
         let round = try #require(try await BallotRound.find(box.roundID, on: app.db))
         let pageCells = round.layout.cells.filter { $0.form == world.campaign.forms[0].id }.count
         for _ in 0..<sheets {
-            let numbered = try await call(app, .POST, "\(box.base)/\(box.roundID)/sheets", token: world.token("teller"),
+            let numbered = try await call(app, .POST, "\(box.base)/\(box.roundID)/sheets", token: world.token(.teller),
                                           json: NumberSheetRequest(raterGroupID: leaders, formIndex: 0, page: 0)).decode(PaperSheetStatusDTO.self)
             let entry = "\(box.base)/\(box.roundID)/sheets/\(numbered.serial)/entry"
             let marks = String(repeating: "4", count: pageCells)
-            #expect(try await call(app, .POST, entry, token: world.token("teller"), json: PaperEntryRequest(marks: marks)).status == .ok)
+            #expect(try await call(app, .POST, entry, token: world.token(.teller), json: PaperEntryRequest(marks: marks)).status == .ok)
             #expect(try await call(app, .POST, entry, token: second, json: PaperEntryRequest(marks: marks)).status == .ok)
         }
-        #expect(try await call(app, .PUT, "\(box.base)/\(box.roundID)/box-counts", token: world.token("teller"),
+        #expect(try await call(app, .PUT, "\(box.base)/\(box.roundID)/box-counts", token: world.token(.teller),
                                json: BoxCountsRequest(counts: [sheets, 0, 0])).status == .ok)
-        let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: world.token("chair"))
+        let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: world.token(.chair))
         #expect(counted.status == .ok, "\(counted.text)")
         return box
     }
@@ -71,7 +71,7 @@ struct PerCellPrivacyTests: BallotBoxHelpers {
     func aPaperVoterWithOneSheetIsNeverShownAlone(database: TestDatabase, voters: Int) async throws {
         try await withApp(database) { app in
             let box = try await countedRound(app, phones: 4, sheets: voters)
-            let admin = box.world.token("districtAdmin")
+            let admin = box.world.token(.districtAdmin)
             let base = "api/v1/campaigns/\(box.world.campaignID)"
             // The results API.
             let results = try await call(app, .GET, "\(base)/results", token: admin).decode(ResultsDTO.self)
@@ -96,7 +96,7 @@ struct PerCellPrivacyTests: BallotBoxHelpers {
             // Published: the secretary's own sheet.
             #expect(try await call(app, .POST, "\(base)/publications", token: admin,
                                    json: PublicationRequest(reporteeIDs: [reportee.id!], days: 7)).status == .created)
-            let own = try await call(app, .GET, "\(base)/results/\(reportee.id!)", token: box.world.token("reportee"))
+            let own = try await call(app, .GET, "\(base)/results/\(reportee.id!)", token: box.world.token(.reportee))
             #expect(own.status == .ok, "\(own.text)")
             let sheet = try own.decode(ResultSheetDTO.self)
             #expect(!sheet.raterGroups.map(\.name).contains("区领导"))
@@ -110,7 +110,7 @@ struct PerCellPrivacyTests: BallotBoxHelpers {
         try await withApp(database) { app in
             let box = try await countedRound(app, phones: 0, sheets: 1, paperSets: 3)
             let results = try await call(app, .GET, "api/v1/campaigns/\(box.world.campaignID)/results",
-                                         token: box.world.token("districtAdmin")).decode(ResultsDTO.self)
+                                         token: box.world.token(.districtAdmin)).decode(ResultsDTO.self)
             #expect(results.withheld)
             #expect(results.reportees.allSatisfy { $0.composite == nil && $0.forms.allSatisfy { $0.columns.allSatisfy { ballots($0.counts) == 0 } } })
         }

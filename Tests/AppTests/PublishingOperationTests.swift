@@ -14,7 +14,7 @@ struct PublishingOperationTests: BallotBoxHelpers {
         let check = try await spec(app, box, code: box.codes[0])
         for code in box.codes { _ = try await vote(app, code: code, marks: fullMarks(check)) }
         for step in ["seal", "count"] {
-            let reply = try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: box.world.token("chair"))
+            let reply = try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: box.world.token(.chair))
             #expect(reply.status == .ok, "\(reply.text)")
         }
         let campaign = try #require(try await Campaign.find(box.world.campaign.id, on: app.db))

@@ -12,24 +12,24 @@ struct RecountNotesTests: BallotBoxHelpers {
     func counted(_ app: Application) async throws -> (world: World, base: String) {
         let world = try await World.make(app)
         let base = "api/v1/campaigns/\(world.campaignID)"
-        let admin = world.token("districtAdmin")
+        let admin = world.token(.districtAdmin)
         var rules = world.campaign.rules
         rules.raterGroupWeights = [:]
         rules.minimumGroupSize = 1
         rules.grading.maxGoodShare = Fraction(1, 2)
         #expect(try await call(app, .PUT, "\(base)/rules", token: admin, json: rules).status == .ok)
         _ = try await call(app, .POST, "\(base)/status", token: admin, json: ["status": "meeting"])
-        let meeting = try await call(app, .GET, "\(base)/meeting", token: world.token("chair")).decode(MeetingDTO.self)
+        let meeting = try await call(app, .GET, "\(base)/meeting", token: world.token(.chair)).decode(MeetingDTO.self)
         for person in try await Participant.query(on: app.db).filter(\.$role == .attendee).sort(\.$position).all().prefix(7) {
-            _ = try await call(app, .POST, "\(base)/check-in", token: world.token("teller"), json: CheckInRequest(participantID: person.id))
+            _ = try await call(app, .POST, "\(base)/check-in", token: world.token(.teller), json: CheckInRequest(participantID: person.id))
         }
-        let opened = try await call(app, .POST, "\(base)/rounds", token: world.token("chair"), json: RoundOpenRequest()).decode(RoundOpenedDTO.self)
+        let opened = try await call(app, .POST, "\(base)/rounds", token: world.token(.chair), json: RoundOpenRequest()).decode(RoundOpenedDTO.self)
         let box = Box(world: world, meeting: meeting, opened: opened)
         let check = try await spec(app, box, code: box.codes[0])
         for slip in opened.codes {
             #expect(try await vote(app, code: slip.code, marks: fullMarks(check, slip.raterGroup == "区领导" ? "good" : "poor")).status == .ok)
         }
-        for step in ["seal", "count"] { _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: world.token("chair")) }
+        for step in ["seal", "count"] { _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: world.token(.chair)) }
         return (world, base)
     }
 
@@ -37,7 +37,7 @@ struct RecountNotesTests: BallotBoxHelpers {
     func flagsWeightsAndCountsSayWhatTheReadmeSays(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let (world, base) = try await counted(app)
-            let admin = world.token("districtAdmin")
+            let admin = world.token(.districtAdmin)
             let results = try await call(app, .GET, "\(base)/results", token: admin).decode(ResultsDTO.self)
             // 加权好评率 without rater-group weights: every valid vote counts the same, so it is the 好评率 (6/7), not
             // the mean of the groups' rates (1/2); the form score is the mean points.
@@ -65,7 +65,7 @@ struct RecountNotesTests: BallotBoxHelpers {
     func theMinimumGroupSizeIsAlwaysThere(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = world.token("districtAdmin")
+            let admin = world.token(.districtAdmin)
             let created = try await call(app, .POST, "api/v1/campaigns", token: admin,
                                          json: CampaignCreateRequest(title: "新活动", year: 2024, level: "district", orgUnitID: world.district.id!))
             #expect(created.status == .created, "\(created.text)")

@@ -15,32 +15,32 @@ struct RectificationLedgerTests {
     struct Ledger {
         var world: World
         var wang: Reportee
-        func token(_ name: String) -> String { world.token(name) }
+        func token(_ account: WorldAccount) -> String { world.token(account) }
     }
 
     /// The demo in its meeting; 王建华 (linked to the `reportee` account) has spoken and the chair has commented.
     func commented(_ app: Application) async throws -> Ledger {
         let world = try await World.make(app)
         let base = "api/v1/campaigns/\(world.campaignID)"
-        _ = try await call(app, .POST, "\(base)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
-        _ = try await call(app, .GET, "\(base)/meeting", token: world.token("chair"))
+        _ = try await call(app, .POST, "\(base)/status", token: world.token(.districtAdmin), json: ["status": "meeting"])
+        _ = try await call(app, .GET, "\(base)/meeting", token: world.token(.chair))
         let wang = try #require(try await Reportee.query(on: app.db).filter(\.$name == "王建华").first())
-        _ = try await call(app, .POST, "\(base)/speeches/\(wang.id!)/start", token: world.token("chair"))
-        _ = try await call(app, .POST, "\(base)/speeches/\(wang.id!)/end", token: world.token("chair"))
-        let reply = try await call(app, .POST, "\(base)/speeches/\(wang.id!)/comment", token: world.token("chair"), json: CommentRequest(text: Self.comment))
+        _ = try await call(app, .POST, "\(base)/speeches/\(wang.id!)/start", token: world.token(.chair))
+        _ = try await call(app, .POST, "\(base)/speeches/\(wang.id!)/end", token: world.token(.chair))
+        let reply = try await call(app, .POST, "\(base)/speeches/\(wang.id!)/comment", token: world.token(.chair), json: CommentRequest(text: Self.comment))
         #expect(reply.status == .ok)
         return Ledger(world: world, wang: wang)
     }
 
     func draftAndCreate(_ app: Application, _ l: Ledger) async throws -> RectificationDetailDTO {
         let draft = try await call(app, .GET, "api/v1/rectification/draft?from=comment&campaign=\(l.world.campaignID)&reportee=\(l.wang.id!)",
-                                   token: l.token("districtAdmin")).decode(RectificationItemRequest.self)
+                                   token: l.token(.districtAdmin)).decode(RectificationItemRequest.self)
         #expect(draft.problem == Self.comment && draft.source == "chair_comment" && draft.ownerUserID == l.wang.$user.id)
         #expect(draft.responsiblePerson == "王建华" && draft.responsibleUnit == "**镇党委")
         var body = draft
         body.plan = "制定村级集体经济发展三年计划，年底前每村落实一个增收项目。"
         body.linkedLeader = "区委副书记 张某"
-        let reply = try await call(app, .POST, "api/v1/rectification", token: l.token("districtAdmin"), json: body)
+        let reply = try await call(app, .POST, "api/v1/rectification", token: l.token(.districtAdmin), json: body)
         #expect(reply.status == .created, "\(reply.text)")
         return try reply.decode(RectificationDetailDTO.self)
     }
@@ -57,7 +57,7 @@ struct RectificationLedgerTests {
             let l = try await commented(app)
             let created = try await draftAndCreate(app, l)
             let id = created.item.id
-            let owner = l.token("reportee"), admin = l.token("districtAdmin")
+            let owner = l.token(.reportee), admin = l.token(.districtAdmin)
             #expect(created.item.state == "issued" && created.item.actions.contains("acknowledge"))
             // call: the secretary signs, reports, uploads evidence, asks to close; the department rejects once, then closes.
             let mine = try await call(app, .GET, "api/v1/rectification", token: owner).decode([RectificationItemDTO].self)
@@ -117,14 +117,14 @@ struct RectificationLedgerTests {
             // No counted round yet: the draft says so.
             let wang = try #require(try await Reportee.query(on: app.db).filter(\.$name == "王建华").first())
             let url = "api/v1/rectification/draft?from=result&campaign=\(world.campaignID)&reportee=\(wang.id!)"
-            try expectError(try await call(app, .GET, url, token: world.token("districtAdmin")), .conflict)
+            try expectError(try await call(app, .GET, url, token: world.token(.districtAdmin)), .conflict)
             try expectError(try await call(app, .GET, "api/v1/rectification/draft?from=comment&campaign=\(world.campaignID)&reportee=\(wang.id!)",
-                                            token: world.token("districtAdmin")), .conflict)
+                                            token: world.token(.districtAdmin)), .conflict)
             try expectError(try await call(app, .GET, "api/v1/rectification/draft?from=other&campaign=\(world.campaignID)&reportee=\(wang.id!)",
-                                            token: world.token("districtAdmin")), .badRequest)
+                                            token: world.token(.districtAdmin)), .badRequest)
             try expectError(try await call(app, .GET, "api/v1/rectification/draft?from=result&campaign=\(world.campaignID)&reportee=\(UUID())",
-                                            token: world.token("districtAdmin")), .notFound)
-            try expectError(try await call(app, .GET, url, token: world.token("chair")), .forbidden)
+                                            token: world.token(.districtAdmin)), .notFound)
+            try expectError(try await call(app, .GET, url, token: world.token(.chair)), .forbidden)
         }
     }
 
@@ -133,18 +133,18 @@ struct RectificationLedgerTests {
             let l = try await commented(app)
             let item = try await draftAndCreate(app, l).item
             for name in ["otherReportee", "outsideChair", "chair", "teller"] {
-                try expectError(try await call(app, .GET, "api/v1/rectification/\(item.id)", token: l.token(name)), .notFound)
-                try expectError(try await act(app, item.id, l.token(name), "acknowledge"), .notFound)
-                try expectError(try await call(app, .POST, "api/v1/rectification/\(item.id)/evidence", token: l.token(name), raw: Self.png), .notFound)
-                #expect(try await call(app, .GET, "api/v1/rectification", token: l.token(name)).decode([RectificationItemDTO].self).isEmpty)
+                try expectError(try await call(app, .GET, "api/v1/rectification/\(item.id)", token: l.world.token(named: name)), .notFound)
+                try expectError(try await act(app, item.id, l.world.token(named: name), "acknowledge"), .notFound)
+                try expectError(try await call(app, .POST, "api/v1/rectification/\(item.id)/evidence", token: l.world.token(named: name), raw: Self.png), .notFound)
+                #expect(try await call(app, .GET, "api/v1/rectification", token: l.world.token(named: name)).decode([RectificationItemDTO].self).isEmpty)
             }
             // The town's admin follows up its own secretary; an admin of another town would not see it.
-            #expect(try await call(app, .GET, "api/v1/rectification/\(item.id)", token: l.token("townAdmin")).status == .ok)
-            try expectError(try await call(app, .PATCH, "api/v1/rectification/\(item.id)", token: l.token("reportee"),
+            #expect(try await call(app, .GET, "api/v1/rectification/\(item.id)", token: l.token(.townAdmin)).status == .ok)
+            try expectError(try await call(app, .PATCH, "api/v1/rectification/\(item.id)", token: l.token(.reportee),
                                             json: RectificationItemRequest(problem: "改掉")), .forbidden)
-            try expectError(try await call(app, .GET, "api/v1/rectification/dashboard", token: l.token("reportee")), .forbidden)
-            try expectError(try await call(app, .GET, "api/v1/rectification.xlsx", token: l.token("reportee")), .forbidden)
-            try expectError(try await call(app, .POST, "api/v1/rectification", token: l.token("chair"), json: RectificationItemRequest()), .forbidden)
+            try expectError(try await call(app, .GET, "api/v1/rectification/dashboard", token: l.token(.reportee)), .forbidden)
+            try expectError(try await call(app, .GET, "api/v1/rectification.xlsx", token: l.token(.reportee)), .forbidden)
+            try expectError(try await call(app, .POST, "api/v1/rectification", token: l.token(.chair), json: RectificationItemRequest()), .forbidden)
             #expect(try await RectificationEvent.query(on: app.db).count() == 1)
             #expect(try await RectificationItem.find(item.id, on: app.db)?.state == .issued)
         }
@@ -153,7 +153,7 @@ struct RectificationLedgerTests {
     @Test func everyRefusedInputChangesNothing() async throws {
         try await withApp(.sqlite) { app in
             let l = try await commented(app)
-            let admin = l.token("districtAdmin")
+            let admin = l.token(.districtAdmin)
             let good = RectificationItemRequest(
                 orgUnitID: nil, campaignID: l.world.campaign.id, reporteeID: l.wang.id, source: "inspection", category: "巡察",
                 problem: "问题", plan: "措施", linkedLeader: "领导", responsibleUnit: "单位", responsiblePerson: "责任人", ownerUserID: nil,
@@ -183,7 +183,7 @@ struct RectificationLedgerTests {
                 try expectError(try await call(app, .POST, "api/v1/rectification", token: admin, json: body), status)
             }
             var outside = good; outside.campaignID = nil; outside.reporteeID = nil; outside.orgUnitID = l.world.district.id
-            try expectError(try await call(app, .POST, "api/v1/rectification", token: l.token("townAdmin"), json: outside), .notFound)
+            try expectError(try await call(app, .POST, "api/v1/rectification", token: l.token(.townAdmin), json: outside), .notFound)
             try expectError(try await call(app, .POST, "api/v1/rectification", token: admin, raw: Data("{\"problem\": 3}".utf8),
                                             headers: ["Content-Type": "application/json"]), .badRequest)
             #expect(try await RectificationItem.query(on: app.db).count() == 0)
@@ -219,7 +219,7 @@ struct RectificationLedgerTests {
         try await withApp(database) { app in
             let l = try await commented(app)
             let id = try await draftAndCreate(app, l).item.id
-            let owner = l.token("reportee"), admin = l.token("districtAdmin"), sysadmin = l.token("sysadmin")
+            let owner = l.token(.reportee), admin = l.token(.districtAdmin), sysadmin = l.token(.sysadmin)
             _ = try await act(app, id, owner, "acknowledge")
             _ = try await act(app, id, owner, "progress", note: "进展")
             _ = try await call(app, .POST, "api/v1/rectification/\(id)/evidence", token: owner, raw: Self.png)
@@ -238,7 +238,7 @@ struct RectificationLedgerTests {
         try await withApp(.sqlite) { app in
             let l = try await commented(app)
             let id = try await draftAndCreate(app, l).item.id
-            let owner = l.token("reportee"), admin = l.token("districtAdmin")
+            let owner = l.token(.reportee), admin = l.token(.districtAdmin)
             let stored = try #require(try await RectificationItem.find(id, on: app.db))
             stored.deadline = Date().addingTimeInterval(3 * 86_400)
             try await stored.save(on: app.db)
@@ -279,9 +279,9 @@ struct RectificationLedgerTests {
             var body = RectificationItemRequest(orgUnitID: l.world.district.id, source: "inspection", problem: "问题", plan: "措施",
                                                 linkedLeader: "领导", responsibleUnit: "区委", responsiblePerson: "区管理员",
                                                 ownerUserID: district.id, deadline: "2099-06-30")
-            let created = try await call(app, .POST, "api/v1/rectification", token: l.token("sysadmin"), json: body).decode(RectificationDetailDTO.self)
+            let created = try await call(app, .POST, "api/v1/rectification", token: l.token(.sysadmin), json: body).decode(RectificationDetailDTO.self)
             let id = created.item.id
-            let admin = l.token("districtAdmin"), sysadmin = l.token("sysadmin")
+            let admin = l.token(.districtAdmin), sysadmin = l.token(.sysadmin)
             // the responsible admin cannot move the deadline (nor can anyone, outside the extension flow)
             body = RectificationItemRequest(deadline: "2099-12-31")
             try expectError(try await call(app, .PATCH, "api/v1/rectification/\(id)", token: admin, json: body), .unprocessableEntity)
@@ -294,7 +294,7 @@ struct RectificationLedgerTests {
             // another admin hands it over; the former owner still may not approve its closing
             #expect(try await call(app, .PATCH, "api/v1/rectification/\(id)", token: sysadmin,
                                    json: RectificationItemRequest(ownerUserID: reporteeUser.id)).status == .ok)
-            let owner = l.token("reportee")
+            let owner = l.token(.reportee)
             #expect(try await act(app, id, owner, "acknowledge").status == .ok)
             #expect(try await act(app, id, owner, "progress", note: "进展").status == .ok)
             _ = try await call(app, .POST, "api/v1/rectification/\(id)/evidence", token: owner, raw: Self.png, headers: ["X-File-Name": "a.png"])

@@ -34,7 +34,7 @@ struct ResultsTests: BallotBoxHelpers {
         var box: Box
         var ids: [String: String]
         var base: String { "api/v1/campaigns/\(box.world.campaignID)" }
-        func token(_ name: String) -> String { box.world.token(name) }
+        func token(_ account: WorldAccount) -> String { box.world.token(account) }
     }
 
     func countedCampaign(_ app: Application) async throws -> Counted {
@@ -52,8 +52,8 @@ struct ResultsTests: BallotBoxHelpers {
             let reply = try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: code, submissionID: UUID().uuidString, ballot: ballot))
             #expect(reply.status == .ok, "\(reply.text)")
         }
-        _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair"))
-        _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair"))
+        _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
+        _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair))
         return Counted(box: box, ids: ids)
     }
 
@@ -65,7 +65,7 @@ struct ResultsTests: BallotBoxHelpers {
             // setup
             let c = try await countedCampaign(app)
             // call
-            let results = try await call(app, .GET, "\(c.base)/results", token: c.token("districtAdmin")).decode(ResultsDTO.self)
+            let results = try await call(app, .GET, "\(c.base)/results", token: c.token(.districtAdmin)).decode(ResultsDTO.self)
             // check
             #expect(results.reportees.prefix(3).map(\.name) == ["李文静", "王建华", "张国强"])
             #expect(results.reportees.prefix(3).map(\.rank) == [1, 2, 3])
@@ -88,7 +88,7 @@ struct ResultsTests: BallotBoxHelpers {
             #expect(close(li.composite, 100) && li.grade == "good" && close(li.goodRate, 1))
             #expect(close(zhang.composite, 55) && zhang.grade == "poor" && zhang.flags.count == 3)
             // The sheet says the same as the summary.
-            let sheet = try await call(app, .GET, "\(c.base)/results/\(c.ids["王建华"]!)", token: c.token("districtAdmin")).decode(ResultSheetDTO.self)
+            let sheet = try await call(app, .GET, "\(c.base)/results/\(c.ids["王建华"]!)", token: c.token(.districtAdmin)).decode(ResultSheetDTO.self)
             #expect(sheet.rankedCount == 3 && sheet.reportee.rank == 2 && close(sheet.reportee.composite, 79))
             #expect(sheet.reconciliation == ReconciliationDTO(RoundReconciliation(codes: IssuedReturned(issued: 8, returned: 8), sheets: IssuedReturned(issued: 0, returned: 0), valid: 8, void: 0)))
         }
@@ -98,7 +98,7 @@ struct ResultsTests: BallotBoxHelpers {
     func assessmentCombinesThePartsVetoesAndIsAudited(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let c = try await countedCampaign(app)
-            let admin = c.token("districtAdmin")
+            let admin = c.token(.districtAdmin)
             func enter(_ name: String, _ scores: [String: Double], veto: String? = nil) async throws -> ReporteeResultDTO {
                 let reply = try await call(app, .PUT, "\(c.base)/assessments/\(c.ids[name]!)", token: admin,
                                            json: AssessmentEntryRequest(scores: scores, veto: veto))
@@ -129,7 +129,7 @@ struct ResultsTests: BallotBoxHelpers {
     @Test func badAssessmentInputIsRefusedAndChangesNothing() async throws {
         try await withApp(.sqlite) { app in
             let c = try await countedCampaign(app)
-            let admin = c.token("districtAdmin")
+            let admin = c.token(.districtAdmin)
             let url = "\(c.base)/assessments/\(c.ids["王建华"]!)"
             try expectError(try await call(app, .PUT, url, token: admin, json: AssessmentEntryRequest(scores: ["daily": 101], veto: nil)), .unprocessableEntity)
             try expectError(try await call(app, .PUT, url, token: admin, json: AssessmentEntryRequest(scores: ["daily": -1], veto: nil)), .unprocessableEntity)
@@ -138,8 +138,8 @@ struct ResultsTests: BallotBoxHelpers {
             try expectError(try await call(app, .PUT, url, token: admin, json: AssessmentEntryRequest(scores: [:], veto: "   ")), .unprocessableEntity)
             try expectError(try await call(app, .PUT, url, token: admin, raw: Data("{\"scores\": {\"daily\": \"九十\"}}".utf8), headers: ["Content-Type": "application/json"]), .badRequest)
             try expectError(try await call(app, .PUT, "\(c.base)/assessments/\(UUID())", token: admin, json: AssessmentEntryRequest(scores: [:], veto: nil)), .notFound)
-            try expectError(try await call(app, .PUT, url, token: c.token("chair"), json: AssessmentEntryRequest(scores: [:], veto: nil)), .forbidden)
-            try expectError(try await call(app, .PUT, url, token: c.token("townAdmin"), json: AssessmentEntryRequest(scores: [:], veto: nil)), .notFound)
+            try expectError(try await call(app, .PUT, url, token: c.token(.chair), json: AssessmentEntryRequest(scores: [:], veto: nil)), .forbidden)
+            try expectError(try await call(app, .PUT, url, token: c.token(.townAdmin), json: AssessmentEntryRequest(scores: [:], veto: nil)), .notFound)
             for weights in [["evaluation": -1.0], ["evaluation": 0], ["bogus": 1], [:]] {
                 try expectError(try await call(app, .PUT, "\(c.base)/assessment-weights", token: admin, json: AssessmentWeightsRequest(weights: weights)), .unprocessableEntity)
             }
@@ -153,13 +153,13 @@ struct ResultsTests: BallotBoxHelpers {
     func publicationShowsChosenResultsForItsPeriodAndOpensOwnSheets(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let c = try await countedCampaign(app)
-            let admin = c.token("districtAdmin")
+            let admin = c.token(.districtAdmin)
             let wangSheet = "\(c.base)/results/\(c.ids["王建华"]!)"
             // Before publication: the secretary (linked to 王建华) may not read it; nobody else ever may.
-            try expectError(try await call(app, .GET, wangSheet, token: c.token("reportee")), .forbidden)
-            try expectError(try await call(app, .GET, wangSheet, token: c.token("chair")), .forbidden)
-            try expectError(try await call(app, .GET, wangSheet, token: c.token("otherReportee")), .notFound)
-            try expectError(try await call(app, .GET, "\(c.base)/results", token: c.token("reportee")), .forbidden)
+            try expectError(try await call(app, .GET, wangSheet, token: c.token(.reportee)), .forbidden)
+            try expectError(try await call(app, .GET, wangSheet, token: c.token(.chair)), .forbidden)
+            try expectError(try await call(app, .GET, wangSheet, token: c.token(.otherReportee)), .notFound)
+            try expectError(try await call(app, .GET, "\(c.base)/results", token: c.token(.reportee)), .forbidden)
             // Refused publications change nothing.
             let good = PublicationRequest(title: nil, reporteeIDs: [UUID(uuidString: c.ids["李文静"]!)!, UUID(uuidString: c.ids["王建华"]!)!], days: 5)
             for bad in [PublicationRequest(title: nil, reporteeIDs: good.reporteeIDs, days: 0),
@@ -171,7 +171,7 @@ struct ResultsTests: BallotBoxHelpers {
             }
             try expectError(try await call(app, .POST, "\(c.base)/publications", token: admin,
                                             json: PublicationRequest(title: nil, reporteeIDs: [UUID()], days: 5)), .notFound)
-            try expectError(try await call(app, .POST, "\(c.base)/publications", token: c.token("chair"), json: good), .forbidden)
+            try expectError(try await call(app, .POST, "\(c.base)/publications", token: c.token(.chair), json: good), .forbidden)
             #expect(try await Publication.query(on: app.db).count() == 0)
             #expect(try await Campaign.find(c.box.world.campaign.id, on: app.db)?.status == .meeting)
             // Publish two of three.
@@ -187,12 +187,12 @@ struct ResultsTests: BallotBoxHelpers {
             #expect(notice.rows.map(\.evaluationGrade) == ["好", "一般"] && close(notice.rows[1].goodRate, 5.0 / 7) && notice.rows[1].rank == 2)
             #expect(!notice.rows.contains { $0.name == "张国强" })
             // The secretary now reads their own sheet, and only theirs.
-            let own = try await call(app, .GET, wangSheet, token: c.token("reportee")).decode(ResultSheetDTO.self)
+            let own = try await call(app, .GET, wangSheet, token: c.token(.reportee)).decode(ResultSheetDTO.self)
             #expect(own.reportee.name == "王建华" && close(own.reportee.composite, 79))
-            try expectError(try await call(app, .GET, "\(c.base)/results/\(c.ids["李文静"]!)", token: c.token("reportee")), .forbidden)
-            let chart = try await call(app, .GET, "\(wangSheet)/charts/grades", token: c.token("reportee"))
+            try expectError(try await call(app, .GET, "\(c.base)/results/\(c.ids["李文静"]!)", token: c.token(.reportee)), .forbidden)
+            let chart = try await call(app, .GET, "\(wangSheet)/charts/grades", token: c.token(.reportee))
             #expect(chart.status == .ok && chart.headers.contentType?.subType == "svg+xml" && chart.text.contains("<svg"))
-            let mine = try await call(app, .GET, "api/v1/me/results", token: c.token("reportee")).decode([MyResultDTO].self)
+            let mine = try await call(app, .GET, "api/v1/me/results", token: c.token(.reportee)).decode([MyResultDTO].self)
             #expect(mine.count == 1 && mine[0].published && mine[0].reporteeID.uuidString == c.ids["王建华"])
             // Withdrawn: gone from the public; withdrawing twice is refused.
             _ = try await call(app, .POST, "\(c.base)/publications/\(publication.id)/withdraw", token: admin)
@@ -209,7 +209,7 @@ struct ResultsTests: BallotBoxHelpers {
     func aNoticeCarriesItsIssuerContactAndWording(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let c = try await countedCampaign(app)
-            let admin = c.token("districtAdmin")
+            let admin = c.token(.districtAdmin)
             let ids = [UUID(uuidString: c.ids["李文静"]!)!]
             for bad in [PublicationRequest(reporteeIDs: ids, days: 5, issuer: String(repeating: "部", count: 101)),
                         PublicationRequest(reporteeIDs: ids, days: 5, issuer: "  "),
@@ -235,7 +235,7 @@ struct ResultsTests: BallotBoxHelpers {
     @Test func aNoticeEndsWithItsPeriod() async throws {
         try await withApp(.sqlite) { app in
             let c = try await countedCampaign(app)
-            let reply = try await call(app, .POST, "\(c.base)/publications", token: c.token("districtAdmin"),
+            let reply = try await call(app, .POST, "\(c.base)/publications", token: c.token(.districtAdmin),
                                        json: PublicationRequest(title: "公示", reporteeIDs: [UUID(uuidString: c.ids["李文静"]!)!], days: 1))
             let id = try reply.decode(PublicationDTO.self).id
             let stored = try #require(try await Publication.find(id, on: app.db))
@@ -249,7 +249,7 @@ struct ResultsTests: BallotBoxHelpers {
     @Test func theExportsCarryTheCountedNumbers() async throws {
         try await withApp(.sqlite) { app in
             let c = try await countedCampaign(app)
-            let admin = c.token("districtAdmin")
+            let admin = c.token(.districtAdmin)
             let xlsx = try await call(app, .GET, "\(c.base)/results.xlsx", token: admin)
             #expect(xlsx.status == .ok && xlsx.headers.first(name: .contentDisposition)?.contains("filename*=UTF-8''") == true)
             let rows = try XLSXReader.firstSheet(Data(buffer: xlsx.body))
@@ -263,8 +263,8 @@ struct ResultsTests: BallotBoxHelpers {
             #expect(csv.body.readableBytesView.starts(with: [0xEF, 0xBB, 0xBF]))
             let records = try CSV.parse(csv.text)
             #expect(records[2].fields[1] == "王建华" && records[2].fields[4] == "79.00" && records[2].fields[5] == "71.4%")
-            try expectError(try await call(app, .GET, "\(c.base)/results.xlsx", token: c.token("chair")), .forbidden)
-            try expectError(try await call(app, .GET, "\(c.base)/results.csv", token: c.token("townAdmin")), .notFound)
+            try expectError(try await call(app, .GET, "\(c.base)/results.xlsx", token: c.token(.chair)), .forbidden)
+            try expectError(try await call(app, .GET, "\(c.base)/results.csv", token: c.token(.townAdmin)), .notFound)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "results.export").count() == 2)
         }
     }
@@ -272,7 +272,7 @@ struct ResultsTests: BallotBoxHelpers {
     @Test func historyAndTheOverviewSpanCampaigns() async throws {
         try await withApp(.sqlite) { app in
             let c = try await countedCampaign(app)
-            let admin = c.token("districtAdmin")
+            let admin = c.token(.districtAdmin)
             let history = try await call(app, .GET, "\(c.base)/results/\(c.ids["王建华"]!)/history", token: admin).decode([HistoryEntryDTO].self)
             #expect(history.count == 1 && history[0].rank == 2 && history[0].rankedCount == 3)
             // A copy for next year, not yet counted: the overview lists both; the history still has one counted year.
@@ -285,8 +285,8 @@ struct ResultsTests: BallotBoxHelpers {
             let counted = try #require(overview.first { $0.counted })
             #expect(counted.grades == ["good": 1, "average": 1, "poor": 1] && counted.flagged == 1 && counted.reportees == 11)
             #expect(close(counted.averageComposite, (100 + 79 + 55) / 3.0))
-            try expectError(try await call(app, .GET, "api/v1/overview", token: c.token("chair")), .forbidden)
-            #expect(try await call(app, .GET, "api/v1/overview", token: c.token("townAdmin")).decode([CampaignOverviewDTO].self).isEmpty)
+            try expectError(try await call(app, .GET, "api/v1/overview", token: c.token(.chair)), .forbidden)
+            #expect(try await call(app, .GET, "api/v1/overview", token: c.token(.townAdmin)).decode([CampaignOverviewDTO].self).isEmpty)
         }
     }
 }

@@ -11,7 +11,7 @@ import Vapor
 @Suite("No round after a valid count")
 struct RoundAfterCountTests: BallotBoxHelpers {
     func open(_ app: Application, _ box: Box) async throws -> Reply {
-        try await call(app, .POST, box.base, token: box.world.token("chair"), json: RoundOpenRequest())
+        try await call(app, .POST, box.base, token: box.world.token(.chair), json: RoundOpenRequest())
     }
 
     /// A box with three phone ballots, sealed and counted (valid).
@@ -20,7 +20,7 @@ struct RoundAfterCountTests: BallotBoxHelpers {
         let check = try await spec(app, box, code: box.codes[0])
         for code in box.codes.prefix(3) { #expect(try await vote(app, code: code, marks: fullMarks(check)).status == .ok) }
         for step in ["seal", "count"] {
-            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: box.world.token("chair")).status == .ok)
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: box.world.token(.chair)).status == .ok)
         }
         return box
     }
@@ -30,7 +30,7 @@ struct RoundAfterCountTests: BallotBoxHelpers {
         try await withApp(database) { app in
             let box = try await countedBox(app)
             let base = "api/v1/campaigns/\(box.world.campaignID)"
-            let admin = box.world.token("districtAdmin")
+            let admin = box.world.token(.districtAdmin)
             // 会议中 with a counted round: refused with a reason that says why.
             let refused = try await open(app, box)
             try expectError(refused, .conflict, code: "wrong_state")
@@ -55,18 +55,18 @@ struct RoundAfterCountTests: BallotBoxHelpers {
         try await withApp(database) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)"
-            try expectError(try await call(app, .POST, "\(base)/rounds", token: world.token("chair"), json: RoundOpenRequest()), .conflict)
+            try expectError(try await call(app, .POST, "\(base)/rounds", token: world.token(.chair), json: RoundOpenRequest()), .conflict)
             #expect(try await BallotRound.query(on: app.db).count() == 0)
         }
         try await withApp(database) { app in
             let box = try await openBox(app, present: 4, paperSheetsOfFirstGroup: 3)
             try expectError(try await open(app, box), .conflict)
-            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair")).status == .ok)
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair)).status == .ok)
             try expectError(try await open(app, box), .conflict)
             // Four extra sheets against three issued: the count voids the round.
-            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/extra-sheets", token: box.world.token("scrutineer"),
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/extra-sheets", token: box.world.token(.scrutineer),
                                    json: ["count": 4]).status == .ok)
-            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
+            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair)).decode(RoundDTO.self)
             #expect(counted.state == "void")
             let statuses = try await concurrently(2) { try await open(app, box).status }
             #expect(statuses.sorted { $0.code < $1.code } == [.created, .conflict], "\(statuses)")

@@ -160,7 +160,7 @@ struct RouteAccessMatrixTests {
         static func make(_ app: Application) async throws -> Fixture {
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)"
-            let admin = world.token("districtAdmin")
+            let admin = world.token(.districtAdmin)
             let reportee = try await Reportee.query(on: app.db).filter(\.$user.$id != nil).first()!
             let group = try await RaterGroup.query(on: app.db).first()!
             let participants = try await Participant.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).all()
@@ -248,7 +248,7 @@ struct RouteAccessMatrixTests {
             guard let route = app.routes.all.first(where: { Self.key($0) == key }) else { return }
             for role in roles {
                 let before = try await Self.fingerprint(app.db)
-                let token = role == "anonymous" ? nil : fixture.world.token(role)
+                let token = role == "anonymous" ? nil : fixture.world.token(named: role)
                 let reply = try await call(app, route.method, fixture.path(route), token: token,
                                            json: route.method == .GET || route.method == .DELETE ? nil : [String: String]())
                 let letter = Self.letter(reply, page: !fixture.path(route).hasPrefix("api/"))
@@ -307,9 +307,9 @@ struct ArchivedCampaignRouteTests: BallotBoxHelpers {
             let box = try await openBox(app, present: 4)
             let check = try await spec(app, box, code: box.codes[0])
             _ = try await vote(app, code: box.codes[0], marks: fullMarks(check))
-            let admin = box.world.token("sysadmin")
+            let admin = box.world.token(.sysadmin)
             let base = "api/v1/campaigns/\(box.world.campaignID)"
-            for step in ["seal", "count"] { _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: box.world.token("chair")) }
+            for step in ["seal", "count"] { _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: box.world.token(.chair)) }
             let published = try await call(app, .POST, "\(base)/publications", token: admin,
                                            json: PublicationRequest(reporteeIDs: [check.reportees[0].id], days: 7))
             #expect(published.status == .created)

@@ -14,7 +14,7 @@ struct SecretaryAccountTests: BallotBoxHelpers {
         try await withApp(database) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)"
-            let admin = world.token("districtAdmin")
+            let admin = world.token(.districtAdmin)
             let before = try await Reportee.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).count()
             // a bad file: each line named, nothing stored
             let bad = "姓名,单位,职务,述职方式,时限（分钟）\n赵一,区委办,主任,会上,8\n,区财政局,,书面,\n孙三,,,口头,\n李四,区委组织部,,会上,90\n"
@@ -35,7 +35,7 @@ struct SecretaryAccountTests: BallotBoxHelpers {
             #expect(added.map(\.mode) == ["onsite", "written", "onsite"] && added.map(\.timeLimitSeconds) == [600, 480, 480])
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "reportee.import").count() == 1)
             // only admins of the campaign, only in 筹备
-            try expectError(try await call(app, .POST, "\(base)/reportees/import", token: world.token("chair"), raw: Data(good.utf8)), .forbidden)
+            try expectError(try await call(app, .POST, "\(base)/reportees/import", token: world.token(.chair), raw: Data(good.utf8)), .forbidden)
             _ = try await call(app, .POST, "\(base)/status", token: admin, json: ["status": "meeting"])
             try expectError(try await call(app, .POST, "\(base)/reportees/import", token: admin, raw: Data(good.utf8)), .conflict)
         }
@@ -47,7 +47,7 @@ struct SecretaryAccountTests: BallotBoxHelpers {
         try await withApp(database) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)"
-            let admin = world.token("districtAdmin")
+            let admin = world.token(.districtAdmin)
             let before = try await Reportee.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).count()
             let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { tasks in
                 for tag in ["甲", "乙"] {
@@ -70,11 +70,11 @@ struct SecretaryAccountTests: BallotBoxHelpers {
             let box = try await openBox(app, present: 4)
             let world = box.world
             let base = "api/v1/campaigns/\(world.campaignID)"
-            let admin = world.token("districtAdmin")
+            let admin = world.token(.districtAdmin)
             let check = try await spec(app, box, code: box.codes[0])
             for code in box.codes.prefix(4) { _ = try await vote(app, code: code, marks: fullMarks(check)) }
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: world.token("chair"))
-            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: world.token("chair"))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: world.token(.chair))
+            _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: world.token(.chair))
             let target = try #require(try await Reportee.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!)
                 .filter(\.$unitName != "**镇党委").sort(\.$position).first())
             let account = try await makeUser(app, username: "secretary2", role: .reportee, orgUnitID: world.district.id)
@@ -91,7 +91,7 @@ struct SecretaryAccountTests: BallotBoxHelpers {
             let mine = try await call(app, .GET, "api/v1/me/results", token: token).decode([MyResultDTO].self)
             #expect(mine.map(\.reporteeID) == [target.id!] && mine[0].published)
             // a chair may not link; an archived campaign links nothing
-            try expectError(try await call(app, .PATCH, "\(base)/reportees/\(target.id!)", token: world.token("chair"),
+            try expectError(try await call(app, .PATCH, "\(base)/reportees/\(target.id!)", token: world.token(.chair),
                                             json: ReporteeUpdateRequest(userID: account.id)), .forbidden)
             _ = try await call(app, .POST, "\(base)/status", token: admin, json: ["status": "archived"])
             try expectError(try await call(app, .PATCH, "\(base)/reportees/\(target.id!)", token: admin,
@@ -109,7 +109,7 @@ struct SetUpTests {
             let world = try await World.make(app)
             for (level, unit, first) in [("district", world.district, "区领导"), ("town", world.town, "镇（街道）领导班子成员"),
                                          ("community", world.town, "村（社区）“两委”成员")] {
-                let reply = try await call(app, .POST, "api/v1/campaigns", token: world.token("districtAdmin"), json: CampaignCreateRequest(
+                let reply = try await call(app, .POST, "api/v1/campaigns", token: world.token(.districtAdmin), json: CampaignCreateRequest(
                     title: "\(level) 述职评议", year: 2026, level: level, orgUnitID: unit.id!))
                 #expect(reply.status == .created, "\(reply.text)")
                 let detail = try reply.decode(CampaignDetailDTO.self)
@@ -124,7 +124,7 @@ struct SetUpTests {
     func theReadinessListSaysWhatStopsTheMeeting(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = world.token("districtAdmin")
+            let admin = world.token(.districtAdmin)
             let created = try await call(app, .POST, "api/v1/campaigns", token: admin, json: CampaignCreateRequest(
                 title: "空的活动", year: 2026, level: "town", orgUnitID: world.town.id!)).decode(CampaignDetailDTO.self)
             let items = try #require(created.readiness)
@@ -136,7 +136,7 @@ struct SetUpTests {
             // the demo is ready, with advice left; a chair sees no list
             let demo = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)", token: admin).decode(CampaignDetailDTO.self)
             #expect(try #require(demo.readiness).allSatisfy { $0.done || !$0.required })
-            let chair = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)", token: world.token("chair")).decode(CampaignDetailDTO.self)
+            let chair = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)", token: world.token(.chair)).decode(CampaignDetailDTO.self)
             #expect(chair.readiness == nil)
         }
     }
@@ -146,7 +146,7 @@ struct SetUpTests {
         try await withApp(database) { app in
             let world = try await World.make(app)
             let base = "api/v1/campaigns/\(world.campaignID)"
-            let chair = world.token("chair")
+            let chair = world.token(.chair)
             let meeting = try await call(app, .GET, "\(base)/meeting", token: chair)
             #expect(meeting.status == .ok, "\(meeting.text)")
             let agenda = [AgendaInput(title: "会上述职", kind: "reports"), AgendaInput(title: "民主评议", kind: "evaluation")]

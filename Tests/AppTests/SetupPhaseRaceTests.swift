@@ -14,7 +14,7 @@ struct SetupPhaseRaceTests {
     func noSetupChangeLandsAfterTheMeetingStarted(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let world = try await World.make(app)
-            let admin = world.token("districtAdmin")
+            let admin = world.token(.districtAdmin)
             let base = "api/v1/campaigns/\(world.campaignID)"
             for i in 0..<12 {
                 var rules = world.campaign.rules

@@ -11,7 +11,7 @@ import Vapor
 @Suite("投票地址 on slips, projector and console")
 struct VoteAddressTests: BallotBoxHelpers {
     func meeting(_ app: Application, _ world: World, host: String) async throws -> Reply {
-        try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/meeting", token: world.token("chair"), headers: ["Host": host])
+        try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/meeting", token: world.token(.chair), headers: ["Host": host])
     }
 
     @Test(arguments: TestDatabase.available)
@@ -31,7 +31,7 @@ struct VoteAddressTests: BallotBoxHelpers {
             let found = try await meeting(app, box.world, host: "127.0.0.1:8080").decode(MeetingDTO.self)
             #expect(found.voteURL == "http://192.168.31.8:8080/v" && found.voteAddressWarning == nil)
             let group = try #require(box.opened.paperForms.first).raterGroupID
-            let extra = try await call(app, .POST, "\(box.base)/\(box.roundID)/codes", token: box.world.token("chair"),
+            let extra = try await call(app, .POST, "\(box.base)/\(box.roundID)/codes", token: box.world.token(.chair),
                                        json: ExtraCodesRequest(raterGroupID: group, count: 1), headers: ["Host": "127.0.0.1:8080"])
             #expect(try extra.decode(RoundOpenedDTO.self).codes.allSatisfy { $0.url.hasPrefix("http://192.168.31.8:8080/v#") }, "\(extra.text)")
             let projector = try await call(app, .GET, String(found.projectorPath.dropFirst()), headers: ["Host": "127.0.0.1:8080"])

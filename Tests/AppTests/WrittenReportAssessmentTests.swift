@@ -16,8 +16,8 @@ struct WrittenReportAssessmentTests: BallotBoxHelpers {
             let box = try await openBox(app, present: 4)
             let check = try await spec(app, box, code: box.codes[0])
             for code in box.codes { #expect(try await vote(app, code: code, marks: fullMarks(check, "good")).status == .ok) }
-            for step in ["seal", "count"] { _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: box.world.token("chair")) }
-            let admin = box.world.token("districtAdmin")
+            for step in ["seal", "count"] { _ = try await call(app, .POST, "\(box.base)/\(box.roundID)/\(step)", token: box.world.token(.chair)) }
+            let admin = box.world.token(.districtAdmin)
             let base = "api/v1/campaigns/\(box.world.campaignID)"
             let written = try #require(try await Reportee.query(on: app.db).filter(\.$mode == .written).sort(\.$position).first())
             let onsite = try #require(try await Reportee.query(on: app.db).filter(\.$mode == .onsite).sort(\.$position).first())

@@ -28,14 +28,14 @@ extension BallotBoxHelpers {
         if let minimumGroupSize {
             var rules = world.campaign.rules
             rules.minimumGroupSize = minimumGroupSize
-            let reply = try await call(app, .PUT, "api/v1/campaigns/\(world.campaignID)/rules", token: world.token("districtAdmin"), json: rules)
+            let reply = try await call(app, .PUT, "api/v1/campaigns/\(world.campaignID)/rules", token: world.token(.districtAdmin), json: rules)
             #expect(reply.status == .ok, "\(reply.text)")
         }
-        _ = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/status", token: world.token("districtAdmin"), json: ["status": "meeting"])
-        let meeting = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/meeting", token: world.token("chair")).decode(MeetingDTO.self)
+        _ = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/status", token: world.token(.districtAdmin), json: ["status": "meeting"])
+        let meeting = try await call(app, .GET, "api/v1/campaigns/\(world.campaignID)/meeting", token: world.token(.chair)).decode(MeetingDTO.self)
         let people = try await Participant.query(on: app.db).filter(\.$role == .attendee).sort(\.$position).all()
         for person in people.prefix(present) {
-            _ = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/check-in", token: world.token("teller"), json: CheckInRequest(participantID: person.id))
+            _ = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/check-in", token: world.token(.teller), json: CheckInRequest(participantID: person.id))
         }
         var body = RoundOpenRequest()
         let groups = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == world.campaign.id!).sort(\.$position).all()
@@ -43,7 +43,7 @@ extension BallotBoxHelpers {
             body = RoundOpenRequest(codes: [:], paperSheets: [groups[0].id!.uuidString: sheets])
         }
         if let request { body = request(groups) }
-        let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/rounds", token: world.token("chair"), json: body)
+        let reply = try await call(app, .POST, "api/v1/campaigns/\(world.campaignID)/rounds", token: world.token(.chair), json: body)
         #expect(reply.status == .created, "\(reply.text)")
         return Box(world: world, meeting: meeting, opened: try reply.decode(RoundOpenedDTO.self))
     }
@@ -52,7 +52,7 @@ extension BallotBoxHelpers {
     func numberSheets(_ app: Application, _ box: Box, count: Int) async throws {
         let group = try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == box.world.campaign.id!).sort(\.$position).first()!
         for _ in 0..<count {
-            let reply = try await call(app, .POST, "\(box.base)/\(box.roundID)/sheets", token: box.world.token("teller"),
+            let reply = try await call(app, .POST, "\(box.base)/\(box.roundID)/sheets", token: box.world.token(.teller),
                                        json: NumberSheetRequest(raterGroupID: group.id!))
             #expect(reply.status == .created, "\(reply.text)")
         }

@@ -166,6 +166,17 @@ func call(_ app: Application, _ method: HTTPMethod, _ path: String, token: Strin
     return reply!
 }
 
+/// The World's accounts by user name: one of every role, inside and outside the district's scope.
+enum WorldAccount: String, CaseIterable, Sendable {
+    /// The system admin (user name `admin`).
+    case sysadmin
+    case districtAdmin, townAdmin, chair, teller, scrutineer
+    /// A chair in the town, outside the district campaign's scope.
+    case outsideChair
+    /// The secretary of **镇党委 (linked to the demo's reportee) and one of another town.
+    case reportee, otherReportee
+}
+
 /// The demo campaign plus one account of every role, inside and outside the district's scope.
 struct World {
     var app: Application
@@ -174,10 +185,15 @@ struct World {
     var district: OrgUnit
     var town: OrgUnit
     var otherTown: OrgUnit
-    /// Tokens by name: sysadmin, districtAdmin, townAdmin, chair, teller, scrutineer, outsideChair, reportee, otherReportee.
+    /// Tokens by account name (`WorldAccount`).
     var tokens: [String: String]
 
-    func token(_ name: String) -> String { tokens[name]! }
+    func token(_ account: WorldAccount) -> String { tokens[account.rawValue]! }
+    /// For tables that name accounts as text (the route matrix, its role column): a name the World lacks fails.
+    func token(named name: String) -> String {
+        guard let account = WorldAccount(rawValue: name) else { fatalError("no account \(name) in the World") }
+        return token(account)
+    }
 
     static func make(_ app: Application) async throws -> World {
         let report = try await bootstrap(app, adminPassword: "admin-password")
