@@ -95,4 +95,27 @@ struct AnonymityAtRestTests: BallotBoxHelpers {
             #expect(dead?.n == 12)
         }
     }
+
+    /// The seal's rewrite under a snapshot older than the seal (a report being read, a backup, another meeting's
+    /// transaction): the ballots' arrival-order versions, under the ids they had before the seal, must not be copied
+    /// into the new files for it.
+    @Test func postgresSealKeepsNoDeadVersionForAnOlderSnapshot() async throws {
+        guard TestDatabase.available.contains(.postgres) else { return }
+        try await withApp(.postgres) { app in
+            guard let pg = try await PostgresFiles(app.db) else { return }
+            let box = try await openBox(app, present: 6)
+            _ = try await voteInReverse(app, box)
+            let before = try await Ballot.query(on: app.db).all().compactMap(\.id)
+            #expect(before.count == 6)
+            let arrival = try await pg.files(Ballot.schema)
+            #expect(before.allSatisfy { id in arrival.contains { !$0.ranges(of: uuidBytes(id)).isEmpty } }, "the test sees the ids it looks for")
+            let sealed = try await withOlderSnapshot(app) {
+                try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
+            }
+            #expect(sealed.status == .ok, "\(sealed.text)")
+            let after = try await pg.files(Ballot.schema)
+            let left = before.filter { id in after.contains { !$0.ranges(of: uuidBytes(id)).isEmpty } }
+            #expect(left.isEmpty, "ballot versions from before the seal still in the files: \(left.count)")
+        }
+    }
 }

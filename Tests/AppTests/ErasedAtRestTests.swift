@@ -99,23 +99,7 @@ struct ErasedAtRestTests: BallotBoxHelpers {
         try await withApp(.postgres) { app in
             let sql = app.db as! any SQLDatabase
             struct Text: Decodable { var t: String }
-            struct Setting: Decodable { var data_directory: String }
-            let dataDirectory = try #require(try await sql.raw("SHOW data_directory").first(decoding: Setting.self)?.data_directory)
-            guard FileManager.default.isReadableFile(atPath: dataDirectory) else {
-                Issue.record("the test cluster's data directory \(dataDirectory) cannot be read")
-                return
-            }
-            /// The files of `relation` (a table or a TOAST table), all segments.
-            func files(_ relation: String) async throws -> [Data] {
-                let path = try #require(try await sql.raw("SELECT pg_relation_filepath(\(bind: relation)::regclass) AS t").first(decoding: Text.self)?.t)
-                var found: [Data] = []
-                for segment in 0... {
-                    let file = dataDirectory + "/" + path + (segment == 0 ? "" : ".\(segment)")
-                    guard let data = FileManager.default.contents(atPath: file) else { break }
-                    found.append(data)
-                }
-                return found
-            }
+            guard let pg = try await PostgresFiles(app.db) else { return }
             let toast = try #require(try await sql.raw("""
                 SELECT reltoastrelid::regclass::text AS t FROM pg_class WHERE oid = \(bind: PaperScan.schema)::regclass
                 """).first(decoding: Text.self)?.t)
@@ -136,31 +120,16 @@ struct ErasedAtRestTests: BallotBoxHelpers {
                 markers.archived.append(("page image", chunk))
                 return markers
             }, found: { _, markers in
-                // What is only in shared buffers is written to the files first.
-                try await sql.raw("CHECKPOINT").run()
                 var names: [String] = []
                 for (name, marker) in markers {
                     let table = try #require(tableOf[name])
-                    if try await files(table).contains(where: { !$0.ranges(of: marker).isEmpty }) { names.append(name) }
+                    if try await pg.files(table).contains(where: { !$0.ranges(of: marker).isEmpty }) { names.append(name) }
                 }
                 return names
             }, aroundArchiving: { archive in
-                // A transaction that took its snapshot before the archive and reads other tables (a report, a backup,
-                // another meeting) ends a moment after the archive commits: the rewrite must wait for it, or it copies
-                // the erased image's versions, which that snapshot could still see.
-                let (snapshotTaken, signal) = AsyncStream<Void>.makeStream()
-                let reader = Task {
-                    try await app.db.transaction { db in
-                        let sql = db as! any SQLDatabase
-                        try await sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run()
-                        _ = try await sql.raw("SELECT count(*) AS n FROM \(ident: Campaign.schema)").all()
-                        signal.finish()
-                        try await Task.sleep(for: .milliseconds(800))
-                    }
-                }
-                for await _ in snapshotTaken {}
-                let reply = try await archive()
-                try await reader.value
+                // A transaction begun before the archive and ending a moment after it: the rewrite must wait for it,
+                // or it copies the erased image's versions, which that snapshot could still see.
+                let reply = try await withOlderSnapshot(app) { try await archive() }
                 return reply
             })
         }
