@@ -36,10 +36,7 @@ extension BallotController {
             throw APIError(.unprocessableEntity, "form_too_wide", "\(form.form.name)的栏目太多，A4 横向放不下足够大的方框，请减少单项评价栏目")
         }
         let svg = try await ScansOverview.formPageSVG(form, page: page, group: group, geometry: geometry, campaign: campaign, round: round, on: req.db)
-        let response = Response(status: .ok, body: .init(string: svg))
-        response.headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml", parameters: ["charset": "utf-8"])
-        response.headers.cacheControl = .init(noStore: true)
-        return response
+        return svgResponse(svg)
     }
 
     /// 清点票数: sheets of each form taken out of the box.

@@ -51,10 +51,7 @@ struct ResultsController: RouteCollection {
         default:
             throw APIError.notFound("图表")
         }
-        let response = Response(status: .ok, body: .init(string: svg))
-        response.headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml", parameters: ["charset": "utf-8"])
-        response.headers.cacheControl = .init(noStore: true)
-        return response
+        return svgResponse(svg)
     }
 
     /// 历年结果: the same secretary in other campaigns the reader may see (matched by account, else by name and unit).

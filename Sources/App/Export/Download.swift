@@ -16,3 +16,11 @@ func download(_ data: Data, name: String, type: HTTPMediaType) -> Response {
     response.headers.cacheControl = .init(noStore: true)
     return response
 }
+
+/// An SVG drawn for the page (a chart, a printable form page), never cached: it shows the data as it is now.
+func svgResponse(_ svg: String) -> Response {
+    let response = Response(status: .ok, body: .init(string: svg))
+    response.headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml", parameters: ["charset": "utf-8"])
+    response.headers.cacheControl = .init(noStore: true)
+    return response
+}
