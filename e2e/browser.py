@@ -21,11 +21,11 @@ def find_binary(*names):
     raise RuntimeError(f"none of {names} is installed (apt-get install chromium chromium-driver)")
 
 
-def make_driver(width=1280, height=900):
+def make_driver(width=1280, height=900, extra_args=()):
     options = webdriver.ChromeOptions()
     options.binary_location = find_binary("chromium", "chromium-browser", "google-chrome")
     for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}",
-                "--lang=zh-CN", "--force-device-scale-factor=1"]:
+                "--lang=zh-CN", "--force-device-scale-factor=1", *extra_args]:
         options.add_argument(arg)
     # Console messages (Content-Security-Policy violations among them) for csp_violations().
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})

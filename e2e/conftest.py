@@ -34,10 +34,12 @@ def free_port():
 class Server:
     """`pingyi serve` started in its own empty folder, stopped at the end."""
 
-    def __init__(self, folder, env=None, hostname=None, nofile=None):
+    def __init__(self, folder, env=None, hostname=None, nofile=None, port=None, ca=None):
         self.folder = folder
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port = port or free_port()
+        # ca: the PEM file of the CA that signed the server's certificate (PINGYI_TLS_CERT in env): speak HTTPS.
+        self.verify = ca or True
+        self.url = f"{'https' if ca else 'http'}://127.0.0.1:{self.port}"
         self.log_path = os.path.join(folder, "server.log")
         run_env = {k: v for k, v in os.environ.items() if not k.startswith("PINGYI_")}
         run_env.update(env or {})
@@ -52,7 +54,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise AssertionError(f"pingyi serve exited with {self.proc.returncode}:\n{self.output()}")
             try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200 and "running at" in self.output():
+                if requests.get(self.url + "/healthz", timeout=1, verify=self.verify).status_code == 200 and "running at" in self.output():
                     return
             except requests.ConnectionError:
                 pass

@@ -174,3 +174,24 @@ def test_serve_on_every_interface_prints_an_address_phones_reach(tmp_path):
         assert "手机无法访问" in local.output() and "PINGYI_PUBLIC_URL" in local.output()
     finally:
         local.stop()
+
+
+def test_version_names_the_release_and_the_schema(tmp_path):
+    result = run(["--version"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    health_version = re.search(r"pingyi (\d+\.\d+\.\d+)", result.stdout)
+    assert health_version, result.stdout
+    # The schema: how many migrations this binary knows and the last one's name (what `migrate` brings a database to).
+    schema = re.search(r"schema (\d+): (\w+)", result.stdout)
+    assert schema and int(schema.group(1)) > 20, result.stdout
+    assert not (tmp_path / "pingyi.sqlite").exists()
+    # The same as the running server says.
+    s = Server(str(tmp_path))
+    try:
+        assert requests.get(s.url + "/healthz", timeout=10).json()["version"] == health_version.group(1)
+    finally:
+        s.stop()
+    migrated = sqlite3.connect(tmp_path / "pingyi.sqlite").execute("SELECT count(*) FROM _fluent_migrations").fetchone()
+    assert migrated[0] == int(schema.group(1))
+    last = sqlite3.connect(tmp_path / "pingyi.sqlite").execute("SELECT name FROM _fluent_migrations ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+    assert last.endswith(schema.group(2)), last

@@ -61,6 +61,10 @@ public enum PingyiStartupError: Error, Equatable, Sendable {
     case databaseUnreachable(String)
     case migrationFailed(String)
     case badSetting(String, String)
+    /// The variable naming the file, its path, why it cannot be used.
+    case tlsFileUnreadable(String, String, String)
+    /// Certificate path, key path.
+    case tlsKeyMismatch(String, String)
 
     public var line: String {
         switch self {
@@ -72,6 +76,10 @@ public enum PingyiStartupError: Error, Equatable, Sendable {
             "错误：数据库迁移失败（\(detail)） / Error: database migration failed (\(detail))"
         case .badSetting(let name, let detail):
             "错误：配置 \(name) 无效：\(detail) / Error: invalid setting \(name): \(detail)"
+        case .tlsFileUnreadable(let name, let path, let detail):
+            "错误：无法读取 \(name)=\(path)：\(detail) / Error: cannot use \(name)=\(path): \(detail)"
+        case .tlsKeyMismatch(let cert, let key):
+            "错误：私钥 PINGYI_TLS_KEY=\(key) 与证书 PINGYI_TLS_CERT=\(cert) 不匹配（不是同一对） / Error: the private key PINGYI_TLS_KEY does not match the certificate PINGYI_TLS_CERT"
         }
     }
 }

@@ -96,12 +96,22 @@ func describeDatabaseError(_ error: any Error) -> String {
     String(String(reflecting: error).replacingOccurrences(of: "\n", with: " ").prefix(300))
 }
 
-/// The working directory when it holds `Resources/Views`; otherwise the package root this binary was built from,
-/// so `pingyi` started from another folder (benchmarks, browser tests) still finds its pages.
-func resourceDirectory(default directory: DirectoryConfiguration) -> DirectoryConfiguration {
+/// Where `Resources/Views` and `Public` are: the folder `PINGYI_RESOURCES` names; else the working directory when it
+/// holds them; else the folder of the binary itself (the release archive: `pingyi` beside `Resources/` and `Public/`,
+/// started by systemd from its data folder); else the package root this binary was built from, so `pingyi` started
+/// from another folder (benchmarks, browser tests) still finds its pages.
+func resourceDirectory(default directory: DirectoryConfiguration,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) -> DirectoryConfiguration {
     let fileManager = FileManager.default
+    if let configured = environment["PINGYI_RESOURCES"], !configured.isEmpty {
+        return DirectoryConfiguration(workingDirectory: configured)
+    }
     if fileManager.fileExists(atPath: directory.viewsDirectory) { return directory }
+    let executable = URL(fileURLWithPath: (try? fileManager.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
     let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let candidate = DirectoryConfiguration(workingDirectory: packageRoot.path)
-    return fileManager.fileExists(atPath: candidate.viewsDirectory) ? candidate : directory
+    for folder in [executable.deletingLastPathComponent(), packageRoot] {
+        let candidate = DirectoryConfiguration(workingDirectory: folder.path)
+        if fileManager.fileExists(atPath: candidate.viewsDirectory) { return candidate }
+    }
+    return directory
 }

@@ -6,6 +6,10 @@ import Vapor
 @main
 enum Entrypoint {
     static func main() async {
+        if CommandLine.arguments.dropFirst().first.map({ ["--version", "version"].contains($0) }) == true {
+            FileHandle.standardOutput.write(Data((PingyiVersion.line + "\n").utf8))
+            exit(0)
+        }
         let app: Application
         do {
             var environment = try Environment.detect()

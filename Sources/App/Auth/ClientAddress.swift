@@ -20,7 +20,8 @@ enum ClientAddress {
 
     /// Whether the client reached us over TLS: directly, or through a trusted proxy that says so.
     static func cameOverTLS(_ req: Request) -> Bool {
-        if req.url.scheme == "https" { return true }
+        // `serve` with PINGYI_TLS_CERT answers nothing in clear on its port (the redirect port is not this app).
+        if req.application.servesTLS || req.url.scheme == "https" { return true }
         guard req.application.trustedProxies.contains(req.remoteAddress?.ipAddress ?? "") else { return false }
         return req.headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
     }

@@ -14,20 +14,39 @@ struct PingyiServeCommand: AnyAsyncCommand {
 
     func run(using context: inout CommandContext) async throws {
         let app = context.application
+        // Before the database is touched: a wrong certificate must not leave a half-started server behind.
+        let tls = try ServeTLS.fromEnvironment()
         try await prepareDatabase(app)
         let report = try await bootstrap(app, adminPassword: Environment.get("PINGYI_ADMIN_PASSWORD"))
         let governor = ConnectionLimits.apply(to: app)
+        if let tls {
+            app.http.server.configuration.tlsConfiguration = tls.configuration
+            app.servesTLS = true
+        }
         try await serve.run(using: &context)
         let port = app.http.server.shared.localAddress?.port ?? app.http.server.configuration.port
         governor.start(port: port, logger: app.logger)
         let bound = app.http.server.configuration.hostname
+        let scheme = tls == nil ? "http" : "https"
         let addresses = ((try? System.enumerateDevices()) ?? []).compactMap { $0.address?.ipAddress }
-        let local = "http://\(PublicAddress.isLoopback(host: bound) || bound == "::" ? "127.0.0.1" : bound):\(port)"
-        let reachable = PublicAddress.reachableHost(bound: bound, addresses: addresses).map { "http://\($0):\(port)" }
+        let local = "\(scheme)://\(PublicAddress.isLoopback(host: bound) || bound == "::" ? "127.0.0.1" : bound):\(port)"
+        let reachable = PublicAddress.reachableHost(bound: bound, addresses: addresses).map { "\(scheme)://\($0):\(port)" }
         app.detectedPublicURL = reachable
-        let url = PublicAddress.baseURL(configured: Environment.get("PINGYI_PUBLIC_URL"), detected: reachable, scheme: "http",
+        let configured = Environment.get("PINGYI_PUBLIC_URL")
+        let url = PublicAddress.baseURL(configured: configured, detected: reachable, scheme: scheme,
                                         requestHost: PublicAddress.hostName(local) + ":\(port)")
         var lines = startupLines(url: url, location: app.databaseLocation, report: report)
+        if let redirectPort = tls?.redirectPort {
+            let redirect = try await TLSRedirectServer.start(host: bound, port: redirectPort, httpsPort: port, publicURL: configured,
+                                                             on: app.eventLoopGroup)
+            app.lifecycle.use(redirect)
+            let shown = PublicAddress.isLoopback(host: bound) || bound == "::" ? "127.0.0.1" : bound
+            lines.insert("HTTP 跳转 / plain HTTP redirects to HTTPS: http://\(shown):\(redirect.localPort ?? redirectPort)", at: 2)
+        }
+        if tls != nil, !(configured ?? "").lowercased().hasPrefix("https://") {
+            lines.insert("注意 / warning: 已启用 HTTPS，请把 PINGYI_PUBLIC_URL 设为证书上的名称（如 https://pingyi.example.gov.cn:\(port)），"
+                         + "否则手机按 IP 地址打开会出现证书警告 / set PINGYI_PUBLIC_URL to the https name on the certificate", at: 2)
+        }
         if url != local { lines.insert("本机 / this machine: \(local)", at: 2) }
         if let warning = PublicAddress.warning(for: url) { lines.insert("注意 / warning: \(warning)", at: 2) }
         if let warning = ConnectionLimits.lowLimitWarning(governor.governor) { lines.insert("注意 / warning: \(warning)", at: 2) }

@@ -14,6 +14,17 @@ struct HealthController: RouteCollection {
     }
 }
 
-enum PingyiVersion {
-    static let current = "0.1.0"
+public enum PingyiVersion {
+    public static let current = "0.1.0"
+
+    /// The schema this binary migrates to: how many migrations it knows and the last one's name.
+    static var schema: (count: Int, last: String) {
+        let last = PingyiMigrations.all.last.map { String(describing: type(of: $0)) } ?? "none"
+        return (PingyiMigrations.all.count, last)
+    }
+
+    /// What `pingyi --version` prints.
+    public static var line: String {
+        "pingyi \(current)（数据库结构 / schema \(schema.count): \(schema.last)）"
+    }
 }
