@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// What the live screens and the chair's console read: the agenda, the speakers' clocks, attendance and the ballot
-/// box's received-vs-issued. Reads only (the meeting itself is created on first read by `meetingOf`).
+/// box's received-vs-issued. Reads only (the meeting row is created with the campaign).
 enum LiveState {
     /// The projector's campaign and meeting, by the projector link's token; 404 for anything else.
     static func projected(token: String?, on db: any Database) async throws -> (Campaign, Meeting) {
