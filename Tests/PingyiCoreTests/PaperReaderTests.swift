@@ -147,4 +147,36 @@ import PaperPageDrawing
         let noise = quietBoxes(geometry) { $0[(3 * 6 + 2) * 4 + 1].touch = PaperMarkRules.touchEmpty * 0.9 }
         #expect(noise.isSure)
     }
+    @Test func aBoxIsSureEmptyOnlyWhenItsDarkestInkIsLikeTheEmptyBoxes() throws {
+        // A light pencil tick in a blurred photo: too little to pass the ink or faint thresholds, but its darkest
+        // points are darker than any empty box's paper on the page.
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        let tick = quietBoxes(geometry) { boxes in
+            for k in boxes.indices { boxes[k].peak = 0.004 + 0.001 * Double(k % 5) }
+            boxes[(5 * 6 + 1) * 4 + 2].peak = 0.05
+        }
+        #expect(tick.states[(5 * 6 + 1) * 4 + 2] != .empty)
+        #expect(tick.unsureColumns == [5 * 6 + 1])
+        let noise = quietBoxes(geometry) { boxes in
+            for k in boxes.indices { boxes[k].peak = 0.004 + 0.001 * Double(k % 5) }
+            boxes[(5 * 6 + 1) * 4 + 2].peak = PaperMarkRules.peakEmpty * 0.9
+        }
+        #expect(noise.isSure)
+    }
+
+    @Test func inkOverTheGapBetweenColumnsIsNotTakenForTheNeighboursOwn() throws {
+        // Ink on the right edge of column 1's 差 box, next to column 2's marked 好 box: within a column it would be
+        // the neighbour's circle drawn too large; across the gap between columns it is not sure to be.
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        let reading = quietBoxes(geometry) { boxes in
+            var mark = boxes[1 * 4 + 0]
+            mark.ink = 2; mark.core = 1; mark.spread = 2; mark.coverage = 1
+            boxes[1 * 4 + 0] = mark
+            var edge = boxes[0 * 4 + 3]
+            edge.ink = 0.3; edge.sectors[5] = 0.3
+            boxes[0 * 4 + 3] = edge
+        }
+        #expect(reading.symbols[1] == UInt8(ascii: "1"))
+        #expect(reading.symbols[0] == PaperMarkRules.unsure)
+    }
 }
