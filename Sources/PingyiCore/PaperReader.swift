@@ -152,6 +152,16 @@ public enum PaperMarkRules {
     public static let speck = 1.0
     /// Spread under which ink is a dot, even in the box's middle.
     public static let dot = 0.45
+    /// Ink on a box's printed outline (`PaperReader.BoxInk.touch`) that is always noise; a page's own empty boxes may
+    /// set it higher. More than that and the box is not sure empty: a circle drawn on the edge, a tick crossing it.
+    public static let touchEmpty = 0.04
+    /// How far above the page's own empty boxes (their 90th percentile) light ink or ink on the outline may be and
+    /// the box still be like them.
+    public static let quietFactor = 4.0
+    /// Points (0.1 mm apart) of a box's darkest ink that make its `peak`: a fifth of a millimetre of a thin line.
+    public static let peakPoints = 20
+    /// Darkest-ink level (`PaperReader.BoxInk.peak`) that is always noise; a page's own empty boxes may set it higher.
+    public static let peakEmpty = 0.03
 
     public static func state(_ score: Double) -> BoxState {
         score >= marked ? .marked : score <= empty ? .empty : .unsure
@@ -225,6 +235,13 @@ public enum PaperReader {
         /// Ink outside the middle in each of 12 directions from the centre (mm²), counter-clockwise from the left.
         public var sectors: [Double]
         public var centre: PageOffset
+        /// Ink on the printed outline itself (mm² of black above the page's empty outlines): `ink` leaves the outline
+        /// out, so a circle drawn on the box's edge or a tick crossing it shows only here.
+        public var touch: Double = 0
+        /// The darkest of the box's inside above the page's empty box (0…1 of black, the mean of its darkest
+        /// `PaperMarkRules.peakPoints` points, off the outline): a light pencil tick covers little but is darker than any
+        /// empty box's paper, where `faint` may pass under it.
+        public var peak: Double = 0
 
         /// Ink outside the middle on the side of the left (right) neighbour: the four directions within 60° of it.
         public var inkTowardLeft: Double { sectors[10] + sectors[11] + sectors[0] + sectors[1] }
@@ -346,16 +363,30 @@ public enum PaperReader {
         // And light: darker than the empty box by just more than the noise (a very light pencil line).
         let fineFloor = Float(max(0.015, 3 * Double(spreadMedian)))
         var light = [[Float]](repeating: [], count: count)
+        var rims = [[Float]](repeating: [], count: count)
+        var peaks = [Double](repeating: 0, count: count)
+        var aboveInside = [Float]()
         for k in 0..<count {
-            var e = [Float](repeating: 0, count: m * m), l = [Float](repeating: 0, count: m * m)
+            aboveInside.removeAll(keepingCapacity: true)
+            var e = [Float](repeating: 0, count: m * m), l = [Float](repeating: 0, count: m * m), r = [Float](repeating: 0, count: m * m)
             let d = darkness[k]
-            for p in 0..<(m * m) where !outline[p] {
+            for p in 0..<(m * m) {
                 let above = d[p] - template[p]
+                if outline[p] {
+                    r[p] = max(0, above - max(Float(floor), 2.5 * variation[p]))
+                    continue
+                }
                 e[p] = max(0, above - max(Float(floor), 2.5 * variation[p]))
                 l[p] = max(0, above - max(fineFloor, 2 * variation[p]))
+                if inside[p] { aboveInside.append(above - variation[p]) }
+            }
+            if aboveInside.count > PaperMarkRules.peakPoints {
+                aboveInside.sort(by: >)
+                peaks[k] = Double(aboveInside[0..<PaperMarkRules.peakPoints].reduce(0, +)) / Double(PaperMarkRules.peakPoints)
             }
             excess[k] = e
             light[k] = l
+            rims[k] = r
         }
         // A stray line across the row (a ruler's edge, a pen dragged along) crosses box after box from side to side:
         // where two neighbouring boxes hold the same straight line, it is taken out of both.
@@ -377,6 +408,7 @@ public enum PaperReader {
                 for i in 0..<m where abs(Double(j) - line.at(Double(i))) <= 4 {
                     excess[k][j * m + i] = 0
                     light[k][j * m + i] = 0
+                    rims[k][j * m + i] = 0
                 }
             }
         }
@@ -399,6 +431,7 @@ public enum PaperReader {
                 for j in 0..<m where abs(Double(i) - line.at(Double(j))) <= 4 {
                     excess[k][j * m + i] = 0
                     light[k][j * m + i] = 0
+                    rims[k][j * m + i] = 0
                 }
             }
         }
@@ -437,7 +470,8 @@ public enum PaperReader {
                                  heavy: Double(heavy) / Double(max(insideCount, 1)),
                                  spread: ink > 0 ? sqrt(max(0, cxx / ink - (cx / ink) * (cx / ink) + cyy / ink - (cy / ink) * (cy / ink))) : 0,
                                  sectors: sectors.map { $0 * area },
-                                 centre: ink > 0 ? PageOffset(dx: cx / ink - size / 2, dy: cy / ink - size / 2) : PageOffset(dx: 0, dy: 0)))
+                                 centre: ink > 0 ? PageOffset(dx: cx / ink - size / 2, dy: cy / ink - size / 2) : PageOffset(dx: 0, dy: 0),
+                                 touch: Double(rims[k].reduce(0, +)) * area, peak: peaks[k]))
         }
         return result
     }
@@ -589,26 +623,29 @@ public enum PaperReader {
         var ink = boxes.map(\.ink)
         // A neighbour's mark drawn over the shared edge: ink only on the side facing a box with far more ink, none in
         // the middle, belongs to that neighbour.
-        let perRow = geometry.columns * 4
         for k in boxes.indices where boxes[k].core < PaperMarkRules.overflowCore && boxes[k].ink > 0 {
             let b = boxes[k]
             let left = b.inkTowardLeft, right = b.inkTowardRight
-            let leftNeighbour = k % perRow != 0 ? boxes[k - 1].ink : 0, rightNeighbour = (k + 1) % perRow != 0 ? boxes[k + 1].ink : 0
+            // Only within the column: ink reaching over the gap between two columns is not sure to be the other's.
+            let leftNeighbour = k % 4 != 0 ? boxes[k - 1].ink : 0, rightNeighbour = k % 4 != 3 ? boxes[k + 1].ink : 0
             if left >= 0.8 * b.ink, leftNeighbour >= 2 * b.ink, leftNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
             if right >= 0.8 * b.ink, rightNeighbour >= 2 * b.ink, rightNeighbour >= PaperMarkRules.marked { ink[k] = 0 }
         }
         // Light ink as on this page's empty boxes: a box is empty only when it has no more than they have.
         // (Not the lightest-marked box of each column: on a page filled in with a hard pencil, every mark is light.)
-        var quiet: [Double] = []
+        var quiet: [Int] = []
         for start in stride(from: 0, to: boxes.count, by: 4) {
             let column = boxes[start..<start + 4]
             let darkest = column.indices.max { boxes[$0].faint < boxes[$1].faint }!
-            quiet += column.indices.filter { $0 != darkest && boxes[$0].ink <= PaperMarkRules.empty }.map { boxes[$0].faint }
+            quiet += column.indices.filter { $0 != darkest && boxes[$0].ink <= PaperMarkRules.empty }
         }
-        let faintLimit = max(PaperMarkRules.faintEmpty, 4 * percentile(quiet, 0.9))
+        let faintLimit = max(PaperMarkRules.faintEmpty, PaperMarkRules.quietFactor * percentile(quiet.map { boxes[$0].faint }, 0.9))
+        let touchLimit = max(PaperMarkRules.touchEmpty, PaperMarkRules.quietFactor * percentile(quiet.map { boxes[$0].touch }, 0.9))
+        let peakLimit = max(PaperMarkRules.peakEmpty, PaperMarkRules.quietFactor * percentile(quiet.map { boxes[$0].peak }, 0.9))
         let states: [BoxState] = boxes.indices.map { k in
             let b = boxes[k]
-            if ink[k] <= PaperMarkRules.empty, ink[k] == 0 && b.ink > 0 || b.faint <= faintLimit { return .empty }
+            let likeEmptyBoxes = b.faint <= faintLimit && b.touch <= touchLimit && b.peak <= peakLimit
+            if ink[k] <= PaperMarkRules.empty, ink[k] == 0 && b.ink > 0 || likeEmptyBoxes { return .empty }
             // A mark sits in this box (ink in its middle, or around it on most sides: ink along one side only may be
             // the outline itself, misread) and is a stroke, not a speck.
             let placed = b.core >= PaperMarkRules.overflowCore || b.coverage >= 0.5

@@ -123,4 +123,60 @@ import PaperPageDrawing
         #expect(t2.pooled(CellKey(reportee: "r1", form: "a", column: "overall")) == .zero)
         #expect(t2.pooled(CellKey(reportee: "r1", form: "b", column: "overall")).voids == 1)
     }
+    /// Boxes as `measure` gives them for a page with nothing on it but a little noise, one box changed by `change`.
+    func quietBoxes(_ geometry: PaperPageGeometry, change: (inout [PaperReader.BoxInk]) -> Void) -> PaperPageReading {
+        let count = geometry.rows * geometry.columns * 4
+        var boxes = (0..<count).map { k in
+            PaperReader.BoxInk(ink: 0, faint: 0.005 * Double(k % 3), core: 0, coverage: 0, heavy: 0, spread: 0,
+                               sectors: [Double](repeating: 0, count: 12), centre: PageOffset(dx: 0, dy: 0), touch: 0.004 * Double(k % 4))
+        }
+        change(&boxes)
+        return PaperReader.classify(boxes, geometry: geometry)
+    }
+
+    @Test func aBoxIsSureEmptyOnlyWhenItsOutlineIsLikeTheEmptyBoxes() throws {
+        // Ink on the printed outline only (a circle drawn on the box's edge, a pen traced round it): `ink` leaves the
+        // outline out, so without looking at it the box would pass for empty. It is not like the page's empty boxes.
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        let plain = quietBoxes(geometry) { _ in }
+        #expect(plain.isSure && plain.symbols.allSatisfy { $0 == UInt8(ascii: "0") })
+        let traced = quietBoxes(geometry) { $0[(3 * 6 + 2) * 4 + 1].touch = 0.3 }
+        #expect(traced.states[(3 * 6 + 2) * 4 + 1] != .empty)
+        #expect(traced.unsureColumns == [3 * 6 + 2])
+        // Just above the page's own noise on the outline is still noise.
+        let noise = quietBoxes(geometry) { $0[(3 * 6 + 2) * 4 + 1].touch = PaperMarkRules.touchEmpty * 0.9 }
+        #expect(noise.isSure)
+    }
+    @Test func aBoxIsSureEmptyOnlyWhenItsDarkestInkIsLikeTheEmptyBoxes() throws {
+        // A light pencil tick in a blurred photo: too little to pass the ink or faint thresholds, but its darkest
+        // points are darker than any empty box's paper on the page.
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        let tick = quietBoxes(geometry) { boxes in
+            for k in boxes.indices { boxes[k].peak = 0.004 + 0.001 * Double(k % 5) }
+            boxes[(5 * 6 + 1) * 4 + 2].peak = 0.05
+        }
+        #expect(tick.states[(5 * 6 + 1) * 4 + 2] != .empty)
+        #expect(tick.unsureColumns == [5 * 6 + 1])
+        let noise = quietBoxes(geometry) { boxes in
+            for k in boxes.indices { boxes[k].peak = 0.004 + 0.001 * Double(k % 5) }
+            boxes[(5 * 6 + 1) * 4 + 2].peak = PaperMarkRules.peakEmpty * 0.9
+        }
+        #expect(noise.isSure)
+    }
+
+    @Test func inkOverTheGapBetweenColumnsIsNotTakenForTheNeighboursOwn() throws {
+        // Ink on the right edge of column 1's 差 box, next to column 2's marked 好 box: within a column it would be
+        // the neighbour's circle drawn too large; across the gap between columns it is not sure to be.
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        let reading = quietBoxes(geometry) { boxes in
+            var mark = boxes[1 * 4 + 0]
+            mark.ink = 2; mark.core = 1; mark.spread = 2; mark.coverage = 1
+            boxes[1 * 4 + 0] = mark
+            var edge = boxes[0 * 4 + 3]
+            edge.ink = 0.3; edge.sectors[5] = 0.3
+            boxes[0 * 4 + 3] = edge
+        }
+        #expect(reading.symbols[1] == UInt8(ascii: "1"))
+        #expect(reading.symbols[0] == PaperMarkRules.unsure)
+    }
 }
