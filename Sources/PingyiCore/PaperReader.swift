@@ -143,15 +143,21 @@ public enum PaperMarkRules {
     public static let faintEmpty = 0.04
     /// Ink in a box's middle that shows the mark is in this box, not a neighbour's drawn over the edge.
     public static let overflowCore = 0.03
-    /// Share of a box's inside covered by ink when it has been scribbled over, filled or crossed out.
-    public static let scribbled = 0.45
-    /// Two marks in a column this many times apart in ink are not alike.
-    public static let unlike = 4.0
+    /// Share of a box's inside covered by ink when it has been scribbled over, filled or crossed out (a plain circle or
+    /// tick covers less: 0.08–0.2 on the tuning pages)…
+    public static let scribbled = 0.2
+    /// …and this many times the other mark's share: the two marks of the column are not alike (a choice struck through
+    /// and another made goes to people; some tellers count the second, some void the column).
+    public static let scribbledRatio = 1.5
+    /// Two marks in a column this many times apart in ink are not alike (a crossed-out circle beside a plain one is
+    /// 2.5–4 times its ink).
+    public static let unlike = 2.5
     /// Ink spread (mm, from its centre) under which it is a speck, a pen rest or a short hesitant stroke, not a circle or
     /// a tick: people look at it.
     public static let speck = 1.0
-    /// Spread under which ink is a dot, even in the box's middle.
-    public static let dot = 0.45
+    /// Spread under which ink is a dot or a dash, even in the box's middle (a pen touched down a millimetre or two:
+    /// 0.46–0.49 on the pages measured; the smallest ticks read as marks were 0.56 and more).
+    public static let dot = 0.55
     /// Ink on a box's printed outline (`PaperReader.BoxInk.touch`) that is always noise; a page's own empty boxes may
     /// set it higher. More than that and the box is not sure empty: a circle drawn on the edge, a tick crossing it.
     public static let touchEmpty = 0.04
@@ -672,7 +678,7 @@ public enum PaperReader {
                 if leaning || marks.count > 2 { symbols.append(PaperMarkRules.unsure); continue }
                 let inks = marks.map { ink[$0] }, covered = marks.map { boxes[$0].heavy }
                 if inks.max()! >= PaperMarkRules.unlike * inks.min()! ||
-                    covered.max()! >= PaperMarkRules.scribbled && covered.max()! >= 2 * covered.min()! {
+                    covered.max()! >= PaperMarkRules.scribbled && covered.max()! >= PaperMarkRules.scribbledRatio * covered.min()! {
                     symbol = PaperMarkRules.unsure
                 }
             }

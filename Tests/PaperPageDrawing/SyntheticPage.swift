@@ -12,6 +12,30 @@ public struct SyntheticPage {
     /// (row, column, grade) → the part of a circle drawn (0…1): a hesitant or faded mark.
     public var arcs: [Int: Double] = [:]
 
+    /// Straight strokes anywhere on the page (page millimetres): a tick's arm, a dash, a ruler's line, a fold.
+    public var strokes: [Stroke] = []
+
+    public struct Stroke {
+        public var from: (x: Double, y: Double)
+        public var to: (x: Double, y: Double)
+        /// Line width (mm) and darkness (0…1, 1 black pen).
+        public var width: Double
+        public var darkness: Double
+
+        public init(from: (x: Double, y: Double), to: (x: Double, y: Double), width: Double = 0.3, darkness: Double = 1) {
+            self.from = from
+            self.to = to
+            self.width = width
+            self.darkness = darkness
+        }
+
+        func ink(_ u: Double, _ v: Double) -> Double {
+            let dx = to.x - from.x, dy = to.y - from.y
+            let t = max(0, min(1, ((u - from.x) * dx + (v - from.y) * dy) / max(dx * dx + dy * dy, 1e-9)))
+            return hypot(u - (from.x + t * dx), v - (from.y + t * dy)) <= width / 2 ? darkness : 0
+        }
+    }
+
     public init(geometry: PaperPageGeometry, code: PaperPageCode) {
         self.geometry = geometry
         self.code = code
@@ -66,6 +90,12 @@ public struct SyntheticPage {
                     paint(box.insetBy(-1)) { u, v in boxInk(u, v, box: box, key: key(row: row, column: column, grade: grade)) }
                 }
             }
+        }
+        for stroke in strokes {
+            let x0 = min(stroke.from.x, stroke.to.x) - stroke.width, y0 = min(stroke.from.y, stroke.to.y) - stroke.width
+            let area = PageRect(x: x0, y: y0, width: abs(stroke.to.x - stroke.from.x) + 2 * stroke.width,
+                                height: abs(stroke.to.y - stroke.from.y) + 2 * stroke.width)
+            paint(area) { u, v in stroke.ink(u, v) }
         }
         // A scanner's optics: every picture is a little soft (a 3×3 average).
         for _ in 0..<1 {

@@ -179,4 +179,45 @@ import PaperPageDrawing
         #expect(reading.symbols[1] == UInt8(ascii: "1"))
         #expect(reading.symbols[0] == PaperMarkRules.unsure)
     }
+
+    @Test func aMarkBeyondTheEndOfALineStaysWhole() throws {
+        // The line runs from column 2 to the end of the row; a tick in column 0, level with it, is a tick.
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        var page = SyntheticPage(geometry: geometry, code: code)
+        let tickBox = geometry.box(row: 3, column: 0, grade: 2)
+        page.strokes.append(.init(from: (tickBox.x + 1.5, tickBox.y + 3.2), to: (tickBox.x + 2.8, tickBox.y + 4.6)))
+        page.strokes.append(.init(from: (tickBox.x + 2.8, tickBox.y + 4.6), to: (tickBox.x + 5.2, tickBox.y + 1.2)))
+        let start = geometry.box(row: 3, column: 2, grade: 0)
+        page.strokes.append(.init(from: (start.x - 1, tickBox.y + 4.5), to: (283, tickBox.y + 4.5), width: 0.35))
+        let image = page.render()
+        let reading = PaperReader.read(image, try PaperReader.locate(image), geometry: geometry)
+        #expect(reading.symbols[3 * 6 + 0] == UInt8(ascii: "3"))
+    }
+
+    @Test func aShortDashInTheMiddleOfABoxGoesToPeople() throws {
+        // A stroke a millimetre long: a pen touched down, not a tick or a circle. Neither a grade nor nothing.
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        var page = SyntheticPage(geometry: geometry, code: code)
+        let box = geometry.box(row: 6, column: 1, grade: 3)
+        page.strokes.append(.init(from: (box.centerX - 0.5, box.centerY - 0.3), to: (box.centerX + 0.5, box.centerY + 0.3), width: 0.4))
+        let image = page.render()
+        let reading = PaperReader.read(image, try PaperReader.locate(image), geometry: geometry)
+        #expect(reading.unsureColumns == [6 * 6 + 1])
+    }
+
+    @Test func aCircleStruckThroughBesideAPlainOneGoesToPeople() throws {
+        // A choice crossed out and another made: some tellers count the second, some void the column. Not the
+        // machine's call: neither 废 nor a grade.
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        var page = SyntheticPage(geometry: geometry, code: code)
+        page.circles[page.key(row: 2, column: 5, grade: 0)] = 1
+        page.circles[page.key(row: 2, column: 5, grade: 2)] = 1
+        let box = geometry.box(row: 2, column: 5, grade: 0)
+        for offset in [-1.2, 0, 1.2] {
+            page.strokes.append(.init(from: (box.x + 0.6, box.centerY + offset + 0.6), to: (box.x + box.width - 0.6, box.centerY + offset - 0.6), width: 0.45))
+        }
+        let image = page.render()
+        let reading = PaperReader.read(image, try PaperReader.locate(image), geometry: geometry)
+        #expect(reading.unsureColumns == [2 * 6 + 5])
+    }
 }
