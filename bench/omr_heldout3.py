@@ -52,7 +52,6 @@ from collections import Counter
 
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
-from scipy import ndimage
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -160,6 +159,13 @@ def pen_stroke(rng, pen, pts, lift=True, pressure=1.0):
     return Stroke(pts, p)
 
 
+def blur3(a):
+    """A [1 2 1]/4 blur along both axes (edges repeated)."""
+    p = np.pad(a, 1, mode="edge")
+    a = (p[:-2] + 2 * p[1:-1] + p[2:]) / 4
+    return (a[:, :-2] + 2 * a[:, 1:-1] + a[:, 2:]) / 4
+
+
 _GRAIN = {}
 
 
@@ -167,7 +173,7 @@ def grain(rng, h, w):
     """Paper tooth under a pencil: a fixed texture per process, cut at a random offset."""
     if "t" not in _GRAIN:
         r = np.random.default_rng(12345)
-        g = ndimage.gaussian_filter(r.random((768, 768)).astype(np.float32), 1.0)
+        g = blur3(blur3(r.random((768, 768)).astype(np.float32)))
         g = (g - g.min()) / (g.max() - g.min())
         _GRAIN["t"] = np.clip((g - 0.3) * 2.2, 0, 1).astype(np.float32)
     t = _GRAIN["t"]
@@ -201,7 +207,8 @@ def render(rng, pen, strokes, darkness=None):
         d = ImageDraw.Draw(img)
         pts = (s.pts - [x0, y0]) * SS
         widths = pen.width * SS * (0.75 + 0.25 * s.pressure) if pen.kind != "gel" else np.full(len(pts), pen.width * SS)
-        for i in range(len(pts)):
+        # lightest first, so that where a stroke crosses itself the darker ink stays (drawing overwrites)
+        for i in np.argsort(s.pressure, kind="stable"):
             v = int(255 * s.pressure[i])
             r = widths[i] / 2
             cx, cy = pts[i]
@@ -213,7 +220,7 @@ def render(rng, pen, strokes, darkness=None):
     acc = np.clip(acc, 0, 1)
     cov = acc.reshape(h, SS, w, SS).mean(axis=(1, 3))
     if pen.kind == "felt":
-        cov = np.clip(ndimage.gaussian_filter(cov, 0.9) * 1.6, 0, 1)
+        cov = np.clip(blur3(cov) * 1.6, 0, 1)
     elif pen.kind == "pencil":
         cov = cov * (0.35 + 0.9 * grain(rng, h, w))
         cov = np.clip(cov, 0, 1)
@@ -636,6 +643,11 @@ class Ballot:
         if rng.random() < 0.35:
             self.folds.append(("h" if rng.random() < 0.6 else "v", rng.uniform(0.4, 0.6), rng.uniform(0.04, 0.1)))
 
+    def relabel(self, r, c, kind):
+        """A stray line or stain over a column of no mark or one mark names it; the hard kinds keep their names."""
+        if self.truth[r * self.cols + c] in "01234":
+            self.kinds[r * self.cols + c] = kind
+
     def stray_line(self):
         rng = self.rng
         r = int(rng.integers(0, self.rows))
@@ -663,7 +675,7 @@ class Ballot:
         self.stray_cols = [(r, c) for c in range(self.cols) if ink_in([p], [self.boxes[r][c][0][0],
                            self.boxes[r][c][0][1], self.boxes[r][c][3][2], self.boxes[r][c][0][3]]) > 2]
         for rr, cc in self.stray_cols:
-            self.kinds[rr * self.cols + cc] = "stray"
+            self.relabel(rr, cc, "stray")
 
     def note_by_name(self):
         rng = self.rng
@@ -700,7 +712,7 @@ class Ballot:
                     if math.hypot(mx - cx, my - cy) < rad * 1.15:
                         hit.add((r, c))
         for r, c in hit:
-            self.kinds[r * self.cols + c] = "stain"
+            self.relabel(r, c, "stain")
 
     def record(self):
         return {"truth": "".join(self.truth), "markKinds": list(self.kinds), "pen": self.pen.name,
@@ -908,22 +920,25 @@ def photo(ballot, page, rng):
     img = Image.fromarray(arr)
     W = int(pick(rng, [(2339, 40), (2800, 35), (3264, 25)]))
     Hh = int(W * pick(rng, [(0.75, 60), (0.707, 40)]))
-    fill = rng.uniform(0.82, 0.94)
-    pw = W * fill
-    ph = pw * h / w
-    if ph > Hh * 0.95:
-        ph = Hh * 0.95
-        pw = ph * w / h
-    cx, cy = W / 2 + rng.normal(0, W * 0.015), Hh / 2 + rng.normal(0, Hh * 0.015)
-    rot = math.radians(rng.uniform(-3, 3))
-    corners = []
-    for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
-        x, y = sx * pw / 2, sy * ph / 2
-        x, y = x * math.cos(rot) - y * math.sin(rot), x * math.sin(rot) + y * math.cos(rot)
-        corners.append((cx + x + rng.normal(0, W * 0.01), cy + y + rng.normal(0, Hh * 0.01)))
-    k = rng.uniform(0, 0.04)  # keystone: the far edge shorter
-    if rng.random() < 0.5:
-        corners[0] = (corners[0][0] + k * pw, corners[0][1]); corners[1] = (corners[1][0] - k * pw, corners[1][1])
+    for attempt in range(20):  # the whole page in the frame, with a margin of table around it
+        fill = rng.uniform(0.8, 0.93) if attempt < 10 else 0.8
+        pw = W * fill
+        ph = pw * h / w
+        if ph > Hh * 0.93:
+            ph = Hh * 0.93
+            pw = ph * w / h
+        cx, cy = W / 2 + rng.normal(0, W * 0.012), Hh / 2 + rng.normal(0, Hh * 0.012)
+        rot = math.radians(rng.uniform(-3, 3))
+        corners = []
+        for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+            x, y = sx * pw / 2, sy * ph / 2
+            x, y = x * math.cos(rot) - y * math.sin(rot), x * math.sin(rot) + y * math.cos(rot)
+            corners.append((cx + x + rng.normal(0, W * 0.01), cy + y + rng.normal(0, Hh * 0.01)))
+        k = rng.uniform(0, 0.04)  # keystone: the far edge shorter
+        if rng.random() < 0.5:
+            corners[0] = (corners[0][0] + k * pw, corners[0][1]); corners[1] = (corners[1][0] - k * pw, corners[1][1])
+        if all(0.01 * W < x < 0.99 * W and 0.01 * Hh < y < 0.99 * Hh for x, y in corners):
+            break
     coeffs = perspective_coeffs(corners, [(0, 0), (w, 0), (w, h), (0, h)])
     forward = perspective_coeffs([(0, 0), (w, 0), (w, h), (0, h)], corners)
     # defocus: the camera resolves less than its pixels; drawn at a lower resolution and scaled up
