@@ -70,7 +70,7 @@ SS = 3  # supersampling of stroke patches
 # separately (pencils are light by nature but plainly seen; a hesitant touch is judged by its ink, darkness included).
 CLEAR = 90.0    # coverage inside a box that a person sees plainly as a mark (a 3 mm stroke of a 0.3 mm pen: ~100)
 LEAK = 8.0      # at most this much coverage of a single-box mark may reach any other box
-FAINT = (4.0, 45.0)  # a hesitant touch lays this much ink (coverage x darkness) in its box
+FAINT = (12.0, 70.0)  # a hesitant touch lays this much ink (coverage x darkness) in its box
 
 
 def pick(rng, table):
@@ -386,7 +386,7 @@ def touch_shape(rng, pen, box):
         pts = np.array([(x, y), (x + rng.normal(0, 1), y + rng.normal(0, 1))])
         return [Stroke(resample(pts), np.full(len(resample(pts)), 1.0))], "dot"
     ang = rng.uniform(0, 2 * math.pi)
-    ln = rng.uniform(0.12, 0.3) * h
+    ln = rng.uniform(0.2, 0.35) * h
     pts = line_pts(rng, (x, y), (x + ln * math.cos(ang), y + ln * math.sin(ang)))
     return [pen_stroke(rng, pen, pts, pressure=0.8)], "flick"
 
@@ -439,6 +439,7 @@ class Ballot:
         self.zones = keep_out(template)
         self.pencil = False
         self.faint = False
+        self.crossed = set()  # columns a stray line runs through
 
     def all_boxes(self):
         return [b for row in self.boxes for col in row for b in col]
@@ -515,6 +516,10 @@ class Ballot:
         self.pen = Pen(pick(rng, VOTER_PENS), rng)
         self.second_pen = Pen(pick(rng, VOTER_PENS), rng)
         self.habit = pick(rng, HABITS)
+        # some voters hesitate (touches, circles between boxes) and most never do: the same overall share
+        hesitates = rng.random() < 0.4
+        self.plan = [(k, w * (2.5 if hesitates else 0.0) if k in ("hesitant", "between") else w)
+                     for k, w in COLUMN_PLAN]
         for r in range(self.rows):
             for c in range(self.cols):
                 sym, kind = self.column(r, c)
@@ -523,7 +528,7 @@ class Ballot:
 
     def column(self, r, c):
         rng = self.rng
-        plan = pick(rng, COLUMN_PLAN)
+        plan = pick(rng, self.plan)
         pen = self.pen_for_column()
         if plan in ("blank", "stray-dot"):
             if plan == "stray-dot" and self.stray_dot(r, c):
@@ -573,10 +578,14 @@ class Ballot:
             box = self.boxes[r][c][g]
             for k in range(10):
                 strokes, how = touch_shape(rng, pen, box)
-                dark = pen.dark * (rng.uniform(0.25, 0.6) if how == "flick" else rng.uniform(0.5, 1.0))
+                # plain to see (a person notices it and hesitates), but no more than a touch
+                if how == "flick":
+                    dark = max(0.4, pen.dark * rng.uniform(0.4, 0.75))
+                else:
+                    dark = max(0.6, pen.dark * rng.uniform(0.6, 1.0))
                 if how == "dot":
                     pen2 = Pen(pen.name.replace("-light", ""), rng)
-                    pen2.width = rng.uniform(0.35, 0.6) * MM
+                    pen2.width = rng.uniform(0.65, 1.0) * MM
                     p = render(rng, pen2, strokes, darkness=dark)
                 else:
                     p = render(rng, pen, strokes, darkness=dark)
@@ -675,6 +684,7 @@ class Ballot:
         self.stray_cols = [(r, c) for c in range(self.cols) if ink_in([p], [self.boxes[r][c][0][0],
                            self.boxes[r][c][0][1], self.boxes[r][c][3][2], self.boxes[r][c][0][3]]) > 2]
         for rr, cc in self.stray_cols:
+            self.crossed.add((rr, cc))
             self.relabel(rr, cc, "stray")
 
     def note_by_name(self):
@@ -813,7 +823,7 @@ def scan(ballot, page, rng):
     sometimes "text mode" (binarised; only for pages whose ink is all dark: no pencil, no faint touch)."""
     dpi = pick(rng, [(150, 15), (200, 45), (240, 10), (300, 30)])
     colour = rng.random() < 0.3
-    text_mode = not colour and not ballot.pencil and not ballot.faint and rng.random() < 0.3
+    text_mode = not colour and not ballot.pencil and not ballot.faint and rng.random() < 0.45
     h, w = page.shape[:2]
     img = Image.fromarray(page)
     if not colour:
@@ -1047,7 +1057,7 @@ def audit(ballot):
             clear = [g for g, v in enumerate(cover) if v >= CLEAR]
             some = [g for g, v in enumerate(cover) if v > LEAK]
             where = f"row {r} col {c} truth {t} kind {kind} cover {[round(v) for v in cover]} ink {[round(v) for v in ink]}"
-            if kind == "stray":
+            if (r, c) in ballot.crossed:
                 continue  # a stray line through the boxes: judged by eye (the debug overlay)
             if t in "1234":
                 if clear != [int(t) - 1] or len(some) != 1:
