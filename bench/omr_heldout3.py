@@ -585,7 +585,7 @@ class Ballot:
                     dark = max(0.6, pen.dark * rng.uniform(0.6, 1.0))
                 if how == "dot":
                     pen2 = Pen(pen.name.replace("-light", ""), rng)
-                    pen2.width = rng.uniform(0.65, 1.0) * MM
+                    pen2.width = rng.uniform(0.6, 0.9) * MM
                     p = render(rng, pen2, strokes, darkness=dark)
                 else:
                     p = render(rng, pen, strokes, darkness=dark)
@@ -841,7 +841,7 @@ def scan(ballot, page, rng):
     ty = cy + s * (cx + dx) - c * (cy + dy)
     img = img.transform((W, Hh), Image.AFFINE, (c, s, tx, -s, c, ty), Image.BILINEAR,
                         fillcolor=(255, 255, 255) if colour else 255)
-    img = img.filter(gauss_kernel(rng.uniform(0.45, 0.9)))
+    img = img.filter(gauss_kernel(rng.uniform(0.45, 0.78)))
     white, black = rng.uniform(0.9, 0.98), rng.uniform(0.06, 0.16)
     gamma = rng.uniform(0.85, 1.15)
     lut = [int(255 * (black + (white - black) * (v / 255) ** gamma) + 0.5) for v in range(256)]
@@ -1069,7 +1069,7 @@ def audit(ballot):
                 if some:
                     problems.append(where)
             elif t == "?":
-                if kind == "hesitant" and (len(some) > 1 or clear or max(ink) > FAINT[1] + 1):
+                if kind == "hesitant" and (len(some) != 1 or max(ink) > FAINT[1] + 1):
                     problems.append(where)
                 if kind == "crossed-out" and len(clear) < 2:
                     problems.append(where)
