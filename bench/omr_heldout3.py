@@ -29,9 +29,10 @@ sometimes "text mode" binarised, only on pages without pencil or faint ink), pho
 around the page, uneven warm/cool light, a soft shadow, defocus or slight motion blur, moire from the printed lines,
 noise, sharpening, JPEG 60-88).
 
-markKinds: blank, ballpoint-circle, small-circle, big-circle, open-circle, ellipse, off-centre, over-label, tick,
-long-tick, cross, filled, line-through, gel-circle, gel-tick, felt-circle, felt-tick, pencil-circle, pencil-tick,
-pencil-light-circle, pencil-other, two-marks, crossed-out, hesitant, between, stray-dot, stray, stain.
+markKinds: blank; for ballpoints the shape (ballpoint-circle, small-circle, big-circle, open-circle, ellipse, off-centre,
+over-label, tick, long-tick, cross, filled, line-through); for the other pens <pen>-<circle|tick|cross|filled|
+line-through> with pen gel, felt, pencil (and pencil-light-circle for a very light hand); two-marks, crossed-out,
+hesitant, between, stray-dot; stray / stain for a column of no mark or one mark that a stray line or a stain crosses.
 
   python3 bench/omr_heldout3.py [--templates DIR] [--pages 50] [--workers 2] [--debug OUTDIR]
       self-check: makes N ballots both ways, audits every truth against the ink laid (a '1'..'4' column has clear
@@ -501,6 +502,7 @@ class Ballot:
         return habit
 
     def kind_name(self, pen, shape):
+        shape = "line-through" if shape == "line" else shape
         if pen.kind == "ballpoint":
             return "ballpoint-circle" if shape == "circle" else shape
         base = "circle" if "circle" in shape or shape in ("ellipse", "off-centre", "over-label") else \
