@@ -60,8 +60,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
 
 import omr_heldout as H  # noqa: E402  (plumbing only: templates folder, upload format)
 
-DPI = 300
-MM = DPI / 25.4
+DPI, MM = H.DPI, H.MM  # templates are printed at 300 dpi; pixels per millimetre
 DEFAULT_SEED = 9000
 TEMPLATES = "/work/omrdata/heldout-templates"
 as_upload = H.as_upload
