@@ -98,9 +98,9 @@ PENS = {
     "pencil-H": dict(colour=(0.36, 0.36, 0.39), width=(0.3, 0.5), dark=(0.35, 0.5), kind="pencil"),
     "pencil-2H": dict(colour=(0.4, 0.4, 0.43), width=(0.3, 0.45), dark=(0.22, 0.35), kind="pencil"),
 }
-VOTER_PENS = [("ballpoint-black", 34), ("ballpoint-blue", 26), ("ballpoint-red", 2), ("gel-black", 7),
-              ("gel-blue", 4), ("felt-black", 4), ("felt-blue", 2), ("pencil-HB", 10), ("pencil-H", 7),
-              ("pencil-2H", 4)]
+VOTER_PENS = [("ballpoint-black", 37), ("ballpoint-blue", 28), ("ballpoint-red", 2), ("gel-black", 7),
+              ("gel-blue", 4), ("felt-black", 4), ("felt-blue", 2), ("pencil-HB", 8), ("pencil-H", 5),
+              ("pencil-2H", 3)]
 HABITS = [("circle", 62), ("tick", 22), ("cross", 4), ("filled", 3), ("line", 2), ("mixed", 7)]
 COLUMN_PLAN = [("mark", 76.5), ("blank", 10), ("two-marks", 5), ("crossed-out", 2.5), ("hesitant", 2.5),
                ("between", 1.0), ("stray-dot", 1.5), ("off-centre", 1.0)]
