@@ -974,22 +974,33 @@ def photo(ballot, page, rng):
     light = light * (1 + rng.uniform(-0.12, 0.12) * gx + rng.uniform(-0.12, 0.12) * gy)
     shadow = None
     if rng.random() < 0.4:
-        squares = [apply_coeffs(forward, (s[0] + s[2]) / 2, (s[1] + s[3]) / 2) for s in ballot.t["solids"]]
-        xs, ys = np.linspace(0, 1, sw, dtype=np.float32), np.linspace(0, 1, sh, dtype=np.float32)
-        for _ in range(6):
-            side = int(rng.integers(0, 3))
-            depth, edge, soft = rng.uniform(0.12, 0.3), rng.uniform(0.55, 0.85), rng.uniform(0.03, 0.08)
-            if side == 0:
-                f = np.clip((xs - edge) / soft + 0.5, 0, 1)[None, :] * np.ones((sh, 1), np.float32)
-            elif side == 1:
-                f = np.clip(((1 - xs) - edge) / soft + 0.5, 0, 1)[None, :] * np.ones((sh, 1), np.float32)
+        # a soft shadow: a blob (the phone or a hand held over the table) kept off every printed square, or a band
+        # from one edge of the frame, light (at most 22 %), kept off the page-code strip (it may darken a corner)
+        def at(s):
+            return apply_coeffs(forward, (s[0] + s[2]) / 2, (s[1] + s[3]) / 2)
+        strip = [at(s) for s in ballot.t["solids"] if s[2] - s[0] < 60]
+        squares = [at(s) for s in ballot.t["solids"]]
+        yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
+        boxes = [b for row in ballot.t["boxes"] for col in row for b in col]
+        for _ in range(8):
+            if rng.random() < 0.6:
+                bx = boxes[int(rng.integers(len(boxes)))]
+                cx8, cy8 = [v / 8 for v in at(bx)]
+                rx, ry = rng.uniform(0.1, 0.22) * sw, rng.uniform(0.1, 0.22) * sw
+                d = np.sqrt(((xx - cx8) / rx) ** 2 + ((yy - cy8) / ry) ** 2)
+                f = np.clip((1 - d) / rng.uniform(0.3, 0.6), 0, 1)
+                depth, keep, kind = rng.uniform(0.12, 0.3), squares, "blob"
             else:
-                f = np.clip((ys - edge) / soft + 0.5, 0, 1)[:, None] * np.ones((1, sw), np.float32)
+                side = int(rng.integers(0, 3))
+                edge, soft = rng.uniform(0.12, 0.3), rng.uniform(0.03, 0.08)
+                u = [xx / sw, 1 - xx / sw, yy / sh][side]
+                f = np.clip((edge - (1 - u)) / soft + 0.5, 0, 1)
+                depth, keep, kind = rng.uniform(0.1, 0.22), strip, ["right", "left", "bottom"][side]
             near = [f[max(0, min(sh - 1, int(y / 8) + dy)), max(0, min(sw - 1, int(x / 8) + dx))]
-                    for x, y in squares for dx in (-12, 0, 12) for dy in (-12, 0, 12)]
-            if max(near) < 0.02:
+                    for x, y in keep for dx in (-8, 0, 8) for dy in (-8, 0, 8)]
+            if not near or max(near) < 0.03:
                 light = light * (1 - depth * f)
-                shadow = ["right", "left", "bottom"][side]
+                shadow = kind
                 break
     cast = np.array(pick(rng, [((1.0, 0.95, 0.85), 45), ((0.93, 0.97, 1.0), 25), ((1.0, 1.0, 0.97), 30)]), np.float32)
     light = light * rng.uniform(0.8, 0.96)
