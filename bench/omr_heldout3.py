@@ -24,10 +24,12 @@ Per page: stray lines (across a row, sometimes through the boxes, as in the samp
 stains, folds; the columns whose boxes a stray line or a stain crosses are named "stray" / "stain" in markKinds (their
 truth is what the marks under them say). Nothing is drawn within 4 mm of the corner squares or the page-code strip,
 and stains and shadows keep off them.
-Captures: office scanner (150/200/240/300 dpi, skew up to 0.8 degrees, gray or colour, scanner blur, noise, JPEG 70-92,
-sometimes "text mode" binarised, only on pages without pencil or faint ink), phone photo (perspective, rotation, table
-around the page, uneven warm/cool light, a soft shadow, defocus or slight motion blur, moire from the printed lines,
-noise, sharpening, JPEG 60-88).
+Captures: office scanner (150/200/240/300 dpi, skew up to 0.8 degrees, gray or colour, scanner blur, tone curve,
+noise, JPEG 70-92, sometimes a dark lid fringe 1-3 mm along one edge, sometimes "text mode" binarised, only on pages
+without pencil or faint ink), phone photo (2339-3264 px, perspective and keystone, rotation, table around the page,
+uneven warm/cool light, sometimes a soft shadow: a blob kept off every printed square or a light band from an edge kept
+off the code strip; defocus or slight motion blur, moire from the printed lines, noise, sharpening, JPEG 60-88).
+Voters who hesitate are 40 %: only they make hesitant and between columns (so most pages have none).
 
 markKinds: blank; for ballpoints the shape (ballpoint-circle, small-circle, big-circle, open-circle, ellipse, off-centre,
 over-label, tick, long-tick, cross, filled, line-through); for the other pens <pen>-<circle|tick|cross|filled|
@@ -843,6 +845,19 @@ def scan(ballot, page, rng):
     img = img.transform((W, Hh), Image.AFFINE, (c, s, tx, -s, c, ty), Image.BILINEAR,
                         fillcolor=(255, 255, 255) if colour else 255)
     img = img.filter(gauss_kernel(rng.uniform(0.45, 0.78)))
+    edge = None
+    if rng.random() < 0.15:  # the lid not quite down: a dark fringe along one edge, 1-3 mm (corner squares are at 10)
+        edge = ["left", "right", "bottom"][int(rng.integers(0, 3))]
+        n = int(rng.uniform(1, 3) * MM * sc)
+        ramp = np.linspace(rng.uniform(0.25, 0.5), 1, n, dtype=np.float32)
+        a = np.asarray(img, np.float32).copy()
+        if edge == "left":
+            a[:, :n] *= ramp[None, :, None] if colour else ramp[None, :]
+        elif edge == "right":
+            a[:, -n:] *= ramp[::-1][None, :, None] if colour else ramp[::-1][None, :]
+        else:
+            a[-n:] *= ramp[::-1][:, None, None] if colour else ramp[::-1][:, None]
+        img = Image.fromarray(a.astype(np.uint8))
     white, black = rng.uniform(0.9, 0.98), rng.uniform(0.06, 0.16)
     gamma = rng.uniform(0.85, 1.15)
     lut = [int(255 * (black + (white - black) * (v / 255) ** gamma) + 0.5) for v in range(256)]
@@ -851,7 +866,7 @@ def scan(ballot, page, rng):
         thr = int(255 * rng.uniform(0.62, 0.72) * white)
         low = int(255 * black * 0.5)
         img = img.point([low if v < thr else 255 for v in range(256)])
-    info = {"capture": "scanner", "dpi": dpi, "colour": colour, "textMode": text_mode,
+    info = {"capture": "scanner", "dpi": dpi, "colour": colour, "textMode": text_mode, "edge": edge,
             "skewDeg": round(math.degrees(ang), 2)}
     return to_jpeg(img, rng.uniform(70, 92)), info
 
