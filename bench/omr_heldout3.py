@@ -36,7 +36,7 @@ over-label, tick, long-tick, cross, filled, line-through); for the other pens <p
 line-through> with pen gel, felt, pencil (and pencil-light-circle for a very light hand); two-marks, crossed-out,
 hesitant, between, stray-dot; stray / stain for a column of no mark or one mark that a stray line or a stain crosses.
 
-  python3 bench/omr_heldout3.py [--templates DIR] [--pages 50] [--workers 2] [--debug OUTDIR]
+  python3 bench/omr_heldout3.py [--templates DIR] [--pages 50] [--workers 2] [--seed 9000] [--debug OUTDIR]
       self-check: makes N ballots both ways, audits every truth against the ink laid (a '1'..'4' column has clear
       ink in exactly that box, 'X' in two or more, '0' none in any box, '?' as its kind says), checks the keep-out
       zones, prints kinds, truth shares and pages/s; --debug writes truth overlays (clean page, truth beside each
@@ -64,7 +64,8 @@ import omr_heldout as H  # noqa: E402  (plumbing only: templates folder, upload 
 
 DPI, MM = H.DPI, H.MM  # templates are printed at 300 dpi; pixels per millimetre
 DEFAULT_SEED = 9000
-TEMPLATES = "/work/omrdata/heldout-templates"
+# a templates folder (python3 bench/omr_heldout.py print --out DIR writes one); bench/omr.py passes its own
+TEMPLATES = os.environ.get("OMR_HELDOUT_TEMPLATES", "/work/omrdata/heldout-templates")
 as_upload = H.as_upload
 SS = 3  # supersampling of stroke patches
 
