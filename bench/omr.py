@@ -2,13 +2,16 @@
 pen marks, degraded as a scanner and as a phone would, normalized as the browser does and sent through the same
 upload route; every column the server read is compared with the marks drawn. The server is the only reader here.
 
-Three sets of pages, all uploaded to one sealed paper round of this bench's own server:
+Four sets of pages, all uploaded to one sealed paper round of this bench's own server:
   tuning      e2e/omr_pages.py (fill_page, as_scanner, as_phone): the generator the reader's thresholds were tuned on.
   held-out    bench/omr_heldout.py: an independent generator (its own box finding, pens, marks, stains and captures),
               never used for tuning; its seeds (default 5000) are disjoint from the one sample looked at (1001).
   held-out-2  bench/omr_heldout2.py: a second independent generator, written without reading the reader, the tuning
               generator or the first held-out generator's marks and captures (it shares only their plumbing: printed
               templates, box finding, upload format); never used for tuning; seeds default 7000.
+  held-out-3  bench/omr_heldout3.py: a third independent generator, written the same way (without reading the reader,
+              the tuning generator or the other held-out generators' marks and captures); the judge of thresholds
+              tuned on the others; seeds default 9000.
 
 Prints, per set and capture kind:
   omr <set> <kind>: pages=N columns=C silent_errors=E unsure_pct=P refused_pct=R pages_per_s=X
@@ -41,6 +44,7 @@ sys.path.insert(0, HERE)
 
 import omr_heldout as H  # noqa: E402
 import omr_heldout2 as H2  # noqa: E402
+import omr_heldout3 as H3  # noqa: E402
 import omr_pages as O  # noqa: E402
 from browser import Page, make_driver  # noqa: E402
 from conftest import Server  # noqa: E402
@@ -48,7 +52,7 @@ from test_day_without_traps import browser_login  # noqa: E402
 from test_vote_browser import admin_password, api, login  # noqa: E402
 
 KINDS = ("scanner", "phone")
-HELD_OUT = ("held-out", "held-out-2")
+HELD_OUT = ("held-out", "held-out-2", "held-out-3")
 
 # The tuning generator's printed pages, set before the worker processes fork.
 _TUNING = {}
@@ -78,12 +82,23 @@ def heldout_pages(folder, n, seed, kind, workers):
     return [{"truth": p["truth"], "markKinds": p["markKinds"], "upload": H.as_upload(p.pop("jpeg"))} for p in pages]
 
 
+def both_kinds_pages(generator, folder, n, seed, workers):
+    """Both capture kinds of a held-out set whose generator draws each ballot once (make_pages(..., "both")):
+    {kind: pages}."""
+    pages = generator.make_pages(folder, n, seed, "both", workers=workers)
+    pages = [{"truth": p["truth"], "markKinds": p["markKinds"], "kind": p["kind"],
+              "upload": generator.as_upload(p.pop("jpeg"))} for p in pages]
+    return {kind: [p for p in pages if p["kind"] == kind] for kind in KINDS}
+
+
 def heldout2_pages(folder, n, seed, workers):
     """Both capture kinds of the second held-out set, each ballot drawn once: {kind: pages}."""
-    pages = H2.make_pages(folder, n, seed, "both", workers=workers)
-    pages = [{"truth": p["truth"], "markKinds": p["markKinds"], "kind": p["kind"], "upload": H2.as_upload(p.pop("jpeg"))}
-             for p in pages]
-    return {kind: [p for p in pages if p["kind"] == kind] for kind in KINDS}
+    return both_kinds_pages(H2, folder, n, seed, workers)
+
+
+def heldout3_pages(folder, n, seed, workers):
+    """Both capture kinds of the third held-out set, each ballot drawn once: {kind: pages}."""
+    return both_kinds_pages(H3, folder, n, seed, workers)
 
 
 def send_all(server, token, path, pages):
@@ -155,6 +170,7 @@ def main():
     parser.add_argument("--seed", type=int, default=16, help="tuning set seed")
     parser.add_argument("--heldout-seed", type=int, default=5000, help="held-out set seed (keep away from 1001)")
     parser.add_argument("--heldout2-seed", type=int, default=H2.DEFAULT_SEED, help="second held-out set seed")
+    parser.add_argument("--heldout3-seed", type=int, default=H3.DEFAULT_SEED, help="third held-out set seed")
     parser.add_argument("--workers", type=int, default=2, help="processes making pages")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="pingyi-omr-")
@@ -186,6 +202,8 @@ def main():
         # the second held-out generator reads the same printed templates (same round, same page code)
         for kind, pages in heldout2_pages(heldout_dir, args.pages, args.heldout2_seed, args.workers).items():
             made[("held-out-2", kind)] = pages
+        for kind, pages in heldout3_pages(heldout_dir, args.pages, args.heldout3_seed, args.workers).items():
+            made[("held-out-3", kind)] = pages
         print(f"made {sum(len(p) for p in made.values())} pages in {time.time() - start:.0f} s", file=sys.stderr)
 
         results = {}
