@@ -143,6 +143,32 @@ struct PaperScanTests: BallotBoxHelpers {
     }
 
     @Test(arguments: TestDatabase.available)
+    func aKeptPageImageIsSmallAndStillShowsTheRow(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let sb = try await sealedScanBox(app)
+            // A grainy scan: every pixel off by up to 12 levels either way (seeded), sent uncompressed as the browser
+            // would send a page it could not compress (about 1.4 MB).
+            let clean = try sb.page(form: 0, circles: [(0, 0, 1), (2, 3, 2)]).render()
+            var noise = SplitMix64(seed: 7)
+            let grainy = try #require(GrayImage(width: clean.width, height: clean.height,
+                                                pixels: clean.pixels.map { UInt8(max(0, min(255, Int($0) + Int(noise.next() % 25) - 12))) }))
+            let reply = try await upload(app, sb, grainy)
+            #expect(reply.status == .created)
+            let scan = try reply.decode(PaperScanDTO.self)
+            // The reading is made from the full upload, not from what is kept.
+            let geometry = try #require(PaperScanning.forms(sb.round, campaign: sb.campaign)[0].geometry(page: 0))
+            #expect(scan.reading == String(decoding: PaperReader.read(grainy, try PaperReader.locate(grainy), geometry: geometry).symbols, as: UTF8.self))
+            let kept = try #require(try await PaperScan.find(scan.id, on: app.db)?.image)
+            #expect(kept.count <= StoredPageImage.limit && kept.count < storedDeflate(grainy.pixels).count / 4)
+            // What people look at still comes from it: the row crop and the whole page, straightened.
+            for tail in ["/image?row=2", "/image"] {
+                let picture = try await call(app, .GET, "\(sb.scans)/\(scan.id)\(tail)", token: sb.teller)
+                #expect(picture.status == .ok && picture.headers.contentType == .png && picture.body.readableBytes > 1000)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func twoTellersConfirmingAtOnceGiveOneOutcome(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let sb = try await sealedScanBox(app)

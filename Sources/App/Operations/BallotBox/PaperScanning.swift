@@ -65,6 +65,7 @@ enum PaperScanning {
         let reading = PaperReader.read(image, located, geometry: geometry)
         let groupID = round.sheetPlan[located.code.group].raterGroupID
         let scores = encodeScores(reading)
+        let stored = StoredPageImage.compact(image)
         return try await db.writeTransaction { db in
             try await PaperKeying.requireKeying(round, on: db)
             let same = try await PaperScan.listing(roundID: roundID, on: db).filter(\.$raterGroupID == groupID)
@@ -89,7 +90,7 @@ enum PaperScanning {
             scan.scores = scores
             scan.width = width
             scan.height = height
-            scan.image = deflated
+            scan.image = stored
             scan.duplicateOf = twin?.id
             scan.sampled = false
             do {
