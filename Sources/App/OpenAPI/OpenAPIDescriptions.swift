@@ -4,7 +4,19 @@ import PingyiCore
 /// What every property of the OpenAPI document means: units, ranges and how a figure is computed. Looked up by the
 /// property's whole path ("ReporteeResult.forms.goodRate", "Round.issued"), then by its name alone. `HealthAndOpenAPITests` fails when a property or an operation has no description.
 enum OpenAPIDescriptions {
-    static func field(path: [String]) -> String? { lookUp(fields, path) }
+    static func field(path: [String]) -> String? { capability(path) ?? lookUp(fields, path) }
+
+    /// The capability fields, described from the list their type keeps.
+    static func capability(_ path: [String]) -> String? {
+        guard path.count == 2 else { return nil }
+        let notes: KeyValuePairs<String, String>
+        switch path[0] {
+        case "CampaignCapabilities": notes = CampaignCapabilities.notes
+        case "AccountCapabilities": notes = AccountCapabilities.notes
+        default: return nil
+        }
+        return notes.first { $0.key == path[1] }?.value
+    }
     static func example(path: [String]) -> JSONValue? { lookUp(examples, path) }
 
     static func lookUp<Value>(_ table: [String: Value], _ path: [String]) -> Value? {
@@ -110,6 +122,8 @@ enum OpenAPIDescriptions {
         "permissions": "当前用户在此活动中的权限。",
         "manage": "能否修改活动设置。",
         "viewParticipants": "能否查看参会人员名单。",
+        "may": "当前用户现在对此对象可做的事（由服务器按路由的权限和活动阶段算出，页面据此显示按钮）。",
+        "PaperScans.scans.actions": "当前用户现在对这一页可做的事：decide 确认待定栏目，rule 裁定，discard 剔除。",
         "StatusChange.status": "目标状态（preparing、meeting、published、archived）；只允许生命周期中的相邻步骤。",
 
         // Forms and rules

@@ -66,7 +66,8 @@ enum OpenAPISchemas {
         "User": object([
             "id": uuid, "username": string, "displayName": string, "role": role, "roleLabel": string, "orgUnitID": uuid,
         ], optional: ["orgUnitID"]),
-        "Me": object(["user": OpenAPIDocument.ref("User"), "csrfToken": string], optional: ["csrfToken"]),
+        "Me": object(["user": OpenAPIDocument.ref("User"), "csrfToken": string, "may": OpenAPIDocument.ref("AccountCapabilities")],
+                     optional: ["csrfToken", "may"]),
         "Session": object(["token": string, "csrfToken": string, "expiresAt": dateTime, "user": OpenAPIDocument.ref("User")],
                           optional: ["token", "csrfToken"]),
         "UserAdmin": object([
@@ -139,6 +140,7 @@ enum OpenAPISchemas {
             "reportees": OpenAPIDocument.arrayOf("Reportee"),
             "participants": object(["attendees": integer, "observers": integer, "guests": integer]),
             "permissions": object(["manage": boolean, "viewParticipants": boolean]),
+            "may": OpenAPIDocument.ref("CampaignCapabilities"),
             "materialsPath": string,
             "materialsPublic": boolean,
             "nextStatus": status,
@@ -146,7 +148,13 @@ enum OpenAPISchemas {
                 "key": enumeration(["forms", "rater_groups", "rules", "reportees", "attendees", "accounts", "written_reports"]),
                 "label": string, "done": boolean, "required": boolean, "detail": string,
             ])],
-        ], optional: ["materialsPath", "nextStatus", "readiness"]),
+        ], optional: ["materialsPath", "nextStatus", "readiness", "may"]),
+        "CampaignCapabilities": object(Dictionary(uniqueKeysWithValues: CampaignCapabilities.notes.map { note in
+            (note.key, note.key == "changeStatus" ? ["type": "array", "items": status] as JSONValue : boolean)
+        })),
+        "AccountCapabilities": object(Dictionary(uniqueKeysWithValues: AccountCapabilities.notes.map { note in
+            (note.key, note.key == "createRoles" || note.key == "rolesWithoutUnit" ? ["type": "array", "items": role] as JSONValue : boolean)
+        })),
         "Participant": object([
             "id": uuid, "name": string, "unitName": string, "role": participantRole, "roleLabel": string,
             "raterGroupID": uuid, "position": integer, "checkedInAt": dateTime, "checkInCode": string,
@@ -301,8 +309,10 @@ enum OpenAPISchemas {
             "scans": ["type": "array", "items": object([
                 "id": uuid, "ref": string, "raterGroupID": uuid, "raterGroup": string, "formIndex": count, "formName": string, "page": count,
                 "state": scanState, "stateLabel": string, "unsure": count, "sampled": boolean, "sampleChecked": boolean, "decidedByMe": boolean,
+                "actions": ["type": "array", "items": enumeration(["decide", "rule", "discard"])],
             ])],
             "sample": OpenAPIDocument.ref("ScanSample"),
+            "may": OpenAPIDocument.ref("CampaignCapabilities"),
         ], optional: ["sample"]),
         "PaperScan": object([
             "id": uuid, "raterGroupID": uuid, "raterGroup": string, "formIndex": count, "formName": string, "page": count,
