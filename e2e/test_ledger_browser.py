@@ -91,6 +91,19 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         owner.open("/gongshi")
         owner.text_appears("#c-rows tbody", "村级集体经济")
         owner.screenshot("notices-closed-items-phone")
+        # 回头看 that finds the fix holding (issue 23's walk): recorded, the item stays closed, and the public 整改成果
+        # column shows what was done and confirmed, not the feedback mechanism text.
+        admin.fill("#a-note", "回访 5 个村，增收项目均已见效。")
+        admin.click("button[data-action=confirm]")
+        admin.confirm_dialog("保持“已销号”")
+        admin.text_appears("#i-history tbody", "回头看确认整改到位")
+        assert "已销号" in admin.el("#i-state").text
+        admin.screenshot("ledger-item-confirmed-desktop")
+        owner.open("/gongshi")
+        owner.text_appears("#c-rows tbody", "回头看确认：回访 5 个村")
+        assert "增收项目已全部落实" in owner.el("#c-rows tbody").text
+        assert owner.no_horizontal_scroll(), owner.overflowing()
+        owner.screenshot("notices-result-after-look-back-phone")
         admin.fill("#a-note", "回头看：部分项目进度滞后。")
         admin.click("button[data-action=reopen]")
         admin.confirm_dialog("回到“整改中”")
@@ -117,7 +130,7 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         assert "已制定三年计划" in row[7] and "会议纪要.txt" in row[8] and row[9] == "整改中" and "回头看重新整改 1 次" in row[10]
         history = list(book["整改过程"].iter_rows(values_only=True))
         actions = [h[3] for h in history[1:]]
-        assert actions == ["下发", "签收", "报送进展", "上传佐证", "申请销号", "同意销号", "回头看重新整改"], actions
+        assert actions == ["下发", "签收", "报送进展", "上传佐证", "申请销号", "同意销号", "回头看确认整改到位", "回头看重新整改"], actions
         actors = {h[3]: h[2] for h in history[1:]}
         assert actors["签收"] == "王建华" and actors["同意销号"] == "系统管理员"
         assert any(h[4] == "申请销号 → 已销号" for h in history[1:])

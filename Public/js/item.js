@@ -7,7 +7,7 @@ window.Pingyi.page((function () {
   var draft = {};
   var current = null, page = null, editing = false;
   var labels = { acknowledge: "签收", progress: "报送进展", request_close: "申请销号", approve_close: "同意销号", reject: "驳回",
-    request_extension: "申请延期", approve_extension: "同意延期", refuse_extension: "不同意延期", reopen: "回头看重新整改" };
+    request_extension: "申请延期", approve_extension: "同意延期", refuse_extension: "不同意延期", reopen: "回头看重新整改", confirm: "回头看确认整改到位" };
 
   function fillForm(d) {
     $("f-source").value = d.source || "inspection";
@@ -83,6 +83,8 @@ window.Pingyi.page((function () {
         lines: ["销号后事项关闭，不再报送进展。", "回头看发现问题反弹时可以重新整改。"] })
       : action === "reopen" ? P.ask({ title: "回头看：重新整改", confirmLabel: "重新整改", danger: true,
         lines: ["事项回到“整改中”，责任人须重新报送进展并申请销号。"] })
+      : action === "confirm" ? P.ask({ title: "回头看：确认整改到位", confirmLabel: "确认整改到位",
+        lines: ["事项保持“已销号”，回头看的情况（填在“说明”中）记入办理记录，并在整改成果公示中列出。"] })
       : Promise.resolve({});
     asked.then(function (answer) { if (answer) send(action, button, body); });
   }

@@ -53,6 +53,25 @@ public enum LedgerRules {
         }
     }
 
+    /// 整改成果 as the public notice shows it: what the responsible person reported when the last closing was asked for
+    /// (the note of the last 申请销号 after the last 回头看 reopening), then the latest 回头看 that confirmed the fix.
+    /// `history` is the item's actions oldest first (raw action codes and their notes); `nil` when nothing was reported.
+    public static func publicResult(_ history: [(action: String, note: String)]) -> String? {
+        var reported: String?
+        var confirmed: String?
+        for entry in history {
+            let note = entry.note.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch RectificationAction(rawValue: entry.action) {
+            case .requestClose?: reported = note.isEmpty ? reported : note
+            case .reopen?: reported = nil; confirmed = nil
+            case .confirm?: confirmed = note.isEmpty ? confirmed : note
+            default: break
+            }
+        }
+        let parts = [reported, confirmed.map { "回头看确认：\($0)" }].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "；")
+    }
+
     /// One item as the dashboard counts it.
     public struct DashboardItem: Sendable, Hashable {
         public var unit: String

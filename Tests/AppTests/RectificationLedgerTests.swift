@@ -50,6 +50,46 @@ struct RectificationLedgerTests {
                        json: RectificationActionRequest(action: action, note: note, deadline: deadline))
     }
 
+    /// Issue 23's walk: 回头看 after 销号 can confirm the fix — the item stays closed (its 销号日期 too), the look-back is in
+    /// its history, and the public 整改成果 column shows what was done and confirmed, not the feedback mechanism text.
+    @Test(arguments: TestDatabase.available)
+    func aLookBackThatConfirmsTheFixIsRecordedAndPublishedAsTheResult(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // setup: an item worked and closed
+            let l = try await commented(app)
+            let created = try await draftAndCreate(app, l)
+            let id = created.item.id
+            let owner = l.token("reportee"), admin = l.token("districtAdmin")
+            var edit = try await call(app, .GET, "api/v1/rectification/\(id)", token: admin).decode(RectificationDetailDTO.self)
+            #expect(edit.item.state == "issued")
+            _ = try await act(app, id, owner, "acknowledge")
+            _ = try await act(app, id, owner, "progress", note: "召开专题会议")
+            _ = try await call(app, .POST, "api/v1/rectification/\(id)/evidence", token: owner, raw: Self.png, headers: ["X-File-Name": "a.png"])
+            #expect(try await act(app, id, owner, "request_close", note: "每村落实一个增收项目").status == .ok)
+            let closed = try await act(app, id, admin, "approve_close").decode(RectificationDetailDTO.self)
+            #expect(closed.item.state == "closed")
+            // call: the owner may not confirm their own fix, a look-back needs what was found, then the department confirms
+            try expectError(try await act(app, id, owner, "confirm", note: "我已整改好"), .forbidden)
+            try expectError(try await act(app, id, admin, "confirm", note: " "), .unprocessableEntity)
+            let reply = try await act(app, id, admin, "confirm", note: "回访 5 个村，增收项目均已见效")
+            #expect(reply.status == .ok, "\(reply.text)")
+            edit = try reply.decode(RectificationDetailDTO.self)
+            // check
+            #expect(edit.item.state == "closed" && edit.item.closedAt == closed.item.closedAt && edit.item.reopenCount == 0)
+            #expect(edit.item.actions == ["reopen", "confirm"])
+            #expect(edit.events.last?.action == "confirm" && edit.events.last?.note == "回访 5 个村，增收项目均已见效")
+            #expect(edit.events.last?.actor == "districtAdmin")
+            let notice = try await call(app, .GET, "api/v1/notices/rectification").decode([PublicRectificationDTO].self)
+            #expect(notice.count == 1)
+            #expect(notice.first?.result == "每村落实一个增收项目；回头看确认：回访 5 个村，增收项目均已见效")
+            #expect(notice.first?.feedback == created.item.feedback)
+            // a look-back that finds the fix failing still reopens, and the item leaves the notice
+            #expect(try await act(app, id, admin, "reopen", note: "一个村项目停摆").status == .ok)
+            try expectError(try await act(app, id, admin, "confirm", note: "再看"), .conflict)
+            #expect(try await call(app, .GET, "api/v1/notices/rectification").decode([PublicRectificationDTO].self).isEmpty)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aCommentBecomesAnItemThatIsWorkedClosedAndReopened(database: TestDatabase) async throws {
         try await withApp(database) { app in
@@ -79,7 +119,7 @@ struct RectificationLedgerTests {
             #expect(try await act(app, id, admin, "reject", note: "佐证材料不全").status == .ok)
             #expect(try await act(app, id, owner, "request_close", note: "已补充会议纪要").status == .ok)
             let closed = try await act(app, id, admin, "approve_close").decode(RectificationDetailDTO.self)
-            #expect(closed.item.state == "closed" && closed.item.closedAt != nil && closed.item.actions == ["reopen"])
+            #expect(closed.item.state == "closed" && closed.item.closedAt != nil && closed.item.actions == ["reopen", "confirm"])
             let notice = try await call(app, .GET, "api/v1/notices/rectification").decode([PublicRectificationDTO].self)
             #expect(notice.count == 1 && notice[0].problem == Self.comment && notice[0].unit == "**镇党委")
             try expectError(try await call(app, .POST, "api/v1/rectification/\(id)/evidence", token: owner, raw: Self.png), .conflict)

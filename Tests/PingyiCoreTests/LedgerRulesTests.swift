@@ -43,8 +43,22 @@ struct LedgerRulesTests {
         #expect(LedgerRules.availableActions(status(.inProgress), by: .owner) == [.progress, .requestClose, .requestExtension])
         #expect(LedgerRules.availableActions(status(.closeRequested, evidence: 1), by: .admin) == [.approveClose, .reject])
         #expect(LedgerRules.availableActions(status(.closeRequested, evidence: 1), by: .adminOwner) == [.reject])
-        #expect(LedgerRules.availableActions(status(.closed), by: .admin) == [.reopen])
+        #expect(LedgerRules.availableActions(status(.closed), by: .admin) == [.reopen, .confirm])
+        #expect(LedgerRules.availableActions(status(.closed), by: .adminOwner) == [.reopen])
         #expect(LedgerRules.availableActions(status(.issued), by: .other).isEmpty)
+    }
+
+    /// 整改成果 on the public notice: what was reported at the last 申请销号 and the latest 回头看 that confirmed it;
+    /// a reopening starts over; the 反馈公示机制 text is not a result.
+    @Test func thePublicResultIsTheReportedFixAndTheLatestConfirmation() {
+        #expect(LedgerRules.publicResult([]) == nil)
+        #expect(LedgerRules.publicResult([("create", ""), ("acknowledge", "")]) == nil)
+        let closed: [(action: String, note: String)] = [("create", ""), ("request_close", "首次报送"), ("reject", "佐证不足"),
+                                                        ("request_close", "活动场所已整改"), ("approve_close", "")]
+        #expect(LedgerRules.publicResult(closed) == "活动场所已整改")
+        #expect(LedgerRules.publicResult(closed + [("confirm", "回访一"), ("confirm", "回访二")]) == "活动场所已整改；回头看确认：回访二")
+        let again = closed + [("confirm", "回访一"), ("reopen", "反弹"), ("request_close", "再次整改完成"), ("approve_close", "")]
+        #expect(LedgerRules.publicResult(again) == "再次整改完成")
     }
 
     @Test func theEventNoteNamesTheDeadline() {

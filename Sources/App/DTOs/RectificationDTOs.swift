@@ -130,4 +130,6 @@ struct PublicRectificationDTO: Content {
     var plan: String
     var feedback: String
     var closedOn: String
+    /// 整改成果: what was reported at the last 申请销号 and the latest 回头看 that confirmed it (`LedgerRules.publicResult`).
+    var result: String?
 }

@@ -283,7 +283,8 @@ enum OpenAPISchemas {
         ]),
         "PublicRectification": object([
             "unit": string, "category": string, "problem": string, "plan": string, "feedback": string, "closedOn": string,
-        ]),
+            "result": string,
+        ], optional: ["result"]),
         "RoundOpen": input(["codes": map(of: integer), "paperSheets": map(of: integer)]),
         "ExtraCodes": input(["raterGroupID": uuid, "count": integer], required: ["raterGroupID", "count"]),
         "ExtraSheets": input(["count": integer], required: ["count"]),
@@ -426,6 +427,11 @@ enum OpenAPISchemas {
                 "comment": string, "commentSkipped": boolean,
             ], optional: ["durationSeconds", "comment"])],
             "writtenReportees": ["type": "array", "items": string],
+            "rounds": ["type": "array", "items": object([
+                "number": integer, "stateLabel": string, "issued": integer, "returned": integer, "valid": integer, "void": integer,
+                "verdictLabel": string,
+                "groups": ["type": "array", "items": object(["name": string, "issued": integer, "received": integer, "paperIssued": integer])],
+            ], optional: ["valid", "void", "verdictLabel"])],
         ], optional: ["meetingDate"]),
     ]
 }

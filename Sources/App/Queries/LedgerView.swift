@@ -104,9 +104,14 @@ enum LedgerView {
     static func publicClosedItems(on db: any Database) async throws -> [PublicRectificationDTO] {
         let items = try await RectificationItem.query(on: db).filter(\.$state == .closed).filter(\.$publishWhenClosed == true)
             .sort(\.$closedAt, .descending).range(..<500).all()
+        let ids = items.compactMap(\.id)
+        let events = ids.isEmpty ? [] : try await RectificationEvent.query(on: db).filter(\.$item.$id ~~ ids)
+            .filter(\.$action ~~ ["request_close", "reopen", "confirm"]).sort(\.$at).all()
+        let history = Dictionary(grouping: events, by: \.$item.id)
         return items.map {
             PublicRectificationDTO(unit: $0.responsibleUnit, category: $0.category, problem: $0.problem, plan: $0.plan, feedback: $0.feedback,
-                                   closedOn: $0.closedAt.map(CalendarDay.day) ?? "")
+                                   closedOn: $0.closedAt.map(CalendarDay.day) ?? "",
+                                   result: LedgerRules.publicResult((history[$0.id!] ?? []).map { (action: $0.action, note: $0.note) }))
         }
     }
 }
