@@ -49,6 +49,13 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         assert admin.el("#f-source").get_attribute("value") == "chair_comment"
         admin.fill("#f-plan", "制定村级集体经济发展三年计划，年底前每村落实一个增收项目。")
         admin.fill("#f-leader", "区委副书记 张某")
+        # 责任单位 picked from the org tree (issue 23's walk): the name follows the pick, the dashboard counts under it.
+        from selenium.webdriver.support.ui import Select
+        admin.wait.until(lambda d: len(admin.all("#f-units option")) > 1, "the org tree in the picker")
+        picker = Select(admin.el("#f-units"))
+        picked = picker.options[1].text.strip("\u3000 ")
+        picker.select_by_index(1)
+        admin.wait.until(lambda d: admin.el("#f-unit-name").get_attribute("value") == picked, "the picked unit names the item")
         admin.screenshot("ledger-new-item-desktop")
         admin.click("#save")
         admin.text_appears("#i-state", "已下发")
@@ -113,6 +120,8 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         admin.open("/rectification")
         admin.text_appears("#ledger tbody", COMMENT)
         admin.text_appears("#dashboard tbody", "1")
+        rows = [r.text for r in admin.all("#dashboard tbody tr")]
+        assert len(rows) == 1 and rows[0].startswith(picked), rows
         admin.screenshot("ledger-desktop")
 
         # The XLSX: the ledger row and the item's whole history.

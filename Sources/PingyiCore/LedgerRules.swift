@@ -72,6 +72,34 @@ public enum LedgerRules {
         return parts.isEmpty ? nil : parts.joined(separator: "；")
     }
 
+    /// At most this many 责任单位 picked for one item.
+    public static let maxResponsibleUnits = 20
+
+    /// The picked 责任单位 in the order picked, each once; more than `maxResponsibleUnits` is refused.
+    public static func pickedUnits<ID: Hashable>(_ picked: [ID]) throws(LedgerRuleError) -> [ID] {
+        var seen = Set<ID>()
+        let units = picked.filter { seen.insert($0).inserted }
+        if units.count > maxResponsibleUnits { throw .tooManyUnits }
+        return units
+    }
+
+    /// The 责任单位 text for picked units: their names joined with 、, shortened to fit `limit` characters ("…等 N 个单位").
+    public static func responsibleUnitText(_ names: [String], limit: Int = 100) -> String {
+        let whole = names.joined(separator: "、")
+        if whole.count <= limit { return whole }
+        for kept in stride(from: names.count - 1, through: 1, by: -1) {
+            let text = names.prefix(kept).joined(separator: "、") + "等 \(names.count) 个单位"
+            if text.count <= limit { return text }
+        }
+        return String(names[0].prefix(limit - 8)) + "等 \(names.count) 个单位"
+    }
+
+    /// The units the dashboard counts an item under: its picked 责任单位, or — for an item whose 责任单位 is free text —
+    /// the organisation it was filed under.
+    public static func countedUnits<ID: Hashable>(picked: [ID], filedUnder: ID) -> [ID] {
+        picked.isEmpty ? [filedUnder] : picked
+    }
+
     /// One item as the dashboard counts it.
     public struct DashboardItem: Sendable, Hashable {
         public var unit: String
@@ -127,6 +155,7 @@ public enum LedgerRuleError: Error, Hashable, Sendable {
     case ownerCannotHandOver
     case deadlineInPast
     case closedForEvidence
+    case tooManyUnits
 
     public var message: String {
         switch self {
@@ -136,6 +165,7 @@ public enum LedgerRuleError: Error, Hashable, Sendable {
         case .ownerCannotHandOver: "责任人不能把自己的整改事项转给他人"
         case .deadlineInPast: "完成时限不能早于今天"
         case .closedForEvidence: "已销号的问题不能再上传佐证材料"
+        case .tooManyUnits: "责任单位最多选 \(LedgerRules.maxResponsibleUnits) 个"
         }
     }
 }

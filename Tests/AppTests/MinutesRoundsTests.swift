@@ -19,7 +19,7 @@ struct MinutesRoundsTests: BallotBoxHelpers {
                 #expect(reply.status == .ok, "\(reply.text)")
             }
             // Voting: issued and returned as the console shows them; no valid / void yet.
-            let reply = try await call(app, .GET, minutesPath, token: box.world.token("chair"))
+            let reply = try await call(app, .GET, minutesPath, token: box.world.token(.chair))
             #expect(reply.status == .ok)
             let open = try reply.decode(MinutesDTO.self)
             let round = try #require(open.rounds.first)
@@ -30,15 +30,15 @@ struct MinutesRoundsTests: BallotBoxHelpers {
             #expect(round.groups.map(\.received).reduce(0, +) == 3)
             for code in box.codes { #expect(!reply.text.contains(code), "a voting code in the minutes") }
             // Counted: valid, void and the verdict, the same figures as the round's reconciliation.
-            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token("chair")).status == .ok)
-            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token("chair")).decode(RoundDTO.self)
-            let after = try await call(app, .GET, minutesPath, token: box.world.token("chair")).decode(MinutesDTO.self)
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair)).status == .ok)
+            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair)).decode(RoundDTO.self)
+            let after = try await call(app, .GET, minutesPath, token: box.world.token(.chair)).decode(MinutesDTO.self)
             let line = try #require(after.rounds.first)
             let reconciliation = try #require(counted.reconciliation)
             #expect(line.valid == reconciliation.valid && line.void == reconciliation.void && line.valid == 3)
             #expect(line.returned == counted.received && line.verdictLabel == reconciliation.verdictLabel)
             let receipts = try await BallotReceipt.query(on: app.db).all().compactMap(\.id)
-            let text = try await call(app, .GET, minutesPath, token: box.world.token("chair")).text
+            let text = try await call(app, .GET, minutesPath, token: box.world.token(.chair)).text
             for receipt in receipts { #expect(!text.contains(receipt), "a receipt in the minutes") }
         }
     }

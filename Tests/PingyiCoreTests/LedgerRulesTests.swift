@@ -61,6 +61,20 @@ struct LedgerRulesTests {
         #expect(LedgerRules.publicResult(again) == "再次整改完成")
     }
 
+    /// Issue 23's walk: 责任单位 picked from the org tree — each once, at most 20; their names as the text, shortened to
+    /// fit; the dashboard counts an item under each picked unit, or where it was filed when nothing was picked.
+    @Test func pickedResponsibleUnitsNameTheItemAndAreWhereTheDashboardCountsIt() throws {
+        #expect(try LedgerRules.pickedUnits(["a", "b", "a"]) == ["a", "b"])
+        #expect(throws: LedgerRuleError.tooManyUnits) { try LedgerRules.pickedUnits(Array(0...20)) }
+        #expect(try LedgerRules.pickedUnits(Array(0..<20) + [0]).count == 20)
+        #expect(LedgerRules.responsibleUnitText(["**镇党委", "**乡党委"]) == "**镇党委、**乡党委")
+        let many = (1...20).map { "第\($0)村党支部委员会" }
+        let short = LedgerRules.responsibleUnitText(many)
+        #expect(short.count <= 100 && short.hasPrefix("第1村党支部委员会、") && short.hasSuffix("等 20 个单位"))
+        #expect(LedgerRules.countedUnits(picked: [String](), filedUnder: "区委") == ["区委"])
+        #expect(LedgerRules.countedUnits(picked: ["镇", "乡"], filedUnder: "区委") == ["镇", "乡"])
+    }
+
     @Test func theEventNoteNamesTheDeadline() {
         let later = Self.deadline + 30 * 86_400
         var after = status(.inProgress)

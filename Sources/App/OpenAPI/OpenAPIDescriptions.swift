@@ -289,6 +289,7 @@ enum OpenAPIDescriptions {
         "plan": "整改目标与措施。",
         "linkedLeader": "挂钩领导。",
         "responsibleUnit": "责任单位。",
+        "responsibleUnitIDs": "从组织树选取的责任单位（最多 20 个，须在本人管理范围内）；选取后责任单位即为其名称，看板按这些单位统计。空表示只有手填的责任单位（早先的事项），看板按所属组织统计。",
         "responsiblePerson": "责任人。",
         "ownerUserID": "责任人账号（签收、报送、申请）；没有时不返回。",
         "deadline": "完成时限 yyyy-MM-dd（北京时间，当天结束前）。",

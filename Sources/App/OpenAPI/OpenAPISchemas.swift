@@ -247,6 +247,7 @@ enum OpenAPISchemas {
             "orgUnitID": uuid, "campaignID": uuid, "reporteeID": uuid,
             "source": enumeration(RectificationSource.allCases.map(\.rawValue)), "category": text(50), "problem": text(2000),
             "plan": text(4000), "linkedLeader": text(50), "responsibleUnit": text(100), "responsiblePerson": text(50), "ownerUserID": uuid,
+            "responsibleUnitIDs": ["type": "array", "items": uuid, "maxItems": 20],
             "deadline": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"], "feedback": text(4000), "publishWhenClosed": boolean,
         ]),
         "RectificationAction": input([
@@ -262,6 +263,7 @@ enum OpenAPISchemas {
             "evidenceCount": integer, "reopenCount": integer, "feedback": string, "publishWhenClosed": boolean, "closedAt": dateTime,
             "createdBy": string, "createdAt": dateTime, "latestProgress": string,
             "actions": ["type": "array", "items": enumeration(RectificationAction.allCases.map(\.rawValue))], "canEdit": boolean,
+            "responsibleUnitIDs": ["type": "array", "items": uuid],
         ], optional: ["campaignID", "reporteeID", "ownerUserID", "pendingExtension", "closedAt", "createdAt", "latestProgress"]),
         "Evidence": object([
             "id": uuid, "fileName": string, "contentType": string, "byteCount": integer, "sha256": string, "uploadedBy": string,
