@@ -78,10 +78,7 @@ struct RectificationLedgerTests {
             #expect(notice.count == 1)
             #expect(notice.first?.result == "每村落实一个增收项目；回头看确认：回访 5 个村，增收项目均已见效")
             #expect(notice.first?.feedback == created.item.feedback)
-            // a look-back that finds the fix failing still reopens, and the item leaves the notice
-            #expect(try await act(app, id, admin, "reopen", note: "一个村项目停摆").status == .ok)
-            try expectError(try await act(app, id, admin, "confirm", note: "再看"), .conflict)
-            #expect(try await call(app, .GET, "api/v1/notices/rectification").decode([PublicRectificationDTO].self).isEmpty)
+            // (a reopening after it, other states and two at once: aLookBackConfirmationOnlyOnAClosedItemAndAtOnce)
         }
     }
 
