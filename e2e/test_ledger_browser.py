@@ -108,7 +108,7 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         admin.screenshot("ledger-item-confirmed-desktop")
         owner.open("/gongshi")
         owner.text_appears("#c-rows tbody", "回头看确认：回访 5 个村")
-        assert "增收项目已全部落实" in owner.el("#c-rows tbody").text
+        assert "增收项目已全部落实；回头看确认" in owner.el("#c-rows tbody").text  # no "。；"
         assert owner.no_horizontal_scroll(), owner.overflowing()
         owner.screenshot("notices-result-after-look-back-phone")
         admin.fill("#a-note", "回头看：部分项目进度滞后。")

@@ -68,7 +68,9 @@ public enum LedgerRules {
             default: break
             }
         }
-        let parts = [reported, confirmed.map { "回头看确认：\($0)" }].compactMap { $0 }
+        // The report's own closing stop gives way to the separator ("已落实。；回头看…" reads as a typo).
+        let report = reported.map { confirmed != nil && $0.last.map("。；;.".contains) == true ? String($0.dropLast()) : $0 }
+        let parts = [report, confirmed.map { "回头看确认：\($0)" }].compactMap { $0 }
         return parts.isEmpty ? nil : parts.joined(separator: "；")
     }
 

@@ -57,6 +57,8 @@ struct LedgerRulesTests {
                                                         ("request_close", "活动场所已整改"), ("approve_close", "")]
         #expect(LedgerRules.publicResult(closed) == "活动场所已整改")
         #expect(LedgerRules.publicResult(closed + [("confirm", "回访一"), ("confirm", "回访二")]) == "活动场所已整改；回头看确认：回访二")
+        #expect(LedgerRules.publicResult([("request_close", "已全部落实。"), ("confirm", "回访见效。")]) == "已全部落实；回头看确认：回访见效。")
+        #expect(LedgerRules.publicResult([("request_close", "已全部落实。")]) == "已全部落实。")
         let again = closed + [("confirm", "回访一"), ("reopen", "反弹"), ("request_close", "再次整改完成"), ("approve_close", "")]
         #expect(LedgerRules.publicResult(again) == "再次整改完成")
     }
