@@ -380,7 +380,15 @@ def test_every_printout_is_a4_and_nothing_is_clipped(tmp_path):
         # The minutes and the receipts.
         page.open(f"/campaigns/{cid}/minutes")
         page.text_appears("#main", "会议纪要")
+        # 民主评议 (issue 23's walk): the counted round — 发出 12, 收回 12, 有效 12 — and each group's counts, no voter.
+        page.text_appears("#n-rounds tbody", "第 1 轮")
+        cells = [td.text for td in page.all("#n-rounds tbody tr:first-child td")]
+        assert cells[2:6] == ["12", "12", "12", "0"], cells
+        assert len(page.all("#n-round-groups tbody tr")) >= 2
+        assert not any(code in page.el("#main").text for code in codes), "a voting code in the minutes"
+        page.screenshot("minutes-rounds-desktop")
         check_print(driver, "print-minutes", max_pages=3)
+        assert "民主评议" in pdf_text(os.path.join(ARTIFACTS, "print-minutes.pdf"))
         page.open(f"/receipts/{round_id}")
         page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "ol.receipt-list li")) == 12, "12 receipts")
         check_print(driver, "print-receipts", pages=1)

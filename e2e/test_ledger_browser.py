@@ -49,6 +49,13 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         assert admin.el("#f-source").get_attribute("value") == "chair_comment"
         admin.fill("#f-plan", "制定村级集体经济发展三年计划，年底前每村落实一个增收项目。")
         admin.fill("#f-leader", "区委副书记 张某")
+        # 责任单位 picked from the org tree (issue 23's walk): the name follows the pick, the dashboard counts under it.
+        from selenium.webdriver.support.ui import Select
+        admin.wait.until(lambda d: len(admin.all("#f-units option")) > 1, "the org tree in the picker")
+        picker = Select(admin.el("#f-units"))
+        picked = picker.options[1].text.strip("\u3000 ")
+        picker.select_by_index(1)
+        admin.wait.until(lambda d: admin.el("#f-unit-name").get_attribute("value") == picked, "the picked unit names the item")
         admin.screenshot("ledger-new-item-desktop")
         admin.click("#save")
         admin.text_appears("#i-state", "已下发")
@@ -91,6 +98,19 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         owner.open("/gongshi")
         owner.text_appears("#c-rows tbody", "村级集体经济")
         owner.screenshot("notices-closed-items-phone")
+        # 回头看 that finds the fix holding (issue 23's walk): recorded, the item stays closed, and the public 整改成果
+        # column shows what was done and confirmed, not the feedback mechanism text.
+        admin.fill("#a-note", "回访 5 个村，增收项目均已见效。")
+        admin.click("button[data-action=confirm]")
+        admin.confirm_dialog("保持“已销号”")
+        admin.text_appears("#i-history tbody", "回头看确认整改到位")
+        assert "已销号" in admin.el("#i-state").text
+        admin.screenshot("ledger-item-confirmed-desktop")
+        owner.open("/gongshi")
+        owner.text_appears("#c-rows tbody", "回头看确认：回访 5 个村")
+        assert "增收项目已全部落实；回头看确认" in owner.el("#c-rows tbody").text  # no "。；"
+        assert owner.no_horizontal_scroll(), owner.overflowing()
+        owner.screenshot("notices-result-after-look-back-phone")
         admin.fill("#a-note", "回头看：部分项目进度滞后。")
         admin.click("button[data-action=reopen]")
         admin.confirm_dialog("回到“整改中”")
@@ -100,6 +120,8 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         admin.open("/rectification")
         admin.text_appears("#ledger tbody", COMMENT)
         admin.text_appears("#dashboard tbody", "1")
+        rows = [r.text for r in admin.all("#dashboard tbody tr")]
+        assert len(rows) == 1 and rows[0].startswith(picked), rows
         admin.screenshot("ledger-desktop")
 
         # The XLSX: the ledger row and the item's whole history.
@@ -117,7 +139,7 @@ def test_a_comment_becomes_an_item_that_is_closed_and_reopened(tmp_path):
         assert "已制定三年计划" in row[7] and "会议纪要.txt" in row[8] and row[9] == "整改中" and "回头看重新整改 1 次" in row[10]
         history = list(book["整改过程"].iter_rows(values_only=True))
         actions = [h[3] for h in history[1:]]
-        assert actions == ["下发", "签收", "报送进展", "上传佐证", "申请销号", "同意销号", "回头看重新整改"], actions
+        assert actions == ["下发", "签收", "报送进展", "上传佐证", "申请销号", "同意销号", "回头看确认整改到位", "回头看重新整改"], actions
         actors = {h[3]: h[2] for h in history[1:]}
         assert actors["签收"] == "王建华" and actors["同意销号"] == "系统管理员"
         assert any(h[4] == "申请销号 → 已销号" for h in history[1:])

@@ -154,6 +154,7 @@ def test_console_and_two_projectors_agree_through_a_pause(tmp_path):
         console.text_appears("#n-speakers", "村级集体经济还需加力")
         assert "超时" in console.el("#n-speakers").text
         console.text_appears("#n-attendance", "实到 21 人")
+        console.text_appears("#n-rounds-text", "尚未开启投票")
         console.screenshot("minutes-desktop")
     finally:
         for d in drivers:

@@ -11,8 +11,9 @@ window.Pingyi.page((function () {
   var grades = [["good", "好"], ["fairly_good", "较好"], ["average", "一般"], ["poor", "差"]];
   var pointKeys = { good: "good", fairly_good: "fairlyGood", average: "average", poor: "poor" };
 
-  function setup() { return detail.permissions.manage && detail.campaign.status === "preparing"; }
-  function peopleEditable() { return detail.permissions.manage && ["preparing", "meeting"].indexOf(detail.campaign.status) >= 0; }
+  // What this user may do here now comes from the server (`may`): the page compares no role and no phase.
+  function setup() { return detail.may.editSetup; }
+  function peopleEditable() { return detail.may.editPeople; }
   function show(selector, visible) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), function (n) { n.hidden = !visible; });
   }
@@ -39,25 +40,24 @@ window.Pingyi.page((function () {
     show("[data-manage]", detail.permissions.manage);
     show("[data-setup]", setup());
     show(".manage-col", detail.permissions.manage);
-    $("info-form").hidden = !detail.permissions.manage || c.status === "archived";
+    $("info-form").hidden = !detail.may.editInfo;
     $("e-title").value = c.title;
     $("e-year").value = c.year;
-    var staff = detail.permissions.viewParticipants;
     // 筹备 too: the console and projector can be rehearsed and the check-in cards printed before the meeting.
-    $("meeting-links").hidden = !staff || c.status === "archived";
-    $("link-console").textContent = c.status === "preparing" ? "主持人控制台（彩排）" : "主持人控制台";
+    $("meeting-links").hidden = !detail.may.meetingPages;
+    $("link-console").textContent = detail.may.rehearse ? "主持人控制台（彩排）" : "主持人控制台";
     $("link-cards").href = "/campaigns/" + id + "/check-in-cards";
-    $("link-cards").hidden = ["preparing", "meeting"].indexOf(c.status) < 0;
-    $("link-tally").hidden = c.status === "preparing";
-    $("link-minutes").hidden = c.status === "preparing";
+    $("link-cards").hidden = !detail.may.printCards;
+    $("link-tally").hidden = !detail.may.tally;
+    $("link-minutes").hidden = !detail.may.tally;
     renderReadiness();
     $("link-console").href = "/campaigns/" + id + "/console";
     $("link-checkin").href = "/campaigns/" + id + "/check-in";
-    $("link-checkin").hidden = c.status !== "meeting";
+    $("link-checkin").hidden = !detail.may.checkIn;
     $("link-minutes").href = "/campaigns/" + id + "/minutes";
     $("link-tally").href = "/campaigns/" + id + "/tally";
     $("link-results").href = "/campaigns/" + id + "/results";
-    $("link-results").hidden = !detail.permissions.manage || c.status === "preparing";
+    $("link-results").hidden = !detail.may.results;
     renderLifecycle();
     renderReportees();
     renderGroups();
@@ -92,7 +92,7 @@ window.Pingyi.page((function () {
                           attendees: "#participants", accounts: "#reportees", written_reports: "#reportees" };
   function renderReadiness() {
     var items = detail.readiness || [];
-    $("readiness-box").hidden = !items.length || detail.campaign.status !== "preparing";
+    $("readiness-box").hidden = !items.length || !detail.may.editSetup;
     P.redrawList($("readiness"), items, function (item) { return item.key; }, function (item) {
       return el("li", { class: item.done ? "done" : item.required ? "todo" : "advice", "data-key": item.key },
         el("span", { class: "mark", "aria-hidden": "true" }, item.done ? "✓" : item.required ? "✗" : "•"),
@@ -109,17 +109,16 @@ window.Pingyi.page((function () {
         steps.appendChild(el("li", { "aria-current": step.status === current ? "step" : null }, step.label));
       });
     });
-    if ($("lifecycle").getAttribute("data-drawn") !== c.status) $("lifecycle-details").open = c.status === "preparing";
+    if ($("lifecycle").getAttribute("data-drawn") !== c.status) $("lifecycle-details").open = detail.may.editSetup;
     P.redraw($("lifecycle"), c.status, function (box) { drawLifecycleActions(box, c); });
   }
 
   function drawLifecycleActions(box, c) {
-    var targets = { preparing: ["meeting"], meeting: ["preparing"], counting: [], published: ["archived"], archived: [] }[c.status] || [];
-    targets.forEach(function (target) {
+    detail.may.changeStatus.forEach(function (target) {
       var action = lifecycleActions[target];
       box.appendChild(el("button", { type: "button", "data-status": target, onclick: function (e) { changeStatus(e.target, target); } }, action.label));
     });
-    if (c.status === "preparing") {
+    if (detail.may.deleteCampaign) {
       box.appendChild(el("button", { type: "button", class: "danger", onclick: removeCampaign }, "删除本活动"));
     }
     box.appendChild(el("p", { class: "muted small" }, {
@@ -155,9 +154,9 @@ window.Pingyi.page((function () {
   function renderReportees() {
     $("reportee-count").textContent = "（会上述职 " + detail.reportees.filter(function (r) { return r.mode === "onsite"; }).length +
       " 人，书面述职 " + detail.reportees.filter(function (r) { return r.mode === "written"; }).length + " 人）";
-    var canUpload = detail.permissions.manage && ["preparing", "meeting"].indexOf(detail.campaign.status) >= 0;
+    var canUpload = detail.may.uploadReports;
     var rows = detail.reportees.map(function (r, index) { return { r: r, index: index }; });
-    var state = [setup(), canUpload, detail.permissions.manage, detail.campaign.status, detail.reportees.length];
+    var state = [setup(), canUpload, detail.permissions.manage, detail.may.linkAccounts, detail.reportees.length];
     P.redrawList($("reportee-table").querySelector("tbody"), rows, function (row) { return row.r.id; }, function (row) {
       var r = row.r, index = row.index;
       var report = r.report
@@ -177,7 +176,7 @@ window.Pingyi.page((function () {
         el("td", null, r.title || "—"), el("td", { class: "nowrap" }, r.modeLabel),
         el("td", { class: "nowrap" }, r.mode === "onsite" ? (r.timeLimitSeconds / 60) + " 分钟" : "—"), el("td", null, report),
         el("td", { class: "manage-col", hidden: !detail.permissions.manage }, el("span", { class: r.userID ? null : "muted" }, accountName(r)), " ",
-          detail.campaign.status !== "archived" ? el("button", { type: "button", class: "small", "data-action": "account",
+          detail.may.linkAccounts ? el("button", { type: "button", class: "small", "data-action": "account",
             onclick: function () { linkAccount(r); } }, r.userID ? "更换" : "关联账号") : null),
         actions);
     }, function (row) { return P.key([row.r, row.index, state, accountName(row.r)]); });
@@ -508,7 +507,7 @@ window.Pingyi.page((function () {
     $("materials-state").textContent = detail.materialsPublic ? "已开放" : "已关闭";
     $("materials-state").className = "state " + (detail.materialsPublic ? "state-meeting" : "state-archived");
     $("materials-toggle").textContent = detail.materialsPublic ? "关闭阅读链接" : "开放阅读链接";
-    $("materials-toggle").disabled = detail.campaign.status === "archived";
+    $("materials-toggle").disabled = !detail.may.editInfo;
   }
   $("materials-toggle").addEventListener("click", function (event) {
     P.busy(event.target, "正在处理…", function () {

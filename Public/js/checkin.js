@@ -80,7 +80,7 @@ window.Pingyi.page((function () {
       return Promise.all([P.api("GET", page.base), P.api("GET", page.base + "/meeting")]).then(function (r) {
         $("k-title").textContent = "签到 · " + r[0].campaign.title;
         r[0].raterGroups.forEach(function (g) { groups[g.id] = g.name; });
-        if (r[0].campaign.status !== "meeting") P.flash("活动进入“会议中”阶段后才能签到", "error");
+        if (!r[0].may.checkIn) P.flash("活动进入“会议中”阶段后才能签到", "error");
         page.liveToken = r[1].projectorPath.split("/")[2];
         $("code").focus();
       });

@@ -55,8 +55,7 @@ window.Pingyi.page((function () {
     $("stage-name").textContent = sp ? sp.position + ". " + sp.name : "会上述职已全部完成";
     $("stage-unit").textContent = sp ? sp.unitName + " " + sp.title : "";
     // 彩排 (筹备): the server refuses the speech clock until the meeting opens, so it is not offered.
-    // (A phase rule kept here until the server sends what the chair may do now.)
-    var rehearsal = !!detail && detail.campaign.status === "preparing";
+    var rehearsal = !!detail && detail.may.rehearse;
     var shown = sp && meeting.canChair ? [sp.reporteeID, sp.clock.phase === "warning" || sp.clock.phase === "overtime" ? "running" : sp.clock.phase, sp.commented, rehearsal].join() : "";
     // Every check-in and vote reaches the console: the buttons are redrawn only when the speech's state changes.
     P.redraw($("stage-buttons"), shown, function (box) {
@@ -193,7 +192,7 @@ window.Pingyi.page((function () {
     var busyRound = round && (round.state === "open" || round.state === "sealed");
     // After a valid count the results stand: opening another round is not offered (a void round is repeated).
     var counted = round && round.state === "counted";
-    $("open-form").hidden = !!busyRound || counted || detail.campaign.status !== "meeting" || !canChair;
+    $("open-form").hidden = !!busyRound || counted || !detail.may.runMeeting;
     $("box-done").hidden = !counted;
     $("box-results").href = "/campaigns/" + id + "/results";
     $("box-void").hidden = !(round && round.state === "void");
@@ -373,7 +372,7 @@ window.Pingyi.page((function () {
       detail = r[0];
       if (first) startMeeting(meeting);
       render(meeting.live);
-      $("rehearsal").hidden = detail.campaign.status !== "preparing";
+      $("rehearsal").hidden = !detail.may.rehearse;
       attendance = r[2];
       canChair = meeting.canChair;
       renderBox(r[1]);

@@ -19,7 +19,7 @@ window.Pingyi.page((function () {
     });
     $("campaign-table").hidden = list.length === 0;
     $("campaign-status").textContent = list.length === 0 ? "暂无评议活动。" : "共 " + list.length + " 个评议活动。";
-    $("demo-actions").hidden = !(P.me.role === "system_admin" && list.some(function (c) { return c.isDemo; }));
+    $("demo-actions").hidden = !(P.may.removeDemo && list.some(function (c) { return c.isDemo; }));
   }
 
   /// 整改提醒: items due within 7 days and overdue, per unit, from the ledger the user can see.
@@ -115,7 +115,7 @@ window.Pingyi.page((function () {
     load: function () {
       // The reminders are a courtesy: when they cannot load, the campaigns still show.
       return Promise.all([P.api("GET", "/api/v1/campaigns"), P.api("GET", "/api/v1/rectification/reminders").catch(function () { return null; }),
-                          P.me.role === "reportee" ? P.api("GET", "/api/v1/me/results") : null]);
+                          P.may.ownResults ? P.api("GET", "/api/v1/me/results") : null]);
     },
     draw: function (r) {
       drawCampaigns(r[0]);

@@ -7,7 +7,33 @@ window.Pingyi.page((function () {
   var draft = {};
   var current = null, page = null, editing = false;
   var labels = { acknowledge: "签收", progress: "报送进展", request_close: "申请销号", approve_close: "同意销号", reject: "驳回",
-    request_extension: "申请延期", approve_extension: "同意延期", refuse_extension: "不同意延期", reopen: "回头看重新整改" };
+    request_extension: "申请延期", approve_extension: "同意延期", refuse_extension: "不同意延期", reopen: "回头看重新整改", confirm: "回头看确认整改到位" };
+
+  // 责任单位 from the org tree (issue 23's walk): picked units name the 责任单位 and the dashboard counts under them;
+  // an item without picks (from before) keeps its free text.
+  var unitsLoaded = null;
+  function loadUnits() {
+    if (!unitsLoaded) {
+      unitsLoaded = P.api("GET", "/api/v1/org-units").then(function (list) {
+        var select = $("f-units");
+        select.textContent = "";
+        P.unitChoices(list).forEach(function (c) { select.appendChild(el("option", { value: c.value }, c.label)); });
+      });
+    }
+    return unitsLoaded;
+  }
+  function pickedUnits() {
+    return Array.prototype.filter.call($("f-units").options, function (o) { return o.selected; });
+  }
+  function showPicked() {
+    var picked = pickedUnits();
+    if (picked.length) $("f-unit-name").value = picked.map(function (o) { return o.textContent.replace(/^\u3000+/, ""); }).join("、");
+    $("f-unit-name").readOnly = picked.length > 0;
+  }
+  function pickUnits(ids) {
+    Array.prototype.forEach.call($("f-units").options, function (o) { o.selected = ids.indexOf(o.value) >= 0; });
+    showPicked();
+  }
 
   function fillForm(d) {
     $("f-source").value = d.source || "inspection";
@@ -20,12 +46,14 @@ window.Pingyi.page((function () {
     $("f-deadline").value = d.deadline || "";
     $("f-feedback").value = d.feedback || "";
     $("f-publish").checked = d.publishWhenClosed !== false;
+    loadUnits().then(function () { pickUnits(d.responsibleUnitIDs || []); });
   }
 
   function formBody() {
     return { source: $("f-source").value, category: $("f-category").value, problem: $("f-problem").value, plan: $("f-plan").value,
       linkedLeader: $("f-leader").value, responsibleUnit: $("f-unit-name").value, responsiblePerson: $("f-person").value,
-      deadline: $("f-deadline").value, feedback: $("f-feedback").value, publishWhenClosed: $("f-publish").checked };
+      deadline: $("f-deadline").value, feedback: $("f-feedback").value, publishWhenClosed: $("f-publish").checked,
+      responsibleUnitIDs: pickedUnits().map(function (o) { return o.value; }) };
   }
 
   function render(d) {
@@ -83,6 +111,8 @@ window.Pingyi.page((function () {
         lines: ["销号后事项关闭，不再报送进展。", "回头看发现问题反弹时可以重新整改。"] })
       : action === "reopen" ? P.ask({ title: "回头看：重新整改", confirmLabel: "重新整改", danger: true,
         lines: ["事项回到“整改中”，责任人须重新报送进展并申请销号。"] })
+      : action === "confirm" ? P.ask({ title: "回头看：确认整改到位", confirmLabel: "确认整改到位",
+        lines: ["事项保持“已销号”，回头看的情况（填在“说明”中）记入办理记录，并在整改成果公示中列出。"] })
       : Promise.resolve({});
     asked.then(function (answer) { if (answer) send(action, button, body); });
   }
@@ -119,6 +149,8 @@ window.Pingyi.page((function () {
     $("i-edit-line").hidden = true;
     $("f-problem").focus();
   });
+
+  $("f-units").addEventListener("change", showPicked);
 
   $("item-form").addEventListener("submit", function (event) {
     event.preventDefault();

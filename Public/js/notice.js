@@ -16,7 +16,7 @@ window.Pingyi.page((function () {
     var rows = closed.map(function (c, i) { return Object.assign({ position: i + 1 }, c); });
     P.redrawList($("c-rows").querySelector("tbody"), rows, function (c) { return c.position; }, function (c) {
       return el("tr", null, el("td", null, String(c.position)), el("td", null, c.unit), el("td", null, c.problem), el("td", null, c.plan),
-        el("td", null, c.feedback || "—"), el("td", { class: "nowrap" }, c.closedOn));
+        el("td", null, c.result || "—"), el("td", { class: "nowrap" }, c.closedOn));
     });
     $("closed").hidden = closed.length === 0;
   }

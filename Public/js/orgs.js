@@ -31,7 +31,7 @@ window.Pingyi.page((function () {
           P.el("button", { type: "button", "data-action": "move", onclick: function () { move(unit); } }, "移动"),
           P.el("button", { type: "button", class: "danger", onclick: function (e) { remove(unit, e.target); } }, "删除")));
     });
-    var noneLabel = P.me.role === "system_admin" ? "（顶级组织）" : null;
+    var noneLabel = P.may.createTopLevelUnits ? "（顶级组织）" : null;
     var parent = $("o-parent").value, into = $("i-parent").value;
     P.unitOptions(list, $("o-parent"), parent || P.me.orgUnitID, noneLabel);
     // Never file real units under the demo's tree by default: a system admin imports at the top level.

@@ -3,6 +3,8 @@
 (function () {
   var csrf = null;
   var me = null;
+  /// What the signed-in account may do (`may` of /api/v1/me): the server decides, no page compares roles.
+  var may = {};
   var publicPage = false;
 
   function api(method, path, body, options) {
@@ -213,8 +215,7 @@
     nav.hidden = false;
     document.getElementById("nav-user").textContent = user.displayName === user.roleLabel ? user.displayName
       : user.displayName + "（" + user.roleLabel + "）";
-    var admin = user.role === "system_admin" || user.role === "campaign_admin";
-    Array.prototype.forEach.call(document.querySelectorAll("[data-admin]"), function (node) { node.hidden = !admin; });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-admin]"), function (node) { node.hidden = !may.admin; });
     Array.prototype.forEach.call(nav.querySelectorAll("a"), function (a) {
       if (a.getAttribute("href") === location.pathname) a.setAttribute("aria-current", "page");
     });
@@ -408,13 +409,15 @@
     busy: busy,
     ask: ask,
     get me() { return me; },
-    isAdmin: function () { return me && (me.role === "system_admin" || me.role === "campaign_admin"); },
+    get may() { return may; },
+    isAdmin: function () { return !!may.admin; },
     setCSRF: function (token) { csrf = token; },
     /// Loads the signed-in user; `onSignedIn(user)` runs when there is one, `onSignedOut()` (or a redirect) when not.
     start: function (onSignedIn, onSignedOut) {
       return api("GET", "/api/v1/me").then(function (data) {
         csrf = data.csrfToken || null;
         me = data.user;
+        may = data.may || {};
         showNav(me);
         return onSignedIn(me);
       }, function (err) {

@@ -12,7 +12,6 @@ window.Pingyi.page((function () {
   var SYMBOLS = [["0", "空白"], ["1", "好"], ["2", "较好"], ["3", "一般"], ["4", "差"], ["X", "多选"]];
   function symbolLabel(s) { for (var i = 0; i < SYMBOLS.length; i++) if (SYMBOLS[i][0] === s) return SYMBOLS[i][1]; return "待定"; }
   function roundPath() { return base + "/rounds/" + round.id; }
-  function role() { return P.me ? P.me.role : ""; }
 
   function load() { return page.refresh(); }
   function fetchScans() {
@@ -47,7 +46,8 @@ window.Pingyi.page((function () {
     $("scan-files").disabled = $("scan-camera").disabled = !sealed;
     var waiting = 0, listed = [];
     var all = $("scan-all").checked;
-    var canDrop = sealed && (role() === "teller" || role() === "scrutineer");
+    // What this user may do with each page now comes from the server (`actions`, `may`).
+    function offers(s, action) { return s.actions.indexOf(action) >= 0; }
     o.scans.forEach(function (s) {
       if (!(s.state === "read" || s.state === "confirmed" || s.state === "discarded")) waiting++;
       if (s.state === "read" && !s.sampled && !all) return;
@@ -56,18 +56,18 @@ window.Pingyi.page((function () {
     // One row per page, rebuilt only when that page changes: another teller's confirmation leaves this one's alone.
     P.redrawList($("scan-table").querySelector("tbody"), listed, function (s) { return s.id; }, function (s) {
       var action = null;
-      if (sealed && role() === "teller" && (s.state === "unsure" || s.state === "decided_once") && !s.decidedByMe) {
+      if (offers(s, "decide")) {
         action = el("button", { type: "button", class: "small primary", onclick: function () { openCheck(s.id, "decision"); } }, "确认");
-      } else if (sealed && role() === "scrutineer" && s.state === "mismatch") {
+      } else if (offers(s, "rule") && s.state === "mismatch") {
         action = el("button", { type: "button", class: "small primary", onclick: function () { openCheck(s.id, "ruling"); } }, "裁定");
-      } else if (sealed && role() === "scrutineer" && s.state === "possible_duplicate") {
+      } else if (offers(s, "rule")) {
         action = el("button", { type: "button", class: "small primary", onclick: function () { openDuplicate(s.id); } }, "核对");
       }
-      var drop = canDrop && s.state !== "discarded"
+      var drop = offers(s, "discard")
         ? el("button", { type: "button", class: "small", onclick: function (event) { discard(s, event.target); } }, "剔除") : null;
       return el("tr", null, el("td", { class: "nowrap" }, s.ref), el("td", null, s.formName + (s.page ? "（第 " + (s.page + 1) + " 页）" : "")), el("td", { class: "nowrap" }, s.raterGroup),
         el("td", null, s.stateLabel + (s.decidedByMe ? "（我已确认）" : "")), el("td", null, String(s.unsure)), el("td", { class: "nowrap" }, action, drop ? " " : null, drop));
-    }, function (s) { return P.key([s, sealed, canDrop]); });
+    }, function (s) { return P.key([s, sealed]); });
     var read = o.scans.filter(function (s) { return s.state === "read" || s.state === "confirmed"; }).length;
     var dropped = o.scans.filter(function (s) { return s.state === "discarded"; }).length;
     $("check-summary").textContent = "（已识别 " + read + " 页，待处理 " + waiting + " 页" + (dropped ? "，已剔除 " + dropped + " 页" : "") +
@@ -295,11 +295,11 @@ window.Pingyi.page((function () {
   function renderSample(o, sealed, waiting) {
     $("sample-summary").textContent = o.sample ? o.sample.summary : "尚无扫描页。";
     var drawn = o.scans.some(function (s) { return s.sampled; });
-    $("sample-draw").hidden = !(sealed && role() === "scrutineer" && !drawn && waiting === 0 && o.scans.length > 0);
+    $("sample-draw").hidden = !(sealed && o.may.drawSample && !drawn && waiting === 0 && o.scans.length > 0);
     var work = $("sample-work");
     // A sample being checked stays open through a refresh; the list of pages to check is redrawn when it changes.
     if ($("sample-check")) return;
-    var toCheck = role() !== "scrutineer" || !sealed ? [] : o.scans.filter(function (s) { return s.sampled && !s.sampleChecked; });
+    var toCheck = !o.may.drawSample || !sealed ? [] : o.scans.filter(function (s) { return s.sampled && !s.sampleChecked; });
     P.redraw(work, P.key(toCheck.map(function (s) { return s.id; })), function () {
       toCheck.forEach(function (s) {
         work.appendChild(el("button", { type: "button", class: "small", onclick: function () { openSample(s.id); } },
@@ -361,11 +361,13 @@ window.Pingyi.page((function () {
     start: function (ctx) {
       page = ctx;
       wire();
-      $("scan-panel").hidden = !(role() === "teller" || role() === "scrutineer" || role() === "chair" || P.isAdmin());
-      $("count-panel").hidden = $("scan-panel").hidden;
     },
     load: fetchScans,
-    draw: function (o) { if (o) render(o); },
+    draw: function (o) {
+      if (!o) return;
+      $("scan-panel").hidden = $("count-panel").hidden = !o.may.scan;
+      render(o);
+    },
     // Scans and confirmations are not on the live channel: the page looks again every 5 s.
     poll: 5000
   };

@@ -17,7 +17,8 @@ window.Pingyi.page((function () {
     return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
   }
   var numberKey = newKey();
-  function canNumber() { return P.me && (P.me.role === "teller" || P.me.role === "scrutineer" || P.me.role === "chair" || P.isAdmin()); }
+  // What this user may do in the count comes from the server (`may` of the campaign detail).
+  function canNumber() { return !!detail && detail.may.number; }
 
   /// The grid of one sheet: one form's page (one row per secretary on it), or a whole set (legacy rounds).
   function buildGrid(formIndex, page) {
@@ -101,7 +102,7 @@ window.Pingyi.page((function () {
       return el("tr", { class: s.state === "mismatch" ? "current" : "" }, el("td", null, String(s.serial)),
         el("td", null, s.raterGroup + (s.formIndex !== undefined ? " · " + detail.forms[s.formIndex].name : " · 整套")),
         el("td", null, s.stateLabel), el("td", null, String(s.entries) + (s.keyedByMe ? "（含我）" : "")),
-        el("td", null, s.state === "mismatch" && P.me.role === "scrutineer"
+        el("td", null, s.state === "mismatch" && detail.may.decide
           ? el("button", { type: "button", class: "small primary", onclick: function () { decide(s.serial); } }, "裁定")
           : s.state === "issued" && overview.round.state === "sealed" && canNumber()
             ? el("button", { type: "button", class: "small", onclick: function (event) { withdraw(s.serial, event.target); } }, "撤销编号") : null));
@@ -191,11 +192,12 @@ window.Pingyi.page((function () {
     page = ctx;
     wire();
     $("back-link").href = "/campaigns/" + id;
-    $("extra-box").hidden = !(me.role === "scrutineer" || me.role === "chair" || P.isAdmin());
-    $("entry-panel").hidden = !(me.role === "teller" || me.role === "scrutineer");
-    $("number-panel").hidden = !(me.role === "teller" || me.role === "scrutineer" || me.role === "chair" || P.isAdmin());
     return P.api("GET", base).then(function (d) {
       detail = d;
+      $("extra-box").hidden = !d.may.extraSheets;
+      // The scrutineer looks sheets up here to decide them; the tellers key them.
+      $("entry-panel").hidden = !(d.may.enter || d.may.decide);
+      $("number-panel").hidden = !d.may.number;
       $("t-title").textContent = "纸质票录入 · " + d.campaign.title;
       buildGrid(0, 0);
       var pages = Math.max(1, Math.ceil(d.reportees.length / rowsPerPage));

@@ -61,10 +61,10 @@ window.Pingyi.page((function () {
       page = ctx;
       if (!P.isAdmin()) { P.flash("只有管理员可以管理账号", "error"); return; }
       wire();
-      roles.filter(function (r) { return me.role === "system_admin" || ["chair", "teller", "scrutineer", "reportee"].indexOf(r[0]) >= 0; })
+      roles.filter(function (r) { return P.may.createRoles.indexOf(r[0]) >= 0; })
         .forEach(function (r) { $("u-role").appendChild(P.option(r[0], r[1])); });
       return P.api("GET", "/api/v1/org-units").then(function (units) {
-        P.unitOptions(units, $("u-unit"), me.orgUnitID, me.role === "system_admin" ? "（系统管理员不需要）" : null);
+        P.unitOptions(units, $("u-unit"), me.orgUnitID, P.may.rolesWithoutUnit.length ? "（系统管理员不需要）" : null);
       });
     },
     load: function () { return P.isAdmin() ? P.api("GET", "/api/v1/users") : null; },

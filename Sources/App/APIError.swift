@@ -107,7 +107,7 @@ struct APIErrorMiddleware: AsyncMiddleware {
             case .closed, .closedForEvidence: return (.conflict, "conflict", error.message)
             case .deadlineOnlyByExtension: return (.unprocessableEntity, "rectification", error.message)
             case .ownerCannotHandOver: return (.forbidden, "rectification", error.message)
-            case .deadlineInPast: return (.unprocessableEntity, "invalid", error.message)
+            case .deadlineInPast, .tooManyUnits: return (.unprocessableEntity, "invalid", error.message)
             }
         case let error as PublicationError:
             return error == .unknownReportee ? (.notFound, "not_found", error.message) : (.unprocessableEntity, "invalid", error.message)

@@ -20,6 +20,20 @@ struct MinutesDTO: Content {
         var commentSkipped: Bool
     }
 
+    /// 民主评议: one line per ballot round — issued and returned, and from the count on valid and void with the
+    /// round's verdict — with each rater group's codes issued, phone ballots returned and paper sets issued. Counts the
+    /// console and the projector already show; nothing per voter, nothing from a ballot's content.
+    struct RoundLine: Content {
+        var number: Int
+        var stateLabel: String
+        var issued: Int
+        var returned: Int
+        var valid: Int?
+        var void: Int?
+        var verdictLabel: String?
+        var groups: [LiveGroupProgressDTO]
+    }
+
     var title: String
     var year: Int
     var meetingDate: Date?
@@ -29,6 +43,7 @@ struct MinutesDTO: Content {
     var guestUnits: [String]
     var speakers: [SpeakerLine]
     var writtenReportees: [String]
+    var rounds: [RoundLine]
 }
 
 func minutesOf(_ campaign: Campaign, on db: any Database) async throws -> MinutesDTO {
@@ -60,5 +75,19 @@ func minutesOf(_ campaign: Campaign, on db: any Database) async throws -> Minute
         attendance: AttendanceDTO(try await attendanceOf(campaign, on: db)),
         guestUnits: Array(Set(guests.filter { $0.checkedInAt != nil }.map(\.unitName))).sorted(),
         speakers: speakers,
-        writtenReportees: reportees.filter { $0.mode == .written }.map { "\($0.unitName) \($0.name)" })
+        writtenReportees: reportees.filter { $0.mode == .written }.map { "\($0.unitName) \($0.name)" },
+        rounds: try await minutesRounds(of: id, on: db))
+}
+
+/// The minutes' 民主评议 lines, round by round (see `MinutesDTO.RoundLine`).
+private func minutesRounds(of campaignID: UUID, on db: any Database) async throws -> [MinutesDTO.RoundLine] {
+    var lines: [MinutesDTO.RoundLine] = []
+    for round in try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$number).all() {
+        let summary = try await roundDTO(round, on: db)
+        lines.append(MinutesDTO.RoundLine(
+            number: round.number, stateLabel: round.state.label, issued: summary.issued, returned: summary.received,
+            valid: summary.reconciliation?.valid, void: summary.reconciliation?.void, verdictLabel: summary.reconciliation?.verdictLabel,
+            groups: try await groupProgress(round, on: db)))
+    }
+    return lines
 }

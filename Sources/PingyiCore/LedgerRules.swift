@@ -53,6 +53,55 @@ public enum LedgerRules {
         }
     }
 
+    /// 整改成果 as the public notice shows it: what the responsible person reported when the last closing was asked for
+    /// (the note of the last 申请销号 after the last 回头看 reopening), then the latest 回头看 that confirmed the fix.
+    /// `history` is the item's actions oldest first (raw action codes and their notes); `nil` when nothing was reported.
+    public static func publicResult(_ history: [(action: String, note: String)]) -> String? {
+        var reported: String?
+        var confirmed: String?
+        for entry in history {
+            let note = entry.note.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch RectificationAction(rawValue: entry.action) {
+            case .requestClose?: reported = note.isEmpty ? reported : note
+            case .reopen?: reported = nil; confirmed = nil
+            case .confirm?: confirmed = note.isEmpty ? confirmed : note
+            default: break
+            }
+        }
+        // The report's own closing stop gives way to the separator ("已落实。；回头看…" reads as a typo).
+        let report = reported.map { confirmed != nil && $0.last.map("。；;.".contains) == true ? String($0.dropLast()) : $0 }
+        let parts = [report, confirmed.map { "回头看确认：\($0)" }].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "；")
+    }
+
+    /// At most this many 责任单位 picked for one item.
+    public static let maxResponsibleUnits = 20
+
+    /// The picked 责任单位 in the order picked, each once; more than `maxResponsibleUnits` is refused.
+    public static func pickedUnits<ID: Hashable>(_ picked: [ID]) throws(LedgerRuleError) -> [ID] {
+        var seen = Set<ID>()
+        let units = picked.filter { seen.insert($0).inserted }
+        if units.count > maxResponsibleUnits { throw .tooManyUnits }
+        return units
+    }
+
+    /// The 责任单位 text for picked units: their names joined with 、, shortened to fit `limit` characters ("…等 N 个单位").
+    public static func responsibleUnitText(_ names: [String], limit: Int = 100) -> String {
+        let whole = names.joined(separator: "、")
+        if whole.count <= limit { return whole }
+        for kept in stride(from: names.count - 1, through: 1, by: -1) {
+            let text = names.prefix(kept).joined(separator: "、") + "等 \(names.count) 个单位"
+            if text.count <= limit { return text }
+        }
+        return String(names[0].prefix(limit - 8)) + "等 \(names.count) 个单位"
+    }
+
+    /// The units the dashboard counts an item under: its picked 责任单位, or — for an item whose 责任单位 is free text —
+    /// the organisation it was filed under.
+    public static func countedUnits<ID: Hashable>(picked: [ID], filedUnder: ID) -> [ID] {
+        picked.isEmpty ? [filedUnder] : picked
+    }
+
     /// One item as the dashboard counts it.
     public struct DashboardItem: Sendable, Hashable {
         public var unit: String
@@ -108,6 +157,7 @@ public enum LedgerRuleError: Error, Hashable, Sendable {
     case ownerCannotHandOver
     case deadlineInPast
     case closedForEvidence
+    case tooManyUnits
 
     public var message: String {
         switch self {
@@ -117,6 +167,7 @@ public enum LedgerRuleError: Error, Hashable, Sendable {
         case .ownerCannotHandOver: "责任人不能把自己的整改事项转给他人"
         case .deadlineInPast: "完成时限不能早于今天"
         case .closedForEvidence: "已销号的问题不能再上传佐证材料"
+        case .tooManyUnits: "责任单位最多选 \(LedgerRules.maxResponsibleUnits) 个"
         }
     }
 }

@@ -32,6 +32,29 @@ public enum CampaignPhase: String, Codable, CaseIterable, Sendable {
     /// An archived campaign is read-only in every respect.
     public var isReadOnly: Bool { self == .archived }
 
+    /// Ballots are cast, rounds opened, and people checked in only while the meeting runs.
+    public var allowsVoting: Bool { self == .meeting }
+
+    /// 签到 at the door: only while the meeting runs.
+    public var allowsCheckIn: Bool { self == .meeting }
+
+    /// The console can be rehearsed (agenda, speeches, projector) before the meeting starts.
+    public var allowsRehearsal: Bool { self == .preparing }
+
+    /// Rounds, a tally and minutes can exist once the meeting has started (set-up is frozen from then on).
+    public var mayHoldRounds: Bool { self != .preparing }
+
+    /// A campaign is deleted only while it is being prepared (and never opened a round, which the box checks).
+    public var allowsDeletion: Bool { self == .preparing }
+
+    /// The steps the set-up page offers from here: forward (to publication only by publishing results, on the results
+    /// page) and back to 筹备 from the meeting. `transition(to:box:)` still decides with the box's facts.
+    public var offeredSteps: [CampaignPhase] {
+        var steps = next.map { $0 == .published ? [] : [$0] } ?? []
+        if self == .meeting { steps.append(.preparing) }
+        return steps
+    }
+
     /// The one step forward, if any. From the meeting it is publication (公示 of a counted round).
     public var next: CampaignPhase? {
         switch self {

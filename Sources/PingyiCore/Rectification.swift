@@ -1,6 +1,7 @@
 import Foundation
 
-/// 整改状态: 已下发 → 已签收 → 整改中 → 申请销号 → 已销号; 驳回 goes back to 整改中, 回头看 reopens a closed item.
+/// 整改状态: 已下发 → 已签收 → 整改中 → 申请销号 → 已销号; 驳回 goes back to 整改中, 回头看 reopens a closed item or
+/// confirms that its fix holds (it stays 已销号).
 public enum RectificationState: String, Codable, CaseIterable, Sendable, Hashable {
     /// 已下发
     case issued
@@ -82,6 +83,8 @@ public enum RectificationAction: String, Codable, CaseIterable, Sendable, Hashab
     case refuseExtension = "refuse_extension"
     /// 回头看: reopens a closed item (admin; needs a reason)
     case reopen
+    /// 回头看: the fix holds — recorded on a closed item, which stays closed (admin, not the owner; needs what was found)
+    case confirm
 
     public var label: String {
         switch self {
@@ -94,6 +97,7 @@ public enum RectificationAction: String, Codable, CaseIterable, Sendable, Hashab
         case .approveExtension: "同意延期"
         case .refuseExtension: "不同意延期"
         case .reopen: "回头看重新整改"
+        case .confirm: "回头看确认整改到位"
         }
     }
 }
@@ -233,6 +237,11 @@ public func apply(_ action: RectificationAction, to status: RectificationStatus,
         try requireReason()
         next.state = .inProgress
         next.reopenCount += 1
+    case .confirm:
+        try require(role.isAdmin)
+        if role == .adminOwner { throw .ownerCannotApprove }
+        try requireState([.closed])
+        try requireReason()
     }
     return next
 }

@@ -50,6 +50,149 @@ struct RectificationLedgerTests {
                        json: RectificationActionRequest(action: action, note: note, deadline: deadline))
     }
 
+    /// Issue 23's walk: 回头看 after 销号 can confirm the fix — the item stays closed (its 销号日期 too), the look-back is in
+    /// its history, and the public 整改成果 column shows what was done and confirmed, not the feedback mechanism text.
+    @Test(arguments: TestDatabase.available)
+    func aLookBackThatConfirmsTheFixIsRecordedAndPublishedAsTheResult(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // setup: an item worked and closed
+            let l = try await commented(app)
+            let created = try await draftAndCreate(app, l)
+            let id = created.item.id
+            let owner = l.token(.reportee), admin = l.token(.districtAdmin)
+            try await workToClosed(app, l, id)
+            let closed = try await call(app, .GET, "api/v1/rectification/\(id)", token: admin).decode(RectificationDetailDTO.self)
+            #expect(closed.item.state == "closed")
+            // call: the owner may not confirm their own fix, a look-back needs what was found, then the department confirms
+            try expectError(try await act(app, id, owner, "confirm", note: "我已整改好"), .forbidden)
+            try expectError(try await act(app, id, admin, "confirm", note: " "), .unprocessableEntity)
+            let reply = try await act(app, id, admin, "confirm", note: "回访 5 个村，增收项目均已见效")
+            #expect(reply.status == .ok, "\(reply.text)")
+            let edit = try reply.decode(RectificationDetailDTO.self)
+            // check
+            #expect(edit.item.state == "closed" && edit.item.closedAt == closed.item.closedAt && edit.item.reopenCount == 0)
+            #expect(edit.item.actions == ["reopen", "confirm"])
+            #expect(edit.events.last?.action == "confirm" && edit.events.last?.note == "回访 5 个村，增收项目均已见效")
+            #expect(edit.events.last?.actor == "districtAdmin")
+            let notice = try await call(app, .GET, "api/v1/notices/rectification").decode([PublicRectificationDTO].self)
+            #expect(notice.count == 1)
+            #expect(notice.first?.result == "每村落实一个增收项目；回头看确认：回访 5 个村，增收项目均已见效")
+            #expect(notice.first?.feedback == created.item.feedback)
+            // (a reopening after it, other states and two at once: aLookBackConfirmationOnlyOnAClosedItemAndAtOnce)
+        }
+    }
+
+    /// Issue 23's walk: the clerk picks 责任单位 from the org tree; the item is named after them and the dashboard (and the
+    /// unit filter) counts it under each, while an item with free text only stays where it was filed.
+    @Test(arguments: TestDatabase.available)
+    func pickedResponsibleUnitsAreWhereTheDashboardCountsTheItem(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // setup: an item from a comment (free text 责任单位), and the two towns
+            let l = try await commented(app)
+            let old = try await draftAndCreate(app, l)
+            let admin = l.token(.districtAdmin)
+            let town = l.world.town.id!, otherTown = l.world.otherTown.id!
+            // call
+            var body = RectificationItemRequest(orgUnitID: l.world.district.id, source: "inspection", problem: "两镇联建项目推进慢",
+                                                plan: "明确分工，按月调度", linkedLeader: "张某", responsibleUnit: "", responsiblePerson: "李某",
+                                                deadline: CalendarDay.day(Date().addingTimeInterval(40 * 86_400)))
+            body.responsibleUnitIDs = [town, otherTown, town]
+            let reply = try await call(app, .POST, "api/v1/rectification", token: admin, json: body)
+            #expect(reply.status == .created, "\(reply.text)")
+            let created = try reply.decode(RectificationDetailDTO.self).item
+            // check: named after the picks, each once; the dashboard counts it under both towns
+            #expect(created.responsibleUnitIDs == [town, otherTown] && created.responsibleUnit == "**镇党委、**乡党委")
+            #expect(old.item.responsibleUnitIDs.isEmpty)
+            let dashboard = try await call(app, .GET, "api/v1/rectification/dashboard", token: admin).decode([LedgerDashboardRowDTO].self)
+            let byUnit = Dictionary(uniqueKeysWithValues: dashboard.map { ($0.orgUnitID, $0.open) })
+            #expect(byUnit[otherTown] == 1 && byUnit[old.item.orgUnitID] != nil && dashboard.map(\.open).reduce(0, +) == 3)
+            #expect(byUnit[l.world.district.id!] == (old.item.orgUnitID == l.world.district.id! ? 1 : nil), "\(dashboard)")
+            let filtered = try await call(app, .GET, "api/v1/rectification?unit=\(otherTown)", token: admin).decode([RectificationItemDTO].self)
+            #expect(filtered.map(\.id) == [created.id])
+            // out of scope, too many, and clearing the picks keeps the typed name
+            body.responsibleUnitIDs = [otherTown]
+            body.orgUnitID = town
+            try expectError(try await call(app, .POST, "api/v1/rectification", token: l.token(.townAdmin), json: body), .notFound)
+            body.responsibleUnitIDs = (0...20).map { _ in UUID() }
+            try expectError(try await call(app, .POST, "api/v1/rectification", token: admin, json: body), .unprocessableEntity)
+            let cleared = try await call(app, .PATCH, "api/v1/rectification/\(created.id)", token: admin,
+                                         json: RectificationItemRequest(responsibleUnit: "两镇联建办", responsibleUnitIDs: []))
+            #expect(cleared.status == .ok, "\(cleared.text)")
+            let item = try cleared.decode(RectificationDetailDTO.self).item
+            #expect(item.responsibleUnitIDs.isEmpty && item.responsibleUnit == "两镇联建办")
+            // the same pick sent twice at once (a double click): both answer the same, the item holds it once
+            async let first = call(app, .PATCH, "api/v1/rectification/\(created.id)", token: admin, json: RectificationItemRequest(responsibleUnitIDs: [otherTown]))
+            async let second = call(app, .PATCH, "api/v1/rectification/\(created.id)", token: admin, json: RectificationItemRequest(responsibleUnitIDs: [otherTown]))
+            let replies = [try await first, try await second]
+            #expect(replies.allSatisfy { $0.status == .ok }, "\(replies.map(\.status))")
+            let stored = try #require(try await RectificationItem.find(created.id, on: app.db))
+            #expect(stored.responsibleUnitIDs == [otherTown] && stored.responsibleUnit == "**乡党委")
+            // a closed item's 责任单位 cannot be changed
+            try await workToClosed(app, l, old.item.id)
+            try expectError(try await call(app, .PATCH, "api/v1/rectification/\(old.item.id)", token: admin,
+                                            json: RectificationItemRequest(responsibleUnitIDs: [town])), .conflict)
+            #expect(try await RectificationItem.find(old.item.id, on: app.db)?.responsibleUnitIDs == [])
+        }
+    }
+
+    /// The owner acknowledges, reports, uploads evidence and asks to close; the district approves (已销号).
+    func workToClosed(_ app: Application, _ l: Ledger, _ id: UUID) async throws {
+        let owner = l.token(.reportee)
+        #expect(try await act(app, id, owner, "acknowledge").status == .ok)
+        #expect(try await act(app, id, owner, "progress", note: "召开专题会议").status == .ok)
+        #expect(try await call(app, .POST, "api/v1/rectification/\(id)/evidence", token: owner, raw: Self.png).status == .created)
+        #expect(try await act(app, id, owner, "request_close", note: "每村落实一个增收项目").status == .ok)
+        #expect(try await act(app, id, l.token(.districtAdmin), "approve_close").status == .ok)
+    }
+
+    /// 回头看确认 only on a closed item (409 in every open state, nothing recorded); two confirmations sent at once are
+    /// two look-backs recorded (like two progress reports, it changes no state); a confirmation racing a reopening either
+    /// lands before it or is refused (409), never on the reopened item.
+    @Test(arguments: TestDatabase.available)
+    func aLookBackConfirmationOnlyOnAClosedItemAndAtOnce(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // setup
+            let l = try await commented(app)
+            let id = try await draftAndCreate(app, l).item.id
+            let owner = l.token(.reportee), admin = l.token(.districtAdmin), sysadmin = l.token(.sysadmin)
+            // call / check: every open state refuses it
+            func refusedNow() async throws {
+                try expectError(try await act(app, id, admin, "confirm", note: "回访"), .conflict)
+            }
+            try await refusedNow()                                                   // 已下发
+            #expect(try await act(app, id, owner, "acknowledge").status == .ok)
+            try await refusedNow()                                                   // 已签收
+            #expect(try await act(app, id, owner, "progress", note: "进展").status == .ok)
+            try await refusedNow()                                                   // 整改中
+            _ = try await call(app, .POST, "api/v1/rectification/\(id)/evidence", token: owner, raw: Self.png)
+            #expect(try await act(app, id, owner, "request_close", note: "完成").status == .ok)
+            try await refusedNow()                                                   // 申请销号
+            #expect(try await RectificationEvent.query(on: app.db).filter(\.$action == "confirm").count() == 0)
+            #expect(try await act(app, id, admin, "approve_close").status == .ok)
+            // two at once: both recorded, the item stays closed with its 销号日期
+            let closedAt = try #require(try await RectificationItem.find(id, on: app.db)?.closedAt)
+            async let a = act(app, id, admin, "confirm", note: "回访一")
+            async let b = act(app, id, sysadmin, "confirm", note: "回访二")
+            let both = [try await a.status, try await b.status]
+            #expect(both == [.ok, .ok], "\(both)")
+            var stored = try #require(try await RectificationItem.find(id, on: app.db))
+            #expect(stored.state == .closed && stored.closedAt == closedAt && stored.reopenCount == 0)
+            #expect(try await RectificationEvent.query(on: app.db).filter(\.$action == "confirm").count() == 2)
+            // a confirmation racing a reopening
+            async let reopen = act(app, id, admin, "reopen", note: "一个村项目停摆")
+            async let confirm = act(app, id, sysadmin, "confirm", note: "回访三")
+            let (reopened, confirmed) = (try await reopen.status, try await confirm.status)
+            #expect(reopened == .ok && (confirmed == .ok || confirmed == .conflict), "\(reopened) \(confirmed)")
+            stored = try #require(try await RectificationItem.find(id, on: app.db))
+            #expect(stored.state == .inProgress && stored.reopenCount == 1)
+            let events = try await RectificationEvent.query(on: app.db).sort(\.$at).all().map(\.action).filter { $0 == "confirm" || $0 == "reopen" }
+            #expect(events.last == "reopen" && events.count == (confirmed == .ok ? 4 : 3), "\(events)")
+            // on the reopened item: refused, and the public notice no longer lists it
+            try await refusedNow()
+            #expect(try await call(app, .GET, "api/v1/notices/rectification").decode([PublicRectificationDTO].self).isEmpty)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aCommentBecomesAnItemThatIsWorkedClosedAndReopened(database: TestDatabase) async throws {
         try await withApp(database) { app in
@@ -79,7 +222,7 @@ struct RectificationLedgerTests {
             #expect(try await act(app, id, admin, "reject", note: "佐证材料不全").status == .ok)
             #expect(try await act(app, id, owner, "request_close", note: "已补充会议纪要").status == .ok)
             let closed = try await act(app, id, admin, "approve_close").decode(RectificationDetailDTO.self)
-            #expect(closed.item.state == "closed" && closed.item.closedAt != nil && closed.item.actions == ["reopen"])
+            #expect(closed.item.state == "closed" && closed.item.closedAt != nil && closed.item.actions == ["reopen", "confirm"])
             let notice = try await call(app, .GET, "api/v1/notices/rectification").decode([PublicRectificationDTO].self)
             #expect(notice.count == 1 && notice[0].problem == Self.comment && notice[0].unit == "**镇党委")
             try expectError(try await call(app, .POST, "api/v1/rectification/\(id)/evidence", token: owner, raw: Self.png), .conflict)

@@ -43,8 +43,38 @@ struct LedgerRulesTests {
         #expect(LedgerRules.availableActions(status(.inProgress), by: .owner) == [.progress, .requestClose, .requestExtension])
         #expect(LedgerRules.availableActions(status(.closeRequested, evidence: 1), by: .admin) == [.approveClose, .reject])
         #expect(LedgerRules.availableActions(status(.closeRequested, evidence: 1), by: .adminOwner) == [.reject])
-        #expect(LedgerRules.availableActions(status(.closed), by: .admin) == [.reopen])
+        #expect(LedgerRules.availableActions(status(.closed), by: .admin) == [.reopen, .confirm])
+        #expect(LedgerRules.availableActions(status(.closed), by: .adminOwner) == [.reopen])
         #expect(LedgerRules.availableActions(status(.issued), by: .other).isEmpty)
+    }
+
+    /// 整改成果 on the public notice: what was reported at the last 申请销号 and the latest 回头看 that confirmed it;
+    /// a reopening starts over; the 反馈公示机制 text is not a result.
+    @Test func thePublicResultIsTheReportedFixAndTheLatestConfirmation() {
+        #expect(LedgerRules.publicResult([]) == nil)
+        #expect(LedgerRules.publicResult([("create", ""), ("acknowledge", "")]) == nil)
+        let closed: [(action: String, note: String)] = [("create", ""), ("request_close", "首次报送"), ("reject", "佐证不足"),
+                                                        ("request_close", "活动场所已整改"), ("approve_close", "")]
+        #expect(LedgerRules.publicResult(closed) == "活动场所已整改")
+        #expect(LedgerRules.publicResult(closed + [("confirm", "回访一"), ("confirm", "回访二")]) == "活动场所已整改；回头看确认：回访二")
+        #expect(LedgerRules.publicResult([("request_close", "已全部落实。"), ("confirm", "回访见效。")]) == "已全部落实；回头看确认：回访见效。")
+        #expect(LedgerRules.publicResult([("request_close", "已全部落实。")]) == "已全部落实。")
+        let again = closed + [("confirm", "回访一"), ("reopen", "反弹"), ("request_close", "再次整改完成"), ("approve_close", "")]
+        #expect(LedgerRules.publicResult(again) == "再次整改完成")
+    }
+
+    /// Issue 23's walk: 责任单位 picked from the org tree — each once, at most 20; their names as the text, shortened to
+    /// fit; the dashboard counts an item under each picked unit, or where it was filed when nothing was picked.
+    @Test func pickedResponsibleUnitsNameTheItemAndAreWhereTheDashboardCountsIt() throws {
+        #expect(try LedgerRules.pickedUnits(["a", "b", "a"]) == ["a", "b"])
+        #expect(throws: LedgerRuleError.tooManyUnits) { try LedgerRules.pickedUnits(Array(0...20)) }
+        #expect(try LedgerRules.pickedUnits(Array(0..<20) + [0]).count == 20)
+        #expect(LedgerRules.responsibleUnitText(["**镇党委", "**乡党委"]) == "**镇党委、**乡党委")
+        let many = (1...20).map { "第\($0)村党支部委员会" }
+        let short = LedgerRules.responsibleUnitText(many)
+        #expect(short.count <= 100 && short.hasPrefix("第1村党支部委员会、") && short.hasSuffix("等 20 个单位"))
+        #expect(LedgerRules.countedUnits(picked: [String](), filedUnder: "区委") == ["区委"])
+        #expect(LedgerRules.countedUnits(picked: ["镇", "乡"], filedUnder: "区委") == ["镇", "乡"])
     }
 
     @Test func theEventNoteNamesTheDeadline() {

@@ -23,7 +23,7 @@ struct RectificationTests {
                       .approveExtension: .inProgress, .refuseExtension: .inProgress],
         .closeRequested: [.approveClose: .closed, .reject: .inProgress, .approveExtension: .closeRequested,
                           .refuseExtension: .closeRequested],
-        .closed: [.reopen: .inProgress],
+        .closed: [.reopen: .inProgress, .confirm: .closed],
     ]
 
     /// Every state × every action by an admin (with evidence, and a pending extension where one is decided):
@@ -42,6 +42,22 @@ struct RectificationTests {
                 }
             }
         }
+    }
+
+    /// Issue 23's walk: a 回头看 that finds the fix holding is recorded; the item stays closed, its deadline and
+    /// reopen count unchanged. Only an admin who was never its responsible person, and only with what was found.
+    @Test func aLookBackThatConfirmsTheFixKeepsTheItemClosed() throws {
+        var closed = status(.closed)
+        closed.reopenCount = 1
+        let after = try apply(.confirm, to: closed, by: .admin, input: RectificationInput(note: "回访三个村，活动场所管理规范"))
+        #expect(after == closed)
+        #expect(throws: RectificationError.notAllowed(.confirm)) { try apply(.confirm, to: closed, by: .owner, input: Self.fullInput) }
+        #expect(throws: RectificationError.notAllowed(.confirm)) { try apply(.confirm, to: closed, by: .other, input: Self.fullInput) }
+        #expect(throws: RectificationError.ownerCannotApprove) { try apply(.confirm, to: closed, by: .adminOwner, input: Self.fullInput) }
+        #expect(throws: RectificationError.reasonRequired(.confirm)) {
+            try apply(.confirm, to: closed, by: .admin, input: RectificationInput(note: "  "))
+        }
+        #expect(throws: RectificationError.illegal(.confirm, .inProgress)) { try apply(.confirm, to: status(.inProgress), by: .admin, input: Self.fullInput) }
     }
 
     @Test func theOrdinaryPathFromIssuedToClosedAndBack() throws {

@@ -30,6 +30,9 @@ struct Actor: Sendable {
     /// May give an account this role: admins are made by a system admin only.
     func mayAssign(_ role: User.Role) -> Bool { isSystemAdmin || User.Role.staff.contains(role) }
 
+    /// Has results of its own to read (a secretary's account is linked to their 述职对象).
+    var hasOwnResults: Bool { role == .reportee }
+
     /// May create an org unit at the top of the tree.
     var mayCreateTopLevelUnits: Bool { isSystemAdmin }
 

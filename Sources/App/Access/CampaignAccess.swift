@@ -31,12 +31,12 @@ func findCampaign(_ rawID: String?, for actor: Actor, _ access: CampaignAccess, 
         return campaign
     case .chair, .teller, .scrutineer:
         guard inScope else { throw APIError.notFound("评议活动") }
-        guard access != .manage, access != .chair || actor.role == .chair else { throw APIError.forbidden }
+        guard access.admits(actor.role) else { throw APIError.forbidden }
         return campaign
     case .reportee:
         let linked = try await Reportee.query(on: db).filter(\.$campaign.$id == id).filter(\.$user.$id == actor.id).count() > 0
         guard linked else { throw APIError.notFound("评议活动") }
-        guard access == .view else { throw APIError.forbidden }
+        guard access.admits(actor.role) else { throw APIError.forbidden }
         return campaign
     }
 }

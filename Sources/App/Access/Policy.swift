@@ -35,6 +35,9 @@ struct Policy: Sendable {
 }
 
 extension User.Role {
+    /// An account of this role belongs to an org unit (a system admin's reach is the whole tree).
+    var needsOrgUnit: Bool { self != .systemAdmin }
+
     /// 系统管理员 and 组织部 staff.
     static let admins: Set<User.Role> = [.systemAdmin, .campaignAdmin]
     /// The roles a campaign admin may hand out: meeting staff and reportees.

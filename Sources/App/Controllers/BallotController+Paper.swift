@@ -13,10 +13,10 @@ extension BallotController {
         round.get("sheets", use: sheets).requiring(.staff)
         round.post("sheets", use: number).requiring(.staff)
         round.get("sheets", ":serial", use: sheet).requiring(.staff)
-        round.post("sheets", ":serial", "entry", use: enter).requiring(.staff, roles: [.teller], refusal: "只有计票人可以录入纸质票")
-        round.post("sheets", ":serial", "decision", use: decide).requiring(.staff, roles: [.scrutineer], refusal: "只有监票人可以裁定")
+        round.post("sheets", ":serial", "entry", use: enter).requiring(.enterPaper)
+        round.post("sheets", ":serial", "decision", use: decide).requiring(.decidePaper)
         round.post("sheets", ":serial", "withdraw", use: withdraw).requiring(.staff)
-        round.post("extra-sheets", use: extraSheets).requiring(.staff, roles: User.Role.admins.union([.chair, .scrutineer]))
+        round.post("extra-sheets", use: extraSheets).requiring(.extraSheets)
     }
 
     @Sendable

@@ -14,14 +14,14 @@ extension BallotController {
         round.put("box-counts", use: boxCounts).requiring(.staff)
         round.get("scans", use: scans).requiring(.staff)
         round.on(.POST, "scans", body: .collect(maxSize: ByteCount(value: Self.maxScanBytes)), use: uploadScan).requiring(.staff)
-        round.post("scans", "sample", use: drawSample).requiring(.staff, roles: [.scrutineer], refusal: "只有监票人可以抽查")
+        round.post("scans", "sample", use: drawSample).requiring(.drawSample)
         round.get("scans", ":scanID", use: scan).requiring(.staff)
         round.get("scans", ":scanID", "image", use: scanImage).requiring(.staff)
-        round.post("scans", ":scanID", "decision", use: decideScan).requiring(.staff, roles: [.teller], refusal: "只有计票人可以确认扫描页")
-        round.post("scans", ":scanID", "ruling", use: ruleScan).requiring(.staff, roles: [.scrutineer], refusal: "只有监票人可以裁定")
-        round.post("scans", ":scanID", "sample-check", use: checkSample).requiring(.staff, roles: [.scrutineer], refusal: "只有监票人可以抽查")
+        round.post("scans", ":scanID", "decision", use: decideScan).requiring(.decideScan)
+        round.post("scans", ":scanID", "ruling", use: ruleScan).requiring(.ruleScan)
+        round.post("scans", ":scanID", "sample-check", use: checkSample).requiring(.drawSample)
         round.post("scans", ":scanID", "discard", use: discardScan)
-            .requiring(.staff, roles: [.teller, .scrutineer], refusal: "只有计票人或监票人可以剔除扫描页")
+            .requiring(.discardScan)
     }
 
     /// One printed page: `group` is the index in the round's paper plan, `form` the form's index, `page` from 0.
@@ -114,7 +114,7 @@ extension BallotController {
     func decideScan(req: Request) async throws -> PaperScanDTO {
         let (actor, campaign, round) = try await req.round()
         let scan = try await ScansOverview.scan(req.parameters.get("scanID"), in: round, on: req.db)
-        guard scan.state == .unsure || scan.state == .decidedOnce else {
+        guard scan.state.awaitsTellerDecision else {
             throw APIError.conflict("这一页现在是“\(scan.state.label)”，没有需要确认的栏目")
         }
         let body = try req.content.decode(ScanMarksRequest.self)

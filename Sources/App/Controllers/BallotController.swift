@@ -29,7 +29,7 @@ struct BallotController: RouteCollection {
     /// Opens the next round. Codes exist in the clear only in this answer: the console prints them as slips.
     @Sendable
     func open(req: Request) async throws -> Response {
-        let (actor, campaign) = try await req.campaign(allowing: { $0 == .meeting }, "票箱（会议中才能投票）")
+        let (actor, campaign) = try await req.campaign(allowing: \.allowsVoting, "票箱（会议中才能投票）")
         let body = try req.content.decode(RoundOpenRequest.self)
         let base = publicBaseURL(req)
         let (round, issuedCodes) = try await BallotRounds.openRound(body, in: campaign, by: actor, on: req.db)

@@ -87,7 +87,7 @@ struct MeetingController: RouteCollection {
     @Sendable
     func checkIn(req: Request) async throws -> CheckInResultDTO {
         let (actor, campaign) = try await req.campaign()
-        try campaign.require({ $0 == .meeting }, "签到（会议开始后才能签到）")
+        try campaign.require(\.allowsCheckIn, "签到（会议开始后才能签到）")
         let body = try req.content.decode(CheckInRequest.self)
         let (participant, already) = try await MeetingFlow.checkIn(body, in: campaign, by: actor, on: req.db)
         if !already { await LiveScreens.refreshSoon(try campaign.requireID(), app: req.application) }
@@ -98,7 +98,7 @@ struct MeetingController: RouteCollection {
     @Sendable
     func undoCheckIn(req: Request) async throws -> AttendanceDTO {
         let (actor, campaign) = try await req.campaign()
-        try campaign.require({ $0 == .meeting }, "签到")
+        try campaign.require(\.allowsCheckIn, "签到")
         let participant = try await req.child(Participant.self, "participantID", of: campaign, "参会人员")
         try await MeetingFlow.undoCheckIn(participant, in: campaign, by: actor, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
@@ -154,7 +154,7 @@ struct MeetingController: RouteCollection {
     /// projector before the meeting (彩排); speeches and comments belong to the meeting itself.
     func chairing(_ req: Request, rehearsal: Bool = false) async throws -> (Actor, Campaign, Meeting) {
         let (actor, campaign) = try await req.campaign()
-        try campaign.require({ $0 == .meeting || (rehearsal && $0 == .preparing) }, "会议进程（请先进入“会议中”阶段）")
+        try campaign.require({ $0.allowsVoting || (rehearsal && $0.allowsRehearsal) }, "会议进程（请先进入“会议中”阶段）")
         return (actor, campaign, try await meetingOf(campaign, on: req.db))
     }
 

@@ -61,8 +61,9 @@ struct SessionController: RouteCollection {
 
     @Sendable
     func me(req: Request) async throws -> MeDTO {
-        let user = try req.requireUser()
-        return MeDTO(user: try UserDTO(user), csrfToken: req.storage[CookieSessionKey.self].map(CookieSession.csrfToken))
+        let actor = try await req.actor()
+        return MeDTO(user: try UserDTO(actor.user), csrfToken: req.storage[CookieSessionKey.self].map(CookieSession.csrfToken),
+                     may: AccountCapabilities.of(actor))
     }
 
     /// Changes one's own password; every other session of the account ends.

@@ -88,6 +88,8 @@ struct CampaignDetailDTO: Content {
     var reportees: [ReporteeDTO]
     var participants: ParticipantCountsDTO
     var permissions: CampaignPermissionsDTO
+    /// What the reader may do with this campaign now (absent without an account).
+    var may: CampaignCapabilities?
     /// The participants' reading link, for those who manage the campaign.
     var materialsPath: String?
     var materialsPublic: Bool

@@ -20,6 +20,9 @@ struct RectificationItemRequest: Content {
     var deadline: String?
     var feedback: String?
     var publishWhenClosed: Bool?
+    /// 责任单位 picked from the org tree (in the writer's scope); when given and not empty, 责任单位 becomes their names.
+    /// An empty list clears the picks and keeps the free text.
+    var responsibleUnitIDs: [UUID]?
 }
 
 struct RectificationActionRequest: Content {
@@ -67,6 +70,8 @@ struct RectificationItemDTO: Content {
     /// What the reader may do now (action codes), so the page shows only those buttons.
     var actions: [String]
     var canEdit: Bool
+    /// 责任单位 picked from the org tree; empty when 责任单位 is free text only (items from before the picker).
+    var responsibleUnitIDs: [UUID] = []
 }
 
 struct RectificationEventDTO: Content {
@@ -130,4 +135,6 @@ struct PublicRectificationDTO: Content {
     var plan: String
     var feedback: String
     var closedOn: String
+    /// 整改成果: what was reported at the last 申请销号 and the latest 回头看 that confirmed it (`LedgerRules.publicResult`).
+    var result: String?
 }

@@ -45,6 +45,8 @@ struct PaperScanSummaryDTO: Content {
     var sampled: Bool
     var sampleChecked: Bool
     var decidedByMe: Bool
+    /// What this account may do with the page now: `decide`, `rule`, `discard`.
+    var actions: [String]
 }
 
 struct ScanSampleDTO: Content, Equatable {
@@ -72,6 +74,8 @@ struct PaperScansDTO: Content {
     var forms: [PaperScanFormDTO]
     var scans: [PaperScanSummaryDTO]
     var sample: ScanSampleDTO?
+    /// What this account may do in the campaign's count.
+    var may: CampaignCapabilities
 }
 
 struct PaperScanDTO: Content {

@@ -17,6 +17,8 @@ struct MeDTO: Content {
     var user: UserDTO
     /// Present when the request came with the session cookie: the page sends it back in `X-CSRF-Token`.
     var csrfToken: String?
+    /// What this account may do (roles it may create, top-level units, demo data, own results).
+    var may: AccountCapabilities?
 }
 
 struct UserDTO: Content {

@@ -23,6 +23,11 @@ final class PaperScan: Model, @unchecked Sendable {
         /// Dropped as a second scan.
         case discarded
 
+        /// A teller may decide its unsure boxes (the first or the second decision).
+        var awaitsTellerDecision: Bool { self == .unsure || self == .decidedOnce }
+        /// The scrutineer rules on it: the tellers differ, or it may be a second scan.
+        var awaitsRuling: Bool { self == .mismatch || self == .possibleDuplicate }
+
         var label: String {
             switch self {
             case .read: "已识别"

@@ -27,13 +27,25 @@ final class RectificationItem: Model, @unchecked Sendable {
     @Field(key: "responsible_person") var responsiblePerson: String
     /// The responsible person's account, if they have one: they sign, report progress and ask to close.
     @OptionalField(key: "owner_user_id") var ownerUserID: UUID?
-    /// 完成时限
     /// Accounts responsible before the current owner, as a JSON list of ids.
     @OptionalField(key: "former_owner_ids") var storedFormerOwners: String?
+    /// 责任单位 picked from the org tree, as a JSON list of ids; none for items whose 责任单位 is free text only.
+    @OptionalField(key: "responsible_unit_ids") var storedResponsibleUnits: String?
     var formerOwnerIDs: [UUID] {
-        get { storedFormerOwners.flatMap { try? JSONDecoder().decode([UUID].self, from: Data($0.utf8)) } ?? [] }
-        set { storedFormerOwners = (try? JSONEncoder().encode(newValue)).map { String(decoding: $0, as: UTF8.self) } }
+        get { Self.ids(storedFormerOwners) }
+        set { storedFormerOwners = Self.json(newValue) }
     }
+    var responsibleUnitIDs: [UUID] {
+        get { Self.ids(storedResponsibleUnits) }
+        set { storedResponsibleUnits = newValue.isEmpty ? nil : Self.json(newValue) }
+    }
+    private static func ids(_ stored: String?) -> [UUID] {
+        stored.flatMap { try? JSONDecoder().decode([UUID].self, from: Data($0.utf8)) } ?? []
+    }
+    private static func json(_ ids: [UUID]) -> String? {
+        (try? JSONEncoder().encode(ids)).map { String(decoding: $0, as: UTF8.self) }
+    }
+    /// 完成时限
     @Field(key: "deadline") var deadline: Date
     @Field(key: "state") var state: RectificationState
     @OptionalField(key: "pending_extension") var pendingExtension: ExtensionRequest?

@@ -4,7 +4,19 @@ import PingyiCore
 /// What every property of the OpenAPI document means: units, ranges and how a figure is computed. Looked up by the
 /// property's whole path ("ReporteeResult.forms.goodRate", "Round.issued"), then by its name alone. `HealthAndOpenAPITests` fails when a property or an operation has no description.
 enum OpenAPIDescriptions {
-    static func field(path: [String]) -> String? { lookUp(fields, path) }
+    static func field(path: [String]) -> String? { capability(path) ?? lookUp(fields, path) }
+
+    /// The capability fields, described from the list their type keeps.
+    static func capability(_ path: [String]) -> String? {
+        guard path.count == 2 else { return nil }
+        let notes: KeyValuePairs<String, String>
+        switch path[0] {
+        case "CampaignCapabilities": notes = CampaignCapabilities.notes
+        case "AccountCapabilities": notes = AccountCapabilities.notes
+        default: return nil
+        }
+        return notes.first { $0.key == path[1] }?.value
+    }
     static func example(path: [String]) -> JSONValue? { lookUp(examples, path) }
 
     static func lookUp<Value>(_ table: [String: Value], _ path: [String]) -> Value? {
@@ -110,6 +122,8 @@ enum OpenAPIDescriptions {
         "permissions": "当前用户在此活动中的权限。",
         "manage": "能否修改活动设置。",
         "viewParticipants": "能否查看参会人员名单。",
+        "may": "当前用户现在对此对象可做的事（由服务器按路由的权限和活动阶段算出，页面据此显示按钮）。",
+        "PaperScans.scans.actions": "当前用户现在对这一页可做的事：decide 确认待定栏目，rule 裁定，discard 剔除。",
         "StatusChange.status": "目标状态（preparing、meeting、published、archived）；只允许生命周期中的相邻步骤。",
 
         // Forms and rules
@@ -275,10 +289,13 @@ enum OpenAPIDescriptions {
         "plan": "整改目标与措施。",
         "linkedLeader": "挂钩领导。",
         "responsibleUnit": "责任单位。",
+        "responsibleUnitIDs": "从组织树选取的责任单位（最多 20 个，须在本人管理范围内）；选取后责任单位即为其名称，看板按这些单位统计。空表示只有手填的责任单位（早先的事项），看板按所属组织统计。",
         "responsiblePerson": "责任人。",
         "ownerUserID": "责任人账号（签收、报送、申请）；没有时不返回。",
         "deadline": "完成时限 yyyy-MM-dd（北京时间，当天结束前）。",
         "feedback": "整改成果反馈。",
+        "PublicRectification.feedback": "整改成果反馈公示机制（如何反馈、在哪公示），不是整改结果。",
+        "PublicRectification.result": "整改成果：最后一次申请销号时报送的整改情况，及最近一次回头看确认整改到位的情况；没有报送时不出现。",
         "publishWhenClosed": "销号后是否公开整改成果。",
         "state": "状态代码。",
         "RectificationItem.state": RectificationState.allCases.map { "\($0.rawValue) \($0.label)" }.joined(separator: "、") + "。",
@@ -389,6 +406,17 @@ enum OpenAPIDescriptions {
         "ReporteeResult.title": "职务。",
         "Speaker.title": "职务。",
         "Minutes.speakers.title": "职务。",
+        "Minutes.rounds": "民主评议：各投票轮次的发出、收回，计票后的有效、无效与结论。",
+        "Minutes.rounds.issued": "发出合计（投票码 + 纸质票）。",
+        "Minutes.rounds.returned": "收回：计票前为收到的手机选票数，计票后为票数核对的收回合计（与控制台同一个数）。",
+        "Minutes.rounds.groups": "各评议人类别：发出的投票码、收回的手机选票、发放的纸质票套数（仅数量）。",
+        "Minutes.rounds.groups.issued": "向该类别发出的投票码数。",
+        "Minutes.rounds.groups.received": "该类别收回的手机选票数。",
+        "Minutes.rounds.groups.paperIssued": "该类别发放的纸质评议表套数。",
+        "Minutes.rounds.groups.name": "评议人类别名称。",
+        "Minutes.rounds.valid": "有效票数；计票后才有。",
+        "Minutes.rounds.void": "无效票数；计票后才有。",
+        "Minutes.rounds.verdictLabel": "本轮结论（有效／本轮无效）；计票后才有。",
         "VoteBallot.reportees.title": "职务。",
         "HistoryEntry.campaignTitle": "那一次活动的标题。",
         "void": "收回的无效选票（整张无法辨认或多出的纸质票）。",
@@ -570,7 +598,7 @@ enum OpenAPIDescriptions {
         "postCampaignsByCampaignIDMeetingMessage": "设置大屏提示语，空字符串清除（筹备中即可彩排）。",
                 "postCampaignsByCampaignIDSpeechesByReporteeIDByAction": "述职计时：start 开始、pause 暂停、resume 继续、end 结束；时间取服务器时钟。",
         "postCampaignsByCampaignIDSpeechesByReporteeIDComment": "主持人点评（或 skip 跳过），写入会议纪要。",
-        "getCampaignsByCampaignIDMinutes": "会议纪要：出席、述职用时、点评、书面述职。",
+        "getCampaignsByCampaignIDMinutes": "会议纪要：出席、述职用时、点评、书面述职、民主评议（各轮发出、收回、有效、无效，各类别发放与收回；不含任何个人选票）。",
         "getCampaignsByCampaignIDCheckInCards": "签到卡：每人的签到码和二维码，用于打印。",
         "postCampaignsByCampaignIDCheckIn": "签到（按人员 id 或签到码）；重复签到返回 alreadyCheckedIn，不重复记录。",
         "deleteCampaignsByCampaignIDCheckInByParticipantID": "撤销签到；尚未签到时 409。",

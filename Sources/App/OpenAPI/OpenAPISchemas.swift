@@ -66,7 +66,8 @@ enum OpenAPISchemas {
         "User": object([
             "id": uuid, "username": string, "displayName": string, "role": role, "roleLabel": string, "orgUnitID": uuid,
         ], optional: ["orgUnitID"]),
-        "Me": object(["user": OpenAPIDocument.ref("User"), "csrfToken": string], optional: ["csrfToken"]),
+        "Me": object(["user": OpenAPIDocument.ref("User"), "csrfToken": string, "may": OpenAPIDocument.ref("AccountCapabilities")],
+                     optional: ["csrfToken", "may"]),
         "Session": object(["token": string, "csrfToken": string, "expiresAt": dateTime, "user": OpenAPIDocument.ref("User")],
                           optional: ["token", "csrfToken"]),
         "UserAdmin": object([
@@ -139,6 +140,7 @@ enum OpenAPISchemas {
             "reportees": OpenAPIDocument.arrayOf("Reportee"),
             "participants": object(["attendees": integer, "observers": integer, "guests": integer]),
             "permissions": object(["manage": boolean, "viewParticipants": boolean]),
+            "may": OpenAPIDocument.ref("CampaignCapabilities"),
             "materialsPath": string,
             "materialsPublic": boolean,
             "nextStatus": status,
@@ -146,7 +148,13 @@ enum OpenAPISchemas {
                 "key": enumeration(["forms", "rater_groups", "rules", "reportees", "attendees", "accounts", "written_reports"]),
                 "label": string, "done": boolean, "required": boolean, "detail": string,
             ])],
-        ], optional: ["materialsPath", "nextStatus", "readiness"]),
+        ], optional: ["materialsPath", "nextStatus", "readiness", "may"]),
+        "CampaignCapabilities": object(Dictionary(uniqueKeysWithValues: CampaignCapabilities.notes.map { note in
+            (note.key, note.key == "changeStatus" ? ["type": "array", "items": status] as JSONValue : boolean)
+        })),
+        "AccountCapabilities": object(Dictionary(uniqueKeysWithValues: AccountCapabilities.notes.map { note in
+            (note.key, note.key == "createRoles" || note.key == "rolesWithoutUnit" ? ["type": "array", "items": role] as JSONValue : boolean)
+        })),
         "Participant": object([
             "id": uuid, "name": string, "unitName": string, "role": participantRole, "roleLabel": string,
             "raterGroupID": uuid, "position": integer, "checkedInAt": dateTime, "checkInCode": string,
@@ -239,6 +247,7 @@ enum OpenAPISchemas {
             "orgUnitID": uuid, "campaignID": uuid, "reporteeID": uuid,
             "source": enumeration(RectificationSource.allCases.map(\.rawValue)), "category": text(50), "problem": text(2000),
             "plan": text(4000), "linkedLeader": text(50), "responsibleUnit": text(100), "responsiblePerson": text(50), "ownerUserID": uuid,
+            "responsibleUnitIDs": ["type": "array", "items": uuid, "maxItems": 20],
             "deadline": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"], "feedback": text(4000), "publishWhenClosed": boolean,
         ]),
         "RectificationAction": input([
@@ -254,6 +263,7 @@ enum OpenAPISchemas {
             "evidenceCount": integer, "reopenCount": integer, "feedback": string, "publishWhenClosed": boolean, "closedAt": dateTime,
             "createdBy": string, "createdAt": dateTime, "latestProgress": string,
             "actions": ["type": "array", "items": enumeration(RectificationAction.allCases.map(\.rawValue))], "canEdit": boolean,
+            "responsibleUnitIDs": ["type": "array", "items": uuid],
         ], optional: ["campaignID", "reporteeID", "ownerUserID", "pendingExtension", "closedAt", "createdAt", "latestProgress"]),
         "Evidence": object([
             "id": uuid, "fileName": string, "contentType": string, "byteCount": integer, "sha256": string, "uploadedBy": string,
@@ -275,7 +285,8 @@ enum OpenAPISchemas {
         ]),
         "PublicRectification": object([
             "unit": string, "category": string, "problem": string, "plan": string, "feedback": string, "closedOn": string,
-        ]),
+            "result": string,
+        ], optional: ["result"]),
         "RoundOpen": input(["codes": map(of: integer), "paperSheets": map(of: integer)]),
         "ExtraCodes": input(["raterGroupID": uuid, "count": integer], required: ["raterGroupID", "count"]),
         "ExtraSheets": input(["count": integer], required: ["count"]),
@@ -301,8 +312,10 @@ enum OpenAPISchemas {
             "scans": ["type": "array", "items": object([
                 "id": uuid, "ref": string, "raterGroupID": uuid, "raterGroup": string, "formIndex": count, "formName": string, "page": count,
                 "state": scanState, "stateLabel": string, "unsure": count, "sampled": boolean, "sampleChecked": boolean, "decidedByMe": boolean,
+                "actions": ["type": "array", "items": enumeration(["decide", "rule", "discard"])],
             ])],
             "sample": OpenAPIDocument.ref("ScanSample"),
+            "may": OpenAPIDocument.ref("CampaignCapabilities"),
         ], optional: ["sample"]),
         "PaperScan": object([
             "id": uuid, "raterGroupID": uuid, "raterGroup": string, "formIndex": count, "formName": string, "page": count,
@@ -416,6 +429,11 @@ enum OpenAPISchemas {
                 "comment": string, "commentSkipped": boolean,
             ], optional: ["durationSeconds", "comment"])],
             "writtenReportees": ["type": "array", "items": string],
+            "rounds": ["type": "array", "items": object([
+                "number": integer, "stateLabel": string, "issued": integer, "returned": integer, "valid": integer, "void": integer,
+                "verdictLabel": string,
+                "groups": ["type": "array", "items": object(["name": string, "issued": integer, "received": integer, "paperIssued": integer])],
+            ], optional: ["valid", "void", "verdictLabel"])],
         ], optional: ["meetingDate"]),
     ]
 }

@@ -105,7 +105,7 @@ enum Accounts {
 
     /// A non-system account needs an org unit in the actor's scope; a campaign admin may assign only staff roles.
     static func checkAssignable(_ actor: Actor, role: User.Role, orgUnitID: UUID?, on db: any Database) async throws {
-        if role != .systemAdmin {
+        if role.needsOrgUnit {
             guard let orgUnitID, try await OrgUnit.find(orgUnitID, on: db) != nil else {
                 throw APIError(.unprocessableEntity, "invalid", "请选择所属组织")
             }

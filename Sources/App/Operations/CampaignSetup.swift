@@ -54,7 +54,7 @@ enum CampaignSetup {
     static func deleteCampaign(_ campaign: Campaign, by actor: Actor, on db: any Database) async throws {
         try await db.writeTransaction { db in
             let id = try campaign.requireID()
-            guard try await lockedPhase(of: id, on: db) == .preparing else { throw APIError.conflict("只能删除筹备中的评议活动") }
+            guard try await lockedPhase(of: id, on: db).allowsDeletion else { throw APIError.conflict("只能删除筹备中的评议活动") }
             guard try await !ballotBoxFacts(of: id, on: db).hasRounds else {
                 throw APIError.conflict("此活动已开启过投票，选票和投票码须保留，不能删除")
             }

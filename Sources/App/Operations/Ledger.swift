@@ -97,8 +97,20 @@ enum Ledger {
     }
 
     /// Copies the request into the item, checking every part; on create the six parts are required.
-    private static func fill(_ item: RectificationItem, from body: RectificationItemRequest, creating: Bool, actor: Actor,
+    private static func fill(_ item: RectificationItem, from request: RectificationItemRequest, creating: Bool, actor: Actor,
                              on db: any Database) async throws {
+        var body = request
+        // 责任单位 picked from the org tree: each in the writer's scope; the names become the 责任单位 text.
+        if let picked = body.responsibleUnitIDs {
+            let ids = try LedgerRules.pickedUnits(picked)
+            var names: [String] = []
+            for id in ids {
+                guard actor.scope.contains(id), let unit = try await OrgUnit.find(id, on: db) else { throw APIError.notFound("责任单位") }
+                names.append(unit.name)
+            }
+            item.responsibleUnitIDs = ids
+            if !ids.isEmpty { body.responsibleUnit = LedgerRules.responsibleUnitText(names) }
+        }
         func text(_ value: String?, _ label: String, max: Int, required: Bool) throws -> String? {
             guard let value else {
                 if creating, required { throw APIError(.unprocessableEntity, "invalid", "\(label)不能为空") }

@@ -26,6 +26,7 @@ func campaignDetail(_ campaign: Campaign, for actor: Actor?, on db: any Database
         reportees: try reportees.map { try ReporteeDTO($0, report: reports[$0.id!]) },
         participants: ParticipantCountsDTO(attendees: count(.attendee), observers: count(.observer), guests: count(.guest)),
         permissions: CampaignPermissionsDTO(manage: manage, viewParticipants: manage || staff),
+        may: actor.map { CampaignCapabilities.of($0.role, in: campaign.status) },
         materialsPath: manage ? campaign.materialsToken.map { "/m/\($0)" } : nil,
         materialsPublic: campaign.materialsPublic,
         nextStatus: campaign.status.next?.rawValue,

@@ -6,6 +6,7 @@ import PingyiCore
 enum History {
     /// Every campaign a secretary reports in, newest first, with whether the sheet is open to them.
     static func mine(for actor: Actor, on db: any Database) async throws -> [MyResultDTO] {
+        guard actor.hasOwnResults else { return [] }
         let mine = try await Reportee.query(on: db).filter(\.$user.$id == actor.id).with(\.$campaign).all()
         return mine.sorted { ($0.campaign.year, $0.campaign.title) > ($1.campaign.year, $1.campaign.title) }.map { reportee in
             MyResultDTO(campaignID: reportee.$campaign.id, campaignTitle: reportee.campaign.title, year: reportee.campaign.year,

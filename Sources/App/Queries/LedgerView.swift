@@ -24,8 +24,11 @@ enum LedgerView {
     static func dashboard(for actor: Actor, on db: any Database) async throws -> [LedgerDashboardRowDTO] {
         let items = try await visibleItems(for: actor, filter: LedgerFilter(), on: db)
         let names = try await unitNames(on: db)
-        let tally = LedgerRules.dashboard(items.map {
-            LedgerRules.DashboardItem(unit: $0.orgUnitID.uuidString, unitName: names[$0.orgUnitID] ?? "", status: $0.status)
+        // Each item under its picked 责任单位 (an item with two units counts in both rows), or where it was filed.
+        let tally = LedgerRules.dashboard(items.flatMap { item in
+            LedgerRules.countedUnits(picked: item.responsibleUnitIDs, filedUnder: item.orgUnitID).map {
+                LedgerRules.DashboardItem(unit: $0.uuidString, unitName: names[$0] ?? "", status: item.status)
+            }
         }, at: Date())
         return tally.map {
             LedgerDashboardRowDTO(orgUnitID: UUID(uuidString: $0.unit)!, orgUnitName: $0.unitName, open: $0.open, overdue: $0.overdue,
@@ -104,9 +107,14 @@ enum LedgerView {
     static func publicClosedItems(on db: any Database) async throws -> [PublicRectificationDTO] {
         let items = try await RectificationItem.query(on: db).filter(\.$state == .closed).filter(\.$publishWhenClosed == true)
             .sort(\.$closedAt, .descending).range(..<500).all()
+        let ids = items.compactMap(\.id)
+        let events = ids.isEmpty ? [] : try await RectificationEvent.query(on: db).filter(\.$item.$id ~~ ids)
+            .filter(\.$action ~~ ["request_close", "reopen", "confirm"]).sort(\.$at).all()
+        let history = Dictionary(grouping: events, by: \.$item.id)
         return items.map {
             PublicRectificationDTO(unit: $0.responsibleUnit, category: $0.category, problem: $0.problem, plan: $0.plan, feedback: $0.feedback,
-                                   closedOn: $0.closedAt.map(CalendarDay.day) ?? "")
+                                   closedOn: $0.closedAt.map(CalendarDay.day) ?? "",
+                                   result: LedgerRules.publicResult((history[$0.id!] ?? []).map { (action: $0.action, note: $0.note) }))
         }
     }
 }
@@ -167,11 +175,12 @@ func visibleItems(for actor: Actor, filter: LedgerFilter, on db: any Database) a
     } else if !actor.isAdmin {
         query = query.filter(\.$ownerUserID == actor.id)
     }
-    if let unit = filter.unit { query = query.filter(\.$orgUnitID == unit) }
     if let state = filter.state { query = query.filter(\.$state == state) }
     if let source = filter.source { query = query.filter(\.$source == source) }
     if let campaign = filter.campaign { query = query.filter(\.$campaignID == campaign) }
     var items = try await query.sort(\.$createdAt).sort(\.$id).all()
+    // A unit's items are those the dashboard counts under it: picked as 责任单位, or filed under it without picks.
+    if let unit = filter.unit { items = items.filter { LedgerRules.countedUnits(picked: $0.responsibleUnitIDs, filedUnder: $0.orgUnitID).contains(unit) } }
     if let overdue = filter.overdue {
         let now = Date()
         items = items.filter { $0.status.isOverdue(at: now) == overdue }
@@ -205,7 +214,7 @@ func itemDTO(_ item: RectificationItem, unitName: String, latestProgress: String
         pendingExtension: item.pendingExtension.map { ExtensionDTO(deadline: CalendarDay.day($0.deadline), reason: $0.reason) },
         evidenceCount: item.evidenceCount, reopenCount: item.reopenCount, feedback: item.feedback, publishWhenClosed: item.publishWhenClosed,
         closedAt: item.closedAt, createdBy: item.createdBy, createdAt: item.createdAt, latestProgress: latestProgress,
-        actions: actions.map(\.rawValue), canEdit: LedgerRules.canEdit(item.state, by: role))
+        actions: actions.map(\.rawValue), canEdit: LedgerRules.canEdit(item.state, by: role), responsibleUnitIDs: item.responsibleUnitIDs)
 }
 
 func detailDTO(_ item: RectificationItem, for actor: Actor, on db: any Database) async throws -> RectificationDetailDTO {

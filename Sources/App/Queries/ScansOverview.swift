@@ -30,8 +30,10 @@ enum ScansOverview {
                 pending: scans.filter { $0.formIndex == form.formIndex && !$0.state.isReady && $0.state != .discarded }.count,
                 keyedByHand: have - scans.filter { $0.formIndex == form.formIndex && $0.state.isReady }.count)
         }
+        let may = CampaignCapabilities.of(actor.role, in: campaign.status)
         let rows = scans.sorted { ($0.formIndex, $0.page, $0.sha256) < ($1.formIndex, $1.page, $1.sha256) }.map { scan in
-            PaperScanSummaryDTO(
+            let decidedByMe = checks.contains { $0.$scan.id == scan.id && $0.kind == .decision && $0.personID == actor.id }
+            return PaperScanSummaryDTO(
                 id: scan.id!, ref: scan.ref, raterGroupID: scan.raterGroupID,
                 raterGroup: groups.first { $0.raterGroupID == scan.raterGroupID }?.raterGroup ?? "",
                 formIndex: scan.formIndex, formName: forms.first { $0.formIndex == scan.formIndex }?.form.name ?? "", page: scan.page,
@@ -39,10 +41,11 @@ enum ScansOverview {
                 unsure: scan.reading.utf8.filter { $0 == PaperMarkRules.unsure }.count,
                 sampled: scan.sampled,
                 sampleChecked: checks.contains { $0.$scan.id == scan.id && ($0.kind == .sample || $0.kind == .sampleCorrected) },
-                decidedByMe: checks.contains { $0.$scan.id == scan.id && $0.kind == .decision && $0.personID == actor.id })
+                decidedByMe: decidedByMe,
+                actions: ScanActions.of(state: scan.state, decidedByMe: decidedByMe, roundState: round.state, may: may))
         }
         return PaperScansDTO(round: try await roundDTO(round, on: db), paperForms: groups, forms: formRows, scans: rows,
-                             sample: try await PaperScanning.sampleOutcome(scans, on: db).map(ScanSampleDTO.init))
+                             sample: try await PaperScanning.sampleOutcome(scans, on: db).map(ScanSampleDTO.init), may: may)
     }
 
     /// One scanned page as the check screen shows it: its reading, its rows' names, the columns' places on a row crop,

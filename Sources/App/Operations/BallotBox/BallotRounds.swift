@@ -16,7 +16,7 @@ enum BallotRounds {
         let names = Dictionary(groups.compactMap { g in g.id.map { ($0.uuidString, g.name) } }, uniquingKeysWith: { a, _ in a })
         return try await db.writeTransaction { db in
             let phase = try await lockedPhase(of: campaignID, on: db)
-            guard phase == .meeting else { throw APIError.lifecycle(.locked(phase, what: "票箱（会议中才能投票）")) }
+            guard phase.allowsVoting else { throw APIError.lifecycle(.locked(phase, what: "票箱（会议中才能投票）")) }
             try await ballotBoxFacts(of: campaignID, on: db).checkNewRound()
             let previous = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$number, .descending).first()
             // The layout is read in the transaction: reportees cannot change in 会议中, and it freezes with the round.
