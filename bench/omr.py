@@ -19,6 +19,8 @@ then, for each held-out set, one line per kind of mark (its markKinds, scanner a
   omr <set> mark <kind>: columns=C silent_errors=E unsure_pct=P truth=<symbol:count,…>
 and a summary line:
   omr <set>: silent_errors=E unsure_pct(scanner)=P unsure_pct(phone)=P refused_pct=R pages_per_s=X
+and the size of what the server keeps of each page:
+  omr stored images: pages=N image_kb_per_page=K image_kb_max=M
 
 A column is a silent error when the machine's symbol is not '?' and differs from the truth (so a '?' truth the
 machine decided is a silent error, and an 'X' truth read as a grade is one). unsure: the machine's '?' (columns left
@@ -239,6 +241,12 @@ def main():
                               for kind, (t, _, _) in zip(KINDS, held))
             print(f"omr {name}: silent_errors={silent} {unsure} refused_pct={pct(refused, pages):.2f} "
                   f"pages_per_s={pages / seconds:.1f}", flush=True)
+        # What is kept of each page for people's checks (StoredPageImage): read from the server's own database file.
+        import sqlite3
+        with sqlite3.connect(os.path.join(server.folder, "pingyi.sqlite")) as db:
+            mean_kb, max_kb, kept = db.execute("SELECT avg(length(image)) / 1024.0, max(length(image)) / 1024.0, count(*) "
+                                               "FROM paper_scans WHERE image IS NOT NULL").fetchone()
+        print(f"omr stored images: pages={kept} image_kb_per_page={mean_kb:.1f} image_kb_max={max_kb:.1f}", flush=True)
     except BaseException:
         print("server log (tail):\n" + server.output()[-3000:], file=sys.stderr)
         raise
