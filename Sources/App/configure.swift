@@ -34,7 +34,10 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
         var configuration = try SQLPostgresConfiguration(url: url)
         if let searchPath { configuration.searchPath = [searchPath] }
         // SQL (with bound values, ballot marks among them) is logged only at trace, which no deployment should use.
-        app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
+        // A request waits up to 30 s for a connection (the default 10 s answered 503 while a seal's rewrite waited for
+        // older transactions, up to 15 s, on a loaded machine): waiting a little longer beats refusing a ballot.
+        app.databases.use(.postgres(configuration: configuration, connectionPoolTimeout: .seconds(30),
+                                    encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace), as: .psql)
         // Tests share one database among hundreds of apps; they start a relay themselves where they need one.
         if app.environment != .testing {
             let relay = LiveRelay(configuration: configuration.coreConfiguration)
