@@ -645,9 +645,13 @@ public enum PaperReader {
             let darkest = column.indices.max { boxes[$0].faint < boxes[$1].faint }!
             quiet += column.indices.filter { $0 != darkest && boxes[$0].ink <= PaperMarkRules.empty }
         }
-        let faintLimit = max(PaperMarkRules.faintEmpty, PaperMarkRules.quietFactor * percentile(quiet.map { boxes[$0].faint }, 0.9))
-        let touchLimit = max(PaperMarkRules.touchEmpty, PaperMarkRules.quietFactor * percentile(quiet.map { boxes[$0].touch }, 0.9))
-        let peakLimit = max(PaperMarkRules.peakEmpty, PaperMarkRules.quietFactor * percentile(quiet.map { boxes[$0].peak }, 0.9))
+        // What is still noise on this page: `quietFactor` above its quiet boxes' 90th percentile, never under `floor`.
+        func limit(_ floor: Double, _ measure: (BoxInk) -> Double) -> Double {
+            max(floor, PaperMarkRules.quietFactor * percentile(quiet.map { measure(boxes[$0]) }, 0.9))
+        }
+        let faintLimit = limit(PaperMarkRules.faintEmpty, \.faint)
+        let touchLimit = limit(PaperMarkRules.touchEmpty, \.touch)
+        let peakLimit = limit(PaperMarkRules.peakEmpty, \.peak)
         let states: [BoxState] = boxes.indices.map { k in
             let b = boxes[k]
             let likeEmptyBoxes = b.faint <= faintLimit && b.touch <= touchLimit && b.peak <= peakLimit
