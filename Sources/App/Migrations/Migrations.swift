@@ -31,5 +31,6 @@ enum PingyiMigrations {
         CreatePaperScans(),
         AddPaperSheetRequestKey(),
         AddMissingMeetings(),
+        CreateDocumentHeadings(),
     ]
 }
