@@ -1,6 +1,9 @@
 @testable import App
 import Fluent
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import PingyiCore
 import Testing
 import Vapor
@@ -68,7 +71,7 @@ extension ResultsTests {
     func theDocumentsCarryTheAPIFigures(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let c = try await countedCampaign(app)
-            let admin = c.token("districtAdmin")
+            let admin = c.token(.districtAdmin)
             let results = try await call(app, .GET, "\(c.base)/results", token: admin).decode(ResultsDTO.self)
             let issuer = Self.trickyIssuer.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let reply = try await call(app, .GET, "\(c.base)/documents/results-notice.docx?issuer=\(issuer)&number=%E7%BB%84%E9%80%9A%E3%80%942026%E3%80%957%E5%8F%B7&date=2026-12-04",
@@ -137,7 +140,7 @@ extension ResultsTests {
                 }
             }
             // Only the campaign's admins; every download is audited.
-            try expectError(try await call(app, .GET, "\(c.base)/documents/feedback.docx", token: c.token("chair")), .forbidden)
+            try expectError(try await call(app, .GET, "\(c.base)/documents/feedback.docx", token: c.token(.chair)), .forbidden)
             try expectError(try await call(app, .GET, "\(c.base)/documents/feedback/\(UUID())", token: admin), .notFound)
             try expectError(try await call(app, .GET, "\(c.base)/documents/results-notice.docx?date=2026-13-40", token: admin), .badRequest)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "results.export").count() == 3)
@@ -148,7 +151,7 @@ extension ResultsTests {
     func noDocumentBeforeTheCount(database: TestDatabase) async throws {
         try await withApp(database) { app in
             let box = try await openBox(app, present: 8, minimumGroupSize: 2)
-            let admin = box.world.token("districtAdmin")
+            let admin = box.world.token(.districtAdmin)
             let base = "api/v1/campaigns/\(box.world.campaignID)/documents"
             try expectError(try await call(app, .GET, "\(base)/results-notice.docx", token: admin), .conflict)
             try expectError(try await call(app, .GET, "\(base)/feedback.docx", token: admin), .conflict)

@@ -3,27 +3,6 @@ import Foundation
 import PingyiCore
 import Vapor
 
-/// The 版头 fields a request may set; the rest take the campaign's defaults (`OfficialPapers.heading`).
-struct DocumentHeadingQuery: Content, Sendable {
-    /// Blank fields count as not given; text over 200 characters is refused.
-    func cleaned() throws -> DocumentHeadingQuery {
-        func given(_ text: String?) throws -> String? {
-            guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
-            guard trimmed.count <= 200 else { throw APIError.badRequest("公文版头的每一项不能超过200个字") }
-            return trimmed
-        }
-        return DocumentHeadingQuery(issuer: try given(issuer), number: try given(number), recipients: try given(recipients),
-                                    copyTo: try given(copyTo), date: try given(date))
-    }
-
-    var issuer: String?
-    var number: String?
-    var recipients: String?
-    var copyTo: String?
-    /// yyyy-MM-dd; default today (Asia/Shanghai).
-    var date: String?
-}
-
 /// Reads behind the 公文 (issue 24): the heading with the campaign's defaults, and what a 反馈意见书 adds to the
 /// figures of `CampaignReport` (the chair's comment, the ledger items opened for the secretary).
 enum OfficialPapers {
