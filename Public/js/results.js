@@ -28,7 +28,8 @@ window.Pingyi.page((function () {
       el("td", { class: "num" }, num(r.composite)), el("td", { class: "num" }, pct(r.goodRate)), el("td", null, r.gradeLabel || "—"),
       el("td", { class: "num" }, num(a.score)), el("td", { class: "strong" }, a.gradeLabel || "待定"),
       el("td", { class: "small-text notes-col" }, notes.join("；") || "—"),
-      el("td", { class: "noprint nowrap" }, el("a", { href: "/campaigns/" + id + "/results/" + r.reporteeID }, "结果表")));
+      el("td", { class: "noprint nowrap" }, el("a", { href: "/campaigns/" + id + "/results/" + r.reporteeID }, "结果表"), " ",
+        el("a", { href: base + "/documents/feedback/" + r.reporteeID, download: "", class: "doc-feedback-one" }, "反馈意见书")));
   }
 
   /// 考核录入 (entering): one row per secretary with the parts, the veto and its own 保存.
@@ -189,6 +190,8 @@ window.Pingyi.page((function () {
       $("back-link").href = "/campaigns/" + id;
       $("export-xlsx").href = base + "/results.xlsx";
       $("export-csv").href = base + "/results.csv";
+      $("doc-notice").href = base + "/documents/results-notice.docx";
+      $("doc-feedback").href = base + "/documents/feedback.docx";
     },
     load: function () { return Promise.all([P.api("GET", base + "/results"), P.api("GET", base + "/publications")]); },
     draw: function (r) { results = r[0]; render(); drawPublications(r[1]); },

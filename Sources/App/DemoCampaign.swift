@@ -123,6 +123,7 @@ enum DemoCampaign {
                 try await Participant.query(on: db).filter(\.$campaign.$id == id).delete()
                 try await AssessmentRecord.query(on: db).filter(\.$campaignID == id).delete()
                 try await Publication.query(on: db).filter(\.$campaign.$id == id).delete()
+                try await DocumentHeadingRecord.query(on: db).filter(\.$campaignID == id).delete()
                 // Ledger items raised in the demo are demo data too.
                 let items = try await RectificationItem.query(on: db).filter(\.$campaignID == id).all().compactMap(\.id)
                 try await RectificationEvent.query(on: db).filter(\.$item.$id ~~ items).delete()

@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: VoteController())
     try app.register(collection: ResultsController())
     try app.register(collection: RectificationController())
+    try app.register(collection: DocumentController())
     try app.register(collection: MaterialsController())
     try app.register(collection: PageController())
 }

@@ -18,6 +18,16 @@ enum XLSXCell: Sendable, Hashable {
     static func score(_ value: Double?) -> XLSXCell { value.map(XLSXCell.score) ?? .empty }
 }
 
+extension Archive {
+    /// Adds a UTF-8 text part, deflated (the parts of XLSX and DOCX packages).
+    func addText(_ path: String, _ text: String) throws {
+        let data = Data(text.utf8)
+        try addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+            data.subdata(in: Int(position)..<Int(position) + size)
+        }
+    }
+}
+
 struct XLSXSheet: Sendable {
     var name: String
     var rows: [[XLSXCell]]
@@ -32,12 +42,7 @@ enum XLSXWriter {
     static func workbook(_ sheets: [XLSXSheet]) throws -> Data {
         let archive = try Archive(accessMode: .create)
         let names = uniqueSheetNames(sheets.map(\.name))
-        func add(_ path: String, _ text: String) throws {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
-                data.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
+        func add(_ path: String, _ text: String) throws { try archive.addText(path, text) }
         try add("[Content_Types].xml", contentTypes(count: sheets.count))
         try add("_rels/.rels", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>

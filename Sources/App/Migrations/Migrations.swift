@@ -32,5 +32,6 @@ enum PingyiMigrations {
         AddPaperSheetRequestKey(),
         AddMissingMeetings(),
         AddRectificationResponsibleUnits(),
+        CreateDocumentHeadings(),
     ]
 }

@@ -33,6 +33,8 @@ struct APIOperation: Sendable {
     var pathIntegers: [String] = []
     /// Query parameters that are non-negative integers, and whether each is required.
     var queryIntegers: [String: Bool] = [:]
+    /// Query parameters that are free text (a 公文's 版头: issuer, number, …).
+    var queryTexts: [String] = []
 }
 
 /// The OpenAPI 3 description of the API. `OpenAPITests` checks it against the app's route table.
@@ -42,6 +44,8 @@ enum OpenAPIDocument {
 
     static let campaign = "/api/v1/campaigns/{campaignID}"
     static let manageErrors = [400, 403, 404, 409, 422]
+    /// The 版头 of a 公文 (`DocumentHeadingQuery`).
+    static let headingQuery = ["issuer", "number", "recipients", "copyTo", "date"]
     static let ledgerWords: [String: [String]] = [
         "state": RectificationState.allCases.map(\.rawValue), "source": RectificationSource.allCases.map(\.rawValue),
         "overdue": ["true", "false"],
@@ -215,6 +219,12 @@ enum OpenAPIDocument {
                      tag: "结果", success: (200, nil), errors: [403, 404, 409], fileResponse: true),
         APIOperation(method: "get", path: campaign + "/results.csv", summary: "导出结果汇总 CSV（UTF-8 BOM） (export CSV)",
                      tag: "结果", success: (200, nil), errors: [403, 404, 409], fileResponse: true),
+        APIOperation(method: "get", path: campaign + "/documents/results-notice.docx", summary: "公文：评议结果通报 DOCX（GB/T 9704） (results notice)",
+                     tag: "公文", success: (200, nil), errors: [400, 403, 404, 409, 422], fileResponse: true, queryTexts: headingQuery),
+        APIOperation(method: "get", path: campaign + "/documents/feedback.docx", summary: "公文：个人评议结果反馈意见书 DOCX，每人一节 (feedback letters)",
+                     tag: "公文", success: (200, nil), errors: [400, 403, 404, 409, 422], fileResponse: true, queryTexts: headingQuery),
+        APIOperation(method: "get", path: campaign + "/documents/feedback/{reporteeID}", summary: "公文：一名书记的反馈意见书 DOCX (one feedback letter)",
+                     tag: "公文", success: (200, nil), errors: [400, 403, 404, 409, 422], fileResponse: true, queryTexts: headingQuery),
         APIOperation(method: "put", path: campaign + "/assessment-weights", summary: "考核分项权重 (assessment weights)",
                      tag: "考核", body: .json("AssessmentWeights"), success: (200, ref("Results")), errors: manageErrors),
         APIOperation(method: "put", path: campaign + "/assessments/{reporteeID}", summary: "录入考核分项与一票否决 (enter an assessment)",
@@ -325,6 +335,8 @@ enum OpenAPIDocument {
                 ["name": .string(name), "in": "query", "required": false, "schema": ["type": "string", "format": "uuid"]]
             } + operation.queryIntegers.sorted { $0.key < $1.key }.map { name, required in
                 ["name": .string(name), "in": "query", "required": .bool(required), "schema": ["type": "integer", "minimum": 0, "maximum": 100_000]]
+            } + operation.queryTexts.map { name in
+                ["name": .string(name), "in": "query", "required": false, "schema": ["type": "string", "maxLength": 200]]
             } + operation.queryWords.sorted { $0.key < $1.key }.map { name, values in
                 ["name": .string(name), "in": "query", "required": false,
                  "schema": ["type": "string", "enum": .array(values.map { .string($0) })]]
