@@ -276,3 +276,45 @@ public struct BallotEncoder: Sendable {
         return String(decoding: symbols, as: UTF8.self)
     }
 }
+
+/// A counted round's tally as it is kept at the count, so results, exports and the overview read it instead of every
+/// ballot again (issue 25). Per rater group: its ballot count and six counts per cell in layout order (abstain, 好,
+/// 较好, 一般, 差, 废 — the order `Tally(stored:layout:)` counts in). Integers only: it equals a fresh count exactly.
+public struct TallyRecord: Codable, Sendable, Hashable {
+    public struct Group: Codable, Sendable, Hashable {
+        public var ballots: Int
+        public var counts: [Int]
+    }
+    public var groups: [String: Group]
+
+    public init(_ tally: Tally, layout: BallotLayout) {
+        var groups: [String: Group] = [:]
+        for (name, ballots) in tally.ballotsByGroup {
+            var counts: [Int] = []
+            counts.reserveCapacity(layout.cells.count * 6)
+            for cell in layout.cells {
+                let c = tally.counts[cell]?[name] ?? .zero
+                counts += [c.abstentions, c.good, c.fairlyGood, c.average, c.poor, c.voids]
+            }
+            groups[name] = Group(ballots: ballots, counts: counts)
+        }
+        self.groups = groups
+    }
+
+    /// The tally over `layout`; a record kept for another layout (a cell count that does not match) is malformed.
+    public func tally(layout: BallotLayout) throws(BallotLayoutError) -> Tally {
+        var result: [CellKey: [String: GradeCounts]] = [:]
+        for group in groups.values where group.counts.count != layout.cells.count * 6 {
+            throw .malformed(group.counts.count / 6, expected: layout.cells.count)
+        }
+        for (index, cell) in layout.cells.enumerated() {
+            var byGroup: [String: GradeCounts] = [:]
+            for (name, group) in groups {
+                let c = group.counts[(index * 6)..<(index * 6 + 6)].map { $0 }
+                byGroup[name] = GradeCounts(good: c[1], fairlyGood: c[2], average: c[3], poor: c[4], abstentions: c[0], voids: c[5])
+            }
+            result[cell] = byGroup
+        }
+        return Tally(counts: result, ballotsByGroup: groups.mapValues(\.ballots))
+    }
+}

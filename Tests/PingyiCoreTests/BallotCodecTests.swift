@@ -39,6 +39,25 @@ struct BallotCodecTests {
         for cell in s.spec.cells { #expect(fast.counts(cell) == slow.counts(cell)) }
     }
 
+    @Test(arguments: Array(UInt64(1)...25))
+    func aKeptTallyReadsBackAsTheSameCount(seed: UInt64) throws {
+        let s = TallyPropertyTests.scenario(seed: seed)
+        let layout = BallotLayout(spec: s.spec)
+        let stored = s.ballots.map { StoredBallot(raterGroup: $0.raterGroup, isVoid: $0.isVoid, marks: $0.isVoid ? "" : layout.encode($0)) }
+        let fresh = try Tally(stored: stored, layout: layout)
+        let record = TallyRecord(fresh, layout: layout)
+        let kept = try JSONDecoder().decode(TallyRecord.self, from: JSONEncoder().encode(record))
+        #expect(try kept.tally(layout: layout) == fresh)
+    }
+
+    @Test func aKeptTallyForAnotherLayoutIsAnError() throws {
+        let fresh = try Tally(stored: [StoredBallot(raterGroup: "g", isVoid: false, marks: String(repeating: "1", count: layout.cells.count))],
+                              layout: layout)
+        let record = TallyRecord(fresh, layout: layout)
+        #expect(try record.tally(layout: layout).pooled(layout.cells[0]).good == 1)
+        #expect(throws: BallotLayoutError.self) { try record.tally(layout: BallotLayout(cells: Array(layout.cells.dropLast()))) }
+    }
+
     @Test func aWrongLengthMarkStringIsAnError() {
         #expect(throws: BallotLayoutError.self) { try Tally(stored: [StoredBallot(raterGroup: "g", isVoid: false, marks: "01")], layout: layout) }
         #expect(throws: BallotLayoutError.self) {

@@ -33,5 +33,6 @@ enum PingyiMigrations {
         AddMissingMeetings(),
         AddRectificationResponsibleUnits(),
         CreateDocumentHeadings(),
+        AddRoundTally(),
     ]
 }

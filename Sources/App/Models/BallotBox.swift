@@ -33,6 +33,9 @@ final class BallotRound: Model, @unchecked Sendable {
     }
     /// The reconciliation at count, as JSON.
     @OptionalField(key: "reconciliation") var reconciliation: String?
+    /// The tally kept at the count (`TallyRecord`, JSON): what results read instead of every ballot again. `nil` before
+    /// the count, and in rounds counted before it was kept (those are counted afresh: `CountedTally`).
+    @OptionalField(key: "tally") var storedTally: String?
 
     var layout: BallotLayout {
         get { BallotLayout(cells: storedLayout.items) }

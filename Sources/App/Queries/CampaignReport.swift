@@ -16,36 +16,31 @@ struct CampaignResults: Sendable {
     var results: [ReporteeResult]
 }
 
-/// Counts the latest counted round straight from the stored mark strings. `nil` while no round has been counted.
-/// Read in storage order: the count is integer-only, so order cannot change it, and nothing here is listed.
+/// The latest counted round's results from its kept tally. `nil` while no round has been counted.
 func computeResults(_ campaign: Campaign, on db: any Database) async throws -> CampaignResults? {
     let campaignID = try campaign.requireID()
     guard let round = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).filter(\.$state == .counted)
         .sort(\.$number, .descending).first() else { return nil }
-    struct Row: Decodable {
-        var rater_group_id: UUID
-        var is_void: Bool
-        var marks: String
+    let order = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
+    return try CampaignResults(campaign, round: round, tally: try await CountedTally.of(round, on: db),
+                               groupOrder: order.compactMap { $0.id?.uuidString })
+}
+
+extension CampaignResults {
+    /// Values in, results out: pooling small groups cell by cell, the rules' weights for the shown groups, the grades.
+    init(_ campaign: Campaign, round: BallotRound, tally counted: Tally, groupOrder order: [String]) throws {
+        let layout = round.layout
+        // Per cell: a paper voter's one-form sheet reaches only that form's cells, so a group is judged cell by cell.
+        let pooling = RaterGroupPooling(tally: counted, order: order, minimum: campaign.rules.effectiveMinimumGroupSize)
+        let tally = pooling.apply(to: counted)
+        var rules = campaign.rules
+        rules.raterGroupWeights = pooling.weights(rules.raterGroupWeights)
+        var seen = Set<String>()
+        let reportees = layout.cells.map(\.reportee).filter { seen.insert($0).inserted }
+        let spec = BallotSpec(reportees: reportees, forms: campaign.forms)
+        self.init(rules: rules, pooling: pooling, round: round, reconciliation: try round.countedReconciliation(), layout: layout,
+                  results: evaluate(tally, spec: spec, rules: rules))
     }
-    let sql = db as! any SQLDatabase
-    let rows = try await sql.raw("""
-        SELECT "rater_group_id", "is_void", "marks" FROM "ballots" WHERE "round_id" = \(bind: try round.requireID())
-        """).all(decoding: Row.self)
-    let layout = round.layout
-    let counted = try Tally(stored: rows.map { StoredBallot(raterGroup: $0.rater_group_id.uuidString, isVoid: $0.is_void, marks: $0.marks) },
-                          layout: layout)
-    let order = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all().compactMap { $0.id?.uuidString }
-    // Per cell: a paper voter's one-form sheet reaches only that form's cells, so a group is judged cell by cell.
-    let pooling = RaterGroupPooling(tally: counted, order: order, minimum: campaign.rules.effectiveMinimumGroupSize)
-    let tally = pooling.apply(to: counted)
-    var rules = campaign.rules
-    rules.raterGroupWeights = pooling.weights(rules.raterGroupWeights)
-    var seen = Set<String>()
-    let reportees = layout.cells.map(\.reportee).filter { seen.insert($0).inserted }
-    let spec = BallotSpec(reportees: reportees, forms: campaign.forms)
-    let reconciliation = try round.countedReconciliation()
-    return CampaignResults(rules: rules, pooling: pooling, round: round, reconciliation: reconciliation, layout: layout,
-                           results: evaluate(tally, spec: spec, rules: rules))
 }
 
 /// A rater group as the results show it (see `RaterGroupPooling`): one group, or several pooled under one key.
@@ -81,17 +76,25 @@ func campaignReport(_ campaign: Campaign, on db: any Database) async throws -> C
     let id = try campaign.requireID()
     let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
     let raterGroups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
-    let names = Dictionary(raterGroups.compactMap { g in g.id.map { ($0.uuidString, g.name) } }, uniquingKeysWith: { a, _ in a })
-    let groups = computed.pooling.shown.map { shown in
-        ShownRaterGroup(key: shown.key, name: shown.members.map { names[$0] ?? "?" }.joined(separator: "、")
-                        + (shown.isPooled ? "（合并）" : ""), members: shown.members.compactMap(UUID.init(uuidString:)))
-    }
     let records = try await AssessmentRecord.query(on: db).filter(\.$campaignID == id).all()
-    let entries = Dictionary(records.map { ($0.$reportee.id.uuidString, $0.entry) }, uniquingKeysWith: { a, _ in a })
-    let written = Set(reportees.filter { $0.mode == .written }.compactMap { $0.id?.uuidString })
-    let outcomes = assessAll(computed.results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading,
-                             writtenReports: written)
-    return CampaignReport(campaign: campaign, computed: computed, reportees: reportees, groups: groups, entries: entries, outcomes: outcomes)
+    return CampaignReport(campaign, computed: computed, reportees: reportees, raterGroups: raterGroups, assessments: records)
+}
+
+extension CampaignReport {
+    /// Values in, report out: the shown groups' names and each secretary's 综合评定.
+    init(_ campaign: Campaign, computed: CampaignResults, reportees: [Reportee], raterGroups: [RaterGroup],
+         assessments records: [AssessmentRecord]) {
+        let names = Dictionary(raterGroups.compactMap { g in g.id.map { ($0.uuidString, g.name) } }, uniquingKeysWith: { a, _ in a })
+        let groups = computed.pooling.shown.map { shown in
+            ShownRaterGroup(key: shown.key, name: shown.members.map { names[$0] ?? "?" }.joined(separator: "、")
+                            + (shown.isPooled ? "（合并）" : ""), members: shown.members.compactMap(UUID.init(uuidString:)))
+        }
+        let entries = Dictionary(records.map { ($0.$reportee.id.uuidString, $0.entry) }, uniquingKeysWith: { a, _ in a })
+        let written = Set(reportees.filter { $0.mode == .written }.compactMap { $0.id?.uuidString })
+        let outcomes = assessAll(computed.results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading,
+                                 writtenReports: written)
+        self.init(campaign: campaign, computed: computed, reportees: reportees, groups: groups, entries: entries, outcomes: outcomes)
+    }
 }
 
 extension CampaignReport {
@@ -150,20 +153,33 @@ extension CampaignReport {
     }
 
     /// 三级总览: every campaign in the admin's scope with its summary, so a district sees its towns side by side.
-    /// One report per campaign (a full count each).
+    /// A fixed number of queries however many campaigns: each counted campaign's figures come from its kept tally.
     static func overview(for actor: Actor, on db: any Database) async throws -> [CampaignOverviewDTO] {
         let campaigns = try await visibleCampaigns(for: actor, on: db)
-        // Units and reportee counts in one query each; the figures need each counted campaign's tally (issue 25 keeps
-        // a summary at the count instead).
+        let ids = campaigns.compactMap(\.id)
         let units = Dictionary(try await OrgUnit.query(on: db).filter(\.$id ~~ Set(campaigns.map { $0.$orgUnit.id })).all()
             .compactMap { unit in unit.id.map { ($0, unit.name) } }, uniquingKeysWith: { a, _ in a })
-        let reportees = Dictionary(grouping: try await Reportee.query(on: db).filter(\.$campaign.$id ~~ campaigns.compactMap(\.id))
-            .field(\.$id).field(\.$campaign.$id).all(), by: { $0.$campaign.id }).mapValues(\.count)
+        let reportees = Dictionary(grouping: try await Reportee.query(on: db).filter(\.$campaign.$id ~~ ids).sort(\.$position).all(),
+                                   by: { $0.$campaign.id })
+        let latest = Dictionary(try await BallotRound.query(on: db).filter(\.$campaign.$id ~~ ids).filter(\.$state == .counted).all()
+            .map { ($0.$campaign.id, $0) }, uniquingKeysWith: { a, b in a.number > b.number ? a : b })
+        let counted = Set(latest.keys)
+        let groups = Dictionary(grouping: counted.isEmpty ? [] : try await RaterGroup.query(on: db).filter(\.$campaign.$id ~~ counted)
+            .sort(\.$position).all(), by: { $0.$campaign.id })
+        let assessments = Dictionary(grouping: counted.isEmpty ? [] : try await AssessmentRecord.query(on: db)
+            .filter(\.$campaignID ~~ counted).all(), by: \.campaignID)
         var rows: [CampaignOverviewDTO] = []
         for campaign in campaigns {
-            let report = try await campaignReport(campaign, on: db)
+            let id = try campaign.requireID()
+            var report: CampaignReport?
+            if let round = latest[id] {
+                let computed = try CampaignResults(campaign, round: round, tally: try await CountedTally.of(round, on: db),
+                                                   groupOrder: (groups[id] ?? []).compactMap { $0.id?.uuidString })
+                report = CampaignReport(campaign, computed: computed, reportees: reportees[id] ?? [], raterGroups: groups[id] ?? [],
+                                        assessments: assessments[id] ?? [])
+            }
             rows.append(CampaignOverviewDTO(campaign, unitName: units[campaign.$orgUnit.id] ?? "",
-                                            reportees: reportees[try campaign.requireID()] ?? 0, report: report))
+                                            reportees: reportees[id]?.count ?? 0, report: report))
         }
         return rows
     }

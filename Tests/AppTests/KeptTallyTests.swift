@@ -1,0 +1,84 @@
+@testable import App
+import Fluent
+import Foundation
+import PingyiCore
+import SQLKit
+import Testing
+import Vapor
+
+/// Issue 25: a counted round keeps its tally, counted in the count's transaction; results, exports and the overview read
+/// it instead of every ballot again, and never show anything a fresh tally would not.
+@Suite("The tally kept at the count")
+struct KeptTallyTests {
+    func responses(_ app: Application, _ c: ResultsTests.Counted) async throws -> [String] {
+        var texts: [String] = []
+        for path in ["\(c.base)/results", "\(c.base)/results.csv", "\(c.base)/results.xlsx", "api/v1/overview"] {
+            let reply = try await call(app, .GET, path, token: c.token(.districtAdmin))
+            #expect(reply.status == .ok, "\(path): \(reply.text)")
+            if path.hasSuffix(".xlsx") {
+                texts.append(reply.body.readableBytesView.count.description)
+            } else if path.hasSuffix(".csv") {
+                texts.append(reply.text)
+            } else {
+                // JSON compared as values: the encoder's key order is not fixed.
+                let value = try JSONSerialization.jsonObject(with: Data(reply.text.utf8))
+                texts.append(String(decoding: try JSONSerialization.data(withJSONObject: value, options: .sortedKeys), as: UTF8.self))
+            }
+        }
+        return texts
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theKeptTallyEqualsAFreshCountAndIsWhatResultsRead(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // setup: a counted round
+            let c = try await ResultsTests().countedCampaign(app)
+            let round = try #require(try await BallotRound.find(c.box.roundID, on: app.db))
+            // check: the count kept a tally, and it is exactly a fresh count of the ballots
+            let kept = try #require(round.storedTally)
+            let record = try JSONDecoder().decode(TallyRecord.self, from: Data(kept.utf8))
+            #expect(record == (try await CountedTally.fresh(round, on: app.db)))
+            #expect(record.groups.values.map(\.ballots).reduce(0, +) == 8)
+            let before = try await responses(app, c)
+            // call: the ballots gone from under the results (as if unreadable): every page shows the same, so none of
+            // them counted the ballots again
+            let sql = app.db as! any SQLDatabase
+            try await sql.delete(from: Ballot.schema).where("round_id", .equal, c.box.roundID).run()
+            #expect(try await responses(app, c) == before)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aRoundCountedBeforeTalliesWereKeptShowsTheSameFigures(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            // setup: a counted round, then its kept tally taken away (a round counted by an older release)
+            let c = try await ResultsTests().countedCampaign(app)
+            let before = try await responses(app, c)
+            let sql = app.db as! any SQLDatabase
+            try await sql.update(BallotRound.schema).set("tally", to: SQLLiteral.null).where("id", .equal, c.box.roundID).run()
+            // call / check: counted afresh from the ballots, the same on every page
+            #expect(try await responses(app, c) == before)
+            // the migration that brought tallies keeps one for such a round, equal to the count's
+            try await AddRoundTally().keepTallies(on: app.db)
+            let round = try #require(try await BallotRound.find(c.box.roundID, on: app.db))
+            let record = try JSONDecoder().decode(TallyRecord.self, from: Data(try #require(round.storedTally).utf8))
+            #expect(record == (try await CountedTally.fresh(round, on: app.db)))
+            #expect(try await responses(app, c) == before)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theOverviewShowsEachCampaignsOwnResults(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let c = try await ResultsTests().countedCampaign(app)
+            let results = try await call(app, .GET, "\(c.base)/results", token: c.token(.districtAdmin)).decode(ResultsDTO.self)
+            let overview = try await call(app, .GET, "api/v1/overview", token: c.token(.districtAdmin)).decode([CampaignOverviewDTO].self)
+            let row = try #require(overview.first { $0.campaignID == c.box.world.campaign.id })
+            #expect(row.counted && row.reportees == results.reportees.count)
+            let ranked = results.reportees.filter { $0.composite != nil }
+            #expect(row.averageComposite.map { abs($0 - ranked.compactMap(\.composite).reduce(0, +) / Double(ranked.count)) < 1e-9 } == true)
+            #expect(row.grades == Dictionary(grouping: results.reportees.compactMap(\.grade), by: { $0 }).mapValues(\.count))
+            #expect(row.flagged == results.reportees.filter { $0.flags.contains { $0.code == "low_rating" } }.count)
+        }
+    }
+}
