@@ -244,10 +244,32 @@ struct BallotBench {
         let latencies = results.map(\.1).sorted()
 
         // Verify against what the server stored: the round's count and its public receipts.
-        // The seal includes rewriting the round's rows and emptying the write-ahead log (BallotScrub).
+        // The seal includes rewriting the round's rows and emptying the write-ahead log (BallotScrub). seal_hold_ms: how
+        // long it holds other writers back (SQLite has one writer): a probe writes the meeting's message again and again
+        // while the seal runs; its longest answer, less its usual one (median of 20 before), is the hold.
+        let probeAPI = api
+        let probe = { @Sendable () async -> Double in
+            let t0 = Date()
+            _ = try? await probeAPI.send(.POST, base + "/meeting/message", json: ["text": "正在封箱"])
+            return Date().timeIntervalSince(t0) * 1000
+        }
+        var usual: [Double] = []
+        for _ in 0..<20 { usual.append(await probe()) }
+        let probeUsual = percentile(usual.sorted(), 0.5)
+        let probing = Task { () async -> (worst: Double, count: Int) in
+            var worst = 0.0, count = 0
+            while !Task.isCancelled {
+                worst = max(worst, await probe())
+                count += 1
+            }
+            return (worst, count)
+        }
         let sealStart = Date()
         _ = try await api.object(.POST, base + "/rounds/\(roundID)/seal")
         let sealMilliseconds = Date().timeIntervalSince(sealStart) * 1000
+        probing.cancel()
+        let held = await probing.value
+        let sealHold = max(0, held.worst - probeUsual)
         let rounds = try await api.object(.GET, base + "/rounds") as! [[String: Any]]
         let stored = rounds.first { ($0["id"] as? String) == roundID }?["receivedElectronic"] as? Int ?? -1
         let receiptList = try await voteAPI.object(.GET, "/api/v1/rounds/\(roundID)/receipts") as! [String: Any]
@@ -274,7 +296,8 @@ struct BallotBench {
         if !failures.isEmpty { print("non-200 answers: \(failures)") }
         print("ballots: voters=\(voters) ok=\(ok.count) lost=\(lost) doubled=\(doubled) per_s=\(format(perSecond, 0)) " +
               "p50_ms=\(format(percentile(latencies, 0.5))) p99_ms=\(format(percentile(latencies, 0.99))) " +
-              "healthz_per_s=\(format(healthPerSecond, 0)) ratio=\(format(perSecond / healthPerSecond, 3)) seal_ms=\(format(sealMilliseconds, 0))")
+              "healthz_per_s=\(format(healthPerSecond, 0)) ratio=\(format(perSecond / healthPerSecond, 3)) seal_ms=\(format(sealMilliseconds, 0)) " +
+              "seal_hold_ms=\(format(sealHold, 0)) probe_ms=\(format(probeUsual, 1)) probes_during_seal=\(held.count)")
     }
 
 }
