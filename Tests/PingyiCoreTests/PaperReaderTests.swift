@@ -20,10 +20,16 @@ import PaperPageDrawing
     @Test func readsCirclesOnAnUprightTurnedAndUpsideDownPage() throws {
         let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
         var page = SyntheticPage(geometry: geometry, code: code)
-        // Row 0: 好 in every column; row 3 column 2: two marks (void).
+        // Row 0: 好 in every column; row 3 column 2: two ballpoint circles, alike (void).
         for column in 0..<6 { page.circles[(0 * 6 + column) * 4 + 0] = 1 }
-        page.circles[(3 * 6 + 2) * 4 + 1] = 1
-        page.circles[(3 * 6 + 2) * 4 + 3] = 1
+        for grade in [1, 3] {
+            let box = geometry.box(row: 3, column: 2, grade: grade)
+            let points = (0...24).map { i in
+                let a = Double(i) / 24 * 2 * Double.pi
+                return (x: box.centerX + 2.2 * cos(a), y: box.centerY + 2.0 * sin(a))
+            }
+            for (from, to) in zip(points, points.dropFirst()) { page.strokes.append(.init(from: from, to: to, width: 0.35)) }
+        }
         page.circles[(7 * 6 + 4) * 4 + 2] = 0.9
         for (angle, turned) in [(0.0, false), (0.04, false), (-0.03, true)] {
             let image = page.render(angle: angle, turned: turned)
@@ -219,5 +225,36 @@ import PaperPageDrawing
         let image = page.render()
         let reading = PaperReader.read(image, try PaperReader.locate(image), geometry: geometry)
         #expect(reading.unsureColumns == [2 * 6 + 5])
+    }
+
+    @Test func aCircleBesideABoxScribbledFullGoesToPeople() throws {
+        // One box blacked out, another circled: a choice taken back, or two marks. A person reads the page.
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        var page = SyntheticPage(geometry: geometry, code: code)
+        page.circles[page.key(row: 4, column: 2, grade: 1)] = 1
+        let box = geometry.box(row: 4, column: 2, grade: 3)
+        for step in stride(from: 0.5, to: box.height - 0.4, by: 0.5) {
+            page.strokes.append(.init(from: (box.x + 0.4, box.y + step), to: (box.x + box.width - 0.4, box.y + step + 0.3), width: 0.6))
+        }
+        let image = page.render()
+        let reading = PaperReader.read(image, try PaperReader.locate(image), geometry: geometry)
+        #expect(reading.unsureColumns == [4 * 6 + 2])
+    }
+
+    @Test func twoMarksVoidTheColumnOnlyWhenTheyAreTheSameMarkTwice() {
+        func box(_ ink: Double, core: Double, coverage: Double, heavy: Double) -> PaperReader.BoxInk {
+            PaperReader.BoxInk(ink: ink, faint: ink, core: core, coverage: coverage, heavy: heavy, spread: 2.5,
+                               sectors: Array(repeating: ink / 12, count: 12), centre: PageOffset(dx: 0, dy: 0))
+        }
+        let circle = box(2.8, core: 0.3, coverage: 1, heavy: 0.2)
+        #expect(PaperMarkRules.alike(circle, box(3.1, core: 0.4, coverage: 0.92, heavy: 0.22)))
+        // Crossed out: more ink and more of the box covered than the plain circle beside it.
+        #expect(!PaperMarkRules.alike(circle, box(5.2, core: 1.5, coverage: 1, heavy: 0.38)))
+        // Another shape: a tick (ink in the middle, few directions around) beside a circle.
+        #expect(!PaperMarkRules.alike(circle, box(2.5, core: 2.0, coverage: 0.33, heavy: 0.18)))
+        // Two light touches, each smaller than a plain mark.
+        #expect(!PaperMarkRules.alike(box(0.4, core: 0.1, coverage: 0.33, heavy: 0.01), box(0.5, core: 0.12, coverage: 0.33, heavy: 0.01)))
+        // Two boxes filled or scribbled over.
+        #expect(!PaperMarkRules.alike(box(20, core: 10, coverage: 1, heavy: 0.9), box(22, core: 11, coverage: 1, heavy: 0.95)))
     }
 }
