@@ -82,10 +82,6 @@ class Page:
         xpath = f"//{tag}[normalize-space()='{text}']"
         self._click_when_clickable((By.XPATH, xpath), f"waiting for {tag} “{text}”")
 
-    def accept_confirm(self):
-        self.wait.until(EC.alert_is_present(), "waiting for the confirm dialog")
-        self.driver.switch_to.alert.accept()
-
     def dialog(self, *expected):
         """The open <dialog> (our replacement for prompt/confirm); checks it says each expected text."""
         box = self.visible("dialog[open]")

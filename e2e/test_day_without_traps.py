@@ -171,10 +171,14 @@ def present_total(page):
 
 def test_no_prompt_dialogs(tmp_path):
     """Point 5: moving a unit uses a searchable picker, a reset password is masked and typed twice, a time limit is a
-    number field — all in <dialog>, validated, cancellable; no page script calls prompt()."""
+    number field — all in <dialog>, validated, cancellable; no page script calls prompt(). Issue 23's walk: nor
+    confirm() or alert() (删除演示数据, 撤销签到, 结束述职 and 同意销号 were native boxes; each page's test now answers
+    the shared dialog)."""
     for name in os.listdir(ROOT_JS):
         with open(os.path.join(ROOT_JS, name), encoding="utf-8") as f:
-            assert not re.search(r"\bprompt\s*\(", f.read()), f"{name} still calls prompt()"
+            script = f.read()
+        called = re.findall(r"(?<![\w.$])(?:window\.)?(prompt|confirm|alert)\s*\(", script)
+        assert not called, f"{name} still calls the browser's own {called} box"
     with admin_in_browser(tmp_path) as (server, driver, page, password, token, cid, base):
             # Move an org unit: type part of a name to find the new parent.
             units = api(server, token, "GET", "/api/v1/org-units")
@@ -481,10 +485,17 @@ def test_secretaries_get_their_accounts_from_the_page(tmp_path):
         page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#reportee-table tbody tr")) == 11, "11 reportees")
         # Import two more from a CSV file.
         path = tmp_path / "reportees.csv"
-        path.write_text("姓名,单位,职务,述职方式,时限（分钟）\n赵新民,**村党支部,村党支部书记,会上述职,6\n钱晓红,**社区党委,社区党委书记,书面述职,\n",
+        # The office's own table (issue 23's walk): 序号 and 工作单位 are not this import's columns; the page asks which
+        # column each is (工作单位 offered as 单位, 序号 not imported) and imports.
+        path.write_text("序号,姓名,工作单位,职务,述职方式,时限（分钟）\n1,赵新民,**村党支部,村党支部书记,会上述职,6\n2,钱晓红,**社区党委,社区党委书记,书面述职,\n",
                         encoding="utf-8")
         page.el("#r-file").send_keys(str(path))
         page.click("#reportee-import button")
+        box = page.dialog("“序号”是", "“工作单位”是")
+        from selenium.webdriver.support.ui import Select
+        assert [Select(s).first_selected_option.text for s in box.find_elements(By.CSS_SELECTOR, "select")] == ["不导入", "单位"]
+        page.screenshot("reportees-import-map-columns-desktop")
+        page.confirm_dialog()
         page.flash("已导入 2 名述职对象")
         page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#reportee-table tbody tr")) == 13, "13 reportees")
         # Prefill from a unit whose 书记 is stored. Walk: the 从组织树选取 list was unsorted and listed every unit of the
@@ -727,7 +738,8 @@ def test_set_up_in_fewer_steps(tmp_path):
             options = [o.text for o in page.all("#i-parent option")]
             assert options[0].startswith("（顶级组织）") and any("（演示）" in o for o in options), options
             path = tmp_path / "units.csv"
-            path.write_text("名称,类型,领域,书记\n**镇党委（真实）,党委,农村,周建国\n", encoding="utf-8")
+            path.write_text("名称,上级组织,类型,领域,书记\n**镇党委（真实）,,党委,农村,周建国\n**村党支部（真实）,**镇党委（真实）,党支部,农村,李春生\n"
+                            "**村党支部（乙）,**镇党委（真实）,党支部,农村,艾文\n", encoding="utf-8")
             page.el("#i-file").send_keys(str(path))
             page.click("#org-import button")
             page.flash("已导入")
@@ -743,6 +755,11 @@ def test_set_up_in_fewer_steps(tmp_path):
             todo = [li.get_attribute("data-key") for li in page.all("#readiness li.todo")]
             assert todo == ["reportees", "attendees"], todo
             assert page.all(".section-nav a[href='#participants']")
+            # Walk: 从组织树选取 listed every unit of the district, unsorted; a town's campaign lists its own villages,
+            # by name, and nothing else.
+            page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#r-from option")) > 1, "the town's units")
+            listed = [o.text.strip() for o in page.all("#r-from option")]
+            assert listed == ["（手工填写）", "**村党支部（乙） · 艾文", "**村党支部（真实） · 李春生"], listed
             # Rehearsal: the console and the cards are there before the meeting.
             assert page.el("#link-console").is_displayed() and "彩排" in page.el("#link-console").text
             assert page.el("#link-cards").is_displayed()

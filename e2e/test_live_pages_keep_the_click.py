@@ -56,10 +56,14 @@ def test_check_in_keeps_the_button_and_the_typed_code_while_another_desk_checks_
 
 
 def test_check_in_on_a_phone_puts_the_code_field_first(tmp_path):
-    """Walk: the teller's check-in page on a phone put the code field below five attendance cards."""
+    """Walk: the teller's check-in page on a phone put the code field below five attendance cards; 撤销签到 was the
+    browser's native confirm() box and its answer showed at the top of a long page."""
     with fresh(tmp_path, 360, 740) as (server, driver, password, token):
         cid = api(server, token, "GET", "/api/v1/campaigns")[0]["id"]
         api(server, token, "POST", f"/api/v1/campaigns/{cid}/status", {"status": "meeting"})
+        people = [p for p in api(server, token, "GET", f"/api/v1/campaigns/{cid}/participants") if p["role"] == "attendee"]
+        late = people[-1]
+        api(server, token, "POST", f"/api/v1/campaigns/{cid}/check-in", {"participantID": late["id"]})
         page = Page(driver, server.url)
         browser_login(page, password)
         page.open(f"/campaigns/{cid}/check-in")
@@ -68,6 +72,18 @@ def test_check_in_on_a_phone_puts_the_code_field_first(tmp_path):
         assert code.location["y"] < page.el("#summary").location["y"], "the code field is below the attendance"
         assert code.location["y"] + code.size["height"] < 740, "the code field is not on the first screen"
         page.screenshot("check-in-code-first-phone")
+        # 撤销 far down the list: the shared dialog says what it does; the answer shows on the screen.
+        undo = page.el(f"[data-undo='{late['id']}']")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", undo)
+        undo.click()
+        page.dialog("撤销 " + late["name"] + " 的签到", "计为未到")
+        page.screenshot("check-in-undo-dialog-phone")
+        page.confirm_dialog("撤销签到")
+        page.flash("已撤销 " + late["name"] + " 的签到")
+        assert driver.execute_script("var r = document.getElementById('flash').getBoundingClientRect(); "
+                                     "return r.top >= 0 && r.bottom <= innerHeight;"), "the answer is out of view"
+        page.text_appears("#summary", "实到 0 人")
+        assert not [p for p in api(server, token, "GET", f"/api/v1/campaigns/{cid}/participants") if p.get("checkedInAt")]
 
 
 def test_results_keep_the_typed_score_and_the_save_button_while_another_clerk_saves(tmp_path):

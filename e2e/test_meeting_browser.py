@@ -128,6 +128,8 @@ def test_console_and_two_projectors_agree_through_a_pause(tmp_path):
 
         # End; the next speaker waits for the comment.
         console.click("#stage-buttons [data-action=end]")
+        console.dialog("结束 " + first["name"] + " 的述职")
+        console.screenshot("end-speech-dialog-desktop")
         console.confirm_dialog("结束述职")
         # The hall sees that the speech ended, how long it took and who is next; the console's preview says the same.
         for p in projectors:
@@ -208,6 +210,13 @@ def test_names_and_short_cells_stay_whole_at_1366_and_in_the_printed_minutes(tmp
         pdf = print_to_pdf(driver, "minutes-short-cells")
         text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
         assert "王建华" in text and re.search("8 *分钟", text), text[:2000]
+        # Under each name its unit and title, each whole (the printed minutes broke "**市园艺场党/委", "区社会事务局/党组").
+        onsite = [r for r in api(server, token, "GET", base)["reportees"] if r["mode"] == "onsite"]
+        lines = text.splitlines()
+        for r in onsite:
+            for word in [r["name"], r["unitName"], r["title"]]:
+                assert any(word in line for line in lines), f"“{word}” is broken in the printed minutes:\n{text[:2500]}"
+        assert len(re.findall("8 分钟", text)) == len(onsite), text[:2500]
     finally:
         driver.quit()
         server.stop()

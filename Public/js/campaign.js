@@ -283,7 +283,7 @@ window.Pingyi.page((function () {
     if (!file) return;
     $("reportee-issues").hidden = true;
     P.busy(event.target.querySelector("button"), "正在导入…", function () {
-      return P.api("POST", base + "/reportees/import", undefined, { file: file })
+      return P.importFile(base + "/reportees/import", file)
         .then(function (r) { P.flash("已导入 " + r.imported + " 名述职对象"); event.target.reset(); return load(); },
               function (err) { P.showIssues($("reportee-issues"), err); throw err; });
     });
@@ -354,7 +354,7 @@ window.Pingyi.page((function () {
     if (!file) return;
     $("participant-issues").hidden = true;
     P.busy(event.target.querySelector("button"), "正在导入…", function () {
-      return P.api("POST", base + "/participants/import", undefined, { file: file })
+      return P.importFile(base + "/participants/import", file)
         .then(function (r) { P.flash("已导入 " + r.imported + " 名参会人员"); event.target.reset(); return load(); },
               function (err) { P.showIssues($("participant-issues"), err); throw err; });
     });

@@ -61,7 +61,7 @@ window.Pingyi.page((function () {
     var item = d.item;
     document.title = "整改事项 · " + item.responsibleUnit;
     $("i-title").textContent = item.responsibleUnit + " · " + item.responsiblePerson;
-    $("crumb").textContent = item.problem.slice(0, 20);
+    $("crumb").textContent = item.problem.length > 20 ? item.problem.slice(0, 20) + "…" : item.problem;
     $("i-state").textContent = item.stateLabel;
     $("i-state").className = "state rect-" + item.state;
     $("i-overdue").hidden = !item.overdue;

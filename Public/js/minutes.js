@@ -45,7 +45,7 @@ window.Pingyi.page((function () {
         (m.guestUnits.length ? m.guestUnits.join("、") + "有关负责同志到会指导。" : "无指导人员签到。");
       P.redrawList($("n-speakers").querySelector("tbody"), m.speakers, function (s) { return s.reporteeID; }, function (s) {
         return el("tr", null, el("td", { class: "nowrap" }, String(s.position)),
-          el("td", null, el("span", { class: "nowrap person" }, s.name), el("div", { class: "muted" }, s.unitName + " " + s.title)),
+          el("td", null, el("span", { class: "nowrap person" }, s.name), el("div", { class: "muted" }, el("span", { class: "nowrap" }, s.unitName), " ", el("span", { class: "nowrap" }, s.title))),
           el("td", { class: "nowrap" }, s.limitText), el("td", { class: "nowrap" + (s.overtime ? " error" : "") }, s.durationText + (s.overtime ? "（超时）" : "")),
           el("td", null, s.commentSkipped ? "（未点评）" : s.comment || "—"),
           P.isAdmin() ? el("td", { class: "noprint" }, s.comment ? el("a", { class: "button-like nowrap",

@@ -113,7 +113,8 @@ window.Pingyi.page((function () {
     $("import-issues").hidden = true;
     P.busy(event.target.querySelector("button"), "正在导入…", function () {
       var parent = $("i-parent").value;
-      return P.api("POST", "/api/v1/org-units/import" + (parent ? "?parent=" + encodeURIComponent(parent) : ""), undefined, { file: file })
+      // The office's own headers the server does not know: the clerk says which column each is, and it goes again.
+      return P.importFile("/api/v1/org-units/import" + (parent ? "?parent=" + encodeURIComponent(parent) : ""), file)
         .then(function (r) { P.flash("已导入 " + r.imported + " 个组织"); event.target.reset(); return load(); },
               function (err) { P.showIssues($("import-issues"), explainDemoNames(err)); throw err; });
     });

@@ -192,6 +192,93 @@
     });
   }
 
+  /// RFC 4180 records of a CSV text (quoted fields may hold commas, quotes and line breaks), and back.
+  function csvRecords(text) {
+    var records = [], fields = [], field = "", quoted = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") { fields.push(field); field = ""; }
+      else if (c === "\n" || c === "\r") {
+        if (c === "\r" && text[i + 1] === "\n") i++;
+        fields.push(field); records.push(fields); fields = []; field = "";
+      } else field += c;
+    }
+    if (field || fields.length) { fields.push(field); records.push(fields); }
+    return records;
+  }
+  function csvText(records) {
+    return records.map(function (fields) {
+      return fields.map(function (f) { return /[",\r\n]/.test(f) ? '"' + f.replace(/"/g, '""') + '"' : f; }).join(",");
+    }).join("\r\n") + "\r\n";
+  }
+
+  /// An import refused for headers the server does not know ("无法识别的列“X”，可用的列：…"), as an office's own table
+  /// has them: the clerk says in the shared dialog which column each one is, or 不导入, and the CSV file is sent again
+  /// with those headers (the clerk's file is not changed). Resolves to the file to send, or null: not such a refusal,
+  /// cancelled, or an XLSX file (its issues then say how to go on).
+  function mapColumns(file, err) {
+    var unknown = [], columns = [];
+    (err.issues || []).forEach(function (issue) {
+      var m = /^无法识别的列“(.*)”，可用的列：(.+)$/.exec(issue.message);
+      if (m) { unknown.push(m[1]); columns = m[2].split("、"); }
+    });
+    if (!unknown.length) return Promise.resolve(null);
+    if (!/\.csv$/i.test(file.name || "")) {
+      err.issues.push({ line: 0, message: "XLSX 文件请把这些表头改为可用的列名；或另存为 CSV（逗号分隔）后导入，导入时可逐列指明对应关系。" });
+      return Promise.resolve(null);
+    }
+    return file.arrayBuffer().then(function (buffer) {
+      var text;
+      try { text = new TextDecoder("utf-8", { fatal: true }).decode(buffer); } catch (e) { text = new TextDecoder("gbk").decode(buffer); }
+      var records = csvRecords(text.replace(/^\ufeff/, ""));
+      var head = records.findIndex(function (r) { return r.some(function (f) { return f.trim(); }); });
+      if (head < 0) return null;
+      var header = records[head].map(function (f) { return f.trim(); });
+      var options = [{ value: "", label: "不导入" }].concat(columns.map(function (c) { return { value: c, label: c }; }));
+      return ask({
+        title: "指明各列的内容",
+        lines: ["文件中有 " + unknown.length + " 列的表头本系统不认识。请指明每列对应哪一项，选“不导入”则跳过该列。",
+                "只在这次导入中对应，您的文件不会被修改。"],
+        fields: unknown.map(function (h, i) {
+          return { name: "c" + i, label: "“" + h + "”是", type: "select", required: false, options: options,
+                   value: columns.filter(function (c) { return h.indexOf(c) >= 0 && header.indexOf(c) < 0; })[0] || "" };
+        }),
+        confirmLabel: "按此导入",
+        validate: function (values) {
+          var taken = {};
+          for (var i = 0; i < unknown.length; i++) {
+            var c = values["c" + i];
+            if (!c) continue;
+            if (taken[c] || header.indexOf(c) >= 0) return "“" + c + "”只能对应一列";
+            taken[c] = true;
+          }
+          return "";
+        }
+      }).then(function (values) {
+        if (!values) return null;
+        var target = {};
+        unknown.forEach(function (h, i) { target[h] = values["c" + i]; });
+        var dropped = header.map(function (h) { return target[h] === ""; });
+        var mapped = records.map(function (r, n) {
+          var fields = n === head ? header.map(function (h) { return target[h] || h; }) : r;
+          return fields.filter(function (f, i) { return !dropped[i]; });
+        });
+        return new File(["\ufeff" + csvText(mapped)], file.name, { type: "text/csv" });
+      });
+    });
+  }
+
+  /// POSTs an import file; when the server does not know some of its headers, asks (mapColumns) and sends it again.
+  function importFile(path, file) {
+    var send = function (f) { return api("POST", path, undefined, { file: f }); };
+    return send(file).catch(function (err) {
+      return mapColumns(file, err).then(function (mapped) { if (!mapped) throw err; return send(mapped); });
+    });
+  }
+
   /// Org units in tree order as {value, label} with the label indented by depth; `without` and its subtree left out.
   function unitChoices(units, without) {
     var children = {};
@@ -439,6 +526,7 @@
       unitChoices(units).forEach(function (c) { select.appendChild(el("option", { value: c.value, selected: c.value === selected }, c.label)); });
     },
     unitChoices: unitChoices,
+    importFile: importFile,
     showIssues: function (list, err) {
       list.textContent = "";
       list.hidden = !(err.issues && err.issues.length);
