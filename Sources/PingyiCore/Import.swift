@@ -22,6 +22,8 @@ public struct ImportFailure: Error, Hashable, Sendable {
 
 /// A sheet of text cells with a header row naming the columns (in any order).
 public struct ImportTable: Sendable {
+    /// Columns of an office's own tables that carry nothing to import (every import reads past them).
+    public static let ignoredHeaders: Set<String> = ["序号", "编号", "备注"]
     public var header: [String]
     public var rows: [CSVRecord]
 
@@ -96,7 +98,7 @@ public enum OrgImport {
         "书记姓名": "书记", "党组织书记": "书记",
     ]
     /// Columns of such tables that carry nothing to import.
-    public static let ignoredHeaders: Set<String> = ["序号", "编号", "备注"]
+    public static let ignoredHeaders = ImportTable.ignoredHeaders
     static let maxNameLength = 100
     /// Units one file may create (a district's whole tree is a few thousand); above it the file is refused whole.
     public static let maxRows = 10_000
@@ -220,11 +222,17 @@ public struct ParticipantImportRow: Hashable, Sendable {
 
 public enum ParticipantImport {
     public static let columns = ["姓名", "单位", "身份", "评议人类别"]
+    /// An office's own headers for these columns.
+    public static let headerAliases: [String: String] = [
+        "工作单位": "单位", "所在单位": "单位", "单位名称": "单位",
+        "参会身份": "身份", "参会类别": "身份", "评议人类型": "评议人类别", "评议类别": "评议人类别",
+    ]
 
     public static func parse(_ records: [CSVRecord], raterGroups: [String]) -> Result<[ParticipantImportRow], ImportFailure> {
         do {
             let table = try ImportTable(records: records)
-            let index = try table.columns(required: ["姓名"], optional: ["单位", "身份", "评议人类别"])
+            let index = try table.columns(required: ["姓名"], optional: ["单位", "身份", "评议人类别"], aliases: headerAliases,
+                                          ignored: ImportTable.ignoredHeaders)
             var issues: [ImportIssue] = []
             var rows: [ParticipantImportRow] = []
             for record in table.rows {
@@ -275,11 +283,17 @@ public struct ReporteeImportRow: Hashable, Sendable {
 /// 述职对象名单: 姓名, 单位 (required), 职务, 述职方式 (会上 / 书面, default 会上), 时限（分钟） (1–60).
 public enum ReporteeImport {
     public static let columns = ["姓名", "单位", "职务", "述职方式", "时限（分钟）"]
+    /// An office's own headers for these columns.
+    public static let headerAliases: [String: String] = [
+        "工作单位": "单位", "所在单位": "单位", "单位名称": "单位", "党组织名称": "单位",
+        "职位": "职务", "现任职务": "职务", "述职形式": "述职方式",
+    ]
 
     public static func parse(_ records: [CSVRecord]) -> Result<[ReporteeImportRow], ImportFailure> {
         do {
             let table = try ImportTable(records: records)
-            let index = try table.columns(required: ["姓名", "单位"], optional: ["职务", "述职方式", "时限（分钟）"])
+            let index = try table.columns(required: ["姓名", "单位"], optional: ["职务", "述职方式", "时限（分钟）"],
+                                          aliases: headerAliases, ignored: ImportTable.ignoredHeaders)
             var issues: [ImportIssue] = []
             var rows: [ReporteeImportRow] = []
             for record in table.rows {

@@ -27,4 +27,21 @@ struct OrgImportHeaderTests {
         guard case .failure(let unknown) = Self.parse("组织名称,类型,领域,联系电话\n甲,党委,农村,123\n") else { Issue.record("accepted"); return }
         #expect(unknown.issues.map(\.text) == ["无法识别的列“联系电话”，可用的列：名称、类型、领域、上级组织、书记"])
     }
+
+    @Test func theOfficesOwnHeadersImportSecretariesAndAttendeesToo() throws {
+        let reportees = try ReporteeImport.parse(try CSV.parse("""
+            序号,姓名,工作单位,职位,述职形式,备注
+            1,王建华,**镇党委,党委书记,书面,
+            """)).get()
+        #expect(reportees.map(\.name) == ["王建华"] && reportees.map(\.unit) == ["**镇党委"] && reportees.map(\.title) == ["党委书记"])
+        let people = try ParticipantImport.parse(try CSV.parse("""
+            序号,姓名,所在单位,参会身份,评议人类型
+            1,李四,**镇,出席,区领导
+            """), raterGroups: ["区领导"]).get()
+        #expect(people.map(\.name) == ["李四"] && people.map(\.unit) == ["**镇"] && people.map(\.raterGroup) == ["区领导"])
+        guard case .failure(let unknown) = ReporteeImport.parse(try CSV.parse("姓名,单位,联系电话\n甲,乙,1\n")) else {
+            Issue.record("accepted"); return
+        }
+        #expect(unknown.issues.count == 1)
+    }
 }
