@@ -192,6 +192,8 @@ window.Pingyi.page((function () {
       $("export-csv").href = base + "/results.csv";
       $("doc-notice").href = base + "/documents/results-notice.docx";
       $("doc-feedback").href = base + "/documents/feedback.docx";
+      $("doc-rectification").href = base + "/documents/rectification-notices.docx";
+      $("doc-ledger").href = base + "/documents/ledger.docx";
     },
     load: function () { return Promise.all([P.api("GET", base + "/results"), P.api("GET", base + "/publications")]); },
     draw: function (r) { results = r[0]; render(); drawPublications(r[1]); },
