@@ -47,6 +47,7 @@ window.Pingyi.page((function () {
     $("meeting-links").hidden = !detail.may.meetingPages;
     $("link-console").textContent = detail.may.rehearse ? "主持人控制台（彩排）" : "主持人控制台";
     $("link-cards").href = "/campaigns/" + id + "/check-in-cards";
+    $("doc-meeting-notice").href = base + "/documents/meeting-notice.docx";
     $("link-cards").hidden = !detail.may.printCards;
     $("link-tally").hidden = !detail.may.tally;
     $("link-minutes").hidden = !detail.may.tally;

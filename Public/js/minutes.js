@@ -29,7 +29,10 @@ window.Pingyi.page((function () {
   }
 
   return {
-    start: function (page) { $("back-link").href = "/campaigns/" + page.id; },
+    start: function (page) {
+      $("back-link").href = "/campaigns/" + page.id;
+      $("doc-minutes").href = page.base + "/documents/minutes.docx";
+    },
     load: function (page) { return P.api("GET", page.base + "/minutes"); },
     draw: function (m, page) {
       document.title = "会议纪要 · " + m.title;

@@ -192,6 +192,12 @@ window.Pingyi.page((function () {
       $("export-csv").href = base + "/results.csv";
       $("doc-notice").href = base + "/documents/results-notice.docx";
       $("doc-feedback").href = base + "/documents/feedback.docx";
+      $("doc-rectification").href = base + "/documents/rectification-notices.docx";
+      $("doc-ledger").href = base + "/documents/ledger.docx";
+      // 整改通知书 and 整改台账 list the campaign's ledger items: without any they would only answer 409.
+      P.api("GET", "/api/v1/rectification?campaign=" + id).then(function (items) {
+        $("doc-rectification").hidden = $("doc-ledger").hidden = items.length === 0;
+      }, function () { $("doc-rectification").hidden = $("doc-ledger").hidden = true; });
     },
     load: function () { return Promise.all([P.api("GET", base + "/results"), P.api("GET", base + "/publications")]); },
     draw: function (r) { results = r[0]; render(); drawPublications(r[1]); },

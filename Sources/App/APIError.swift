@@ -104,7 +104,7 @@ struct APIErrorMiddleware: AsyncMiddleware {
         case let error as LedgerRuleError:
             switch error {
             case .notEditor: return (.forbidden, "forbidden", error.message)
-            case .closed, .closedForEvidence: return (.conflict, "conflict", error.message)
+            case .closed, .closedForEvidence, .nothingToDocument: return (.conflict, "conflict", error.message)
             case .deadlineOnlyByExtension: return (.unprocessableEntity, "rectification", error.message)
             case .ownerCannotHandOver: return (.forbidden, "rectification", error.message)
             case .deadlineInPast, .tooManyUnits: return (.unprocessableEntity, "invalid", error.message)

@@ -147,6 +147,22 @@ public enum LedgerRules {
         }
         return rows.values.sorted { ($0.overdue, $0.open, $0.unitName) > ($1.overdue, $1.open, $1.unitName) }
     }
+
+    /// The items of a 整改通知书 or 整改台账 (issue 24), grouped by 责任单位 as entered, the units in the order their
+    /// first item was filed; with `unit`, only that unit's. No item is a refusal, never an empty document.
+    public static func documentUnits<Item>(_ items: [Item], unit: String? = nil,
+                                           responsibleUnit: (Item) -> String) throws -> [(unit: String, items: [Item])] {
+        var order: [String] = []
+        var grouped: [String: [Item]] = [:]
+        for item in items {
+            let name = responsibleUnit(item).trimmingCharacters(in: .whitespacesAndNewlines)
+            if grouped[name] == nil { order.append(name) }
+            grouped[name, default: []].append(item)
+        }
+        if let unit { order = order.filter { $0 == unit } }
+        guard !order.isEmpty else { throw LedgerRuleError.nothingToDocument(unit: unit) }
+        return order.map { ($0, grouped[$0]!) }
+    }
 }
 
 public enum LedgerRuleError: Error, Hashable, Sendable {
@@ -158,6 +174,8 @@ public enum LedgerRuleError: Error, Hashable, Sendable {
     case deadlineInPast
     case closedForEvidence
     case tooManyUnits
+    /// A 整改通知书 or 整改台账 with no items to list (`unit`: the 责任单位 asked for, if any).
+    case nothingToDocument(unit: String?)
 
     public var message: String {
         switch self {
@@ -168,6 +186,8 @@ public enum LedgerRuleError: Error, Hashable, Sendable {
         case .deadlineInPast: "完成时限不能早于今天"
         case .closedForEvidence: "已销号的问题不能再上传佐证材料"
         case .tooManyUnits: "责任单位最多选 \(LedgerRules.maxResponsibleUnits) 个"
+        case .nothingToDocument(let unit):
+            unit.map { "“\($0)”没有本次评议的整改事项，无法生成整改文书" } ?? "本次评议尚无整改事项，无法生成整改通知书或整改台账；请先在会议纪要或评议结果中列入整改"
         }
     }
 }

@@ -10,6 +10,10 @@ struct DocumentController: RouteCollection {
         documents.get("results-notice.docx", use: resultsNotice).requiring(.manage)
         documents.get("feedback.docx", use: feedback).requiring(.manage)
         documents.get("feedback", ":reporteeID", use: feedbackOne).requiring(.manage)
+        documents.get("meeting-notice.docx", use: meetingNotice).requiring(.manage)
+        documents.get("minutes.docx", use: minutes).requiring(.manage)
+        documents.get("rectification-notices.docx", use: rectificationNotices).requiring(.manage)
+        documents.get("ledger.docx", use: ledger).requiring(.manage)
     }
 
     static let docx = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -48,5 +52,48 @@ struct DocumentController: RouteCollection {
         let extras = try await OfficialPapers.feedbackExtras(of: campaign, on: req.db)
         let data = try DOCXWriter.document(OfficialDocuments.feedback(report, results: [result], extras: extras, heading: heading))
         return download(data, name: "\(reportee.name)个人评议结果反馈意见书.docx", type: Self.docx)
+    }
+
+    /// 会议通知 (from 筹备 on), the participants as 附件.
+    @Sendable
+    func meetingNotice(req: Request) async throws -> Response {
+        let (actor, campaign) = try await req.campaign()
+        let (heading, details, facts) = try await Documents.meetingNotice(
+            heading: try req.query.decode(DocumentHeadingQuery.self), details: try req.query.decode(MeetingNoticeQuery.self),
+            of: campaign, by: actor, on: req.db)
+        let data = try DOCXWriter.document(MeetingDocuments.notice(facts, details: details, heading: heading))
+        return download(data, name: "\(campaign.title)会议通知.docx", type: Self.docx)
+    }
+
+    /// 会议纪要 (once the meeting has started).
+    @Sendable
+    func minutes(req: Request) async throws -> Response {
+        let (actor, campaign) = try await req.campaign()
+        let (heading, minutes) = try await Documents.minutes(heading: try req.query.decode(DocumentHeadingQuery.self), of: campaign,
+                                                             by: actor, on: req.db)
+        let data = try DOCXWriter.document(MeetingDocuments.minutes(minutes, heading: heading))
+        return download(data, name: "\(campaign.title)会议纪要.docx", type: Self.docx)
+    }
+
+    /// 整改通知书: one section per 责任单位, or the one `unit` names.
+    @Sendable
+    func rectificationNotices(req: Request) async throws -> Response {
+        let (actor, campaign) = try await req.campaign()
+        let unit = try req.query.decode(LedgerDocumentQuery.self).unit
+        let (heading, papers) = try await Documents.ledger("整改通知书", heading: try req.query.decode(DocumentHeadingQuery.self), unit: unit,
+                                                           of: campaign, by: actor, on: req.db)
+        let units = papers.units
+        let data = try DOCXWriter.document(LedgerDocuments.notices(units, campaignTitle: campaign.title, heading: heading))
+        return download(data, name: "\(units.count == 1 ? units[0].unit : campaign.title)整改通知书.docx", type: Self.docx)
+    }
+
+    /// 整改台账: a landscape table.
+    @Sendable
+    func ledger(req: Request) async throws -> Response {
+        let (actor, campaign) = try await req.campaign()
+        let (heading, papers) = try await Documents.ledger("整改台账", heading: try req.query.decode(DocumentHeadingQuery.self), unit: nil,
+                                                           of: campaign, by: actor, on: req.db)
+        let data = try DOCXWriter.document(LedgerDocuments.ledger(papers.items, campaignTitle: campaign.title, heading: heading))
+        return download(data, name: "\(campaign.title)整改台账.docx", type: Self.docx)
     }
 }

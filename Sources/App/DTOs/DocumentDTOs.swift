@@ -24,3 +24,26 @@ struct DocumentHeadingQuery: Content, Sendable {
     /// yyyy-MM-dd; default today (Asia/Shanghai).
     var date: String?
 }
+
+/// What a 会议通知 adds to the heading (issue 24): time, place, what to bring, contact; blank fields take defaults
+/// (`OfficialPapers.noticeDetails`). Not remembered: each notice is for one meeting.
+struct MeetingNoticeQuery: Content, Sendable {
+    var time: String?
+    var place: String?
+    var bring: String?
+    var contact: String?
+
+    func cleaned() throws -> MeetingNoticeQuery {
+        func given(_ text: String?, _ label: String) throws -> String? {
+            let trimmed = try optionalText(text, label, max: 200)
+            return trimmed.isEmpty ? nil : trimmed
+        }
+        return MeetingNoticeQuery(time: try given(time, "会议时间"), place: try given(place, "会议地点"),
+                                  bring: try given(bring, "携带材料"), contact: try given(contact, "联系方式"))
+    }
+}
+
+/// The one 责任单位 a 整改通知书 is for (as entered on its items); none: one section per unit.
+struct LedgerDocumentQuery: Content, Sendable {
+    var unit: String?
+}

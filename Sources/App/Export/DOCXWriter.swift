@@ -36,6 +36,8 @@ enum DOCXStyle: String, Sendable {
     case cell = "Cell"
     /// Table header cells: 4号 黑体, centred.
     case cellHeader = "CellHeader"
+    /// “附件” over an attachment: 3号 黑体, at the left edge.
+    case attachmentMark = "AttachmentMark"
 }
 
 struct DOCXTable: Sendable {
@@ -43,6 +45,8 @@ struct DOCXTable: Sendable {
     var rows: [[String]]
     /// Relative column widths; they share the text block's width.
     var widths: [Double]
+    /// Columns of running text (a problem, a plan, a comment): left-aligned instead of centred.
+    var leftAligned: Set<Int> = []
 }
 
 enum DOCXBlock: Sendable {
@@ -50,6 +54,8 @@ enum DOCXBlock: Sendable {
     case table(DOCXTable)
     /// Ends a section (the next starts on a new page): one secretary per section in a combined 反馈意见书.
     case sectionBreak
+    /// The next block starts on a new page, in the same section (an 附件).
+    case pageBreak
 
     static func text(_ style: DOCXStyle, _ text: String) -> DOCXBlock { .paragraph(style, [DOCXRun(text)]) }
 }
@@ -82,8 +88,9 @@ enum DOCXWriter {
     static func page(landscape: Bool) -> Page {
         let a4w = twips(210), a4h = twips(297)
         if landscape {
-            // The block turned: 225 mm wide, 156 mm high, centred.
-            return Page(width: a4h, height: a4w, top: twips(27), bottom: twips(27), left: twips(36), right: twips(36))
+            // The portrait block turned a quarter clockwise, as a landscape table is bound into a 公文: the 28 mm binding
+            // edge on top, the 37 mm head edge on the right; 225 mm wide, 156 mm high.
+            return Page(width: a4h, height: a4w, top: twips(28), bottom: twips(210 - 28 - 156), left: twips(297 - 37 - 225), right: twips(37))
         }
         return Page(width: a4w, height: a4h, top: twips(37), bottom: twips(297 - 37 - 225), left: twips(28), right: twips(210 - 28 - 156))
     }
@@ -212,6 +219,7 @@ enum DOCXWriter {
             + paragraphStyle(.signature, "落款", ppr: "<w:ind w:right=\"1280\" w:rightChars=\"400\"/><w:jc w:val=\"right\"/>", rpr: "")
             + paragraphStyle(.cell, "表格文字", ppr: "<w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"240\" w:lineRule=\"auto\"/><w:jc w:val=\"center\"/>",
                              rpr: "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>")
+            + paragraphStyle(.attachmentMark, "附件标识", ppr: "<w:keepNext/>", rpr: fontsXML("黑体"))
             + paragraphStyle(.cellHeader, "表头", ppr: "<w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"240\" w:lineRule=\"auto\"/><w:jc w:val=\"center\"/>",
                              rpr: fontsXML("黑体") + "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>")
             + "</w:styles>"
@@ -271,8 +279,9 @@ enum DOCXWriter {
             var r = "<w:tr><w:trPr><w:cantSplit/>\(header ? "<w:tblHeader/>" : "")</w:trPr>"
             for (index, width) in columns.enumerated() {
                 let text = index < cells.count ? cells[index] : ""
+                let left = !header && table.leftAligned.contains(index)
                 r += "<w:tc><w:tcPr><w:tcW w:w=\"\(width)\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
-                    + paragraph(header ? .cellHeader : .cell, [DOCXRun(text)]) + "</w:tc>"
+                    + paragraph(header ? .cellHeader : .cell, [DOCXRun(text)], extra: left ? "<w:jc w:val=\"left\"/>" : "") + "</w:tc>"
             }
             return r + "</w:tr>"
         }
@@ -309,6 +318,7 @@ enum DOCXWriter {
             case .paragraph(let style, let content): xml += paragraph(style, content)
             case .table(let table): xml += self.table(table, width: width)
             case .sectionBreak: xml += "<w:p><w:pPr>\(sectionProperties(doc))</w:pPr></w:p>"
+            case .pageBreak: xml += "<w:p><w:pPr><w:pStyle w:val=\"Plain\"/></w:pPr><w:r><w:br w:type=\"page\"/></w:r></w:p>"
             }
         }
         if let record = doc.record { xml += self.record(record, width: width) }

@@ -51,3 +51,51 @@ enum OfficialPapers {
         return extras
     }
 }
+
+/// Reads behind the 会议通知, 会议纪要, 整改通知书 and 整改台账 (issue 24).
+extension OfficialPapers {
+    /// Time, place, what to bring and contact: as given, else what a clerk fills in by hand (待定, the usual materials,
+    /// the issuer).
+    static func noticeDetails(_ query: MeetingNoticeQuery, heading: DocumentHeading) -> MeetingNoticeDetails {
+        MeetingNoticeDetails(time: query.time ?? "（时间另行通知）", place: query.place ?? "（地点另行通知）",
+                             bring: query.bring ?? "签到卡；述职对象另带述职报告纸质稿",
+                             contact: query.contact ?? "\(heading.issuer)（联系人、联系电话另行通知）")
+    }
+
+    /// The people a 会议通知 calls: the agenda, the reportees (on-site in order, written) and every participant with
+    /// their role and rater group, in the participants API's order.
+    static func meetingNoticeFacts(of campaign: Campaign, on db: any Database) async throws -> MeetingNoticeFacts {
+        let id = try campaign.requireID()
+        let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == id).first()
+        let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
+        let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).all()
+        let groupNames = Dictionary(uniqueKeysWithValues: groups.compactMap { group in group.id.map { ($0, group.name) } })
+        let participants = try await Participant.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
+        return MeetingNoticeFacts(
+            title: campaign.title, agenda: meeting?.agenda ?? AgendaItem.seedAgenda,
+            onsite: reportees.filter { $0.mode == .onsite }.map { "\($0.unitName)\($0.name)" },
+            written: reportees.filter { $0.mode == .written }.map { "\($0.unitName)\($0.name)" },
+            participants: participants.map { p in
+                MeetingNoticeFacts.Person(name: p.name, unitName: p.unitName, role: p.role,
+                                          raterGroup: p.$raterGroup.id.flatMap { groupNames[$0] })
+            })
+    }
+
+    /// The printed minutes' read model, from the meeting phase on (in 筹备 there is nothing to minute: 409).
+    static func requireMinutes(of campaign: Campaign, on db: any Database) async throws -> MinutesDTO {
+        guard campaign.status != .preparing else { throw APIError.conflict("会议尚未开始，还没有可写入会议纪要的内容") }
+        return try await minutesOf(campaign, on: db)
+    }
+
+    /// The campaign's ledger items the actor sees, as the ledger API gives them (`GET /rectification?campaign=`),
+    /// in the ledger's order and by 责任单位; none (or none for `unit`): 409 (`LedgerRules.documentUnits`).
+    static func ledgerUnits(of campaign: Campaign, unit: String?, for actor: Actor,
+                            on db: any Database) async throws -> LedgerPapers {
+        var filter = LedgerFilter()
+        filter.campaign = try campaign.requireID()
+        let items = try await itemDTOs(try await visibleItems(for: actor, filter: filter, on: db), for: actor, on: db)
+        let wanted = unit.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        let units = try LedgerRules.documentUnits(items, unit: wanted, responsibleUnit: \.responsibleUnit)
+        return LedgerPapers(items: wanted == nil ? items : units.flatMap(\.items), units: units)
+    }
+}
