@@ -25,6 +25,8 @@ enum Bench {
                 try await CrashBench(options: options).run()
             case "tally":
                 try await TallyBench(ballots: options.int("ballots", 100_000)).run()
+            case "overview":
+                try await OverviewBench(campaigns: options.int("campaigns", 1000), postgresURL: options.string("postgres-url")).run()
             case "read-pages":
                 try ReadPages.run(options: options)
             default:
@@ -37,7 +39,7 @@ enum Bench {
     }
 
     static func usage() -> Never {
-        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C] | live --binary PATH [--viewers V] [--changes C] | crash --binary PATH [--kills K] [--postgres-url URL --pg-data DIR --pg-port P] | tally [--ballots B] | read-pages --list FILE\n".utf8))
+        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C] | live --binary PATH [--viewers V] [--changes C] | crash --binary PATH [--kills K] [--postgres-url URL --pg-data DIR --pg-port P] | overview [--campaigns N] [--postgres-url URL] | tally [--ballots B] | read-pages --list FILE\n".utf8))
         exit(2)
     }
 }
