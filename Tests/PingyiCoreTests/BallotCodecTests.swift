@@ -28,11 +28,16 @@ struct BallotCodecTests {
         #expect(layout.decode("", raterGroup: "g", isVoid: true) == .void(raterGroup: "g"))
     }
 
-    @Test(arguments: Array(UInt64(1)...25))
-    func countingMarkStringsEqualsCountingBallots(seed: UInt64) throws {
+    /// A random scenario's ballots as the database keeps them.
+    static func stored(seed: UInt64) -> (TallyPropertyTests.Scenario, BallotLayout, [StoredBallot]) {
         let s = TallyPropertyTests.scenario(seed: seed)
         let layout = BallotLayout(spec: s.spec)
-        let stored = s.ballots.map { StoredBallot(raterGroup: $0.raterGroup, isVoid: $0.isVoid, marks: $0.isVoid ? "" : layout.encode($0)) }
+        return (s, layout, s.ballots.map { StoredBallot(raterGroup: $0.raterGroup, isVoid: $0.isVoid, marks: $0.isVoid ? "" : layout.encode($0)) })
+    }
+
+    @Test(arguments: Array(UInt64(1)...25))
+    func countingMarkStringsEqualsCountingBallots(seed: UInt64) throws {
+        let (s, layout, stored) = Self.stored(seed: seed)
         let fast = try Tally(stored: stored, layout: layout)
         let slow = Tally(ballots: s.ballots, spec: s.spec)
         #expect(fast.ballotsByGroup == slow.ballotsByGroup)
@@ -41,13 +46,18 @@ struct BallotCodecTests {
 
     @Test(arguments: Array(UInt64(1)...25))
     func aKeptTallyReadsBackAsTheSameCount(seed: UInt64) throws {
-        let s = TallyPropertyTests.scenario(seed: seed)
-        let layout = BallotLayout(spec: s.spec)
-        let stored = s.ballots.map { StoredBallot(raterGroup: $0.raterGroup, isVoid: $0.isVoid, marks: $0.isVoid ? "" : layout.encode($0)) }
+        let (_, layout, stored) = Self.stored(seed: seed)
         let fresh = try Tally(stored: stored, layout: layout)
         let record = TallyRecord(fresh, layout: layout)
         let kept = try JSONDecoder().decode(TallyRecord.self, from: JSONEncoder().encode(record))
         #expect(try kept.tally(layout: layout) == fresh)
+    }
+
+    @Test func aKeptTallyThatIsNotCountsDoesNotDecode() {
+        for counts in ["1,,2", "1,x", "-1", "1,", ",1", "99999999999999"] {
+            let json = #"{"groups":{"g":{"ballots":1,"counts":"\#(counts)"}}}"#
+            #expect(throws: DecodingError.self, "\(counts)") { try JSONDecoder().decode(TallyRecord.self, from: Data(json.utf8)) }
+        }
     }
 
     @Test func aKeptTallyForAnotherLayoutIsAnError() throws {

@@ -159,8 +159,9 @@ extension CampaignReport {
         let ids = campaigns.compactMap(\.id)
         let units = Dictionary(try await OrgUnit.query(on: db).filter(\.$id ~~ Set(campaigns.map { $0.$orgUnit.id })).all()
             .compactMap { unit in unit.id.map { ($0, unit.name) } }, uniquingKeysWith: { a, _ in a })
-        let reportees = Dictionary(grouping: try await Reportee.query(on: db).filter(\.$campaign.$id ~~ ids).sort(\.$position).all(),
-                                   by: { $0.$campaign.id })
+        // Only what the overview's figures need of each secretary: written or on site (for the 综合评定).
+        let reportees = Dictionary(grouping: try await Reportee.query(on: db).filter(\.$campaign.$id ~~ ids)
+            .field(\.$id).field(\.$campaign.$id).field(\.$mode).all(), by: { $0.$campaign.id })
         let latest = Dictionary(try await BallotRound.query(on: db).filter(\.$campaign.$id ~~ ids).filter(\.$state == .counted).all()
             .map { ($0.$campaign.id, $0) }, uniquingKeysWith: { a, b in a.number > b.number ? a : b })
         let counted = Set(latest.keys)
