@@ -362,9 +362,28 @@ func openBallotBox(_ api: inout API, voters: Int) async throws -> OpenBox {
     guard checkIns.allSatisfy({ $0 == 200 }) else {
         throw BenchError.failed("check-in failed: \(Dictionary(grouping: checkIns, by: { $0 }).mapValues(\.count))")
     }
-    let opened = try await api.object(.POST, base + "/rounds", json: [String: Any]()) as! [String: Any]
+    // A round opens with at most 2,000 codes (issue 22); more are issued as 补发投票码, 100 a request, as a chair would.
+    let groupIDs = (detail["raterGroups"] as! [[String: Any]]).map { $0["id"] as! String }
+    var wanted = [Int](repeating: 0, count: groupIDs.count)
+    for i in 0..<voters { wanted[i % groupIDs.count] += 1 }
+    var atOpening = wanted
+    while atOpening.reduce(0, +) > 2000 { atOpening[atOpening.firstIndex(of: atOpening.max()!)!] -= 1 }
+    let request: [String: Any] = voters > 2000
+        ? ["codes": Dictionary(uniqueKeysWithValues: zip(groupIDs, atOpening)), "paperSheets": [String: Int]()] : [:]
+    let opened = try await api.object(.POST, base + "/rounds", json: request) as! [String: Any]
     let roundID = (opened["round"] as! [String: Any])["id"] as! String
-    let codes = (opened["codes"] as! [[String: Any]]).map { $0["code"] as! String }
+    var codes = (opened["codes"] as! [[String: Any]]).map { $0["code"] as! String }
+    if voters > 2000 {
+        for (g, groupID) in groupIDs.enumerated() {
+            var missing = wanted[g] - atOpening[g]
+            while missing > 0 {
+                let batch = min(100, missing)
+                let extra = try await api.object(.POST, base + "/rounds/\(roundID)/codes", json: ["raterGroupID": groupID, "count": batch]) as! [String: Any]
+                codes += (extra["codes"] as! [[String: Any]]).map { $0["code"] as! String }
+                missing -= batch
+            }
+        }
+    }
     guard codes.count >= voters else { throw BenchError.failed("only \(codes.count) codes for \(voters) voters") }
     var voteAPI = api
     voteAPI.token = nil
