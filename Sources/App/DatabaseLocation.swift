@@ -60,6 +60,10 @@ public enum PingyiStartupError: Error, Equatable, Sendable {
     case badDatabaseURL(String)
     case databaseUnreachable(String)
     case migrationFailed(String)
+    /// A migration failed and the database is as it was before: why, and how it was undone.
+    case migrationUndone(String, String)
+    /// A migration failed and the SQLite copy taken before could not be put back: why, and the copy's path.
+    case migrationNotUndone(String, String)
     case badSetting(String, String)
     /// The variable naming the file, its path, why it cannot be used.
     case tlsFileUnreadable(String, String, String)
@@ -74,6 +78,10 @@ public enum PingyiStartupError: Error, Equatable, Sendable {
             "错误：无法连接数据库（\(detail)） / Error: cannot reach the database (\(detail))"
         case .migrationFailed(let detail):
             "错误：数据库迁移失败（\(detail)） / Error: database migration failed (\(detail))"
+        case .migrationUndone(let detail, let how):
+            "错误：数据库迁移失败，数据库保持迁移前的原状（\(how)）：\(detail) / Error: database migration failed; the database is as it was before (\(how)): \(detail)"
+        case .migrationNotUndone(let detail, let copy):
+            "错误：数据库迁移失败，且未能放回迁移前的副本 \(copy)，请停止服务后用它替换数据库文件：\(detail) / Error: database migration failed and the copy taken before migrating could not be put back; stop the server and replace the database file with \(copy): \(detail)"
         case .badSetting(let name, let detail):
             "错误：配置 \(name) 无效：\(detail) / Error: invalid setting \(name): \(detail)"
         case .tlsFileUnreadable(let name, let path, let detail):

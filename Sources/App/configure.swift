@@ -75,7 +75,8 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
     try routes(app)
 }
 
-/// Brings the database to the current schema; on SQLite files also turns on WAL with synchronous=FULL.
+/// Brings the database to the current schema, all or nothing (`SchemaUpgrade`); on SQLite files also turns on WAL
+/// with synchronous=FULL.
 public func prepareDatabase(_ app: Application) async throws {
     guard let sql = app.db as? any SQLDatabase else { return try await app.autoMigrate() }
     do {
@@ -84,11 +85,9 @@ public func prepareDatabase(_ app: Application) async throws {
         throw PingyiStartupError.databaseUnreachable(describeDatabaseError(error))
     }
     do {
-        if case .sqliteFile = app.databaseLocation {
-            try await sql.raw("PRAGMA journal_mode=WAL").run()
-            try await sql.raw("PRAGMA synchronous=FULL").run()
-        }
-        try await app.autoMigrate()
+        try await SchemaUpgrade.migrate(app)
+    } catch let error as PingyiStartupError {
+        throw error
     } catch {
         throw PingyiStartupError.migrationFailed(describeDatabaseError(error))
     }

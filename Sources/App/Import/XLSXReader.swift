@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import PingyiCore
 
 /// Reads the first worksheet of an XLSX workbook as text records, one per row, with the row numbers Excel shows.
@@ -26,8 +23,8 @@ enum XLSXReader {
         return rows
     }
 
-    /// Only what a spreadsheet writes reaches Foundation's XMLParser: valid UTF-8 (it traps on a name that is not) and
-    /// no document type (entity declarations could expand without end; a workbook part never has one).
+    /// Only what a spreadsheet writes reaches the XML reader: valid UTF-8 and no document type (entity declarations
+    /// could expand without end; a workbook part never has one).
     static func safeForXMLParser(_ data: Data) -> Bool {
         guard String(data: data, encoding: .utf8) != nil else { return false }
         return data.range(of: Data("<!DOCTYPE".utf8)) == nil && data.range(of: Data("<!ENTITY".utf8)) == nil
@@ -47,7 +44,7 @@ enum XLSXReader {
 }
 
 /// Collects the attributes of elements with a given name.
-private final class AttributeCollector: NSObject, XMLParserDelegate {
+private final class AttributeCollector: XMLEventHandler {
     let element: String
     var found: [[String: String]] = []
 
@@ -55,9 +52,7 @@ private final class AttributeCollector: NSObject, XMLParserDelegate {
 
     static func all(element: String, in data: Data) -> [[String: String]] {
         let collector = AttributeCollector(element: element)
-        let parser = XMLParser(data: data)
-        parser.delegate = collector
-        parser.parse()
+        _ = XMLEvents.parse(data, into: collector)
         return collector.found
     }
 
@@ -65,14 +60,13 @@ private final class AttributeCollector: NSObject, XMLParserDelegate {
         all(element: element, in: data).first?[attribute]
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func start(_ name: String, attributes: [String: String]) {
         if name == element || name.hasSuffix(":" + element) { found.append(attributes) }
     }
 }
 
 /// `xl/sharedStrings.xml`: `<si>` items, each the concatenation of its `<t>` texts (rich text has several runs).
-private final class SharedStringsParser: NSObject, XMLParserDelegate {
+private final class SharedStringsParser: XMLEventHandler {
     var strings: [String] = []
     var current = ""
     var inText = false
@@ -80,14 +74,11 @@ private final class SharedStringsParser: NSObject, XMLParserDelegate {
 
     static func parse(_ data: Data) -> [String] {
         let delegate = SharedStringsParser()
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        parser.parse()
+        _ = XMLEvents.parse(data, into: delegate)
         return delegate.strings
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func start(_ name: String, attributes: [String: String]) {
         switch name {
         case "si": current = ""
         case "t": inText = true
@@ -96,11 +87,11 @@ private final class SharedStringsParser: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    func text(_ string: String) {
         if inText && !inPhonetic { current += string }
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func end(_ name: String) {
         switch name {
         case "si": strings.append(current)
         case "t": inText = false
@@ -111,7 +102,7 @@ private final class SharedStringsParser: NSObject, XMLParserDelegate {
 }
 
 /// A worksheet's `<row r=…><c r=… t=…><v>…</v></c></row>` into records; column letters place each cell.
-private final class SheetParser: NSObject, XMLParserDelegate {
+private final class SheetParser: XMLEventHandler {
     let shared: [String]
     var records: [CSVRecord] = []
     var rowNumber = 0
@@ -132,9 +123,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
 
     static func parse(_ data: Data, sharedStrings: [String]) -> (records: [CSVRecord], tooWide: Int?)? {
         let delegate = SheetParser(shared: sharedStrings)
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        guard parser.parse(), !delegate.failed else { return nil }
+        guard XMLEvents.parse(data, into: delegate), !delegate.failed else { return nil }
         return (delegate.records, delegate.tooWide)
     }
 
@@ -149,8 +138,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
         return letters == 0 || letters > 3 ? nil : index - 1
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func start(_ name: String, attributes: [String: String]) {
         switch name {
         case "row":
             rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
@@ -166,11 +154,11 @@ private final class SheetParser: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    func text(_ string: String) {
         if capturing { value += string }
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func end(_ name: String) {
         switch name {
         case "v", "t":
             capturing = false
