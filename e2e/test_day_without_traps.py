@@ -485,15 +485,16 @@ def test_secretaries_get_their_accounts_from_the_page(tmp_path):
         page.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#reportee-table tbody tr")) == 11, "11 reportees")
         # Import two more from a CSV file.
         path = tmp_path / "reportees.csv"
-        # The office's own table (issue 23's walk): 序号 and 工作单位 are not this import's columns; the page asks which
-        # column each is (工作单位 offered as 单位, 序号 not imported) and imports.
-        path.write_text("序号,姓名,工作单位,职务,述职方式,时限（分钟）\n1,赵新民,**村党支部,村党支部书记,会上述职,6\n2,钱晓红,**社区党委,社区党委书记,书面述职,\n",
-                        encoding="utf-8")
+        # The office's own table (issue 23's walk): 序号 is read past and 职位 read as 职务 by the server; 任职单位 and
+        # 联系电话 are not this import's columns, so the page asks which column each is (任职单位 offered as 单位, 联系电话
+        # not imported) and imports.
+        path.write_text("序号,姓名,任职单位,职位,述职方式,时限（分钟）,联系电话\n1,赵新民,**村党支部,村党支部书记,会上述职,6,123\n"
+                        "2,钱晓红,**社区党委,社区党委书记,书面述职,,456\n", encoding="utf-8")
         page.el("#r-file").send_keys(str(path))
         page.click("#reportee-import button")
-        box = page.dialog("“序号”是", "“工作单位”是")
+        box = page.dialog("“任职单位”是", "“联系电话”是")
         from selenium.webdriver.support.ui import Select
-        assert [Select(s).first_selected_option.text for s in box.find_elements(By.CSS_SELECTOR, "select")] == ["不导入", "单位"]
+        assert [Select(s).first_selected_option.text for s in box.find_elements(By.CSS_SELECTOR, "select")] == ["单位", "不导入"]
         page.screenshot("reportees-import-map-columns-desktop")
         page.confirm_dialog()
         page.flash("已导入 2 名述职对象")
