@@ -17,8 +17,9 @@ enum SchemaUpgrade {
     /// Runs the pending migrations of `app.migrations` (Fluent's own `Migrator`, on one transaction's database).
     static func migrate(_ app: Application) async throws {
         let sql = app.db as! any SQLDatabase
+        if app.databaseLocation.isSQLiteFile { try await switchToWAL(sql) }
         guard case .sqliteFile(let path) = app.databaseLocation, try await hasPending(app), isNonEmptyFile(path) else {
-            return try await migrateInOneTransaction(app, walFile: app.databaseLocation.isSQLiteFile)
+            return try await migrateInOneTransaction(app)
         }
         // The write-ahead log's committed pages go into the file first, so the copy is the whole database.
         try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
@@ -31,7 +32,7 @@ enum SchemaUpgrade {
             throw PingyiStartupError.migrationFailed("迁移前无法复制数据库 / cannot copy the database before migrating: \(describeDatabaseError(error))")
         }
         do {
-            try await migrateInOneTransaction(app, walFile: true)
+            try await migrateInOneTransaction(app)
         } catch {
             let detail = describeDatabaseError(error)
             // Every pooled connection closed before the file is swapped, so none writes into the copy put back.
@@ -50,13 +51,25 @@ enum SchemaUpgrade {
         try? files.removeItem(atPath: copy)
     }
 
-    private static func migrateInOneTransaction(_ app: Application, walFile: Bool) async throws {
-        let sql = app.db as! any SQLDatabase
+    /// WAL with synchronous=FULL, before anything else reads the file. Switching needs the file to itself for a
+    /// moment: a statement of another pooled connection not yet reset keeps the old mode without an error (a full test
+    /// run under load saw it), so the answer is read and the switch tried again, for up to 5 s.
+    static func switchToWAL(_ sql: any SQLDatabase) async throws {
+        struct Mode: Decodable { var journal_mode: String }
+        var mode = ""
+        for attempt in 0..<100 {
+            mode = try await sql.raw("PRAGMA journal_mode=WAL").first(decoding: Mode.self)?.journal_mode.lowercased() ?? ""
+            if mode == "wal" { break }
+            if attempt < 99 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        guard mode == "wal" else {
+            throw PingyiStartupError.migrationFailed("无法把数据库切换到 WAL 日志模式 / could not switch the SQLite file to WAL (\(mode))")
+        }
+        try await sql.raw("PRAGMA synchronous=FULL").run()
+    }
+
+    private static func migrateInOneTransaction(_ app: Application) async throws {
         do {
-            if walFile {
-                try await sql.raw("PRAGMA journal_mode=WAL").run()
-                try await sql.raw("PRAGMA synchronous=FULL").run()
-            }
             try await app.db.transaction { tx in
                 let migrator = Migrator(databaseFactory: { _ in tx }, migrations: app.migrations, on: tx.eventLoop,
                                         migrationLogLevel: app.fluent.migrationLogLevel)
