@@ -16,16 +16,6 @@ struct CampaignResults: Sendable {
     var results: [ReporteeResult]
 }
 
-/// The latest counted round's results from its kept tally. `nil` while no round has been counted.
-func computeResults(_ campaign: Campaign, on db: any Database) async throws -> CampaignResults? {
-    let campaignID = try campaign.requireID()
-    guard let round = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).filter(\.$state == .counted)
-        .sort(\.$number, .descending).first() else { return nil }
-    let order = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
-    return try CampaignResults(campaign, round: round, tally: try await CountedTally.of(round, on: db),
-                               groupOrder: order.compactMap { $0.id?.uuidString })
-}
-
 extension CampaignResults {
     /// Values in, results out: pooling small groups cell by cell, the rules' weights for the shown groups, the grades.
     init(_ campaign: Campaign, round: BallotRound, tally counted: Tally, groupOrder order: [String]) throws {
@@ -71,11 +61,15 @@ struct CampaignReport: Sendable {
 }
 
 /// The report of the latest counted round; `nil` before any count.
+/// The results come from the round's kept tally; the rater groups are read once, for the pooling order and the names.
 func campaignReport(_ campaign: Campaign, on db: any Database) async throws -> CampaignReport? {
-    guard let computed = try await computeResults(campaign, on: db) else { return nil }
     let id = try campaign.requireID()
-    let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
+    guard let round = try await BallotRound.query(on: db).filter(\.$campaign.$id == id).filter(\.$state == .counted)
+        .sort(\.$number, .descending).first() else { return nil }
     let raterGroups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
+    let computed = try CampaignResults(campaign, round: round, tally: try await CountedTally.of(round, on: db),
+                                       groupOrder: raterGroups.compactMap { $0.id?.uuidString })
+    let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
     let records = try await AssessmentRecord.query(on: db).filter(\.$campaignID == id).all()
     return CampaignReport(campaign, computed: computed, reportees: reportees, raterGroups: raterGroups, assessments: records)
 }
