@@ -34,5 +34,6 @@ enum PingyiMigrations {
         AddRectificationResponsibleUnits(),
         CreateDocumentHeadings(),
         AddRoundTally(),
+        PartitionBallotBoxByRound(),
     ]
 }

@@ -85,6 +85,12 @@ final class BallotCode: Model, @unchecked Sendable {
     }
 }
 
+/// Which round a code belongs to, by its hash: written once at issue (in hash order) and never updated, so a code is
+/// looked up in its own round alone (on PostgreSQL, its round's partition; see `BallotPartitions`).
+enum BallotCodeRound {
+    static let schema = "ballot_code_rounds"
+}
+
 /// 选票: a random id, the round, the rater group, the marks. No time, no code, no person, no session.
 final class Ballot: Model, @unchecked Sendable {
     static let schema = "ballots"

@@ -124,12 +124,15 @@ enum CampaignSetup {
 
     /// Removes the demo campaigns and org units (`DemoCampaign`).
     static func removeDemo(by actor: Actor, on db: any Database) async throws -> (campaigns: Int, orgUnits: Int) {
-        try await db.writeTransaction { db in
+        let removed = try await db.writeTransaction { db in
             let removed = try await DemoCampaign.remove(on: db)
             try await recordAudit(on: db, actor: actor, campaignID: nil, action: "demo.remove",
                                   summary: "删除演示数据：\(removed.campaigns) 个活动，\(removed.orgUnits) 个组织")
             return removed
         }
+        // The demo's rounds leave empty partitions behind (PostgreSQL): dropped now, or by the next removal if busy.
+        try await BallotPartitions.dropOrphans(on: db)
+        return removed
     }
 
     /// A campaign's year: 2000–2100.

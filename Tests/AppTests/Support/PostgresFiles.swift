@@ -1,5 +1,6 @@
 @testable import App
 import Fluent
+import FluentPostgresDriver
 import Foundation
 import SQLKit
 import Testing
@@ -22,16 +23,23 @@ struct PostgresFiles {
         dataDirectory = directory
     }
 
-    /// Every segment of `relation` (a table or a TOAST table), after a checkpoint wrote out what sat in shared buffers.
+    /// Every segment of `relation` (a table or a TOAST table; for a partitioned table, of each of its partitions), after
+    /// a checkpoint wrote out what sat in shared buffers.
     func files(_ relation: String) async throws -> [Data] {
         struct Text: Decodable { var t: String }
         try await sql.raw("CHECKPOINT").run()
-        let path = try #require(try await sql.raw("SELECT pg_relation_filepath(\(bind: relation)::regclass) AS t").first(decoding: Text.self)?.t)
+        let paths = try await sql.raw("""
+            SELECT pg_relation_filepath(relid) AS t FROM pg_partition_tree(\(bind: relation)::regclass) WHERE isleaf
+            UNION ALL SELECT pg_relation_filepath(\(bind: relation)::regclass) WHERE pg_relation_filepath(\(bind: relation)::regclass) IS NOT NULL
+            """).all(decoding: Text.self).map(\.t)
+        #expect(!paths.isEmpty, "\(relation) has files")
         var found: [Data] = []
-        for segment in 0... {
-            let file = dataDirectory + "/" + path + (segment == 0 ? "" : ".\(segment)")
-            guard let data = FileManager.default.contents(atPath: file) else { break }
-            found.append(data)
+        for path in paths {
+            for segment in 0... {
+                let file = dataDirectory + "/" + path + (segment == 0 ? "" : ".\(segment)")
+                guard let data = FileManager.default.contents(atPath: file) else { break }
+                found.append(data)
+            }
         }
         return found
     }
@@ -55,4 +63,16 @@ func withOlderSnapshot<T: Sendable>(_ app: Application, reading table: String = 
     let result = try await write()
     try await reader.value
     return result
+}
+
+/// A connection of its own, outside the app's pool (one connection per event loop), in the test's schema: another
+/// meeting's transaction can be held open on it without taking the connection a request needs.
+func sideConnection(_ app: Application) async throws -> PostgresConnection {
+    struct Path: Decodable { var search_path: String }
+    let path = try #require(try await (app.db as! any SQLDatabase).raw("SHOW search_path").first(decoding: Path.self)?.search_path)
+    let url = try #require(ProcessInfo.processInfo.environment["PINGYI_TEST_POSTGRES_URL"])
+    let connection = try await PostgresConnection.connect(
+        configuration: try SQLPostgresConfiguration(url: url).coreConfiguration, id: 1, logger: app.logger)
+    try await connection.query("SET search_path TO \(unescaped: path)", logger: app.logger)
+    return connection
 }

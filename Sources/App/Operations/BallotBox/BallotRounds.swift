@@ -25,6 +25,7 @@ enum BallotRounds {
             let round = BallotRound(campaignID: campaignID, number: (previous?.number ?? 0) + 1, layout: layout, openedAt: Date())
             try await round.save(on: db)
             let roundID = try round.requireID()
+            try await BallotPartitions.create(round: roundID, on: db)
             var issued: [(group: String, codes: [String])] = []
             for (group, count) in plan.codes where count > 0 {
                 guard let id = UUID(uuidString: group) else { continue }
@@ -66,7 +67,7 @@ enum BallotRounds {
     /// issued voids the round, which is kept. The tellers' keyed entries are erased: the ballots remain.
     static func count(_ round: BallotRound, by actor: Actor, on db: any Database) async throws -> RoundReconciliation {
         let roundID = try round.requireID()
-        let reconciliation = try await db.writeTransaction { db -> RoundReconciliation in
+        let (reconciliation, erasedPaper) = try await db.writeTransaction { db -> (RoundReconciliation, Bool) in
             try await requireRoundWork(round, on: db)
             try await claim(roundID, from: .sealed, to: .counted, on: db)
             let unresolved = try await PaperSheet.query(on: db).filter(\.$roundID == roundID)
@@ -96,9 +97,10 @@ enum BallotRounds {
             try await BallotScrub.rewrite(roundID: roundID, on: db)
             try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "round.count",
                                   summary: "第 \(round.number) 轮计票：\(reconciliation.summary)", after: reconciliation)
-            return reconciliation
+            return (reconciliation, !sheetIDs.isEmpty || !scans.isEmpty)
         }
-        try await BallotScrub.flush(BallotScrub.countedTables, on: db)
+        // A round without paper erased nothing outside its own partitions: no other table is rewritten for it.
+        try await BallotScrub.flush(erasedPaper ? BallotScrub.countedTables : BallotScrub.ballotTables, on: db)
         return reconciliation
     }
 

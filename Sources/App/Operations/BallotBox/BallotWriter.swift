@@ -81,11 +81,12 @@ actor BallotWriter {
         let ids = SQLList(candidates.map { SQLBind($0.codeID) })
         let rounds = SQLList(Set(candidates.map(\.roundID)).map { SQLBind($0) })
         struct Claimed: Decodable { var id: UUID }
-        // PostgreSQL: hold the round against a concurrent seal, which rewrites the round's rows (see BallotScrub).
+        // PostgreSQL: hold the round against a concurrent seal, which rewrites the round's rows (see BallotScrub); the
+        // rounds named by value keep the update to their own partitions (`BallotPartitions`).
         let roundLock = sql.dialect.name == "sqlite" ? "" : " FOR SHARE"
         let claimed = Set(try await sql.raw("""
             UPDATE "ballot_codes" SET "used" = \(bind: true), "submission_hash" = \(cases)
-            WHERE "id" IN (\(ids)) AND "used" = \(bind: false)
+            WHERE "id" IN (\(ids)) AND "used" = \(bind: false) AND "round_id" IN (\(rounds))
             AND "round_id" IN (SELECT "id" FROM "ballot_rounds" WHERE "id" IN (\(rounds)) AND "state" = \(bind: "open")\(unsafeRaw: roundLock))
             RETURNING "id"
             """).all(decoding: Claimed.self).map(\.id))

@@ -8,13 +8,16 @@ import SQLKit
 /// values at debug level. The codes in the clear go back to the caller alone, to be printed.
 func storeNewCodes(_ count: Int, raterGroupID: UUID, roundID: UUID, on db: any Database) async throws -> [String] {
     let codes = (0..<count).map { _ in VotingCode.generate() }
-    let rows: [[any SQLExpression]] = codes.map {
-        [SQLBind(UUID()), SQLBind(roundID), SQLBind(raterGroupID), SQLBind(codeHash($0)), SQLBind(false)]
-    }
-    for start in stride(from: 0, to: rows.count, by: 500) {
-        try await (db as! any SQLDatabase).insert(into: BallotCode.schema)
+    // Stored in the hashes' order, not the slips': where a row sits says nothing about whose slip it is.
+    let hashes = codes.map(codeHash).sorted()
+    let sql = db as! any SQLDatabase
+    for start in stride(from: 0, to: hashes.count, by: 500) {
+        let part = hashes[start..<min(start + 500, hashes.count)]
+        try await sql.insert(into: BallotCode.schema)
             .columns("id", "round_id", "rater_group_id", "code_hash", "used")
-            .rows(Array(rows[start..<min(start + 500, rows.count)])).run()
+            .rows(part.map { [SQLBind(UUID()), SQLBind(roundID), SQLBind(raterGroupID), SQLBind($0), SQLBind(false)] }).run()
+        try await sql.insert(into: BallotCodeRound.schema).columns("code_hash", "round_id")
+            .rows(part.map { [SQLBind($0), SQLBind(roundID)] }).run()
     }
     return codes
 }

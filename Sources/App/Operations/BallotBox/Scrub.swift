@@ -9,35 +9,39 @@ import SQLKit
 enum BallotScrub {
     /// In the seal's transaction: every row of the round deleted and inserted again, sorted by content, ballots under
     /// fresh random ids handed out in that same order. SQLite zeroes what it deletes (`secure_delete`, set by
-    /// `writeTransaction`).
+    /// `writeTransaction`); PostgreSQL empties the round's own partitions into new files (`BallotPartitions`).
     static func rewrite(roundID: UUID, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
+        let partitioned = BallotPartitions.applies(to: db)
+        if partitioned { try await BallotPartitions.create(round: roundID, on: db) }
 
         struct CodeRow: Decodable { var id: UUID; var rater_group_id: UUID; var code_hash: String; var used: Bool; var submission_hash: String? }
         let codes = try await sql.select().columns("id", "rater_group_id", "code_hash", "used", "submission_hash")
             .from(BallotCode.schema).where("round_id", .equal, roundID).all(decoding: CodeRow.self)
             .sorted { $0.code_hash < $1.code_hash }
-        try await sql.delete(from: BallotCode.schema).where("round_id", .equal, roundID).run()
-        try await insert(into: BallotCode.schema, ["id", "round_id", "rater_group_id", "code_hash", "used", "submission_hash"],
-                         codes.map { [SQLBind($0.id), SQLBind(roundID), SQLBind($0.rater_group_id), SQLBind($0.code_hash),
-                                      SQLBind($0.used), SQLBind($0.submission_hash)] }, on: sql)
-
         struct BallotRow: Decodable { var rater_group_id: UUID; var medium: String; var is_void: Bool; var marks: String }
         let ballots = try await sql.select().columns("rater_group_id", "medium", "is_void", "marks")
             .from(Ballot.schema).where("round_id", .equal, roundID).all(decoding: BallotRow.self)
             .sorted { ($0.rater_group_id.uuidString, $0.medium, $0.is_void ? 1 : 0, $0.marks)
                 < ($1.rater_group_id.uuidString, $1.medium, $1.is_void ? 1 : 0, $1.marks) }
+        struct ReceiptRow: Decodable { var receipt: String }
+        let receipts = try await sql.select().column("receipt").from(BallotReceipt.schema).where("round_id", .equal, roundID)
+            .all(decoding: ReceiptRow.self).map(\.receipt).sorted()
+        if partitioned {
+            try await BallotPartitions.empty(round: roundID, on: db)
+        } else {
+            for table in ballotTables { try await sql.delete(from: table).where("round_id", .equal, roundID).run() }
+        }
+        try await insert(into: BallotCode.schema, ["id", "round_id", "rater_group_id", "code_hash", "used", "submission_hash"],
+                         codes.map { [SQLBind($0.id), SQLBind(roundID), SQLBind($0.rater_group_id), SQLBind($0.code_hash),
+                                      SQLBind($0.used), SQLBind($0.submission_hash)] }, on: sql)
+
         let ids = (0..<ballots.count).map { _ in UUID() }.sorted { $0.uuidString < $1.uuidString }
-        try await sql.delete(from: Ballot.schema).where("round_id", .equal, roundID).run()
         try await insert(into: Ballot.schema, ["id", "round_id", "rater_group_id", "medium", "is_void", "marks"],
                          zip(ids, ballots).map { id, row in
                              [SQLBind(id), SQLBind(roundID), SQLBind(row.rater_group_id), SQLBind(row.medium), SQLBind(row.is_void), SQLBind(row.marks)]
                          }, on: sql)
 
-        struct ReceiptRow: Decodable { var receipt: String }
-        let receipts = try await sql.select().column("receipt").from(BallotReceipt.schema).where("round_id", .equal, roundID)
-            .all(decoding: ReceiptRow.self).map(\.receipt).sorted()
-        try await sql.delete(from: BallotReceipt.schema).where("round_id", .equal, roundID).run()
         try await insert(into: BallotReceipt.schema, ["receipt", "round_id"], receipts.map { [SQLBind($0), SQLBind(roundID)] }, on: sql)
     }
 
@@ -49,7 +53,8 @@ enum BallotScrub {
 
     /// After the commit of a write that erased something from `tables`: on SQLite the write-ahead log is checkpointed
     /// into the main file (where `secure_delete` zeroed the erased bytes) and truncated to nothing; on PostgreSQL the
-    /// tables, with their TOAST tables, are rewritten into new files (`VACUUM FULL`), leaving no dead versions.
+    /// tables other than the ballot tables (partitioned by round, see `BallotPartitions`), with their TOAST tables, are
+    /// rewritten into new files (`VACUUM FULL`), leaving no dead versions.
     static func flush(_ tables: [String] = ballotTables, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
         if sql.dialect.name == "sqlite" {
@@ -64,8 +69,11 @@ enum BallotScrub {
                 throw APIError(.serviceUnavailable, "database_busy", "数据库繁忙，删除内容后的文件清理未完成，请稍后重试")
             }
         } else {
+            // The ballot tables' rounds were rewritten into new files of their own partitions: nothing else to rewrite.
+            let shared = tables.filter { !BallotPartitions.tables.contains($0) }
+            guard !shared.isEmpty else { return }
             try await waitForOlderTransactions(on: db)
-            try await sql.raw("VACUUM FULL \(SQLList(tables.map { SQLIdentifier($0) }))").run()
+            try await sql.raw("VACUUM FULL \(SQLList(shared.map { SQLIdentifier($0) }))").run()
         }
     }
 

@@ -41,12 +41,26 @@ enum Voting {
             throw APIError(.tooManyRequests, "too_many_attempts", "错误次数过多，请 \(wait) 秒后再试")
         }
         let sql = db as! any SQLDatabase
-        guard raw.count <= 64, let normalized = VotingCode.normalize(raw),
-              let facts = try await sql.raw("""
+        guard raw.count <= 64, let normalized = VotingCode.normalize(raw) else {
+            await limiter.fail(client)
+            throw APIError(.notFound, "unknown_code", "投票码无效，请核对后重新输入")
+        }
+        // The code's round first, from the index written at issue, then the code in that round alone: on PostgreSQL
+        // the lookup reads only its own round's partition, never one that another meeting's seal holds.
+        struct CodeRound: Decodable { var round_id: UUID }
+        let hash = codeHash(normalized)
+        let round = try await sql.select().column("round_id").from(BallotCodeRound.schema)
+            .where("code_hash", .equal, hash).first(decoding: CodeRound.self)?.round_id
+        func find() async throws -> CodeFacts? {
+            guard let round else { return nil }
+            return try await sql.raw("""
                 SELECT c."id" AS "code_id", c."used", c."submission_hash", c."rater_group_id", r."id" AS "round_id",
                 r."state", r."number", r."campaign_id"
-                FROM "ballot_codes" c JOIN "ballot_rounds" r ON r."id" = c."round_id" WHERE c."code_hash" = \(bind: codeHash(normalized))
-                """).first(decoding: CodeFacts.self) else {
+                FROM "ballot_codes" c JOIN "ballot_rounds" r ON r."id" = c."round_id"
+                WHERE c."round_id" = \(bind: round) AND c."code_hash" = \(bind: hash)
+                """).first(decoding: CodeFacts.self)
+        }
+        guard let facts = try await find() else {
             await limiter.fail(client)
             throw APIError(.notFound, "unknown_code", "投票码无效，请核对后重新输入")
         }
