@@ -81,4 +81,42 @@ struct KeptTallyTests {
             #expect(row.flagged == results.reportees.filter { $0.flags.contains { $0.code == "low_rating" } }.count)
         }
     }
+
+    /// The count keeps each secretary's figures beside the tally; they equal a fresh evaluation, and the overview
+    /// shows the same whether it reads them or evaluates the tally (a round counted before they were kept).
+    @Test(arguments: TestDatabase.available)
+    func theKeptStandingsEqualAFreshEvaluationAndTheOverviewReadsThem(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let c = try await ResultsTests().countedCampaign(app)
+            let admin = c.token(.districtAdmin)
+            // An assessment entered after the count: the overview's 综合评定 must follow it.
+            let reportee = try #require(try await Reportee.query(on: app.db).filter(\.$campaign.$id == c.box.world.campaign.id!)
+                .sort(\.$position).first())
+            let entered = try await call(app, .PUT, "\(c.base)/assessments/\(reportee.id!)", token: admin,
+                                         json: AssessmentEntryRequest(scores: ["daily": 90, "target": 88, "onsite": 92], veto: nil))
+            #expect(entered.status == .ok, "\(entered.text)")
+            let kept = try #require(try await CountedStandings.kept(roundID: c.box.roundID, on: app.db))
+            let campaign = try #require(try await Campaign.find(c.box.world.campaign.id, on: app.db))
+            let fresh = try #require(try await campaignReport(campaign, on: app.db)).computed.results
+            #expect(kept == fresh.map { SecretaryStanding($0).result })
+            #expect(kept.map(\.composite) == fresh.map(\.composite) && kept.map(\.grade) == fresh.map(\.grade))
+            let overview = { try await call(app, .GET, "api/v1/overview", token: admin).decode([CampaignOverviewDTO].self) }
+            let fromKept = try await overview()
+            #expect(fromKept.first { $0.campaignID == c.box.world.campaign.id }?.finalGrades.values.reduce(0, +) == 1,
+                    "the secretary assessed after the count has a 综合评定 in the overview")
+            // Standings taken away (an older release's round): evaluated from the tally, the same rows.
+            let sql = app.db as! any SQLDatabase
+            try await sql.delete(from: RoundStandings.schema).where("round_id", .equal, c.box.roundID).run()
+            let fromTally = try await overview()
+            #expect(fromTally.map(\.averageComposite) == fromKept.map(\.averageComposite))
+            #expect(fromTally.map(\.grades) == fromKept.map(\.grades) && fromTally.map(\.finalGrades) == fromKept.map(\.finalGrades))
+            #expect(fromTally.map(\.flagged) == fromKept.map(\.flagged) && fromTally.map(\.averageGoodRate) == fromKept.map(\.averageGoodRate))
+            // The migration that brought standings keeps them for such a round, equal to the count's.
+            try await AddRoundStandings().keepStandings(on: app.db)
+            #expect(try await CountedStandings.kept(roundID: c.box.roundID, on: app.db) == kept)
+            try await AddRoundStandings().revert(on: app.db)
+            try await AddRoundStandings().prepare(on: app.db)
+            #expect(try await CountedStandings.kept(roundID: c.box.roundID, on: app.db) == kept)
+        }
+    }
 }

@@ -75,7 +75,9 @@ struct CampaignOverviewDTO: Content {
     /// Secretaries with 一般+差 over the threshold on some form.
     var flagged: Int
 
-    init(_ campaign: Campaign, unitName: String, reportees: Int, report: CampaignReport?) {
+    /// `results`: the latest counted round's, `nil` before any count; `outcomes`: each secretary's 综合评定.
+    init(_ campaign: Campaign, unitName: String, reportees: Int, results counted: [ReporteeResult]?,
+         outcomes: [String: AssessmentOutcome]) {
         campaignID = campaign.id!
         title = campaign.title
         year = campaign.year
@@ -85,12 +87,12 @@ struct CampaignOverviewDTO: Content {
         status = campaign.status.rawValue
         statusLabel = campaign.status.label
         self.reportees = reportees
-        counted = report != nil
-        let results = report?.computed.results ?? []
+        self.counted = counted != nil
+        let results = counted ?? []
         averageComposite = Score.weightedMean(results.map { ($0.composite, 1) })
         averageGoodRate = Score.weightedMean(results.map { ($0.goodRate, 1) })
         grades = Dictionary(grouping: results.compactMap(\.grade), by: \.rawValue).mapValues(\.count)
-        finalGrades = Dictionary(grouping: (report?.outcomes.values.compactMap(\.grade) ?? []), by: \.rawValue).mapValues(\.count)
+        finalGrades = Dictionary(grouping: outcomes.values.compactMap(\.grade), by: \.rawValue).mapValues(\.count)
         flagged = results.filter { $0.flags.contains { if case .lowRating = $0 { true } else { false } } }.count
     }
 }

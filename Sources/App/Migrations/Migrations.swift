@@ -35,5 +35,6 @@ enum PingyiMigrations {
         CreateDocumentHeadings(),
         AddRoundTally(),
         PartitionBallotBoxByRound(),
+        AddRoundStandings(),
     ]
 }

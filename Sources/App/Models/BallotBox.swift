@@ -85,6 +85,12 @@ final class BallotCode: Model, @unchecked Sendable {
     }
 }
 
+/// A counted round's figures per secretary (`SecretaryStanding`s as JSON), kept at the count beside its tally; a table
+/// of its own, so the rounds' model (which earlier migrations read) keeps its columns.
+enum RoundStandings {
+    static let schema = "round_standings"
+}
+
 /// Which round a code belongs to, by its hash: written once at issue (in hash order) and never updated, so a code is
 /// looked up in its own round alone (on PostgreSQL, its round's partition; see `BallotPartitions`).
 enum BallotCodeRound {

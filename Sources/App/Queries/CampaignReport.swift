@@ -83,11 +83,17 @@ extension CampaignReport {
             ShownRaterGroup(key: shown.key, name: shown.members.map { names[$0] ?? "?" }.joined(separator: "、")
                             + (shown.isPooled ? "（合并）" : ""), members: shown.members.compactMap(UUID.init(uuidString:)))
         }
+        let (entries, outcomes) = Self.assess(computed.results, of: campaign, reportees: reportees, records: records)
+        self.init(campaign: campaign, computed: computed, reportees: reportees, groups: groups, entries: entries, outcomes: outcomes)
+    }
+
+    /// Each secretary's 综合评定 from their results and entered assessments (only `mode` of `reportees` is read).
+    static func assess(_ results: [ReporteeResult], of campaign: Campaign, reportees: [Reportee], records: [AssessmentRecord])
+        -> (entries: [String: AssessmentEntry], outcomes: [String: AssessmentOutcome]) {
         let entries = Dictionary(records.map { ($0.$reportee.id.uuidString, $0.entry) }, uniquingKeysWith: { a, _ in a })
         let written = Set(reportees.filter { $0.mode == .written }.compactMap { $0.id?.uuidString })
-        let outcomes = assessAll(computed.results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading,
-                                 writtenReports: written)
-        self.init(campaign: campaign, computed: computed, reportees: reportees, groups: groups, entries: entries, outcomes: outcomes)
+        return (entries, assessAll(results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading,
+                                   writtenReports: written))
     }
 }
 
@@ -156,25 +162,32 @@ extension CampaignReport {
         // Only what the overview's figures need of each secretary: written or on site (for the 综合评定).
         let reportees = Dictionary(grouping: try await Reportee.query(on: db).filter(\.$campaign.$id ~~ ids)
             .field(\.$id).field(\.$campaign.$id).field(\.$mode).all(), by: { $0.$campaign.id })
-        let latest = Dictionary(try await BallotRound.query(on: db).filter(\.$campaign.$id ~~ ids).filter(\.$state == .counted).all()
-            .map { ($0.$campaign.id, $0) }, uniquingKeysWith: { a, b in a.number > b.number ? a : b })
-        let counted = Set(latest.keys)
-        let groups = Dictionary(grouping: counted.isEmpty ? [] : try await RaterGroup.query(on: db).filter(\.$campaign.$id ~~ counted)
-            .sort(\.$position).all(), by: { $0.$campaign.id })
-        let assessments = Dictionary(grouping: counted.isEmpty ? [] : try await AssessmentRecord.query(on: db)
-            .filter(\.$campaignID ~~ counted).all(), by: \.campaignID)
+        // The latest counted round of each campaign: its number and kept standings only (not its layout or tally).
+        struct CountedRound: Decodable { var id: UUID; var campaign_id: UUID; var number: Int; var standings: String? }
+        let rounds = ids.isEmpty ? [] : try await (db as! any SQLDatabase).select()
+            .column(SQLColumn("id", table: BallotRound.schema)).column("campaign_id").column("number").column("standings")
+            .from(BallotRound.schema)
+            .join(RoundStandings.schema, method: SQLJoinMethod.left, on: SQLColumn("round_id", table: RoundStandings.schema),
+                  .equal, SQLColumn("id", table: BallotRound.schema))
+            .where("campaign_id", .in, ids).where("state", .equal, BallotRoundState.counted.rawValue)
+            .all(decoding: CountedRound.self)
+        let latest = Dictionary(rounds.map { ($0.campaign_id, $0) }, uniquingKeysWith: { a, b in a.number > b.number ? a : b })
+        let assessments = Dictionary(grouping: latest.isEmpty ? [] : try await AssessmentRecord.query(on: db)
+            .filter(\.$campaignID ~~ Array(latest.keys)).all(), by: \.campaignID)
         var rows: [CampaignOverviewDTO] = []
         for campaign in campaigns {
             let id = try campaign.requireID()
-            var report: CampaignReport?
+            var results: [ReporteeResult]?
+            var outcomes: [String: AssessmentOutcome] = [:]
             if let round = latest[id] {
-                let computed = try CampaignResults(campaign, round: round, tally: try await CountedTally.of(round, on: db),
-                                                   groupOrder: (groups[id] ?? []).compactMap { $0.id?.uuidString })
-                report = CampaignReport(campaign, computed: computed, reportees: reportees[id] ?? [], raterGroups: groups[id] ?? [],
-                                        assessments: assessments[id] ?? [])
+                // A round counted before standings were kept has none until the upgrade fills them: evaluated here.
+                var counted = try CountedStandings.kept(round.standings)
+                if counted == nil { counted = try await campaignReport(campaign, on: db)?.computed.results ?? [] }
+                results = counted
+                outcomes = Self.assess(counted ?? [], of: campaign, reportees: reportees[id] ?? [], records: assessments[id] ?? []).outcomes
             }
             rows.append(CampaignOverviewDTO(campaign, unitName: units[campaign.$orgUnit.id] ?? "",
-                                            reportees: reportees[id]?.count ?? 0, report: report))
+                                            reportees: reportees[id]?.count ?? 0, results: results, outcomes: outcomes))
         }
         return rows
     }

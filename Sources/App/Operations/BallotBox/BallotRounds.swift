@@ -85,13 +85,17 @@ enum BallotRounds {
             var reconciliation = try await reconcile(current, forms: forms, on: db)
             reconciliation.scanSample = try await PaperScanning.sampleOutcome(scans, on: db)
             let sql = db as! any SQLDatabase
-            // The tally is kept with the count, in its transaction: what every result page and the overview read.
+            // The tally and each secretary's figures are kept with the count, in its transaction: what every result
+            // page and the overview read.
+            let tally = try await CountedTally.fresh(current, on: db)
+            let standings = try await CountedStandings.make(campaign, round: current, tally: tally.tally(layout: current.layout), on: db)
             try await sql.update(BallotRound.schema)
                 .set("state", to: reconciliation.isVoid ? BallotRoundState.void.rawValue : BallotRoundState.counted.rawValue)
                 .set("counted_at", to: Date())
                 .set("reconciliation", to: try jsonText(reconciliation))
-                .set("tally", to: try jsonText(try await CountedTally.fresh(current, on: db)))
+                .set("tally", to: try jsonText(tally))
                 .where("id", .equal, roundID).run()
+            if !reconciliation.isVoid { try await CountedStandings.keep(standings, of: roundID, on: db) }
             let sheetIDs = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).all().compactMap(\.id)
             if !sheetIDs.isEmpty { try await sql.delete(from: PaperEntry.schema).where("sheet_id", .in, sheetIDs).run() }
             try await BallotScrub.rewrite(roundID: roundID, on: db)
