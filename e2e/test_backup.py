@@ -1,6 +1,7 @@
 """Issue 9: `pingyi backup` while ballots are being cast, more ballots after it, `pingyi restore` with the server
 stopped: the restored database is the snapshot — same campaign, same ballots, same count, an intact audit chain —
 and the codes used after the backup are unused again. On SQLite and on PostgreSQL."""
+import subprocess
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -94,6 +95,50 @@ def test_backup_while_voting_then_restore(tmp_path, database):
         (tmp_path / "junk.bak").write_bytes(b"not a backup at all")
         junk = run_pingyi(["restore", str(tmp_path / "junk.bak")], str(tmp_path), env)
         assert junk.returncode != 0 and "备份" in junk.stderr and len(junk.stderr.strip().splitlines()) == 1
+    finally:
+        if server:
+            server.stop()
+        if drop:
+            drop()
+
+
+def test_a_postgres_restore_failing_midway_changes_nothing(tmp_path):
+    """The restore runs in one transaction: when it fails after the partitions are dropped (here: a view an operator
+    added on the ballots keeps pg_restore's DROP TABLE from running), every ballot and code is as before."""
+    fresh = fresh_postgres_database()
+    if not fresh:
+        return
+    env = {"PINGYI_ADMIN_PASSWORD": PASSWORD}
+    env["PINGYI_DATABASE_URL"], drop = fresh
+    server = None
+    try:
+        server = Server(str(tmp_path), env=env)
+        token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": PASSWORD}, timeout=10).json()["token"]
+        cid = call(server, token, "GET", "/api/v1/campaigns")[0]["id"]
+        base = f"/api/v1/campaigns/{cid}"
+        call(server, token, "POST", base + "/status", {"status": "meeting"})
+        for person in [p for p in call(server, token, "GET", base + "/participants") if p["role"] == "attendee"][:4]:
+            call(server, token, "POST", base + "/check-in", {"participantID": person["id"]})
+        codes = [c["code"] for c in call(server, token, "POST", base + "/rounds", {})["codes"]]
+        vote(server, codes[0])
+        backup = run_pingyi(["backup", str(tmp_path / "one.bak")], str(tmp_path), env)
+        assert backup.returncode == 0, backup.stdout + backup.stderr
+        vote(server, codes[1])
+        before = snapshot(server, token, cid)
+        assert before[1][0][1] == 2
+        server.stop()
+        server = None
+
+        subprocess.run(["psql", "-X", "-q", env["PINGYI_DATABASE_URL"], "-c", "CREATE VIEW operator_view AS SELECT * FROM ballots"], check=True)
+        failed = run_pingyi(["restore", str(tmp_path / "one.bak")], str(tmp_path), env)
+        assert failed.returncode != 0 and "psql" in failed.stderr, failed.stdout + failed.stderr
+
+        server = Server(str(tmp_path), env=env)
+        token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": PASSWORD}, timeout=10).json()["token"]
+        assert snapshot(server, token, cid) == before
+        r = requests.post(server.url + "/api/v1/vote", json={"code": codes[1], "submissionID": uuid.uuid4().hex,
+                                                             "ballot": ballot_for(server, codes[1], 3)}, timeout=30)
+        assert r.status_code == 409, "the code used after the backup is still used: the failed restore rolled back"
     finally:
         if server:
             server.stop()

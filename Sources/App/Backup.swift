@@ -87,15 +87,38 @@ func restoreDatabase(_ app: Application, from path: String) async throws -> Back
         guard rename(partial, target) == 0 else {
             throw BackupError(description: "无法替换数据库文件（\(String(cString: strerror(errno)))） / cannot replace the database file")
         }
-    case .postgres(let url, _):
+    case .postgres(let url, let searchPath):
         guard kind == .postgres else {
             throw BackupError(description: "这不是 pg_dump 备份文件 / not a pg_dump backup")
         }
         try await runTool("pg_restore", ["--list", source])
-        try await runTool("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname=\(url)", source])
+        try await restorePostgres(url: url, schema: searchPath ?? "public", from: source)
     }
     let bytes = (try? FileManager.default.attributesOfItem(atPath: source)[.size] as? Int) ?? 0
     return BackupReport(path: source, bytes: bytes, kind: (kind ?? .sqlite).rawValue)
+}
+
+/// `pg_restore --clean` drops a partition's primary key before its table, which PostgreSQL refuses (the key belongs to
+/// the partitioned table's), so the restore is run as a script: the schema's partitions dropped first, then pg_restore's
+/// own clean and load, all in one transaction (`psql --single-transaction`, stopping at the first error: a failed
+/// restore leaves the database as it was).
+private func restorePostgres(url: String, schema: String, from source: String) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pingyi-restore-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let dropPartitions = directory.appendingPathComponent("drop-partitions.sql").path
+    let script = directory.appendingPathComponent("restore.sql").path
+    let sql = """
+        SET client_min_messages = warning;
+        SELECT format('DROP TABLE IF EXISTS %s CASCADE', c.oid::regclass) FROM pg_class c
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relispartition AND c.relkind IN ('r', 'p') AND n.nspname = :'schema' \\gexec
+
+        """
+    try Data(sql.utf8).write(to: URL(fileURLWithPath: dropPartitions))
+    try await runTool("pg_restore", ["--clean", "--if-exists", "--no-owner", "--file=\(script)", source])
+    try await runTool("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "schema=\(schema)", "--single-transaction",
+                               "-f", dropPartitions, "-f", script, url])
 }
 
 /// Opens the backup on its own (never the live database) and asks SQLite whether it is whole and Pingyi's.
