@@ -96,6 +96,32 @@ struct AnonymityAtRestTests: BallotBoxHelpers {
         }
     }
 
+    /// What the seal's rewrite keeps and what it changes, read back through the models on both databases (SQLite does it
+    /// in SQL, PostgreSQL in partitions): every code, ballot and receipt is still there with the same content, each ballot
+    /// under a fresh id, and the ids ascend along the content order, so they say nothing of arrival.
+    @Test(arguments: TestDatabase.available)
+    func theSealKeepsEveryRowUnderFreshIdsInContentOrder(_ database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let box = try await openBox(app, present: 9)
+            _ = try await voteInReverse(app, box)
+            let ballots = try await Ballot.query(on: app.db).all()
+            let codes = try await BallotCode.query(on: app.db).all().map { "\($0.id!)|\($0.codeHash)|\($0.used)" }.sorted()
+            let receipts = try await BallotReceipt.query(on: app.db).all().compactMap(\.id).sorted()
+            #expect(ballots.count == 9 && receipts.count == 9)
+            let sealed = try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair))
+            #expect(sealed.status == .ok, "\(sealed.text)")
+
+            let after = try await Ballot.query(on: app.db).all()
+            let content = { (b: Ballot) in "\(b.raterGroupID.uuidString)|\(b.medium)|\(b.isVoid)|\(b.marks)" }
+            #expect(after.map(content).sorted() == ballots.map(content).sorted(), "every ballot kept, content unchanged")
+            #expect(Set(after.compactMap(\.id)).isDisjoint(with: ballots.compactMap(\.id)), "every ballot under a fresh id")
+            let byID = after.sorted { $0.id!.uuidString < $1.id!.uuidString }.map(content)
+            #expect(byID == byID.sorted(), "ids ascend along the content order")
+            #expect(try await BallotCode.query(on: app.db).all().map { "\($0.id!)|\($0.codeHash)|\($0.used)" }.sorted() == codes)
+            #expect(try await BallotReceipt.query(on: app.db).all().compactMap(\.id).sorted() == receipts)
+        }
+    }
+
     /// The seal's rewrite under a snapshot older than the seal (a report being read, a backup, another meeting's
     /// transaction): the ballots' arrival-order versions, under the ids they had before the seal, must not be copied
     /// into the new files for it.

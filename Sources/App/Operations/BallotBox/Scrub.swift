@@ -12,6 +12,7 @@ enum BallotScrub {
     /// `writeTransaction`); PostgreSQL empties the round's own partitions into new files (`BallotPartitions`).
     static func rewrite(roundID: UUID, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
+        if sql.dialect.name == "sqlite" { return try await rewriteInSQLite(roundID: roundID, on: sql) }
         let partitioned = BallotPartitions.applies(to: db)
         if partitioned { try await BallotPartitions.create(round: roundID, on: db) }
 
@@ -43,6 +44,48 @@ enum BallotScrub {
                          }, on: sql)
 
         try await insert(into: BallotReceipt.schema, ["receipt", "round_id"], receipts.map { [SQLBind($0), SQLBind(roundID)] }, on: sql)
+    }
+
+    /// SQLite: the same rewrite without a round trip per row (the seal holds every other writer back meanwhile, issue
+    /// 25): the round's rows copied into in-memory temporary tables, deleted, and inserted again from them in the same
+    /// content order as above (text ids and BINARY collation order as Swift's string comparison of the same values).
+    private static func rewriteInSQLite(roundID: UUID, on sql: any SQLDatabase) async throws {
+        // Temporary tables in memory, never in a temporary file that would keep the arrival order on disk.
+        try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        let tables: [(table: String, columns: String, order: String)] = [
+            (BallotCode.schema, "id, round_id, rater_group_id, code_hash, used, submission_hash", "code_hash"),
+            (Ballot.schema, "id, round_id, rater_group_id, medium, is_void, marks", "rater_group_id, medium, is_void, marks"),
+            (BallotReceipt.schema, "receipt, round_id", "receipt"),
+        ]
+        for (table, columns, _) in tables {
+            try await sql.raw("DROP TABLE IF EXISTS temp.\(unsafeRaw: "scrub_" + table)").run()
+            try await sql.raw("""
+                CREATE TEMP TABLE \(unsafeRaw: "scrub_" + table) AS SELECT \(unsafeRaw: columns) FROM \(ident: table) WHERE round_id = \(bind: roundID)
+                """).run()
+            try await sql.raw("DELETE FROM \(ident: table) WHERE round_id = \(bind: roundID)").run()
+        }
+        for (table, columns, order) in tables {
+            let scrubbed = "temp.scrub_" + table
+            if table == Ballot.schema {
+                // Fresh random ids, handed out in ascending order along the content order.
+                struct Count: Decodable { var n: Int }
+                let count = try await sql.raw("SELECT count(*) AS n FROM \(unsafeRaw: scrubbed)").first(decoding: Count.self)?.n ?? 0
+                let ids = (0..<count).map { _ in UUID().uuidString }.sorted()
+                let idList = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+                try await sql.raw("""
+                    INSERT INTO \(ident: table) (\(unsafeRaw: columns))
+                    SELECT fresh.value, b.round_id, b.rater_group_id, b.medium, b.is_void, b.marks
+                    FROM (SELECT row_number() OVER (ORDER BY \(unsafeRaw: order)) - 1 AS n, * FROM \(unsafeRaw: scrubbed)) b
+                    JOIN json_each(\(bind: idList)) fresh ON fresh.key = b.n
+                    ORDER BY b.n
+                    """).run()
+            } else {
+                try await sql.raw("""
+                    INSERT INTO \(ident: table) (\(unsafeRaw: columns)) SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: scrubbed) ORDER BY \(unsafeRaw: order)
+                    """).run()
+            }
+            try await sql.raw("DROP TABLE \(unsafeRaw: scrubbed)").run()
+        }
     }
 
     /// The tables the seal rewrites.
