@@ -3,18 +3,21 @@ import Foundation
 import Testing
 
 @Suite("Live relay between instances")
-struct LiveRelayTests {
+struct LiveRelayTests: BallotBoxHelpers {
     @Test func aNotificationNamesTheCampaignOfAnotherInstanceOnly() {
         // Setup
         let me = UUID(), other = UUID(), campaign = UUID()
         // Call
-        let fromOther = LiveRelay.campaign(inPayload: LiveRelay.payload(instance: other, campaign: campaign), otherThan: me)
-        let fromMe = LiveRelay.campaign(inPayload: LiveRelay.payload(instance: me, campaign: campaign), otherThan: me)
+        let fromOther = LiveRelay.change(inPayload: LiveRelay.payload(instance: other, campaign: campaign), otherThan: me)
+        let burst = LiveRelay.change(inPayload: LiveRelay.payload(instance: other, campaign: campaign, soon: true), otherThan: me)
+        let fromMe = LiveRelay.change(inPayload: LiveRelay.payload(instance: me, campaign: campaign, soon: true), otherThan: me)
         // Check
-        #expect(fromOther == campaign)
+        #expect(fromOther?.campaign == campaign && fromOther?.soon == false)
+        #expect(burst?.campaign == campaign && burst?.soon == true)
         #expect(fromMe == nil)
-        for junk in ["", "x", "\(other.uuidString)", "\(other.uuidString) not-a-uuid", "a b c", "\(other.uuidString) \(campaign.uuidString) x"] {
-            #expect(LiveRelay.campaign(inPayload: junk, otherThan: me) == nil, "\(junk)")
+        for junk in ["", "x", "\(other.uuidString)", "\(other.uuidString) not-a-uuid", "a b c", "\(other.uuidString) \(campaign.uuidString) x",
+                     "\(other.uuidString) \(campaign.uuidString) soon x", "\(other.uuidString)  \(campaign.uuidString)"] {
+            #expect(LiveRelay.change(inPayload: junk, otherThan: me) == nil, "\(junk)")
         }
     }
 
@@ -32,6 +35,48 @@ struct LiveRelayTests {
         #expect(await hub.endRefresh(campaign) == false)
         #expect(await hub.beginRefresh(campaign))
     }
+}
+
+/// Issue 25: ballots cast on this instance and burst changes announced by another instance (as the relay hands them
+/// on) within one period are one read and one frame to the screens, not one per source.
+@Suite("Live screens fold local and announced bursts")
+struct LiveFoldTests: BallotBoxHelpers {
+    @Test func ballotsHereAndAnnouncedFromElsewhereAreReadOncePerPeriod() async throws {
+        try await withApp(.sqlite) { app in
+            // Setup: an open box and a screen watching the campaign.
+            let box = try await openBox(app, present: 6)
+            let check = try await spec(app, box, code: box.codes[0])
+            let screen = CountingScreen()
+            let campaign = try box.world.campaign.requireID()
+            _ = await app.liveHub.add(screen, to: campaign)
+            // Call: three ballots here, and three burst changes announced by another instance, at once.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for code in box.codes.prefix(3) {
+                    group.addTask {
+                        let reply = try await vote(app, code: code, marks: fullMarks(check))
+                        #expect(reply.status == .ok, "\(reply.text)")
+                    }
+                }
+                for _ in 0..<3 { group.addTask { await LiveScreens.readSoon(campaign, app: app) } }
+                try await group.waitForAll()
+            }
+            // Check: one read is scheduled (a further change now joins it) and it sends one frame with all three ballots.
+            #expect(await app.liveHub.claimCoalesced(campaign) == false, "a read is already scheduled")
+            let clock = ContinuousClock(), deadline = clock.now + .seconds(10)
+            while screen.frames.isEmpty && clock.now < deadline { await Task.yield() }
+            try await Task.sleep(for: LiveScreens.coalescingPeriod * 2)
+            #expect(screen.frames.count == 1, "one frame for the whole burst: \(screen.frames.count)")
+            #expect(screen.frames.first?.contains("\"receivedPhone\":3") == true, "\(screen.frames.first ?? "")")
+        }
+    }
+}
+
+final class CountingScreen: LiveScreen, @unchecked Sendable {
+    private let lock = NSLock()
+    private var sent: [String] = []
+    var frames: [String] { lock.withLock { sent } }
+    var isClosed: Bool { false }
+    func send(_ text: String) { lock.withLock { sent.append(text) } }
 }
 
 final class Screen: LiveScreen, @unchecked Sendable {

@@ -30,24 +30,31 @@ final class LiveRelay: LifecycleHandler, Sendable {
         await task?.value
     }
 
-    /// Tells the other instances that this campaign's live state changed (after the change has committed).
-    func announce(_ campaignID: UUID, on db: any Database) async {
+    /// Tells the other instances that this campaign's live state changed (after the change has committed); `soon` for
+    /// a burst change (ballots, check-ins), which they fold into their next coalesced read.
+    func announce(_ campaignID: UUID, soon: Bool = false, on db: any Database) async {
         guard let sql = db as? any SQLDatabase else { return }
         do {
-            try await sql.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: Self.payload(instance: instanceID, campaign: campaignID)))").run()
+            let payload = Self.payload(instance: instanceID, campaign: campaignID, soon: soon)
+            try await sql.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: payload))").run()
         } catch {
             // Screens elsewhere catch up with the next change or the next reconnect; the change itself has committed.
             db.logger.warning("live relay: NOTIFY failed: \(describeDatabaseError(error))")
         }
     }
 
-    static func payload(instance: UUID, campaign: UUID) -> String { "\(instance.uuidString) \(campaign.uuidString)" }
+    static func payload(instance: UUID, campaign: UUID, soon: Bool = false) -> String {
+        "\(instance.uuidString) \(campaign.uuidString)" + (soon ? " soon" : "")
+    }
 
-    /// The campaign of a notification from another instance; nil for this instance's own and for anything malformed.
-    static func campaign(inPayload payload: String, otherThan instance: UUID) -> UUID? {
-        let parts = payload.split(separator: " ")
-        guard parts.count == 2, let from = UUID(uuidString: String(parts[0])), from != instance else { return nil }
-        return UUID(uuidString: String(parts[1]))
+    /// The campaign of a notification from another instance, and whether it may wait for the next coalesced read; nil
+    /// for this instance's own and for anything malformed.
+    static func change(inPayload payload: String, otherThan instance: UUID) -> (campaign: UUID, soon: Bool)? {
+        let parts = payload.split(separator: " ", omittingEmptySubsequences: false)
+        guard parts.count == 2 || (parts.count == 3 && parts[2] == "soon"),
+              let from = UUID(uuidString: String(parts[0])), from != instance,
+              let campaign = UUID(uuidString: String(parts[1])) else { return nil }
+        return (campaign, parts.count == 3)
     }
 
     private func listen(_ app: Application) async {
@@ -62,8 +69,12 @@ final class LiveRelay: LifecycleHandler, Sendable {
                         // Whatever changed while this instance was not listening.
                         for campaignID in await app.liveHub.watchedCampaigns() { await LiveScreens.readAndSend(campaignID, app: app) }
                         for try await notification in notifications {
-                            guard let campaignID = Self.campaign(inPayload: notification.payload, otherThan: instanceID) else { continue }
-                            await LiveScreens.readAndSend(campaignID, app: app)
+                            guard let change = Self.change(inPayload: notification.payload, otherThan: instanceID) else { continue }
+                            if change.soon {
+                                await LiveScreens.readSoon(change.campaign, app: app)
+                            } else {
+                                await LiveScreens.readAndSend(change.campaign, app: app)
+                            }
                         }
                     }
                 } catch {

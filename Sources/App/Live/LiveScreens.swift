@@ -19,24 +19,32 @@ enum LiveScreens {
     }
 
     /// For changes that come in bursts (ballots, check-ins): at most one update per campaign every quarter second, and
-    /// none when nobody watches, so a busy door or ballot box does not recompute the screen each time.
+    /// none when nobody watches, so a busy door or ballot box does not recompute the screen each time. Other instances
+    /// are told at most as often, and fold it into their own next read (`readSoon`).
     static func refreshSoon(_ campaignID: UUID, app: Application) async {
-        let hub = app.liveHub
-        let local = await hub.claimCoalesced(campaignID)
-        let remote = app.liveRelay == nil ? false : await hub.claimAnnouncement(campaignID)
-        guard local || remote else { return }
-        Task {
-            try? await Task.sleep(for: .milliseconds(250))
-            if remote {
-                await hub.releaseAnnouncement(campaignID)
-                await app.liveRelay?.announce(campaignID, on: app.db)
-            }
-            if local {
-                await hub.releaseCoalesced(campaignID)
-                await readAndSend(campaignID, app: app)
+        if let relay = app.liveRelay, await app.liveHub.claimAnnouncement(campaignID) {
+            Task {
+                try? await Task.sleep(for: coalescingPeriod)
+                await app.liveHub.releaseAnnouncement(campaignID)
+                await relay.announce(campaignID, soon: true, on: app.db)
             }
         }
+        await readSoon(campaignID, app: app)
     }
+
+    /// This instance's screens of the campaign read once a period however many burst changes arrive, whether made here
+    /// or announced by another instance (issue 25: with meetings voting on two instances each change was read twice).
+    static func readSoon(_ campaignID: UUID, app: Application) async {
+        let hub = app.liveHub
+        guard await hub.claimCoalesced(campaignID) else { return }
+        Task {
+            try? await Task.sleep(for: coalescingPeriod)
+            await hub.releaseCoalesced(campaignID)
+            await readAndSend(campaignID, app: app)
+        }
+    }
+
+    static let coalescingPeriod = Duration.milliseconds(250)
 
     /// Reads a campaign's live state and sends it to this instance's screens; changes that arrive while it reads are
     /// folded into one more read, so a burst costs at most two.
