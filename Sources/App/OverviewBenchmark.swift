@@ -16,34 +16,13 @@ public struct OverviewFigures: Sendable {
     }
 }
 
-/// Loads the demo campaign `campaigns` times, each with a counted round of `voters` random ballots kept as its tally,
-/// then times the overview for a system admin (who sees them all) `runs` times; every row must be counted.
+/// Loads `campaigns` counted campaigns (`CountedHistory`: the demo's shape, a counted round of `voters` random ballots,
+/// its tally and standings kept as the count keeps them, over 10 years), then times the overview for a system admin (who sees them all) `runs` times; every row must be counted.
 public func runOverviewBenchmark(on db: any Database, campaigns: Int, voters: Int, runs: Int, seed: UInt64) async throws -> OverviewFigures {
     let clock = ContinuousClock()
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-    var rng = SplitMix64(seed: seed)
-    let symbols = Array("01111122223334".utf8)
     let fillStart = clock.now
-    for year in 0..<campaigns {
-        let campaign = try await DemoCampaign.load(on: db)
-        let campaignID = try campaign.requireID()
-        let reportees = try await Reportee.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
-        let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$position).all()
-        let layout = BallotLayout(spec: BallotSpec(reportees: reportees.map { $0.id!.uuidString }, forms: campaign.forms))
-        let ballots = (0..<voters).map { _ in
-            StoredBallot(raterGroup: groups[Int(rng.next() % UInt64(groups.count))].id!.uuidString, isVoid: false,
-                         marks: String(decoding: layout.cells.map { _ in symbols[Int(rng.next() % UInt64(symbols.count))] }, as: UTF8.self))
-        }
-        let round = BallotRound(campaignID: campaignID, number: 1, layout: layout, openedAt: Date())
-        round.state = .counted
-        round.issuedCodes = voters
-        round.reconciliation = try jsonText(RoundReconciliation(issued: voters, valid: voters, void: 0))
-        round.storedTally = try jsonText(TallyRecord(try Tally(stored: ballots, layout: layout), layout: layout))
-        try await round.save(on: db)
-        campaign.title = "\(2016 + year % 10)年度第\(year + 1)场述职评议"
-        campaign.status = .published
-        try await campaign.save(on: db)
-    }
+    try await CountedHistory(campaigns: campaigns, years: 10, voters: voters, seed: seed).fill(on: db)
     let fillSeconds = seconds(clock.now - fillStart)
     let admin = User(username: "overview-bench", passwordHash: "-", displayName: "区委组织部", role: .systemAdmin)
     try await admin.save(on: db)

@@ -1,6 +1,7 @@
 // pingyi-bench: drives a real `pingyi serve` over HTTP and prints one line of figures per benchmark.
 //   pingyi-bench ballots --binary PATH [--voters N] [--concurrency C]
 //   pingyi-bench tally [--ballots B]
+//   pingyi-bench district --binary PATH --postgres-url URL [--meetings M] [--history H] [--sealing S]
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -27,6 +28,8 @@ enum Bench {
                 try await TallyBench(ballots: options.int("ballots", 100_000)).run()
             case "overview":
                 try await OverviewBench(campaigns: options.int("campaigns", 1000), postgresURL: options.string("postgres-url")).run()
+            case "district":
+                try await DistrictBench(options: options).run()
             case "read-pages":
                 try ReadPages.run(options: options)
             default:
@@ -39,7 +42,7 @@ enum Bench {
     }
 
     static func usage() -> Never {
-        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C] | live --binary PATH [--viewers V] [--changes C] | crash --binary PATH [--kills K] [--postgres-url URL --pg-data DIR --pg-port P] | overview [--campaigns N] [--postgres-url URL] | tally [--ballots B] | read-pages --list FILE\n".utf8))
+        FileHandle.standardError.write(Data("usage: pingyi-bench ballots --binary PATH [--voters N] [--concurrency C] | live --binary PATH [--viewers V] [--changes C] | crash --binary PATH [--kills K] [--postgres-url URL --pg-data DIR --pg-port P] | overview [--campaigns N] [--postgres-url URL] | district --binary PATH --postgres-url URL [--meetings M] [--history H] [--years Y] [--sealing S] [--window-seconds W] [--overview-every-seconds E] | tally [--ballots B] | read-pages --list FILE\n".utf8))
         exit(2)
     }
 }
@@ -226,20 +229,7 @@ struct BallotBench {
         let voteBase = server.base
         let started = Date()
         let results = await concurrently(voters, width: width) { i -> (Int, Double, String?) in
-            let t0 = Date()
-            var request = HTTPClientRequest(url: voteBase + "/api/v1/vote")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: bodies[i]))
-            do {
-                let response = try await client.execute(request, timeout: .seconds(60))
-                let body = try await response.body.collect(upTo: 1 << 20)
-                let ms = Date().timeIntervalSince(t0) * 1000
-                let receipt = (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["receipt"] as? String
-                return (Int(response.status.code), ms, receipt)
-            } catch {
-                return (0, Date().timeIntervalSince(t0) * 1000, nil)
-            }
+            await postBallot(client, url: voteBase + "/api/v1/vote", body: bodies[i])
         }
         let seconds = Date().timeIntervalSince(started)
         let ok = results.filter { $0.0 == 200 }
@@ -338,12 +328,13 @@ struct OpenBox {
     }
 }
 
-/// Logs in as the first admin (password `bench-password-1`), imports and checks in the voters, opens a round.
-func openBallotBox(_ api: inout API, voters: Int) async throws -> OpenBox {
-    let login = try await api.object(.POST, "/api/v1/session", json: ["username": "admin", "password": "bench-password-1"]) as! [String: Any]
-    api.token = login["token"] as? String
-    let campaigns = try await api.object(.GET, "/api/v1/campaigns") as! [[String: Any]]
-    let campaignID = campaigns[0]["id"] as! String
+/// Logs in as the first admin unless `api` has a token, imports and checks in the voters, opens a round: in the campaign
+/// `campaignID`, or the first one listed (the demo, on a fresh server).
+func openBallotBox(_ api: inout API, voters: Int, campaignID: String? = nil) async throws -> OpenBox {
+    if api.token == nil { try await logIn(&api) }
+    var listed: String?
+    if campaignID == nil { listed = (try await api.object(.GET, "/api/v1/campaigns") as! [[String: Any]])[0]["id"] as? String }
+    guard let campaignID = campaignID ?? listed else { throw BenchError.failed("no campaign") }
     let base = "/api/v1/campaigns/\(campaignID)"
     let detail = try await api.object(.GET, base) as! [String: Any]
     let groups = (detail["raterGroups"] as! [[String: Any]]).map { $0["name"] as! String }

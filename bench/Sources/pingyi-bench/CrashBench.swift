@@ -194,12 +194,3 @@ func shell(_ command: String) -> Int32 {
     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
     return (status >> 8) & 0xff
 }
-
-/// A value shared between the voters, the killer and the checks.
-final class Locked<Value>: @unchecked Sendable {
-    private var stored: Value
-    private let lock = NSLock()
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.withLock { stored } }
-    func withValue<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&stored) } }
-}

@@ -16,24 +16,15 @@ struct LiveBench {
         let changes = options.int("changes", 40)
         let server = try ServerProcess(binary: binary)
         defer { server.stop() }
-        let client = API.makeClient(connections: 8)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        do {
+        try await withClient(connections: 8, loops: 2) { client, group in
             try await measure(server: server, client: client, group: group, viewers: viewers, changes: changes)
-        } catch {
-            try? await client.shutdown()
-            try? await group.shutdownGracefully()
-            throw error
         }
-        try await client.shutdown()
-        try await group.shutdownGracefully()
     }
 
     func measure(server: ServerProcess, client: HTTPClient, group: MultiThreadedEventLoopGroup, viewers: Int, changes: Int) async throws {
         var api = API(client: client, base: server.base)
         try await waitUntilUp(api, server: server)
-        let login = try await api.object(.POST, "/api/v1/session", json: ["username": "admin", "password": "bench-password-1"]) as! [String: Any]
-        api.token = login["token"] as? String
+        try await logIn(&api)
         let campaignID = (try await api.object(.GET, "/api/v1/campaigns") as! [[String: Any]])[0]["id"] as! String
         let base = "/api/v1/campaigns/\(campaignID)"
         _ = try await api.object(.POST, base + "/status", json: ["status": "meeting"])
@@ -94,13 +85,5 @@ struct LiveBench {
         if missing > 0 { say("live: \(missing) deliveries missing") }
         say("live: viewers=\(viewers) p50_ms=\(format(percentile(sorted, 0.5))) p99_ms=\(format(percentile(sorted, 0.99))) rss_mb=\(format(rss, 0))")
         guard missing == 0 else { throw BenchError.failed("some screens never received a change") }
-    }
-
-    /// The process's peak resident set (VmHWM), in MB.
-    func peakRSSMegabytes(pid: Int32) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
-        return kb / 1024
     }
 }
