@@ -43,6 +43,11 @@ func findCampaign(_ rawID: String?, for actor: Actor, _ access: CampaignAccess, 
 
 /// Campaigns the actor may see, newest year first.
 func visibleCampaigns(for actor: Actor, on db: any Database) async throws -> [Campaign] {
+    try await visibleCampaignsQuery(for: actor, on: db).all()
+}
+
+/// The campaigns `actor` may see, newest year first, as a query (a caller may load only some columns).
+func visibleCampaignsQuery(for actor: Actor, on db: any Database) async throws -> QueryBuilder<Campaign> {
     var query = Campaign.query(on: db)
     if actor.role == .reportee {
         let ids = try await Reportee.query(on: db).filter(\.$user.$id == actor.id).all().map(\.$campaign.id)
@@ -50,7 +55,7 @@ func visibleCampaigns(for actor: Actor, on db: any Database) async throws -> [Ca
     } else if let units = actor.scope.unitIDs {
         query = query.filter(\.$orgUnit.$id ~~ Array(units))
     }
-    return try await query.sort(\.$year, .descending).sort(\.$title).all()
+    return query.sort(\.$year, .descending).sort(\.$title)
 }
 
 extension CampaignAccess {

@@ -16,6 +16,12 @@ extension WebSocket: LiveScreen {
 /// Messages are whole state snapshots, so a missed one is repaired by the next, and a reconnect needs nothing else.
 actor LiveHub {
     private var channels: [UUID: [UUID: any LiveScreen]] = [:]
+    /// How long burst changes (ballots, check-ins) are gathered into one read: a quarter second (tests set longer).
+    nonisolated let coalescingPeriod: Duration
+
+    init(coalescingPeriod: Duration = .milliseconds(250)) {
+        self.coalescingPeriod = coalescingPeriod
+    }
 
     func add(_ socket: any LiveScreen, to campaignID: UUID) -> UUID {
         let id = UUID()
@@ -80,9 +86,12 @@ extension Application {
     }
 
     var liveHub: LiveHub {
-        if let hub = storage[LiveHubKey.self] { return hub }
-        let hub = LiveHub()
-        storage[LiveHubKey.self] = hub
-        return hub
+        get {
+            if let hub = storage[LiveHubKey.self] { return hub }
+            let hub = LiveHub()
+            storage[LiveHubKey.self] = hub
+            return hub
+        }
+        set { storage[LiveHubKey.self] = newValue }
     }
 }

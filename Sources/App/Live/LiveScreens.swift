@@ -24,7 +24,7 @@ enum LiveScreens {
     static func refreshSoon(_ campaignID: UUID, app: Application) async {
         if let relay = app.liveRelay, await app.liveHub.claimAnnouncement(campaignID) {
             Task {
-                try? await Task.sleep(for: coalescingPeriod)
+                try? await Task.sleep(for: app.liveHub.coalescingPeriod)
                 await app.liveHub.releaseAnnouncement(campaignID)
                 await relay.announce(campaignID, soon: true, on: app.db)
             }
@@ -38,13 +38,11 @@ enum LiveScreens {
         let hub = app.liveHub
         guard await hub.claimCoalesced(campaignID) else { return }
         Task {
-            try? await Task.sleep(for: coalescingPeriod)
+            try? await Task.sleep(for: hub.coalescingPeriod)
             await hub.releaseCoalesced(campaignID)
             await readAndSend(campaignID, app: app)
         }
     }
-
-    static let coalescingPeriod = Duration.milliseconds(250)
 
     /// Reads a campaign's live state and sends it to this instance's screens; changes that arrive while it reads are
     /// folded into one more read, so a burst costs at most two.

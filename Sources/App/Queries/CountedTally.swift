@@ -54,9 +54,9 @@ enum CountedStandings {
     }
 
     /// The kept standings as results, `nil` when the round has none kept (then the caller evaluates its tally).
-    static func kept(_ text: String?) throws -> [ReporteeResult]? {
+    static func kept(_ text: String?, decoder: JSONDecoder = JSONDecoder()) throws -> [ReporteeResult]? {
         guard let text else { return nil }
-        return try JSONDecoder().decode([SecretaryStanding].self, from: Data(text.utf8)).map(\.result)
+        return try decoder.decode([SecretaryStanding].self, from: Data(text.utf8)).map(\.result)
     }
 
     /// The kept standings of one round, as results.
