@@ -29,6 +29,17 @@ def snapshot(server, token, cid):
     return detail, [(r["id"], r["receivedElectronic"], r["state"]) for r in rounds], people
 
 
+def open_round(server, present):
+    """The demo in its meeting, `present` attendees checked in and a round opened: (admin token, campaign id, codes)."""
+    token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": PASSWORD}, timeout=10).json()["token"]
+    cid = call(server, token, "GET", "/api/v1/campaigns")[0]["id"]
+    base = f"/api/v1/campaigns/{cid}"
+    call(server, token, "POST", base + "/status", {"status": "meeting"})
+    for person in [p for p in call(server, token, "GET", base + "/participants") if p["role"] == "attendee"][:present]:
+        call(server, token, "POST", base + "/check-in", {"participantID": person["id"]})
+    return token, cid, [c["code"] for c in call(server, token, "POST", base + "/rounds", {})["codes"]]
+
+
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])
 def test_backup_while_voting_then_restore(tmp_path, database):
     env = {"PINGYI_ADMIN_PASSWORD": PASSWORD}
@@ -42,13 +53,8 @@ def test_backup_while_voting_then_restore(tmp_path, database):
     try:
         # Setup: a meeting with an open box and ten codes; three ballots in.
         server = Server(str(tmp_path), env=env)
-        token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": PASSWORD}, timeout=10).json()["token"]
-        cid = call(server, token, "GET", "/api/v1/campaigns")[0]["id"]
+        token, cid, codes = open_round(server, present=10)
         base = f"/api/v1/campaigns/{cid}"
-        call(server, token, "POST", base + "/status", {"status": "meeting"})
-        for person in [p for p in call(server, token, "GET", base + "/participants") if p["role"] == "attendee"][:10]:
-            call(server, token, "POST", base + "/check-in", {"participantID": person["id"]})
-        codes = [c["code"] for c in call(server, token, "POST", base + "/rounds", {})["codes"]]
         for code in codes[:3]:
             vote(server, code)
 
@@ -113,13 +119,7 @@ def test_a_postgres_restore_failing_midway_changes_nothing(tmp_path):
     server = None
     try:
         server = Server(str(tmp_path), env=env)
-        token = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": PASSWORD}, timeout=10).json()["token"]
-        cid = call(server, token, "GET", "/api/v1/campaigns")[0]["id"]
-        base = f"/api/v1/campaigns/{cid}"
-        call(server, token, "POST", base + "/status", {"status": "meeting"})
-        for person in [p for p in call(server, token, "GET", base + "/participants") if p["role"] == "attendee"][:4]:
-            call(server, token, "POST", base + "/check-in", {"participantID": person["id"]})
-        codes = [c["code"] for c in call(server, token, "POST", base + "/rounds", {})["codes"]]
+        token, cid, codes = open_round(server, present=4)
         vote(server, codes[0])
         backup = run_pingyi(["backup", str(tmp_path / "one.bak")], str(tmp_path), env)
         assert backup.returncode == 0, backup.stdout + backup.stderr

@@ -16,11 +16,12 @@ extension WebSocket: LiveScreen {
 /// Messages are whole state snapshots, so a missed one is repaired by the next, and a reconnect needs nothing else.
 actor LiveHub {
     private var channels: [UUID: [UUID: any LiveScreen]] = [:]
-    /// How long burst changes (ballots, check-ins) are gathered into one read: a quarter second (tests set longer).
-    nonisolated let coalescingPeriod: Duration
+    /// Waits while burst changes (ballots, check-ins) are gathered into one read: a quarter second (a test may wait
+    /// for a gate of its own instead, so that what it checks does not depend on the machine's speed).
+    nonisolated let gatherChanges: @Sendable () async -> Void
 
-    init(coalescingPeriod: Duration = .milliseconds(250)) {
-        self.coalescingPeriod = coalescingPeriod
+    init(gatherChanges: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: .milliseconds(250)) }) {
+        self.gatherChanges = gatherChanges
     }
 
     func add(_ socket: any LiveScreen, to campaignID: UUID) -> UUID {

@@ -24,7 +24,7 @@ enum LiveScreens {
     static func refreshSoon(_ campaignID: UUID, app: Application) async {
         if let relay = app.liveRelay, await app.liveHub.claimAnnouncement(campaignID) {
             Task {
-                try? await Task.sleep(for: app.liveHub.coalescingPeriod)
+                await app.liveHub.gatherChanges()
                 await app.liveHub.releaseAnnouncement(campaignID)
                 await relay.announce(campaignID, soon: true, on: app.db)
             }
@@ -38,7 +38,7 @@ enum LiveScreens {
         let hub = app.liveHub
         guard await hub.claimCoalesced(campaignID) else { return }
         Task {
-            try? await Task.sleep(for: hub.coalescingPeriod)
+            await hub.gatherChanges()
             await hub.releaseCoalesced(campaignID)
             await readAndSend(campaignID, app: app)
         }
