@@ -1,25 +1,22 @@
 import Fluent
 import Foundation
 import PingyiCore
-import SQLKit
 
 /// Years of counted campaigns for the benchmarks (`bench/run overview`, `bench/run district`), written straight into
 /// the database: each is the demo campaign with one counted round of `voters` random ballots, made as a real round
 /// is: on PostgreSQL its own partitions (as the opening makes them), the tally and each secretary's standings kept as
-/// the count keeps them, the campaign published. `ballotRows`: also the round's ballot rows (without them the fill is
-/// much faster, and nothing the overview or the results read changes). Campaign `i` is of year `2016 + i % years`.
+/// the count keeps them, the campaign published. No ballot rows: nothing the overview or the results read needs them,
+/// and the fill is much faster without. Campaign `i` is of year `2016 + i % years`.
 public struct CountedHistory: Sendable {
     public var campaigns: Int
     public var years: Int
     public var voters: Int
-    public var ballotRows: Bool
     public var seed: UInt64
 
-    public init(campaigns: Int, years: Int = 10, voters: Int = 150, ballotRows: Bool = false, seed: UInt64) {
+    public init(campaigns: Int, years: Int = 10, voters: Int = 150, seed: UInt64) {
         self.campaigns = campaigns
         self.years = max(1, years)
         self.voters = voters
-        self.ballotRows = ballotRows
         self.seed = seed
     }
 
@@ -38,7 +35,7 @@ public struct CountedHistory: Sendable {
                              marks: String(decoding: layout.cells.map { _ in symbols[Int(rng.next() % UInt64(symbols.count))] }, as: UTF8.self))
             }
             let year = 2016 + index % years
-            let (voters, ballotRows) = (voters, ballotRows)
+            let voters = voters
             try await db.writeTransaction { db in
                 let round = BallotRound(campaignID: campaignID, number: 1, layout: layout, openedAt: Date())
                 round.state = .counted
@@ -51,7 +48,6 @@ public struct CountedHistory: Sendable {
                 try await round.save(on: db)
                 let roundID = try round.requireID()
                 try await BallotPartitions.create(round: roundID, on: db)
-                if ballotRows { try await Self.insert(ballots, round: roundID, on: db) }
                 // As the count does: each secretary's figures kept with the round, which is what the overview reads.
                 try await CountedStandings.keep(try await CountedStandings.make(campaign, round: round, tally: tally, on: db),
                                                 of: roundID, on: db)
@@ -75,18 +71,5 @@ public struct CountedHistory: Sendable {
             ids.append(try campaign.requireID())
         }
         return ids
-    }
-
-    /// Ballot rows as the box stores them (random ids), 500 to a statement.
-    static func insert(_ ballots: [StoredBallot], round roundID: UUID, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        for chunk in stride(from: 0, to: ballots.count, by: 500) {
-            var insert = sql.insert(into: Ballot.schema).columns("id", "round_id", "rater_group_id", "medium", "is_void", "marks")
-            for ballot in ballots[chunk..<min(chunk + 500, ballots.count)] {
-                insert = insert.values(SQLBind(UUID()), SQLBind(roundID), SQLBind(UUID(uuidString: ballot.raterGroup)!),
-                                       SQLBind("electronic"), SQLBind(ballot.isVoid), SQLBind(ballot.marks))
-            }
-            try await insert.run()
-        }
     }
 }

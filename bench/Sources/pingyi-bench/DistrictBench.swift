@@ -45,7 +45,7 @@ struct DistrictBench {
         progress("district: loading \(history) counted campaigns over \(years) years and \(meetings + 1) meetings' campaigns…")
         let fillStart = Date()
         let campaignIDs = try await withBenchDatabase(postgresURL: url) { app in
-            try await CountedHistory(campaigns: history, years: years, voters: voters, ballotRows: false, seed: 20_261_206)
+            try await CountedHistory(campaigns: history, years: years, voters: voters, seed: 20_261_206)
                 .fill(on: app.db) { done in if done % 100 == 0 { progress("district: history \(done)/\(history)") } }
             return try await CountedHistory.meetingCampaigns(meetings + 1, year: 2026, on: app.db)
         }
