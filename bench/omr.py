@@ -11,10 +11,13 @@ Four sets of pages, all uploaded to one sealed paper round of this bench's own s
               templates, box finding, upload format); never used for tuning; seeds default 7000.
   held-out-3  bench/omr_heldout3.py: a third independent generator, written the same way (without reading the reader,
               the tuning generator or the other held-out generators' marks and captures); the judge of thresholds
-              tuned on the others; seeds default 9000.
+              tuned on the others; seeds default 9000. Since issue 21's third round the reader has been tuned on its
+              other seeds (9001), so it is a development set now.
+  held-out-4  bench/omr_heldout4.py: a fourth, written by a helper from the printed forms and the outside test's
+              samples only, the same way; the judge since issue 21's fourth round; seeds default 12000.
 
 Prints, per set and capture kind:
-  omr <set> <kind>: pages=N columns=C silent_errors=E unsure_pct=P refused_pct=R pages_per_s=X
+  omr <set> <kind>: pages=N columns=C silent_errors=E unsure_pct=P unsure_decidable_pct=D refused_pct=R pages_per_s=X
 then, for each held-out set, one line per kind of mark (its markKinds, scanner and phone pages together):
   omr <set> mark <kind>: columns=C silent_errors=E unsure_pct=P truth=<symbol:count,…>
 and a summary line:
@@ -24,7 +27,8 @@ and the size of what the server keeps of each page:
 
 A column is a silent error when the machine's symbol is not '?' and differs from the truth (so a '?' truth the
 machine decided is a silent error, and an 'X' truth read as a grade is one). unsure: the machine's '?' (columns left
-to people); unsure_pct over columns. A refused page (an answer other than 2xx) counts all its columns as unsure and
+to people); unsure_pct over columns; unsure_decidable_pct over the columns a person reads without hesitating (truth
+not '?': a '?' truth can only be left to people, so those columns are a floor under unsure_pct, 4-8 % of a set). A refused page (an answer other than 2xx) counts all its columns as unsure and
 the page as refused; refused_pct over pages. pages_per_s: uploads answered per second, reading and storing included,
 two at a time as two tellers would (pages are made beforehand, not timed)."""
 import argparse
@@ -47,6 +51,7 @@ sys.path.insert(0, HERE)
 import omr_heldout as H  # noqa: E402
 import omr_heldout2 as H2  # noqa: E402
 import omr_heldout3 as H3  # noqa: E402
+import omr_heldout4 as H4  # noqa: E402
 import omr_pages as O  # noqa: E402
 from browser import Page, make_driver  # noqa: E402
 from conftest import Server  # noqa: E402
@@ -54,7 +59,7 @@ from test_day_without_traps import browser_login  # noqa: E402
 from test_vote_browser import admin_password, api, login  # noqa: E402
 
 KINDS = ("scanner", "phone")
-HELD_OUT = ("held-out", "held-out-2", "held-out-3")
+HELD_OUT = ("held-out", "held-out-2", "held-out-3", "held-out-4")
 
 # The tuning generator's printed pages, set before the worker processes fork.
 _TUNING = {}
@@ -103,6 +108,11 @@ def heldout3_pages(folder, n, seed, workers):
     return both_kinds_pages(H3, folder, n, seed, workers)
 
 
+def heldout4_pages(folder, n, seed, workers):
+    """Both capture kinds of the fourth held-out set (the judge), each ballot drawn once: {kind: pages}."""
+    return both_kinds_pages(H4, folder, n, seed, workers)
+
+
 def send_all(server, token, path, pages):
     """Uploads every page, two at a time; returns (answers in page order, seconds)."""
     session = requests.Session()
@@ -119,15 +129,19 @@ def send_all(server, token, path, pages):
 
 def score(pages, answers):
     """Per-page and per-column outcome: a dict of totals plus (markKind, truth, outcome) per column."""
-    totals = {"pages": len(pages), "columns": 0, "silent": 0, "unsure": 0, "refused": 0}
+    totals = {"pages": len(pages), "columns": 0, "silent": 0, "unsure": 0, "refused": 0, "decidable": 0,
+              "unsure_decidable": 0}
     per_column = []
     for page, r in zip(pages, answers):
         truth = page["truth"]
         kinds = page["markKinds"] or ["-"] * len(truth)
         totals["columns"] += len(truth)
+        decidable = sum(t != "?" for t in truth)
+        totals["decidable"] += decidable
         if not 200 <= r.status_code < 300:
             totals["refused"] += 1
             totals["unsure"] += len(truth)
+            totals["unsure_decidable"] += decidable
             per_column += [(k, t, "unsure") for k, t in zip(kinds, truth)]
             print(f"  refused: {r.status_code} {r.text[:200]}", file=sys.stderr)
             continue
@@ -139,6 +153,7 @@ def score(pages, answers):
             outcome = "unsure" if m == "?" else "right" if m == t else "silent"
             if outcome == "unsure":
                 totals["unsure"] += 1
+                totals["unsure_decidable"] += t != "?"
             elif outcome == "silent":
                 totals["silent"] += 1
             per_column.append((k, t, outcome))
@@ -173,6 +188,7 @@ def main():
     parser.add_argument("--heldout-seed", type=int, default=5000, help="held-out set seed (keep away from 1001)")
     parser.add_argument("--heldout2-seed", type=int, default=H2.DEFAULT_SEED, help="second held-out set seed")
     parser.add_argument("--heldout3-seed", type=int, default=H3.DEFAULT_SEED, help="third held-out set seed")
+    parser.add_argument("--heldout4-seed", type=int, default=H4.DEFAULT_SEED, help="fourth held-out set seed (the judge)")
     parser.add_argument("--workers", type=int, default=2, help="processes making pages")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="pingyi-omr-")
@@ -206,6 +222,8 @@ def main():
             made[("held-out-2", kind)] = pages
         for kind, pages in heldout3_pages(heldout_dir, args.pages, args.heldout3_seed, args.workers).items():
             made[("held-out-3", kind)] = pages
+        for kind, pages in heldout4_pages(heldout_dir, args.pages, args.heldout4_seed, args.workers).items():
+            made[("held-out-4", kind)] = pages
         print(f"made {sum(len(p) for p in made.values())} pages in {time.time() - start:.0f} s", file=sys.stderr)
 
         results = {}
@@ -217,7 +235,8 @@ def main():
             for kind in KINDS:
                 t, _, seconds = results[(name, kind)]
                 print(f"omr {name} {kind}: pages={t['pages']} columns={t['columns']} silent_errors={t['silent']} "
-                      f"unsure_pct={pct(t['unsure'], t['columns']):.2f} refused_pct={pct(t['refused'], t['pages']):.2f} "
+                      f"unsure_pct={pct(t['unsure'], t['columns']):.2f} "
+                      f"unsure_decidable_pct={pct(t['unsure_decidable'], t['decidable']):.2f} refused_pct={pct(t['refused'], t['pages']):.2f} "
                       f"pages_per_s={t['pages'] / seconds:.1f}", flush=True)
 
         for name in HELD_OUT:

@@ -1,13 +1,13 @@
 """A quick loop for working on the reader without the server in the way (the figures that count are bench/run omr's).
 
   python3 bench/omr_dev.py print DIR            the demo round's printed forms (tuning and held-out templates) into DIR
-  python3 bench/omr_dev.py make DIR SET SEED N  N ballots of SET (tuning | held-out | held-out-2 | held-out-3), both
+  python3 bench/omr_dev.py make DIR SET SEED N  N ballots of SET (tuning | held-out | held-out-2 | held-out-3 | held-out-4), both
                                                 captures, as the browser sends them (inflated), with their truth
   python3 bench/omr_dev.py score DIR SET [SEED] --reader BIN   reads them with BIN (`pingyi-bench read-pages` or any
                                                 reader taking its --list file) and prints bench/run omr's figures
 
 Keep the seeds used to tune away from the ones judged on: bench/run omr judges held-out seed 5000, held-out-2 seed 7000
-and held-out-3 seed 9000 (see bench/omr.py)."""
+held-out-3 seed 9000 and held-out-4 seed 12000, the judge (see bench/omr.py)."""
 import json
 import multiprocessing
 import os
@@ -71,6 +71,8 @@ def make(folder, name, seed, n):
         made = B.heldout2_pages(templates, n, seed, 2)
     elif name == "held-out-3":
         made = B.heldout3_pages(templates, n, seed, 2)
+    elif name == "held-out-4":
+        made = B.heldout4_pages(templates, n, seed, 2)
     listing = []
     for kind, pages in made.items():
         for i, p in enumerate(pages):
@@ -111,17 +113,22 @@ def score(folder, name, seed, reader):
         if "symbols" not in a:
             c["refused"] += 1
             c["unsure"] += len(p["truth"])
+            c["decidable"] += sum(t != "?" for t in p["truth"])
+            c["unsure_decidable"] += sum(t != "?" for t in p["truth"])
             continue
         for i, (k, t, m) in enumerate(zip(kinds, p["truth"], a["symbols"])):
             outcome = "unsure" if m == "?" else "right" if m == t else "silent"
             c[outcome] += 1
+            c["decidable"] += t != "?"
+            c["unsure_decidable"] += t != "?" and outcome == "unsure"
             by_mark[k]["columns"] += 1
             by_mark[k][outcome] += 1
             if outcome == "silent":
                 wrong.append((os.path.basename(p["path"]), i, k, t, m))
     for kind, c in by_kind.items():
         print(f"{name} {kind}: pages={c['pages']} columns={c['columns']} silent_errors={c['silent']} "
-              f"unsure_pct={100 * c['unsure'] / c['columns']:.2f} refused={c['refused']}")
+              f"unsure_pct={100 * c['unsure'] / c['columns']:.2f} "
+              f"unsure_decidable_pct={100 * c['unsure_decidable'] / max(1, c['decidable']):.2f} refused={c['refused']}")
     for k, c in sorted(by_mark.items(), key=lambda kv: -kv[1]["columns"]):
         print(f"  mark {k}: columns={c['columns']} silent={c['silent']} unsure_pct={100 * c['unsure'] / c['columns']:.2f}")
     for w in wrong[:60]:

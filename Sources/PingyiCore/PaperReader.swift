@@ -181,6 +181,37 @@ public enum PaperMarkRules {
     /// Darkest-ink level (`PaperReader.BoxInk.peak`) that is always noise; a page's own empty boxes may set it higher.
     public static let peakEmpty = 0.03
 
+    /// A light mark alone in its column (a hard pencil's tick or circle, under `marked`) is read as the mark when it is
+    /// clearly not paper — its light ink at least this many times the page's limit for empty boxes…
+    public static let lightFaint = 2.0
+    /// …and never under this (mm²)…
+    public static let lightFaintFloor = 0.12
+    /// …its darkest points this many times the page's limit…
+    public static let lightPeak = 1.5
+    /// …and it is a stroke of a mark's size, not a dot or a stain (spread in mm: a hesitant touch is under 0.4, a stain
+    /// over a whole box 2 and more), in the box's middle or around it.
+    public static let lightSpread = 0.6..<2.0
+
+    /// Whether an unsure box, the only box of its column that is not sure empty, is a light mark (see `lightFaint`).
+    /// `ink` is the box's ink after overflow, `faintLimit` and `peakLimit` the page's limits for empty boxes.
+    public static func isLightMark(_ box: PaperReader.BoxInk, ink: Double, faintLimit: Double, peakLimit: Double) -> Bool {
+        ink < marked && box.faint >= max(lightFaintFloor, lightFaint * faintLimit) && box.peak >= lightPeak * peakLimit
+            && lightSpread.contains(box.spread) && (box.core >= 0.6 * box.ink || box.coverage >= 0.5)
+    }
+
+    /// Beside one plain mark (`plainInk` and more, not covering `scribbled` of its box: a scribble may be a choice
+    /// struck out, and the light ink beside it the choice made), a box with at most this share of its ink and…
+    public static let traceShare = 0.05
+    /// …this share of its light ink is a trace (a smudge, a pen's rest, light residue), not a second choice: the column
+    /// reads as the mark, as a person reads it. (A second mark of the same hand is never a twentieth of the first.)
+    public static let traceFaintShare = 0.15
+
+    /// Whether an unsure box beside `mark`, the one marked box of its column, is only a trace (see `traceShare`).
+    public static func isTrace(_ box: PaperReader.BoxInk, ink: Double, beside mark: PaperReader.BoxInk, markInk: Double) -> Bool {
+        markInk >= plainInk && mark.heavy < scribbled && ink < marked && ink <= traceShare * markInk
+            && box.faint <= traceFaintShare * mark.faint
+    }
+
     public static func state(_ score: Double) -> BoxState {
         score >= marked ? .marked : score <= empty ? .empty : .unsure
     }
@@ -664,7 +695,7 @@ public enum PaperReader {
         let faintLimit = limit(PaperMarkRules.faintEmpty, \.faint)
         let touchLimit = limit(PaperMarkRules.touchEmpty, \.touch)
         let peakLimit = limit(PaperMarkRules.peakEmpty, \.peak)
-        let states: [BoxState] = boxes.indices.map { k in
+        var states: [BoxState] = boxes.indices.map { k in
             let b = boxes[k]
             let likeEmptyBoxes = b.faint <= faintLimit && b.touch <= touchLimit && b.peak <= peakLimit
             if ink[k] <= PaperMarkRules.empty, ink[k] == 0 && b.ink > 0 || likeEmptyBoxes { return .empty }
@@ -674,6 +705,20 @@ public enum PaperReader {
             // A small stroke (a short tick) is a mark in the box's middle; at its edge it is a touch going past.
             let stroke = b.spread >= PaperMarkRules.speck || b.spread >= PaperMarkRules.dot && b.core >= 0.7 * b.ink
             return ink[k] >= PaperMarkRules.marked && placed && stroke ? .marked : .unsure
+        }
+        // The four boxes of a column against each other: a light mark alone in it is the mark; traces beside one plain
+        // mark are not a second one.
+        for start in stride(from: 0, to: states.count, by: 4) {
+            let column = start..<start + 4
+            let unsure = column.filter { states[$0] == .unsure }, marked = column.filter { states[$0] == .marked }
+            if marked.isEmpty, unsure.count == 1,
+               PaperMarkRules.isLightMark(boxes[unsure[0]], ink: ink[unsure[0]], faintLimit: faintLimit, peakLimit: peakLimit) {
+                states[unsure[0]] = .marked
+            } else if marked.count == 1, !unsure.isEmpty, unsure.allSatisfy({
+                PaperMarkRules.isTrace(boxes[$0], ink: ink[$0], beside: boxes[marked[0]], markInk: ink[marked[0]])
+            }) {
+                for k in unsure { states[k] = .empty }
+            }
         }
         var symbols: [UInt8] = []
         for start in stride(from: 0, to: states.count, by: 4) {

@@ -169,6 +169,88 @@ import PaperPageDrawing
         }
         #expect(noise.isSure)
     }
+    /// A hard pencil's tick as `measure` gives it (issue 21, held-out pages): under `marked`, but its light ink and
+    /// darkest points far above the page's empty boxes, a stroke's spread, in the box's middle.
+    func lightTick(_ box: inout PaperReader.BoxInk, spread: Double = 1.1) {
+        box.ink = 0.13
+        box.core = 0.12
+        box.faint = 0.24
+        box.peak = 0.16
+        box.spread = spread
+    }
+    /// A plain ballpoint circle: ring ink all around, little in the middle.
+    func plainCircle(_ box: inout PaperReader.BoxInk) {
+        box.ink = 2.5
+        box.faint = 2.9
+        box.core = 0.1
+        box.coverage = 1
+        box.heavy = 0.2
+        box.spread = 2.6
+        box.peak = 0.55
+    }
+
+    @Test func aLightMarkAloneInItsColumnIsTheMark() throws {
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        let column = 4 * 6 + 3, box = column * 4 + 2
+        let tick = quietBoxes(geometry) { lightTick(&$0[box]) }
+        #expect(tick.states[box] == .marked)
+        #expect(tick.symbols[column] == UInt8(ascii: "3") && tick.isSure)
+        // The same light ink as a dot (a pen rested: a hesitant touch) or spread over the whole box (a stain): people.
+        let dot = quietBoxes(geometry) { lightTick(&$0[box], spread: 0.35) }
+        #expect(dot.unsureColumns == [column])
+        let stain = quietBoxes(geometry) { lightTick(&$0[box], spread: 2.4) }
+        #expect(stain.unsureColumns == [column])
+        // Light ink near the page's noise (twice its empty boxes' limit, not more) is not sure to be a mark.
+        let faint = quietBoxes(geometry) { boxes in
+            lightTick(&boxes[box])
+            boxes[box].faint = 0.1
+        }
+        #expect(faint.unsureColumns == [column])
+        // Two light marks in one column: neither is alone, people decide.
+        let two = quietBoxes(geometry) { boxes in
+            lightTick(&boxes[box])
+            lightTick(&boxes[box - 2])
+        }
+        #expect(two.unsureColumns == [column])
+    }
+
+    @Test func aTraceBesideAPlainMarkIsNoSecondMark() throws {
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        let column = 2 * 6 + 5, first = column * 4
+        // A smudge in box 4 beside a plain circle in box 1: a person reads 1.
+        let smudge = quietBoxes(geometry) { boxes in
+            plainCircle(&boxes[first])
+            boxes[first + 3].ink = 0.05
+            boxes[first + 3].faint = 0.2
+            boxes[first + 3].peak = 0.1
+        }
+        #expect(smudge.symbols[column] == UInt8(ascii: "1") && smudge.isSure)
+        // Beside a box scribbled over (a choice struck out?) the light ink may be the choice: people decide. (The
+        // outside test's phone-sheet-074, row 2, column 6.)
+        let scribbled = quietBoxes(geometry) { boxes in
+            plainCircle(&boxes[first])
+            boxes[first].heavy = 0.37
+            boxes[first + 3].ink = 0.05
+            boxes[first + 3].faint = 0.2
+            boxes[first + 3].peak = 0.1
+        }
+        #expect(scribbled.unsureColumns == [column])
+        // A light tick beside it is more than a trace (over a twentieth of the circle's ink): people decide.
+        let tick = quietBoxes(geometry) { boxes in
+            plainCircle(&boxes[first])
+            lightTick(&boxes[first + 3])
+        }
+        #expect(tick.unsureColumns == [column])
+        // Beside a mark that is itself small, nothing is a trace.
+        let small = quietBoxes(geometry) { boxes in
+            plainCircle(&boxes[first])
+            boxes[first].ink = 0.6
+            boxes[first + 3].ink = 0.02
+            boxes[first + 3].faint = 0.05
+            boxes[first + 3].peak = 0.1
+        }
+        #expect(small.unsureColumns == [column])
+    }
 
     @Test func inkOverTheGapBetweenColumnsIsNotTakenForTheNeighboursOwn() throws {
         // Ink on the right edge of column 1's 差 box, next to column 2's marked 好 box: within a column it would be
