@@ -119,4 +119,31 @@ struct KeptTallyTests {
             #expect(try await CountedStandings.kept(roundID: c.box.roundID, on: app.db) == kept)
         }
     }
+
+    /// The overview decodes a round's kept standings once per process (`KeptStandingsCache`), but always answers from
+    /// what is stored: standings rewritten under it (a database restored or upgraded beneath a running server) show.
+    @Test(arguments: TestDatabase.available)
+    func theOverviewFollowsTheStoredStandingsNotADecodedCopy(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let c = try await ResultsTests().countedCampaign(app)
+            let admin = c.token(.districtAdmin)
+            let overview = {
+                try await call(app, .GET, "api/v1/overview", token: admin).decode([CampaignOverviewDTO].self)
+                    .first { $0.campaignID == c.box.world.campaign.id }
+            }
+            let first = try #require(try await overview())
+            #expect(try await overview()?.grades == first.grades, "read twice, the same")
+            let sql = app.db as! any SQLDatabase
+            struct Row: Decodable { var standings: String }
+            let text = try #require(try await sql.select().column("standings").from(RoundStandings.schema)
+                .where("round_id", .equal, c.box.roundID).first(decoding: Row.self)).standings
+            var standings = try JSONDecoder().decode([SecretaryStanding].self, from: Data(text.utf8))
+            for k in standings.indices { standings[k].grade = .poor }
+            let rewritten = String(decoding: try JSONEncoder().encode(standings), as: UTF8.self)
+            try await sql.update(RoundStandings.schema).set("standings", to: SQLBind(rewritten))
+                .where("round_id", .equal, c.box.roundID).run()
+            let after = try #require(try await overview())
+            #expect(after.grades == [Grade.poor.rawValue: standings.count] && after.grades != first.grades)
+        }
+    }
 }

@@ -198,7 +198,7 @@ extension CampaignReport {
             var outcomes: [String: AssessmentOutcome] = [:]
             if let round = latest[id] {
                 // A round counted before standings were kept has none until the upgrade fills them: evaluated here.
-                var counted = try CountedStandings.kept(round.standings, decoder: decoder)
+                var counted = try CountedStandings.kept(round.standings, of: round.id, decoder: decoder)
                 if counted == nil, let whole = try await Campaign.find(id, on: db) {
                     counted = try await campaignReport(whole, on: db)?.computed.results ?? []
                 }

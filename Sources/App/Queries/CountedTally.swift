@@ -56,7 +56,17 @@ enum CountedStandings {
     /// The kept standings as results, `nil` when the round has none kept (then the caller evaluates its tally).
     static func kept(_ text: String?, decoder: JSONDecoder = JSONDecoder()) throws -> [ReporteeResult]? {
         guard let text else { return nil }
-        return try decoder.decode([SecretaryStanding].self, from: Data(text.utf8)).map(\.result)
+        return try decode(text, decoder: decoder)
+    }
+
+    /// The same for a round whose standings may have been decoded before in this process (`KeptStandingsCache`).
+    static func kept(_ text: String?, of round: UUID, decoder: JSONDecoder = JSONDecoder()) throws -> [ReporteeResult]? {
+        guard let text else { return nil }
+        return try KeptStandingsCache.shared.results(of: round, text: text, decoder: decoder)
+    }
+
+    static func decode(_ text: String, decoder: JSONDecoder) throws -> [ReporteeResult] {
+        try decoder.decode([SecretaryStanding].self, from: Data(text.utf8)).map(\.result)
     }
 
     /// The kept standings of one round, as results.
