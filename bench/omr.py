@@ -14,7 +14,11 @@ Four sets of pages, all uploaded to one sealed paper round of this bench's own s
               tuned on the others; seeds default 9000. Since issue 21's third round the reader has been tuned on its
               other seeds (9001), so it is a development set now.
   held-out-4  bench/omr_heldout4.py: a fourth, written by a helper from the printed forms and the outside test's
-              samples only, the same way; the judge since issue 21's fourth round; seeds default 12000.
+              samples only, the same way; seeds default 12000 (the reader's page-code search was tuned on its seed
+              12001's phone photos, so it is a development set for that).
+  held-out-5  bench/omr_heldout5.py: a fifth, written by another helper the same way, favouring what makes a reader
+              wrong with certainty (choices struck out or scribbled over, alone or beside another; hesitant dashes;
+              very light pencil); the judge since issue 21's fourth round; seeds default 14000.
 
 Prints, per set and capture kind:
   omr <set> <kind>: pages=N columns=C silent_errors=E unsure_pct=P unsure_decidable_pct=D refused_pct=R pages_per_s=X
@@ -52,6 +56,7 @@ import omr_heldout as H  # noqa: E402
 import omr_heldout2 as H2  # noqa: E402
 import omr_heldout3 as H3  # noqa: E402
 import omr_heldout4 as H4  # noqa: E402
+import omr_heldout5 as H5  # noqa: E402
 import omr_pages as O  # noqa: E402
 from browser import Page, make_driver  # noqa: E402
 from conftest import Server  # noqa: E402
@@ -59,7 +64,7 @@ from test_day_without_traps import browser_login  # noqa: E402
 from test_vote_browser import admin_password, api, login  # noqa: E402
 
 KINDS = ("scanner", "phone")
-HELD_OUT = ("held-out", "held-out-2", "held-out-3", "held-out-4")
+HELD_OUT = ("held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5")
 
 # The tuning generator's printed pages, set before the worker processes fork.
 _TUNING = {}
@@ -109,8 +114,13 @@ def heldout3_pages(folder, n, seed, workers):
 
 
 def heldout4_pages(folder, n, seed, workers):
-    """Both capture kinds of the fourth held-out set (the judge), each ballot drawn once: {kind: pages}."""
+    """Both capture kinds of the fourth held-out set, each ballot drawn once: {kind: pages}."""
     return both_kinds_pages(H4, folder, n, seed, workers)
+
+
+def heldout5_pages(folder, n, seed, workers):
+    """Both capture kinds of the fifth held-out set (the judge), each ballot drawn once: {kind: pages}."""
+    return both_kinds_pages(H5, folder, n, seed, workers)
 
 
 def send_all(server, token, path, pages):
@@ -188,7 +198,8 @@ def main():
     parser.add_argument("--heldout-seed", type=int, default=5000, help="held-out set seed (keep away from 1001)")
     parser.add_argument("--heldout2-seed", type=int, default=H2.DEFAULT_SEED, help="second held-out set seed")
     parser.add_argument("--heldout3-seed", type=int, default=H3.DEFAULT_SEED, help="third held-out set seed")
-    parser.add_argument("--heldout4-seed", type=int, default=H4.DEFAULT_SEED, help="fourth held-out set seed (the judge)")
+    parser.add_argument("--heldout4-seed", type=int, default=H4.DEFAULT_SEED, help="fourth held-out set seed")
+    parser.add_argument("--heldout5-seed", type=int, default=H5.DEFAULT_SEED, help="fifth held-out set seed (the judge)")
     parser.add_argument("--workers", type=int, default=2, help="processes making pages")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="pingyi-omr-")
@@ -224,6 +235,8 @@ def main():
             made[("held-out-3", kind)] = pages
         for kind, pages in heldout4_pages(heldout_dir, args.pages, args.heldout4_seed, args.workers).items():
             made[("held-out-4", kind)] = pages
+        for kind, pages in heldout5_pages(heldout_dir, args.pages, args.heldout5_seed, args.workers).items():
+            made[("held-out-5", kind)] = pages
         print(f"made {sum(len(p) for p in made.values())} pages in {time.time() - start:.0f} s", file=sys.stderr)
 
         results = {}

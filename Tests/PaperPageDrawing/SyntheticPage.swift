@@ -14,6 +14,9 @@ public struct SyntheticPage {
 
     /// Straight strokes anywhere on the page (page millimetres): a tick's arm, a dash, a ruler's line, a fold.
     public var strokes: [Stroke] = []
+    /// How far (mm) the middle of the page-code strip lies below where the corner marks put it, less towards its
+    /// ends: a page curled in a hand, photographed.
+    public var codeBow = 0.0
 
     public struct Stroke {
         public var from: (x: Double, y: Double)
@@ -79,7 +82,11 @@ public struct SyntheticPage {
             }
         }
         var solid: [PageRect] = (0..<4).map { PaperPageGeometry.corner($0) }
-        for (i, bit) in code.bits.enumerated() where bit { solid.append(PaperPageGeometry.codeBit(i)) }
+        for (i, bit) in code.bits.enumerated() where bit {
+            let square = PaperPageGeometry.codeBit(i)
+            let bow = codeBow * sin(Double.pi * Double(i) / Double(PaperPageCode.bitCount - 1))
+            solid.append(PageRect(x: square.x, y: square.y + bow, width: square.width, height: square.height))
+        }
         for rect in solid {
             paint(rect) { u, v in u >= rect.x && u <= rect.x + rect.width && v >= rect.y && v <= rect.y + rect.height ? 1 : 0 }
         }

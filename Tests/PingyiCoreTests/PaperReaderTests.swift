@@ -129,6 +129,28 @@ import PaperPageDrawing
         #expect(t2.pooled(CellKey(reportee: "r1", form: "a", column: "overall")) == .zero)
         #expect(t2.pooled(CellKey(reportee: "r1", form: "b", column: "overall")).voids == 1)
     }
+    /// A curled page photographed (issue 21's fourth judge: 19 of 60 phone photos refused for their code): the code
+    /// squares lie a millimetre and more off where the corners put them. The code is found near there, and since the
+    /// boxes are not sure to lie where the corners put them either, every column goes to people.
+    @Test func aCurledPagesCodeIsFoundAndItsColumnsLeftToPeople() throws {
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        var page = SyntheticPage(geometry: geometry, code: code)
+        for column in 0..<6 { page.circles[(2 * 6 + column) * 4 + 1] = 1 }
+        let flat = try PaperReader.locate(page.render())
+        #expect(flat.liesFlat && PaperReader.read(page.render(), flat, geometry: geometry).isSure)
+        for bow in [1.4, -1.4] {
+            page.codeBow = bow
+            let image = page.render()
+            let located = try PaperReader.locate(image)
+            #expect(located.code == code && !located.liesFlat)
+            let reading = PaperReader.read(image, located, geometry: geometry)
+            #expect(reading.unsureColumns.count == reading.symbols.count)
+        }
+        // Squares smudged to grey are not found by looking around: the page is still named by a teller.
+        page.codeBow = 0
+        #expect(throws: PaperReadFailure.unreadableCode) { try PaperReader.locate(page.renderSmudgingCode(bits: 10..<14)) }
+    }
+
     /// Boxes as `measure` gives them for a page with nothing on it but a little noise, one box changed by `change`.
     func quietBoxes(_ geometry: PaperPageGeometry, change: (inout [PaperReader.BoxInk]) -> Void) -> PaperPageReading {
         let count = geometry.rows * geometry.columns * 4
@@ -178,6 +200,12 @@ import PaperPageDrawing
         box.peak = 0.16
         box.spread = spread
     }
+    /// Light ink that is not a stroke of a mark: a smudge, a pen's rest.
+    func smudge(_ box: inout PaperReader.BoxInk, ink: Double = 0.05, faint: Double = 0.2) {
+        box.ink = ink
+        box.faint = faint
+        box.peak = 0.1
+    }
     /// A plain ballpoint circle: ring ink all around, little in the middle.
     func plainCircle(_ box: inout PaperReader.BoxInk) {
         box.ink = 2.5
@@ -218,21 +246,17 @@ import PaperPageDrawing
         let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
         let column = 2 * 6 + 5, first = column * 4
         // A smudge in box 4 beside a plain circle in box 1: a person reads 1.
-        let smudge = quietBoxes(geometry) { boxes in
+        let smudged = quietBoxes(geometry) { boxes in
             plainCircle(&boxes[first])
-            boxes[first + 3].ink = 0.05
-            boxes[first + 3].faint = 0.2
-            boxes[first + 3].peak = 0.1
+            smudge(&boxes[first + 3])
         }
-        #expect(smudge.symbols[column] == UInt8(ascii: "1") && smudge.isSure)
+        #expect(smudged.symbols[column] == UInt8(ascii: "1") && smudged.isSure)
         // Beside a box scribbled over (a choice struck out?) the light ink may be the choice: people decide. (The
         // outside test's phone-sheet-074, row 2, column 6.)
         let scribbled = quietBoxes(geometry) { boxes in
             plainCircle(&boxes[first])
             boxes[first].heavy = 0.37
-            boxes[first + 3].ink = 0.05
-            boxes[first + 3].faint = 0.2
-            boxes[first + 3].peak = 0.1
+            smudge(&boxes[first + 3])
         }
         #expect(scribbled.unsureColumns == [column])
         // A light tick beside it is more than a trace (over a twentieth of the circle's ink): people decide.
@@ -245,9 +269,7 @@ import PaperPageDrawing
         let small = quietBoxes(geometry) { boxes in
             plainCircle(&boxes[first])
             boxes[first].ink = 0.6
-            boxes[first + 3].ink = 0.02
-            boxes[first + 3].faint = 0.05
-            boxes[first + 3].peak = 0.1
+            smudge(&boxes[first + 3], ink: 0.02, faint: 0.05)
         }
         #expect(small.unsureColumns == [column])
     }
