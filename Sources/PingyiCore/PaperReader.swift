@@ -203,15 +203,17 @@ public enum PaperMarkRules {
     }
 
     /// Beside one plain mark (`plainInk` and more, not covering `scribbled` of its box: a scribble may be a choice
-    /// struck out, and the light ink beside it the choice made), a box with at most this share of its ink and…
+    /// struck out, and the light ink beside it the choice made), a box with no more ink than an empty box's (`empty`:
+    /// nothing a person sees as a stroke — a dash or a dot beside a mark is for people), at most this share of the
+    /// mark's ink and…
     public static let traceShare = 0.05
-    /// …this share of its light ink is a trace (a smudge, a pen's rest, light residue), not a second choice: the column
-    /// reads as the mark, as a person reads it. (A second mark of the same hand is never a twentieth of the first.)
+    /// …this share of its light ink is a trace (a smudge, light residue, a shadow of the pen), not a second choice: the
+    /// column reads as the mark, as a person reads it.
     public static let traceFaintShare = 0.15
 
     /// Whether an unsure box beside `mark`, the one marked box of its column, is only a trace (see `traceShare`).
     public static func isTrace(_ box: PaperReader.BoxInk, ink: Double, beside mark: PaperReader.BoxInk, markInk: Double) -> Bool {
-        markInk >= plainInk && mark.heavy < scribbled && ink < marked && ink <= traceShare * markInk
+        markInk >= plainInk && mark.heavy < scribbled && ink <= empty && ink <= traceShare * markInk
             && box.faint <= traceFaintShare * mark.faint
     }
 

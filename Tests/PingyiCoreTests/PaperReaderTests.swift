@@ -259,6 +259,12 @@ import PaperPageDrawing
             smudge(&boxes[first + 3])
         }
         #expect(scribbled.unsureColumns == [column])
+        // A short dash beside it (ink a person sees, though a twentieth of the circle's): people decide.
+        let dash = quietBoxes(geometry) { boxes in
+            plainCircle(&boxes[first])
+            smudge(&boxes[first + 3], ink: 0.1)
+        }
+        #expect(dash.unsureColumns == [column])
         // A light tick beside it is more than a trace (over a twentieth of the circle's ink): people decide.
         let tick = quietBoxes(geometry) { boxes in
             plainCircle(&boxes[first])
