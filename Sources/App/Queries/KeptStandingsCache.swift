@@ -21,4 +21,9 @@ final class KeptStandingsCache: Sendable {
         }
         return results
     }
+
+    /// Forgets every decoded round (the overview benchmark times the overview with nothing decoded too).
+    func removeAll() {
+        entries.withLockedValue { $0.removeAll() }
+    }
 }
