@@ -17,13 +17,10 @@ public enum PaperNamedPage {
         var best: (located: LocatedPage, agree: Int, clear: Int)?
         for turns in 0..<4 {
             let picture = (0..<4).map { corners[($0 + turns) % 4] }
-            guard let h = PageHomography(from: PaperPageGeometry.cornerCenters, to: picture) else { continue }
-            let black = (0..<4).map { PaperReader.mean(image, h, PaperPageGeometry.corner($0).insetBy(1.5), n: 5) }.reduce(0, +) / 4
-            let white = PaperReader.percentile(PaperReader.samples(image, h, PaperPageGeometry.codeWhiteBand, nx: 40, ny: 2), 0.5)
-            guard white - black > 40 else { continue }
+            guard let h = PageHomography(from: PaperPageGeometry.cornerCenters, to: picture),
+                  let tones = PaperReader.pageTones(image, h) else { continue }
             var agree = 0, clear = 0
-            for i in 0..<PaperPageCode.bitCount {
-                let v = (white - PaperReader.mean(image, h, PaperPageGeometry.codeBit(i).insetBy(0.6), n: 4)) / (white - black)
+            for (i, v) in PaperReader.codeDarkness(image, h, tones: tones).enumerated() {
                 guard abs(v - 0.5) >= 0.2 else { continue }
                 clear += 1
                 if (v > 0.5) == expected[i] { agree += 1 }
@@ -31,7 +28,7 @@ public enum PaperNamedPage {
             // The turn whose clear squares agree best, net of those that disagree (a wrong turn reads many squares,
             // about half of them by chance).
             if best == nil || 2 * agree - clear > 2 * best!.agree - best!.clear {
-                best = (LocatedPage(code: code, quarterTurns: turns, homography: h, black: black, white: white), agree, clear)
+                best = (LocatedPage(code: code, quarterTurns: turns, homography: h, black: tones.black, white: tones.white), agree, clear)
             }
         }
         guard let best, best.clear >= readableSquares else { throw .codeMostlyGone }

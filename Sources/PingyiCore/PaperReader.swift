@@ -245,18 +245,33 @@ public enum PaperReader {
         let page = PaperPageGeometry.cornerCenters
         for turns in 0..<4 {
             let picture = (0..<4).map { corners[($0 + turns) % 4] }
-            guard let h = PageHomography(from: page, to: picture) else { continue }
-            let black = (0..<4).map { mean(image, h, PaperPageGeometry.corner($0).insetBy(1.5), n: 5) }.reduce(0, +) / 4
-            let white = percentile(samples(image, h, PaperPageGeometry.codeWhiteBand, nx: 40, ny: 2), 0.5)
-            guard white - black > 40 else { continue }
-            if let code = readCode(image, h, white: white, black: black, near: false) {
-                return LocatedPage(code: code, quarterTurns: turns, homography: h, black: black, white: white)
+            guard let h = PageHomography(from: page, to: picture), let tones = pageTones(image, h) else { continue }
+            if let code = readCode(image, h, tones: tones, near: false) {
+                return LocatedPage(code: code, quarterTurns: turns, homography: h, black: tones.black, white: tones.white)
             }
-            if let code = readCode(image, h, white: white, black: black, near: true) {
-                return LocatedPage(code: code, quarterTurns: turns, homography: h, black: black, white: white, liesFlat: false)
+            if let code = readCode(image, h, tones: tones, near: true) {
+                return LocatedPage(code: code, quarterTurns: turns, homography: h, black: tones.black, white: tones.white, liesFlat: false)
             }
         }
         throw .unreadableCode
+    }
+
+    /// The page's black (its corner marks) and white (the blank band by the page code) where this fit puts them; `nil`
+    /// when the two are too close to tell ink from paper (a wrong fit, a washed-out picture).
+    static func pageTones(_ image: GrayImage, _ h: PageHomography) -> (black: Double, white: Double)? {
+        let black = (0..<4).map { mean(image, h, PaperPageGeometry.corner($0).insetBy(1.5), n: 5) }.reduce(0, +) / 4
+        let white = percentile(samples(image, h, PaperPageGeometry.codeWhiteBand, nx: 40, ny: 2), 0.5)
+        return white - black > 40 ? (black, white) : nil
+    }
+
+    /// Each page-code square's darkness (0 paper … 1 black), read `dx`, `dy` mm from where the fit puts it.
+    static func codeDarkness(_ image: GrayImage, _ h: PageHomography, tones: (black: Double, white: Double),
+                             dx: Double = 0, dy: Double = 0) -> [Double] {
+        (0..<PaperPageCode.bitCount).map { i in
+            let r = PaperPageGeometry.codeBit(i).insetBy(0.6)
+            let value = mean(image, h, PageRect(x: r.x + dx, y: r.y + dy, width: r.width, height: r.height), n: 4)
+            return (tones.white - value) / (tones.white - tones.black)
+        }
     }
 
     /// The page code's squares where the page fit puts them, or (`near`) looked for around there: a photographed page
@@ -265,23 +280,19 @@ public enum PaperReader {
     /// darkest together — up to 1.5 mm up or down and 0.75 mm along the strip, short of the next square — so a blank
     /// place is read where its printed neighbours are. `nil` unless every square is plainly printed or blank and the
     /// check bits agree.
-    static func readCode(_ image: GrayImage, _ h: PageHomography, white: Double, black: Double, near: Bool) -> PaperPageCode? {
+    static func readCode(_ image: GrayImage, _ h: PageHomography, tones: (black: Double, white: Double), near: Bool) -> PaperPageCode? {
         let count = PaperPageCode.bitCount
-        func darkness(_ i: Int, _ dx: Double, _ dy: Double) -> Double {
-            let r = PaperPageGeometry.codeBit(i).insetBy(0.6)
-            return (white - mean(image, h, PageRect(x: r.x + dx, y: r.y + dy, width: r.width, height: r.height), n: 4)) / (white - black)
-        }
         var values: [Double]
         if near {
             let shifts = stride(from: -1.5, through: 1.5, by: 0.25).flatMap { dy in stride(from: -0.75, through: 0.75, by: 0.25).map { dx in (dx, dy) } }
-            let grid = shifts.map { s in (0..<count).map { darkness($0, s.0, s.1) } }
+            let grid = shifts.map { s in codeDarkness(image, h, tones: tones, dx: s.0, dy: s.1) }
             values = (0..<count).map { i in
                 let around = max(0, i - 3)...min(count - 1, i + 3)
                 let best = grid.indices.max { a, b in around.reduce(0) { $0 + grid[a][$1] } < around.reduce(0) { $0 + grid[b][$1] } }!
                 return grid[best][i]
             }
         } else {
-            values = (0..<count).map { darkness($0, 0, 0) }
+            values = codeDarkness(image, h, tones: tones)
         }
         guard values.allSatisfy({ abs($0 - 0.5) >= 0.2 }) else { return nil }
         return PaperPageCode(bits: values.map { $0 > 0.5 })
@@ -291,7 +302,11 @@ public enum PaperReader {
     /// a box a millimetre off reads its neighbour's outline or label as a mark (issue 21's fourth judge: blank columns
     /// read as 4 on curled phone photos).
     public static func read(_ image: GrayImage, _ page: LocatedPage, geometry: PaperPageGeometry) -> PaperPageReading {
-        let boxes = measure(image, page, geometry: geometry)
+        read(boxes: measure(image, page, geometry: geometry), page: page, geometry: geometry)
+    }
+
+    /// The reading of boxes already measured on `page` (`measure`), for tools that also look at the measurements.
+    public static func read(boxes: [BoxInk], page: LocatedPage, geometry: PaperPageGeometry) -> PaperPageReading {
         var reading = classify(boxes, geometry: geometry)
         if !page.liesFlat { reading.symbols = reading.symbols.map { _ in PaperMarkRules.unsure } }
         return reading

@@ -24,10 +24,11 @@ enum ReadPages {
             }
             do {
                 let located = try PaperReader.locate(image)
-                let reading = PaperReader.read(image, located, geometry: geometry)
+                let boxes = PaperReader.measure(image, located, geometry: geometry)
+                let reading = PaperReader.read(boxes: boxes, page: located, geometry: geometry)
                 var answer: [String: Any] = ["symbols": String(decoding: reading.symbols, as: UTF8.self)]
                 if features {
-                    answer["boxes"] = PaperReader.measure(image, located, geometry: geometry).map { b in
+                    answer["boxes"] = boxes.map { b in
                         [b.ink, b.faint, b.core, b.coverage, b.heavy, b.spread, b.touch, b.peak, b.inkTowardLeft, b.inkTowardRight]
                     }
                 }
