@@ -9,7 +9,7 @@ public struct OverviewFigures: Sendable {
     public var fillSeconds: Double
     /// Each of `runs` requests for the whole overview, in milliseconds, sorted.
     public var milliseconds: [Double]
-    /// The same with no kept standings decoded yet (`KeptStandingsCache` emptied before each), sorted: a server's first
+    /// The same with no kept standings decoded yet (`DecodedTexts` emptied before each), sorted: a server's first
     /// overview, or one after a thousand other rounds were read.
     public var coldMilliseconds: [Double]
 
@@ -35,7 +35,7 @@ public func runOverviewBenchmark(on db: any Database, campaigns: Int, voters: In
     var times: [Double] = [], cold: [Double] = []
     // Cold and warm in turn, so both see the same machine.
     for run in 0..<(2 * runs) {
-        if run % 2 == 0 { KeptStandingsCache.shared.removeAll() }
+        if run % 2 == 0 { DecodedTexts.removeAll() }
         let start = clock.now
         let rows = try await CampaignReport.overview(for: actor, on: db)
         let ms = seconds(clock.now - start) * 1000

@@ -120,7 +120,7 @@ struct KeptTallyTests {
         }
     }
 
-    /// The overview decodes a round's kept standings once per process (`KeptStandingsCache`), but always answers from
+    /// The overview decodes a round's kept standings once per process (`DecodedTexts.standings`), but always answers from
     /// what is stored: standings rewritten under it (a database restored or upgraded beneath a running server) show.
     @Test(arguments: TestDatabase.available)
     func theOverviewFollowsTheStoredStandingsNotADecodedCopy(database: TestDatabase) async throws {
@@ -144,6 +144,55 @@ struct KeptTallyTests {
                 .where("round_id", .equal, c.box.roundID).run()
             let after = try #require(try await overview())
             #expect(after.grades == [Grade.poor.rawValue: standings.count] && after.grades != first.grades)
+        }
+    }
+
+    /// The overview decodes a campaign's rules once per process too (`DecodedTexts.campaignRules`); weights changed
+    /// after a first overview show at once, the same 综合评定 as the results page computes.
+    @Test(arguments: TestDatabase.available)
+    func theOverviewFollowsChangedAssessmentWeights(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let c = try await ResultsTests().countedCampaign(app)
+            let admin = c.token(.districtAdmin)
+            let id = try #require(c.box.world.campaign.id)
+            let reportee = try #require(try await Reportee.query(on: app.db).filter(\.$campaign.$id == id).sort(\.$position).first())
+            let entered = try await call(app, .PUT, "\(c.base)/assessments/\(reportee.id!)", token: admin,
+                                         json: AssessmentEntryRequest(scores: ["daily": 0, "target": 0, "onsite": 0], veto: nil))
+            #expect(entered.status == .ok, "\(entered.text)")
+            let overview = {
+                try #require(try await call(app, .GET, "api/v1/overview", token: admin).decode([CampaignOverviewDTO].self)
+                    .first { $0.campaignID == id }).finalGrades
+            }
+            let resultsPage = {
+                Dictionary(grouping: try await call(app, .GET, "\(c.base)/results", token: admin).decode(ResultsDTO.self)
+                    .reportees.compactMap { $0.assessment?.grade }, by: { $0 }).mapValues(\.count)
+            }
+            let before = try await overview(), beforeOnResults = try await resultsPage()
+            #expect(before == ["poor": 1] && before == beforeOnResults, "0 in three parts of four: 差")
+            let reweighted = try await call(app, .PUT, "\(c.base)/assessment-weights", token: admin,
+                                            json: AssessmentWeightsRequest(weights: ["evaluation": 1]))
+            #expect(reweighted.status == .ok, "\(reweighted.text)")
+            let after = try await overview(), afterOnResults = try await resultsPage()
+            #expect(after == afterOnResults, "the same 综合评定 as the results page: \(after) against \(afterOnResults)")
+            #expect(after != before, "the evaluation alone completes and grades every secretary: \(after)")
+        }
+    }
+
+    /// The overview lists what each admin may see: a town's admin its town's campaigns only, the district's admin all of
+    /// them (the overview reads campaigns in plain SQL, so the scope is checked here, not by the models' query).
+    @Test(arguments: TestDatabase.available)
+    func theOverviewListsOnlyTheCampaignsInTheAdminsScope(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let c = try await ResultsTests().countedCampaign(app)
+            let world = c.box.world
+            let townCampaign = try await call(app, .POST, "api/v1/campaigns", token: c.token(.townAdmin), json: CampaignCreateRequest(
+                title: "镇党委书记述职评议", year: world.campaign.year, level: "town", orgUnitID: world.town.id!, copyFrom: nil))
+            #expect(townCampaign.status == .created, "\(townCampaign.text)")
+            let district = try await call(app, .GET, "api/v1/overview", token: c.token(.districtAdmin)).decode([CampaignOverviewDTO].self)
+            let town = try await call(app, .GET, "api/v1/overview", token: c.token(.townAdmin)).decode([CampaignOverviewDTO].self)
+            #expect(Set(district.map(\.title)) == [world.campaign.title, "镇党委书记述职评议"])
+            #expect(town.map(\.title) == ["镇党委书记述职评议"] && town[0].orgUnitName == world.town.name && !town[0].counted)
+            #expect(district.first { $0.campaignID == world.campaign.id }?.orgUnitName == world.district.name)
         }
     }
 }

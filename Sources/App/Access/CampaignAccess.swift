@@ -49,13 +49,28 @@ func visibleCampaigns(for actor: Actor, on db: any Database) async throws -> [Ca
 /// The campaigns `actor` may see, newest year first, as a query (a caller may load only some columns).
 func visibleCampaignsQuery(for actor: Actor, on db: any Database) async throws -> QueryBuilder<Campaign> {
     var query = Campaign.query(on: db)
-    if actor.role == .reportee {
-        let ids = try await Reportee.query(on: db).filter(\.$user.$id == actor.id).all().map(\.$campaign.id)
-        query = query.filter(\.$id ~~ ids)
-    } else if let units = actor.scope.unitIDs {
-        query = query.filter(\.$orgUnit.$id ~~ Array(units))
+    switch try await CampaignVisibility.of(actor, on: db) {
+    case .all: break
+    case .campaigns(let ids): query = query.filter(\.$id ~~ ids)
+    case .units(let units): query = query.filter(\.$orgUnit.$id ~~ units)
     }
     return query.sort(\.$year, .descending).sort(\.$title)
+}
+
+/// Which campaigns an account may see: every one (a system admin), those of its units (an admin or the meeting
+/// staff of a town), or those it reports in (a secretary).
+enum CampaignVisibility: Sendable {
+    case all
+    case units([UUID])
+    case campaigns([UUID])
+
+    static func of(_ actor: Actor, on db: any Database) async throws -> CampaignVisibility {
+        if actor.role == .reportee {
+            return .campaigns(try await Reportee.query(on: db).filter(\.$user.$id == actor.id).all().map(\.$campaign.id))
+        }
+        if let units = actor.scope.unitIDs { return .units(Array(units)) }
+        return .all
+    }
 }
 
 extension CampaignAccess {

@@ -76,16 +76,16 @@ struct CampaignOverviewDTO: Content {
     var flagged: Int
 
     /// `results`: the latest counted round's, `nil` before any count; `outcomes`: each secretary's 综合评定.
-    init(_ campaign: Campaign, unitName: String, reportees: Int, results counted: [ReporteeResult]?,
-         outcomes: [String: AssessmentOutcome]) {
-        campaignID = campaign.id!
-        title = campaign.title
-        year = campaign.year
+    init(campaignID: UUID, title: String, year: Int, level: CampaignLevel, status: CampaignStatus, unitName: String,
+         reportees: Int, results counted: [ReporteeResult]?, outcomes: [String: AssessmentOutcome]) {
+        self.campaignID = campaignID
+        self.title = title
+        self.year = year
         orgUnitName = unitName
-        level = campaign.level.rawValue
-        levelLabel = campaign.level.label
-        status = campaign.status.rawValue
-        statusLabel = campaign.status.label
+        self.level = level.rawValue
+        levelLabel = level.label
+        self.status = status.rawValue
+        statusLabel = status.label
         self.reportees = reportees
         self.counted = counted != nil
         let results = counted ?? []

@@ -59,10 +59,10 @@ enum CountedStandings {
         return try decode(text, decoder: decoder)
     }
 
-    /// The same for a round whose standings may have been decoded before in this process (`KeptStandingsCache`).
+    /// The same for a round whose standings may have been decoded before in this process (`DecodedTexts.standings`).
     static func kept(_ text: String?, of round: UUID, decoder: JSONDecoder = JSONDecoder()) throws -> [ReporteeResult]? {
         guard let text else { return nil }
-        return try KeptStandingsCache.shared.results(of: round, text: text, decoder: decoder)
+        return try DecodedTexts.standings.value(of: round, text: text) { try decode($0, decoder: decoder) }
     }
 
     static func decode(_ text: String, decoder: JSONDecoder) throws -> [ReporteeResult] {
