@@ -184,6 +184,19 @@ public enum PaperMarkRules {
     /// Darkest-ink level (`PaperReader.BoxInk.peak`) that is always noise; a page's own empty boxes may set it higher.
     public static let peakEmpty = 0.03
 
+    /// A short mark (spread under this, mm)…
+    public static let shortMark = 0.75
+    /// …as round as this (its breadth across its main direction over its spread; a round blot is about 0.7, a straight
+    /// dash near 0) is a dot — a pen touched down, not a tick: people look at it. (Short ticks on the development pages:
+    /// 0.21–0.56, a few 0.63–0.64; dots 0.61–0.70. Straight dashes cannot be told from short ticks this way: one
+    /// generator's ticks were as narrow as another's dashes, so they are not singled out.)
+    public static let dotRoundness = 0.6
+
+    /// Whether a box's ink is a short round dot rather than a tick (see `shortMark`).
+    public static func isDot(_ box: PaperReader.BoxInk) -> Bool {
+        box.spread < shortMark && box.breadth > dotRoundness * box.spread
+    }
+
     /// A light mark alone in its column (a hard pencil's tick or circle, under `marked`) is read as the mark when it is
     /// clearly not paper — its light ink at least this many times the page's limit for empty boxes…
     public static let lightFaint = 2.0
@@ -199,7 +212,7 @@ public enum PaperMarkRules {
     /// `ink` is the box's ink after overflow, `faintLimit` and `peakLimit` the page's limits for empty boxes.
     public static func isLightMark(_ box: PaperReader.BoxInk, ink: Double, faintLimit: Double, peakLimit: Double) -> Bool {
         ink < marked && box.faint >= max(lightFaintFloor, lightFaint * faintLimit) && box.peak >= lightPeak * peakLimit
-            && lightSpread.contains(box.spread) && (box.core >= 0.6 * box.ink || box.coverage >= 0.5)
+            && lightSpread.contains(box.spread) && (box.core >= 0.6 * box.ink || box.coverage >= 0.5) && !isDot(box)
     }
 
     /// Beside one plain mark (`plainInk` and more, not covering `scribbled` of its box: a scribble may be a choice
@@ -339,6 +352,9 @@ public enum PaperReader {
         /// `PaperMarkRules.peakPoints` points, off the outline): a light pencil tick covers little but is darker than any
         /// empty box's paper, where `faint` may pass under it.
         public var peak: Double = 0
+        /// How far the ink spreads across its main direction (mm, root mean square): a straight dash or stroke is about
+        /// a third of its pen's width, a tick's two arms or a circle far more.
+        public var breadth: Double = 0
 
         /// Ink outside the middle on the side of the left (right) neighbour: the four directions within 60° of it.
         public var inkTowardLeft: Double { sectors[10] + sectors[11] + sectors[0] + sectors[1] }
@@ -535,7 +551,7 @@ public enum PaperReader {
         var result: [BoxInk] = []
         result.reserveCapacity(count)
         for k in 0..<count {
-            var ink = 0.0, core = 0.0, heavy = 0, insideCount = 0, cx = 0.0, cy = 0.0, cxx = 0.0, cyy = 0.0
+            var ink = 0.0, core = 0.0, heavy = 0, insideCount = 0, cx = 0.0, cy = 0.0, cxx = 0.0, cyy = 0.0, cxy = 0.0
             var sectors = [Double](repeating: 0, count: 12)
             let e = excess[k]
             for j in 0..<m {
@@ -554,6 +570,7 @@ public enum PaperReader {
                     cy += value * v
                     cxx += value * u * u
                     cyy += value * v * v
+                    cxy += value * u * v
                     if u > coreInset, v > coreInset, u < size - coreInset, v < size - coreInset {
                         core += value
                     } else {
@@ -563,12 +580,19 @@ public enum PaperReader {
                 }
             }
             let area = step * step
+            // The ink's spread along its narrowest direction (the smaller eigenvalue of its covariance).
+            var breadth = 0.0
+            if ink > 0 {
+                let mx = cx / ink, my = cy / ink
+                let a = cxx / ink - mx * mx, d = cyy / ink - my * my, b = cxy / ink - mx * my
+                breadth = sqrt(max(0, (a + d) / 2 - sqrt(max(0, (a - d) * (a - d) / 4 + b * b))))
+            }
             result.append(BoxInk(ink: ink * area, faint: Double(light[k].reduce(0, +)) * area, core: core * area, coverage: Double(sectors.filter { $0 * area > 0.03 }.count) / 12,
                                  heavy: Double(heavy) / Double(max(insideCount, 1)),
                                  spread: ink > 0 ? sqrt(max(0, cxx / ink - (cx / ink) * (cx / ink) + cyy / ink - (cy / ink) * (cy / ink))) : 0,
                                  sectors: sectors.map { $0 * area },
                                  centre: ink > 0 ? PageOffset(dx: cx / ink - size / 2, dy: cy / ink - size / 2) : PageOffset(dx: 0, dy: 0),
-                                 touch: Double(rims[k].reduce(0, +)) * area, peak: peaks[k]))
+                                 touch: Double(rims[k].reduce(0, +)) * area, peak: peaks[k], breadth: breadth))
         }
         return result
     }
@@ -752,6 +776,7 @@ public enum PaperReader {
             let placed = b.core >= PaperMarkRules.overflowCore || b.coverage >= 0.5
             // A small stroke (a short tick) is a mark in the box's middle; at its edge it is a touch going past.
             let stroke = b.spread >= PaperMarkRules.speck || b.spread >= PaperMarkRules.dot && b.core >= 0.7 * b.ink
+                && !PaperMarkRules.isDot(b)
             return ink[k] >= PaperMarkRules.marked && placed && stroke ? .marked : .unsure
         }
         // The four boxes of a column against each other: a light mark alone in it is the mark; traces beside one plain

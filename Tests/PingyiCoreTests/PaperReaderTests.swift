@@ -321,6 +321,28 @@ import PaperPageDrawing
         #expect(reading.unsureColumns == [6 * 6 + 1])
     }
 
+    @Test func aRoundDotGoesToPeopleAndAShortTickOfItsSizeIsTheMark() throws {
+        // A felt pen rested on the box leaves a round blot as large as a short tick (issue 21, held-out-4's hesitant
+        // touches): a tick bends, a blot is round (`PaperMarkRules.isDot`).
+        let geometry = try #require(PaperPageGeometry(rows: 11, columns: 6))
+        var page = SyntheticPage(geometry: geometry, code: code)
+        let dot = geometry.box(row: 2, column: 3, grade: 1), tick = geometry.box(row: 7, column: 2, grade: 2)
+        page.strokes.append(.init(from: (dot.centerX - 0.1, dot.centerY), to: (dot.centerX + 0.1, dot.centerY), width: 1.8))
+        page.strokes.append(.init(from: (tick.centerX - 0.9, tick.centerY - 0.1), to: (tick.centerX - 0.3, tick.centerY + 0.6), width: 0.45))
+        page.strokes.append(.init(from: (tick.centerX - 0.3, tick.centerY + 0.6), to: (tick.centerX + 0.9, tick.centerY - 0.8), width: 0.45))
+        let image = page.render()
+        let located = try PaperReader.locate(image)
+        let boxes = PaperReader.measure(image, located, geometry: geometry)
+        let dotBox = (2 * 6 + 3) * 4 + 1, tickBox = (7 * 6 + 2) * 4 + 2
+        #expect(boxes[dotBox].spread >= PaperMarkRules.dot && boxes[dotBox].spread < PaperMarkRules.shortMark,
+                "a blot as large as a short tick: \(boxes[dotBox].spread)")
+        #expect(PaperMarkRules.isDot(boxes[dotBox]) && !PaperMarkRules.isDot(boxes[tickBox]),
+                "\(boxes[dotBox].breadth / boxes[dotBox].spread) \(boxes[tickBox].breadth / boxes[tickBox].spread) \(boxes[tickBox].spread)")
+        let reading = PaperReader.read(boxes: boxes, page: located, geometry: geometry)
+        #expect(reading.unsureColumns == [2 * 6 + 3])
+        #expect(reading.symbols[7 * 6 + 2] == UInt8(ascii: "3"))
+    }
+
     @Test func aCircleStruckThroughBesideAPlainOneGoesToPeople() throws {
         // A choice crossed out and another made: some tellers count the second, some void the column. Not the
         // machine's call: neither 废 nor a grade.
