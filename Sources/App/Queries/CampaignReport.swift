@@ -97,9 +97,14 @@ extension CampaignReport {
     /// The same, given only which secretaries reported in writing (书面述职).
     static func assess(_ results: [ReporteeResult], of campaign: Campaign, writtenReports: Set<String>, records: [AssessmentRecord])
         -> (entries: [String: AssessmentEntry], outcomes: [String: AssessmentOutcome]) {
+        assess(results, rules: campaign.assessmentRules, grading: campaign.rules.grading, writtenReports: writtenReports, records: records)
+    }
+
+    /// The same, given the campaign's rules only (the overview reads them without loading the campaign).
+    static func assess(_ results: [ReporteeResult], rules: AssessmentRules, grading: GradingRules, writtenReports: Set<String>,
+                       records: [AssessmentRecord]) -> (entries: [String: AssessmentEntry], outcomes: [String: AssessmentOutcome]) {
         let entries = Dictionary(records.map { ($0.$reportee.id.uuidString, $0.entry) }, uniquingKeysWith: { a, _ in a })
-        return (entries, assessAll(results, entries: entries, rules: campaign.assessmentRules, grading: campaign.rules.grading,
-                                   writtenReports: writtenReports))
+        return (entries, assessAll(results, entries: entries, rules: rules, grading: grading, writtenReports: writtenReports))
     }
 }
 
@@ -232,9 +237,8 @@ extension CampaignReport {
                     CampaignGrading(grading: try decoder.decode(EvaluationRules.self, from: Data(campaign.rules.utf8)).grading,
                                     assessment: try campaign.assessment_rules.map { try decoder.decode(AssessmentRules.self, from: Data($0.utf8)) } ?? .standard)
                 }
-                let entries = Dictionary((assessments[campaign.id] ?? []).map { ($0.$reportee.id.uuidString, $0.entry) }, uniquingKeysWith: { a, _ in a })
-                outcomes = assessAll(counted ?? [], entries: entries, rules: rules.assessment, grading: rules.grading,
-                                     writtenReports: written[campaign.id] ?? [])
+                outcomes = Self.assess(counted ?? [], rules: rules.assessment, grading: rules.grading,
+                                       writtenReports: written[campaign.id] ?? [], records: assessments[campaign.id] ?? []).outcomes
             }
             rows.append(CampaignOverviewDTO(campaignID: campaign.id, title: campaign.title, year: campaign.year, level: campaign.level,
                                             status: campaign.status, unitName: campaign.unit_name,
