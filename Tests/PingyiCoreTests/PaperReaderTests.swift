@@ -228,6 +228,17 @@ import PaperPageDrawing
         #expect(dot.unsureColumns == [column])
         let stain = quietBoxes(geometry) { lightTick(&$0[box], spread: 2.4) }
         #expect(stain.unsureColumns == [column])
+        // A short light mark is the mark when it bends like a tick, and left to people when it is round like a blot.
+        let shortTick = quietBoxes(geometry) { boxes in
+            lightTick(&boxes[box], spread: 0.65)
+            boxes[box].breadth = 0.3
+        }
+        #expect(shortTick.symbols[column] == UInt8(ascii: "3") && shortTick.isSure)
+        let blot = quietBoxes(geometry) { boxes in
+            lightTick(&boxes[box], spread: 0.65)
+            boxes[box].breadth = 0.45
+        }
+        #expect(blot.unsureColumns == [column])
         // Light ink near the page's noise (twice its empty boxes' limit, not more) is not sure to be a mark.
         let faint = quietBoxes(geometry) { boxes in
             lightTick(&boxes[box])
@@ -328,14 +339,15 @@ import PaperPageDrawing
         var page = SyntheticPage(geometry: geometry, code: code)
         let dot = geometry.box(row: 2, column: 3, grade: 1), tick = geometry.box(row: 7, column: 2, grade: 2)
         page.strokes.append(.init(from: (dot.centerX - 0.1, dot.centerY), to: (dot.centerX + 0.1, dot.centerY), width: 1.8))
-        page.strokes.append(.init(from: (tick.centerX - 0.9, tick.centerY - 0.1), to: (tick.centerX - 0.3, tick.centerY + 0.6), width: 0.45))
-        page.strokes.append(.init(from: (tick.centerX - 0.3, tick.centerY + 0.6), to: (tick.centerX + 0.9, tick.centerY - 0.8), width: 0.45))
+        page.strokes.append(.init(from: (tick.centerX - 0.75, tick.centerY - 0.1), to: (tick.centerX - 0.25, tick.centerY + 0.5), width: 0.45))
+        page.strokes.append(.init(from: (tick.centerX - 0.25, tick.centerY + 0.5), to: (tick.centerX + 0.75, tick.centerY - 0.7), width: 0.45))
         let image = page.render()
         let located = try PaperReader.locate(image)
         let boxes = PaperReader.measure(image, located, geometry: geometry)
         let dotBox = (2 * 6 + 3) * 4 + 1, tickBox = (7 * 6 + 2) * 4 + 2
         #expect(boxes[dotBox].spread >= PaperMarkRules.dot && boxes[dotBox].spread < PaperMarkRules.shortMark,
                 "a blot as large as a short tick: \(boxes[dotBox].spread)")
+        #expect(boxes[tickBox].spread < PaperMarkRules.shortMark, "a short tick: \(boxes[tickBox].spread)")
         #expect(PaperMarkRules.isDot(boxes[dotBox]) && !PaperMarkRules.isDot(boxes[tickBox]),
                 "\(boxes[dotBox].breadth / boxes[dotBox].spread) \(boxes[tickBox].breadth / boxes[tickBox].spread) \(boxes[tickBox].spread)")
         let reading = PaperReader.read(boxes: boxes, page: located, geometry: geometry)

@@ -192,7 +192,8 @@ extension CampaignReport {
             query = query.where(SQLColumn("org_unit_id", table: Campaign.schema), .in, SQLBind.group(units))
         }
         let campaigns = try await query.orderBy(SQLColumn("year", table: Campaign.schema), SQLDirection.descending)
-            .orderBy(SQLColumn("title", table: Campaign.schema)).all(decoding: CampaignRow.self)
+            .orderBy(SQLColumn("title", table: Campaign.schema)).orderBy(SQLColumn("id", table: Campaign.schema))
+            .all(decoding: CampaignRow.self)
         let ids = campaigns.map(\.id)
         guard !ids.isEmpty else { return [] }
         // How many secretaries each campaign has, and who reported in writing (综合评定): counts by mode, then the
