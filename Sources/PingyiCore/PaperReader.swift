@@ -580,19 +580,19 @@ public enum PaperReader {
                 }
             }
             let area = step * step
-            // The ink's spread along its narrowest direction (the smaller eigenvalue of its covariance).
-            var breadth = 0.0
+            // The ink's centre and covariance: its spread is the root of the covariance's trace, its breadth the root
+            // of the smaller eigenvalue (along its narrowest direction).
+            var spread = 0.0, breadth = 0.0, centre = PageOffset(dx: 0, dy: 0)
             if ink > 0 {
                 let mx = cx / ink, my = cy / ink
                 let a = cxx / ink - mx * mx, d = cyy / ink - my * my, b = cxy / ink - mx * my
+                spread = sqrt(max(0, a + d))
                 breadth = sqrt(max(0, (a + d) / 2 - sqrt(max(0, (a - d) * (a - d) / 4 + b * b))))
+                centre = PageOffset(dx: mx - size / 2, dy: my - size / 2)
             }
             result.append(BoxInk(ink: ink * area, faint: Double(light[k].reduce(0, +)) * area, core: core * area, coverage: Double(sectors.filter { $0 * area > 0.03 }.count) / 12,
-                                 heavy: Double(heavy) / Double(max(insideCount, 1)),
-                                 spread: ink > 0 ? sqrt(max(0, cxx / ink - (cx / ink) * (cx / ink) + cyy / ink - (cy / ink) * (cy / ink))) : 0,
-                                 sectors: sectors.map { $0 * area },
-                                 centre: ink > 0 ? PageOffset(dx: cx / ink - size / 2, dy: cy / ink - size / 2) : PageOffset(dx: 0, dy: 0),
-                                 touch: Double(rims[k].reduce(0, +)) * area, peak: peaks[k], breadth: breadth))
+                                 heavy: Double(heavy) / Double(max(insideCount, 1)), spread: spread, sectors: sectors.map { $0 * area },
+                                 centre: centre, touch: Double(rims[k].reduce(0, +)) * area, peak: peaks[k], breadth: breadth))
         }
         return result
     }
