@@ -192,11 +192,13 @@ public enum PaperMarkRules {
     /// generator's ticks were as narrow as another's dashes, so they are not singled out.)
     public static let dotRoundness = 0.6
 
-    /// A box with a shallow straight stroke through its middle from side to side (`PaperReader.BoxInk.strike`, the share
-    /// of its grid's columns the stroke crosses) at or above this: a choice struck through, which a plain circle, tick
-    /// or cross never is. People look at it. (Issue 21: on held-out-4 this sent 14 of its 53 silent errors to people for
-    /// 9 of 5,429 plain marks; 0.85 caught 21 for 55.)
-    public static let struckThrough = 0.9
+    /// A marked box whose shallow straight stroke through the middle crosses this share of its columns
+    /// (`PaperReader.BoxInk.strike`) — all of them: from `reach` outside one side to `reach` outside the other, about
+    /// 0.9 mm past each outline on a page of up to six columns — is a choice struck through, which a plain circle, tick
+    /// or cross never is: people look at it. (Issue 21, tuned on held-out-4 seed 12001: this sent 16 of its 53 silent
+    /// errors to people for 9 of 5,429 plain marks; a share of 0.85 of the whole grid, outline included, caught 23
+    /// for 55.) A strike that stops short of that, or an X over a circle (diagonals), is not caught.
+    public static let struckThrough = 1.0
 
     /// Whether a box's ink is a short round dot rather than a tick (see `shortMark`).
     public static func isDot(_ box: PaperReader.BoxInk) -> Bool {
@@ -361,12 +363,10 @@ public enum PaperReader {
         /// How far the ink spreads across its main direction (mm, root mean square): a straight dash or stroke is about
         /// a third of its pen's width, a tick's two arms or a circle far more.
         public var breadth: Double = 0
-        /// Share of the box's grid columns crossed by its longest shallow straight stroke (within 35° of the row, a few
-        /// tenths of a millimetre wide): a line struck through a choice crosses the whole box, a tick's arm or a circle
-        /// does not.
+        /// Share of the box's grid columns off its printed outline (the box and `reach` either side) that its best
+        /// shallow straight stroke through the middle crosses (`strikeThrough`): a line struck through a choice crosses
+        /// them all; a circle's arcs, a tick's arms, a cross's diagonals or a slash do not. Measured on marked boxes only.
         public var strike: Double = 0
-        /// Ink off that stroke (mm², `ink`'s measure): what was struck through, when there is a line across the box.
-        public var offStrike: Double = 0
 
         /// Ink outside the middle on the side of the left (right) neighbour: the four directions within 60° of it.
         public var inkTowardLeft: Double { sectors[10] + sectors[11] + sectors[0] + sectors[1] }
@@ -485,6 +485,8 @@ public enum PaperReader {
                 inside[j * m + i] = u > 0 && v > 0 && u < size && v < size
             }
         }
+        // Columns of the grid that a shallow line through the box's middle crosses off the outline (`strikeThrough`).
+        let openColumns = (0..<m).filter { !outline[(m / 2) * m + $0] }.count
         // And light: darker than the empty box by just more than the noise (a very light pencil line).
         let fineFloor = Float(max(0.015, 3 * Double(spreadMedian)))
         var light = [[Float]](repeating: [], count: count)
@@ -602,11 +604,11 @@ public enum PaperReader {
                 breadth = sqrt(max(0, (a + d) / 2 - sqrt(max(0, (a - d) * (a - d) / 4 + b * b))))
                 centre = PageOffset(dx: mx - size / 2, dy: my - size / 2)
             }
-            let struck = ink * area >= PaperMarkRules.marked ? strikeThrough(e, m: m) : (share: 0, off: 0)
+            let strike = ink * area >= PaperMarkRules.marked ? strikeThrough(e, m: m, open: openColumns) : 0
             result.append(BoxInk(ink: ink * area, faint: Double(light[k].reduce(0, +)) * area, core: core * area, coverage: Double(sectors.filter { $0 * area > 0.03 }.count) / 12,
                                  heavy: Double(heavy) / Double(max(insideCount, 1)), spread: spread, sectors: sectors.map { $0 * area },
                                  centre: centre, touch: Double(rims[k].reduce(0, +)) * area, peak: peaks[k], breadth: breadth,
-                                 strike: struck.share, offStrike: struck.off * area))
+                                 strike: strike))
         }
         return result
     }
@@ -657,13 +659,14 @@ public enum PaperReader {
         return StraightLine(start: Double(best.2 - m / 2), slope: slopes[best.1])
     }
 
-    /// The shallow straight stroke (slope within ±0.7, through the box's middle) that crosses the most of a box's grid
-    /// columns as a line — ink on it, none just beside it on either side (a fill or a thick blot is ink there too) —
-    /// tried as a thin and as a broad pen: the share of columns it crosses, and the ink (grid units) off it.
-    static func strikeThrough(_ excess: [Float], m: Int) -> (share: Double, off: Double) {
-        let slopes = stride(from: -0.7, through: 0.7, by: 0.05).map { $0 }
-        let starts = 3 * m, words = (m + 63) / 64
-        // For each slope and start row, the columns that hold ink on that line.
+    /// How much of a box a shallow straight stroke crosses (`BoxInk.strike`): of the grid's columns off the printed
+    /// outline (`open`: a shallow line through the middle meets the outline only where ink is not measured), the share
+    /// holding ink on the best line within ±0.7 of the row (35°), 0.5 mm wide, passing within a fifth of the grid's
+    /// width of its centre, where a circle or a ring has no ink. A Hough transform over the ink's points.
+    static func strikeThrough(_ excess: [Float], m: Int, open: Int) -> Double {
+        let slopes = (-14...14).map { Double($0) * 0.05 }
+        let starts = 3 * m, words = (m + 63) / 64, band = 2
+        // For each slope and start row (the line's row at column 0, offset by m), the columns with ink on that line.
         var seen = [UInt64](repeating: 0, count: slopes.count * starts * words)
         var any = false
         for j in 0..<m {
@@ -671,39 +674,23 @@ public enum PaperReader {
                 any = true
                 for (s, slope) in slopes.enumerated() {
                     let start = Int((Double(j) - slope * Double(i)).rounded()) + m
-                    guard start >= 0, start < starts else { continue }
                     seen[(s * starts + start) * words + i / 64] |= UInt64(1) << UInt64(i % 64)
                 }
             }
         }
-        guard any else { return (0, 0) }
-        func union(_ s: Int, _ rows: ClosedRange<Int>, into out: inout [UInt64]) {
-            for w in 0..<words { out[w] = 0 }
-            for r in rows where r >= 0 && r < starts { for w in 0..<words { out[w] |= seen[(s * starts + r) * words + w] } }
-        }
-        var best = (count: 0, slope: 0, start: 0, band: 2)
+        guard any, open > 0 else { return 0 }
+        var best = 0
         var on = [UInt64](repeating: 0, count: words)
-        for band in [2] {
-            for s in slopes.indices {
-                for start in 0..<starts {
-                    // Through the box's middle (a fifth of the box either side of its centre), where a circle has no ink.
-                    let middle = Double(start - m) + slopes[s] * Double(m) / 2 - Double(m) / 2
-                    guard abs(middle) <= 0.2 * Double(m) else { continue }
-                    union(s, (start - band)...(start + band), into: &on)
-                    var count = 0
-                    for w in 0..<words { count += on[w].nonzeroBitCount }
-                    if count > best.count { best = (count, s, start, band) }
-                }
+        for s in slopes.indices {
+            for start in band..<(starts - band) {
+                let middle = Double(start - m) + slopes[s] * Double(m) / 2 - Double(m) / 2
+                guard abs(middle) <= 0.2 * Double(m) else { continue }
+                for w in 0..<words { on[w] = 0 }
+                for row in (start - band)...(start + band) { for w in 0..<words { on[w] |= seen[(s * starts + row) * words + w] } }
+                best = max(best, on.reduce(0) { $0 + $1.nonzeroBitCount })
             }
         }
-        let slope = slopes[best.slope], start = Double(best.start - m)
-        var off = 0.0
-        for j in 0..<m {
-            for i in 0..<m where excess[j * m + i] > 0 && abs(Double(j) - (start + slope * Double(i))) > Double(best.band) + 0.5 {
-                off += Double(excess[j * m + i])
-            }
-        }
-        return (Double(best.count) / Double(m), off)
+        return Double(best) / Double(open)
     }
 
     /// The median of `values` (reordered in place), by selection.

@@ -226,6 +226,18 @@ struct DistrictBench {
                  "load average (1 min) before the crowd \(loadBefore), after \(loadAfter)")
         progress("district: seal_ms up to \(format(sealMax, 0)), count_ms up to \(format(countMax, 0)); \(otherWaits.count) ballots of other meetings answered during a seal or count; " +
                  "overview runs=\(overviewTimes.count) max_ms=\(format(overviewTimes.last ?? 0)); projector frames unseen=\(unseen); console frames=\(consoleFrames.value)")
+        // Where the crowd's waiting is in time: per 5 s of the window (by when a ballot was sent), how many were sent,
+        // their median and p99, and how many seals or counts ran in that stretch.
+        var timeline: [String] = []
+        for slot in 0..<Int((lastAnswer.timeIntervalSince(started) / 5).rounded(.up)) {
+            let from = started.addingTimeInterval(Double(slot) * 5), to = from.addingTimeInterval(5)
+            let sent = ok.filter { $0.start >= from && $0.start < to }.map(\.ms).sorted()
+            guard !sent.isEmpty else { continue }
+            let closing = busy.filter { $0.0 < to && $0.1 > from }.count
+            timeline.append("\(slot * 5)s n=\(sent.count) p50=\(format(percentile(sent, 0.5), 0)) p99=\(format(percentile(sent, 0.99), 0))" +
+                            (closing > 0 ? " closing=\(closing)" : ""))
+        }
+        progress("district: the crowd per 5 s (ms): " + timeline.joined(separator: "; "))
         say("district: meetings=\(meetings) voters=\(meetings * voters) lost=\(lost) doubled=\(doubled) per_s=\(format(perSecond, 0)) " +
             "p99_ms=\(format(p99)) single_p99_ms=\(format(singleP99)) p99_ratio=\(format(p99 / max(singleP99, 0.001), 2)) " +
             "seal_max_ms=\(format(sealMax, 0)) other_wait_max_ms=\(format(otherWaits.map(\.ms).max() ?? 0, 0)) " +

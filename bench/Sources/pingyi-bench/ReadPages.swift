@@ -6,7 +6,7 @@ import PingyiCore
 /// FILE is JSON: [{"path", "width", "height", "rows", "columns"}], each path 8-bit grey pixels as the browser sends them
 /// (inflated). Prints JSON: [{"symbols": "…"} or {"refused": "…"}]. With `--features yes`, each read page also gives
 /// "boxes": every box's measured ink (`PaperReader.BoxInk`: ink, faint, core, coverage, heavy, spread, touch, peak,
-/// inkTowardLeft, inkTowardRight, breadth, centre.dx, centre.dy, strike, offStrike), for working on the rules.
+/// inkTowardLeft, inkTowardRight, breadth, centre.dx, centre.dy, strike), for working on the rules.
 enum ReadPages {
     struct Page: Decodable { var path: String; var width: Int; var height: Int; var rows: Int; var columns: Int }
 
@@ -29,7 +29,7 @@ enum ReadPages {
                 var answer: [String: Any] = ["symbols": String(decoding: reading.symbols, as: UTF8.self)]
                 if features {
                     answer["boxes"] = boxes.map { b in
-                        [b.ink, b.faint, b.core, b.coverage, b.heavy, b.spread, b.touch, b.peak, b.inkTowardLeft, b.inkTowardRight, b.breadth, b.centre.dx, b.centre.dy, b.strike, b.offStrike]
+                        [b.ink, b.faint, b.core, b.coverage, b.heavy, b.spread, b.touch, b.peak, b.inkTowardLeft, b.inkTowardRight, b.breadth, b.centre.dx, b.centre.dy, b.strike]
                     }
                 }
                 out.append(answer)
