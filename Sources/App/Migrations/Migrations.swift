@@ -36,5 +36,6 @@ enum PingyiMigrations {
         AddRoundTally(),
         PartitionBallotBoxByRound(),
         AddRoundStandings(),
+        AddCampaignLookupIndexes(),
     ]
 }
