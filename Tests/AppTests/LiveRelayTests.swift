@@ -21,6 +21,29 @@ struct LiveRelayTests: BallotBoxHelpers {
         }
     }
 
+    /// Issue 25: an instance watching many campaigns gathers each one's burst for longer, so that all of them together
+    /// make at most `LiveHub.burstReadsPerSecond` burst reads a second; one meeting alone keeps the quarter second.
+    @Test func burstReadsAreBudgetedOverTheCampaignsWatched() async {
+        #expect(LiveHub.gatherPeriod(watchedCampaigns: 0) == .milliseconds(250))
+        #expect(LiveHub.gatherPeriod(watchedCampaigns: 25) == .milliseconds(250))
+        #expect(LiveHub.gatherPeriod(watchedCampaigns: 100) == .seconds(1))
+        #expect(LiveHub.gatherPeriod(watchedCampaigns: 150) == .milliseconds(1500))
+        let hub = LiveHub()
+        let first = UUID()
+        let one = await hub.add(Screen(), to: first)
+        _ = await hub.add(Screen(), to: first)
+        #expect(await hub.currentGatherPeriod() == .milliseconds(250))
+        var others: [(UUID, UUID)] = []
+        for _ in 0..<149 {
+            let campaign = UUID()
+            others.append((await hub.add(Screen(), to: campaign), campaign))
+        }
+        #expect(await hub.currentGatherPeriod() == .milliseconds(1500), "150 campaigns watched (one by two screens)")
+        for (screen, campaign) in others { await hub.remove(screen, from: campaign) }
+        await hub.remove(one, from: first)
+        #expect(await hub.currentGatherPeriod() == .milliseconds(250))
+    }
+
     @Test func aBurstOfChangesCostsAtMostOneMoreRead() async {
         // Setup: nobody watches, so nothing to read.
         let hub = LiveHub()

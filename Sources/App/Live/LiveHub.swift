@@ -16,12 +16,36 @@ extension WebSocket: LiveScreen {
 /// Messages are whole state snapshots, so a missed one is repaired by the next, and a reconnect needs nothing else.
 actor LiveHub {
     private var channels: [UUID: [UUID: any LiveScreen]] = [:]
-    /// Waits while burst changes (ballots, check-ins) are gathered into one read: a quarter second (a test may wait
-    /// for a gate of its own instead, so that what it checks does not depend on the machine's speed).
-    nonisolated let gatherChanges: @Sendable () async -> Void
+    /// A test's own wait instead of the clock, so that what it checks does not depend on the machine's speed.
+    private nonisolated let gate: (@Sendable () async -> Void)?
 
-    init(gatherChanges: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: .milliseconds(250)) }) {
-        self.gatherChanges = gatherChanges
+    init(gatherChanges gate: (@Sendable () async -> Void)? = nil) {
+        self.gate = gate
+    }
+
+    /// Burst reads of live state an instance makes at most, all campaigns together (issue 25: a hundred meetings each
+    /// read four times a second kept two cores busy with screens nobody can read that fast).
+    static let burstReadsPerSecond = 100
+
+    /// How long burst changes (ballots, check-ins) of a campaign are gathered into one read: a quarter second, longer
+    /// when this instance watches more campaigns than `burstReadsPerSecond` allows at that pace.
+    static func gatherPeriod(watchedCampaigns: Int) -> Duration {
+        max(.milliseconds(250), .milliseconds(1000 * watchedCampaigns / burstReadsPerSecond))
+    }
+
+    /// The wait before a burst read of a campaign's live state (`gatherPeriod`).
+    func gatherChanges() async {
+        if let gate { return await gate() }
+        try? await Task.sleep(for: currentGatherPeriod())
+    }
+
+    func currentGatherPeriod() -> Duration { Self.gatherPeriod(watchedCampaigns: channels.count) }
+
+    /// The wait before other instances are told of burst changes: a quarter second (a notice costs little; each
+    /// instance budgets its own reads).
+    nonisolated func gatherAnnouncements() async {
+        if let gate { return await gate() }
+        try? await Task.sleep(for: .milliseconds(250))
     }
 
     func add(_ socket: any LiveScreen, to campaignID: UUID) -> UUID {

@@ -18,13 +18,14 @@ enum LiveScreens {
         await app.liveRelay?.announce(campaignID, on: app.db)
     }
 
-    /// For changes that come in bursts (ballots, check-ins): at most one update per campaign every quarter second, and
-    /// none when nobody watches, so a busy door or ballot box does not recompute the screen each time. Other instances
-    /// are told at most as often, and fold it into their own next read (`readSoon`).
+    /// For changes that come in bursts (ballots, check-ins): at most one update per campaign a period (a quarter second,
+    /// more when many campaigns are watched: `LiveHub.gatherPeriod`), and none when nobody watches, so a busy door or
+    /// ballot box does not recompute the screen each time. Other instances are told at most every quarter second, and
+    /// fold it into their own next read (`readSoon`).
     static func refreshSoon(_ campaignID: UUID, app: Application) async {
         if let relay = app.liveRelay, await app.liveHub.claimAnnouncement(campaignID) {
             Task {
-                await app.liveHub.gatherChanges()
+                await app.liveHub.gatherAnnouncements()
                 await app.liveHub.releaseAnnouncement(campaignID)
                 await relay.announce(campaignID, soon: true, on: app.db)
             }
