@@ -486,7 +486,8 @@ public enum PaperReader {
             }
         }
         // Columns of the grid that a shallow line through the box's middle crosses off the outline (`strikeThrough`).
-        let openColumns = (0..<m).filter { !outline[(m / 2) * m + $0] }.count
+        var openColumns = [UInt64](repeating: 0, count: (m + 63) / 64)
+        for i in 0..<m where !outline[(m / 2) * m + i] { openColumns[i / 64] |= UInt64(1) << UInt64(i % 64) }
         // And light: darker than the empty box by just more than the noise (a very light pencil line).
         let fineFloor = Float(max(0.015, 3 * Double(spreadMedian)))
         var light = [[Float]](repeating: [], count: count)
@@ -604,7 +605,7 @@ public enum PaperReader {
                 breadth = sqrt(max(0, (a + d) / 2 - sqrt(max(0, (a - d) * (a - d) / 4 + b * b))))
                 centre = PageOffset(dx: mx - size / 2, dy: my - size / 2)
             }
-            let strike = ink * area >= PaperMarkRules.marked ? strikeThrough(e, m: m, open: openColumns) : 0
+            let strike = ink * area >= PaperMarkRules.marked ? strikeThrough(e, m: m, openColumns: openColumns) : 0
             result.append(BoxInk(ink: ink * area, faint: Double(light[k].reduce(0, +)) * area, core: core * area, coverage: Double(sectors.filter { $0 * area > 0.03 }.count) / 12,
                                  heavy: Double(heavy) / Double(max(insideCount, 1)), spread: spread, sectors: sectors.map { $0 * area },
                                  centre: centre, touch: Double(rims[k].reduce(0, +)) * area, peak: peaks[k], breadth: breadth,
@@ -663,7 +664,7 @@ public enum PaperReader {
     /// outline (`open`: a shallow line through the middle meets the outline only where ink is not measured), the share
     /// holding ink on the best line within ±0.7 of the row (35°), 0.5 mm wide, passing within a fifth of the grid's
     /// width of its centre, where a circle or a ring has no ink. A Hough transform over the ink's points.
-    static func strikeThrough(_ excess: [Float], m: Int, open: Int) -> Double {
+    static func strikeThrough(_ excess: [Float], m: Int, openColumns: [UInt64]) -> Double {
         let slopes = (-14...14).map { Double($0) * 0.05 }
         let starts = 3 * m, words = (m + 63) / 64, band = 2
         // For each slope and start row (the line's row at column 0, offset by m), the columns with ink on that line.
@@ -678,6 +679,8 @@ public enum PaperReader {
                 }
             }
         }
+        // Only the open columns count (a steep line may pass beyond the box's corners, over the side outline's columns).
+        let open = openColumns.reduce(0) { $0 + $1.nonzeroBitCount }
         guard any, open > 0 else { return 0 }
         var best = 0
         var on = [UInt64](repeating: 0, count: words)
@@ -687,7 +690,7 @@ public enum PaperReader {
                 guard abs(middle) <= 0.2 * Double(m) else { continue }
                 for w in 0..<words { on[w] = 0 }
                 for row in (start - band)...(start + band) { for w in 0..<words { on[w] |= seen[(s * starts + row) * words + w] } }
-                best = max(best, on.reduce(0) { $0 + $1.nonzeroBitCount })
+                best = max(best, zip(on, openColumns).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount })
             }
         }
         return Double(best) / Double(open)
