@@ -661,9 +661,9 @@ public enum PaperReader {
     }
 
     /// How much of a box a shallow straight stroke crosses (`BoxInk.strike`): of the grid's columns off the printed
-    /// outline (`open`: a shallow line through the middle meets the outline only where ink is not measured), the share
-    /// holding ink on the best line within ±0.7 of the row (35°), 0.5 mm wide, passing within a fifth of the grid's
-    /// width of its centre, where a circle or a ring has no ink. A Hough transform over the ink's points.
+    /// outline (`openColumns`: a shallow line through the middle meets the outline only where ink is not measured), the
+    /// share holding ink on the best line within ±0.7 of the row (35°), 0.5 mm wide, passing within a fifth of the
+    /// grid's width of its centre, where a circle or a ring has no ink. A Hough transform over the ink's points.
     static func strikeThrough(_ excess: [Float], m: Int, openColumns: [UInt64]) -> Double {
         let slopes = (-14...14).map { Double($0) * 0.05 }
         let starts = 3 * m, words = (m + 63) / 64, band = 2

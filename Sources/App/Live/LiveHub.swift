@@ -27,10 +27,13 @@ actor LiveHub {
     /// read four times a second kept two cores busy with screens nobody can read that fast).
     static let burstReadsPerSecond = 100
 
+    /// The shortest wait before a burst read, and the wait before other instances are told of a burst.
+    static let quarterSecond = Duration.milliseconds(250)
+
     /// How long burst changes (ballots, check-ins) of a campaign are gathered into one read: a quarter second, longer
     /// when this instance watches more campaigns than `burstReadsPerSecond` allows at that pace.
     static func gatherPeriod(watchedCampaigns: Int) -> Duration {
-        max(.milliseconds(250), .milliseconds(1000 * watchedCampaigns / burstReadsPerSecond))
+        max(quarterSecond, .milliseconds(1000 * watchedCampaigns / burstReadsPerSecond))
     }
 
     /// The wait before a burst read of a campaign's live state (`gatherPeriod`).
@@ -45,7 +48,7 @@ actor LiveHub {
     /// instance budgets its own reads).
     nonisolated func gatherAnnouncements() async {
         if let gate { return await gate() }
-        try? await Task.sleep(for: .milliseconds(250))
+        try? await Task.sleep(for: Self.quarterSecond)
     }
 
     func add(_ socket: any LiveScreen, to campaignID: UUID) -> UUID {
