@@ -36,7 +36,11 @@ public func configure(_ app: Application, database location: DatabaseLocation) a
         // SQL (with bound values, ballot marks among them) is logged only at trace, which no deployment should use.
         // A request waits up to 30 s for a connection (the default 10 s answered 503 while a seal's rewrite waited for
         // older transactions, up to 15 s, on a loaded machine): waiting a little longer beats refusing a ballot.
-        app.databases.use(.postgres(configuration: configuration, connectionPoolTimeout: .seconds(30),
+        app.databases.use(.postgres(configuration: configuration,
+                                    maxConnectionsPerEventLoop: PostgresPool.perEventLoop(
+                                        total: PostgresPool.connections(Environment.get("PINGYI_DATABASE_CONNECTIONS")),
+                                        eventLoops: app.eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 }),
+                                    connectionPoolTimeout: .seconds(30),
                                     encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace), as: .psql)
         // Tests share one database among hundreds of apps; they start a relay themselves where they need one.
         if app.environment != .testing {

@@ -8,6 +8,13 @@ import Vapor
 
 @Suite("Hash-chained audit log")
 struct AuditLogChainTests {
+    /// The chain's digests are lowercase hexadecimal SHA-256 (FIPS 180-2 test vectors), as before the faster formatting.
+    @Test func digestsAreLowercaseHexSHA256() {
+        #expect(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(lowercaseHex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+    }
+
     /// Some audited changes, several of them at once.
     func changes(_ app: Application, _ world: World, count: Int) async throws {
         try await withThrowingTaskGroup(of: Reply.self) { group in

@@ -1,6 +1,9 @@
 @testable import App
+import FluentPostgresDriver
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
+import Vapor
 
 @Suite("Live relay between instances")
 struct LiveRelayTests: BallotBoxHelpers {
@@ -12,12 +15,86 @@ struct LiveRelayTests: BallotBoxHelpers {
         let burst = LiveRelay.change(inPayload: LiveRelay.payload(instance: other, campaign: campaign, soon: true), otherThan: me)
         let fromMe = LiveRelay.change(inPayload: LiveRelay.payload(instance: me, campaign: campaign, soon: true), otherThan: me)
         // Check
-        #expect(fromOther?.campaign == campaign && fromOther?.soon == false)
-        #expect(burst?.campaign == campaign && burst?.soon == true)
+        #expect(fromOther?.campaigns == [campaign] && fromOther?.soon == false)
+        #expect(burst?.campaigns == [campaign] && burst?.soon == true)
         #expect(fromMe == nil)
         for junk in ["", "x", "\(other.uuidString)", "\(other.uuidString) not-a-uuid", "a b c", "\(other.uuidString) \(campaign.uuidString) x",
-                     "\(other.uuidString) \(campaign.uuidString) soon x", "\(other.uuidString)  \(campaign.uuidString)"] {
-            #expect(LiveRelay.change(inPayload: junk, otherThan: me) == nil, "\(junk)")
+                     "\(other.uuidString) \(campaign.uuidString) soon x", "\(other.uuidString)  \(campaign.uuidString)",
+                     "\(other.uuidString) \(campaign.uuidString),", "\(other.uuidString) ,\(campaign.uuidString)",
+                     "\(other.uuidString) \(campaign.uuidString),,\(campaign.uuidString)", "\(other.uuidString) \(campaign.uuidString),x soon",
+                     "\(other.uuidString) " + Array(repeating: campaign.uuidString, count: 201).joined(separator: ",")] {
+            #expect(LiveRelay.change(inPayload: junk, otherThan: me) == nil, "\(junk.prefix(120))")
+        }
+    }
+
+    /// Issue 25: many campaigns' burst changes go out in one notice each quarter second, not one per campaign; the
+    /// notices stay under PostgreSQL's 8,000-byte payload limit and carry every id once.
+    @Test func burstNoticesOfManyCampaignsTravelTogether() async {
+        let me = UUID(), other = UUID()
+        let campaigns = (0..<450).map { _ in UUID() }
+        let payloads = LiveRelay.payloads(instance: me, campaigns: campaigns, soon: true)
+        #expect(payloads.count == 3)
+        #expect(payloads.allSatisfy { $0.utf8.count < 8000 })
+        let read = payloads.compactMap { LiveRelay.change(inPayload: $0, otherThan: other) }
+        #expect(read.count == 3 && read.allSatisfy(\.soon))
+        #expect(read.flatMap(\.campaigns) == campaigns)
+
+        // The hub: the first note of a period asks for a notice; the rest join it; taking them starts a new period.
+        let hub = LiveHub()
+        #expect(await hub.noteAnnouncement(campaigns[0]))
+        #expect(await hub.noteAnnouncement(campaigns[1]) == false)
+        #expect(await hub.noteAnnouncement(campaigns[0]) == false)
+        #expect(await hub.takeAnnouncements() == [campaigns[0], campaigns[1]])
+        #expect(await hub.takeAnnouncements().isEmpty)
+        #expect(await hub.noteAnnouncement(campaigns[1]), "a new period")
+    }
+
+    /// Issue 25, at the route: ballots of two meetings cast within one quarter second reach the other instances as one
+    /// notice naming both (the instance's announcement period ends when the test opens its gate).
+    @Test func ballotsOfTwoMeetingsAreAnnouncedInOneNotice() async throws {
+        guard TestDatabase.available.contains(.postgres) else { return }
+        try await withApp(.postgres) { app in
+            let gate = Gate()
+            app.liveHub = LiveHub(gatherChanges: { await gate.passed() })
+            let url = try #require(ProcessInfo.processInfo.environment["PINGYI_TEST_POSTGRES_URL"])
+            let relay = LiveRelay(configuration: try SQLPostgresConfiguration(url: url).coreConfiguration)
+            app.liveRelay = relay
+            let box = try await openBox(app, present: 3)
+            let other = try await secondBox(app, box, present: 3)
+            let listener = try await sideConnection(app)
+            let heard = NIOLockedValueBox<[String]>([])
+            let listening = NIOLockedValueBox(false)
+            let task = Task {
+                try await listener.listen(on: LiveRelay.channel) { notices in
+                    listening.withLockedValue { $0 = true }
+                    for try await notice in notices { heard.withLockedValue { $0.append(notice.payload) } }
+                }
+            }
+            let clock = ContinuousClock()
+            var deadline = clock.now + .seconds(20)
+            while !listening.withLockedValue({ $0 }), clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+
+            for code in [box.codes[0], other.opened.codes[0].code] {
+                let check = try await spec(app, box, code: code)
+                #expect(try await vote(app, code: code, marks: fullMarks(check)).status == .ok)
+            }
+            #expect(heard.withLockedValue { $0 }.isEmpty, "nothing announced before the period ends")
+            await gate.open()
+            deadline = clock.now + .seconds(20)
+            while heard.withLockedValue({ $0 }).isEmpty, clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            // A marker sent once the first notice is in: notices sent alongside it arrive before the marker.
+            _ = try await (app.db as! any SQLDatabase).raw("SELECT pg_notify(\(bind: LiveRelay.channel), 'marker')").all()
+            deadline = clock.now + .seconds(20)
+            while !heard.withLockedValue({ $0.contains("marker") }), clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            let notices = heard.withLockedValue { $0 }.prefix { $0 != "marker" }
+            task.cancel()
+            _ = await task.result
+            try await listener.close()
+            #expect(notices.count == 1, "\(notices)")
+            let change = try #require(LiveRelay.change(inPayload: notices.first ?? "", otherThan: UUID()))
+            #expect(change.soon)
+            let otherCampaign = try #require(UUID(uuidString: String(other.base.split(separator: "/")[3])))
+            #expect(Set(change.campaigns) == [try box.world.campaign.requireID(), otherCampaign])
         }
     }
 

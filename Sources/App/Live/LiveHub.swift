@@ -73,12 +73,23 @@ actor LiveHub {
 
     func releaseCoalesced(_ campaignID: UUID) { pending.remove(campaignID) }
 
-    private var announcing: Set<UUID> = []
+    private var announcing: [UUID] = []
+    private var announced: Set<UUID> = []
 
-    /// Like `claimCoalesced`, for telling other instances (whose screens this one does not know of).
-    func claimAnnouncement(_ campaignID: UUID) -> Bool { announcing.insert(campaignID).inserted }
+    /// Notes a burst change to tell other instances of (whose screens this one does not know of). True for the first of
+    /// a period: the caller then waits `gatherAnnouncements()` and sends all noted campaigns at once
+    /// (`takeAnnouncements()`), one notice for the whole instance instead of one per campaign.
+    func noteAnnouncement(_ campaignID: UUID) -> Bool {
+        guard announced.insert(campaignID).inserted else { return false }
+        announcing.append(campaignID)
+        return announcing.count == 1
+    }
 
-    func releaseAnnouncement(_ campaignID: UUID) { announcing.remove(campaignID) }
+    /// The campaigns noted since the last call, in the order they were first noted; the next note starts a period.
+    func takeAnnouncements() -> [UUID] {
+        defer { announcing = []; announced = [] }
+        return announcing
+    }
 
     private var refreshing: Set<UUID> = []
     private var refreshAgain: Set<UUID> = []

@@ -20,14 +20,13 @@ enum LiveScreens {
 
     /// For changes that come in bursts (ballots, check-ins): at most one update per campaign a period (a quarter second,
     /// more when many campaigns are watched: `LiveHub.gatherPeriod`), and none when nobody watches, so a busy door or
-    /// ballot box does not recompute the screen each time. Other instances are told at most every quarter second, and
-    /// fold it into their own next read (`readSoon`).
+    /// ballot box does not recompute the screen each time. Other instances are told at most every quarter second, of
+    /// all the campaigns changed meanwhile in one notice, and fold it into their own next read (`readSoon`).
     static func refreshSoon(_ campaignID: UUID, app: Application) async {
-        if let relay = app.liveRelay, await app.liveHub.claimAnnouncement(campaignID) {
+        if let relay = app.liveRelay, await app.liveHub.noteAnnouncement(campaignID) {
             Task {
                 await app.liveHub.gatherAnnouncements()
-                await app.liveHub.releaseAnnouncement(campaignID)
-                await relay.announce(campaignID, soon: true, on: app.db)
+                await relay.announce(await app.liveHub.takeAnnouncements(), soon: true, on: app.db)
             }
         }
         await readSoon(campaignID, app: app)
@@ -51,7 +50,8 @@ enum LiveScreens {
         let hub = app.liveHub
         guard await hub.beginRefresh(campaignID) else { return }
         repeat {
-            if let campaign = try? await Campaign.find(campaignID, on: app.db), let meeting = try? await meetingOf(campaign, on: app.db),
+            if let campaign = (try? await LiveCampaign.find(campaignID, on: app.db)) ?? nil,
+               let meeting = try? await Meeting.query(on: app.db).filter(\.$campaign.$id == campaignID).first(),
                let state = try? await liveStateOf(campaign, meeting, on: app.db), let text = try? jsonText(state) {
                 await hub.broadcast(text, to: campaignID)
             }

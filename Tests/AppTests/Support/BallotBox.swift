@@ -78,4 +78,23 @@ extension BallotBoxHelpers {
     func vote(_ app: Application, code: String, submission: String = UUID().uuidString, marks: [RawMark]) async throws -> Reply {
         try await call(app, .POST, "api/v1/vote", json: VoteRequest(code: code, submissionID: submission, marks: marks))
     }
+
+    /// A second campaign of the district (a copy of the demo), in its meeting, `present` attendees checked in, its
+    /// round open: its rounds' address and the opened round.
+    func secondBox(_ app: Application, _ box: Box, present: Int = 4) async throws -> (base: String, opened: RoundOpenedDTO) {
+        let admin = box.world.token(.districtAdmin)
+        let copy = try await call(app, .POST, "api/v1/campaigns", token: admin, json: CampaignCreateRequest(
+            title: "另一场述职评议", year: box.world.campaign.year, level: "district", orgUnitID: box.world.district.id!,
+            copyFrom: box.world.campaign.id)).decode(CampaignDetailDTO.self).campaign
+        #expect(try await call(app, .POST, "api/v1/campaigns/\(copy.id)/status", token: admin, json: ["status": "meeting"]).status == .ok)
+        let people = try await Participant.query(on: app.db).filter(\.$campaign.$id == copy.id).filter(\.$role == .attendee)
+            .sort(\.$position).all()
+        for person in people.prefix(present) {
+            _ = try await call(app, .POST, "api/v1/campaigns/\(copy.id)/check-in", token: box.world.token(.teller),
+                               json: CheckInRequest(participantID: person.id))
+        }
+        let reply = try await call(app, .POST, "api/v1/campaigns/\(copy.id)/rounds", token: box.world.token(.chair), json: RoundOpenRequest())
+        #expect(reply.status == .created, "\(reply.text)")
+        return ("api/v1/campaigns/\(copy.id)/rounds", try reply.decode(RoundOpenedDTO.self))
+    }
 }

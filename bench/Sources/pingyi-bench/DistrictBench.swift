@@ -71,6 +71,8 @@ struct DistrictBench {
         let sealing = min(options.int("sealing", 20), meetings)
         let window = Double(options.int("window-seconds", 60))
         let every = Double(options.int("overview-every-seconds", 3))
+        // `--screens 0` opens no console or projector: what the live screens cost the voters, by difference.
+        let withScreens = options.int("screens", 1) != 0
         var admin = API(client: client, base: servers[0].base)
         try await logIn(&admin)
         let apis = servers.map { API(client: client, base: $0.base, token: admin.token) }
@@ -98,7 +100,7 @@ struct DistrictBench {
         let ready = Locked(0)
         let configuration = WebSocketClient.Configuration(maxFrameSize: 1 << 20)
         var screenURLs: [(String, Int?)] = []
-        for m in 0...meetings {
+        for m in 0...meetings where withScreens {
             let meeting = try await apis[m % 2].object(.GET, boxes[m].base + "/meeting") as! [String: Any]
             let token = (meeting["projectorPath"] as! String).split(separator: "/").last!
             screenURLs.append((servers[m % 2].base.replacingOccurrences(of: "http", with: "ws") + "/live/\(token)", nil))
@@ -241,7 +243,7 @@ struct DistrictBench {
         say("district: meetings=\(meetings) voters=\(meetings * voters) lost=\(lost) doubled=\(doubled) per_s=\(format(perSecond, 0)) " +
             "p99_ms=\(format(p99)) single_p99_ms=\(format(singleP99)) p99_ratio=\(format(p99 / max(singleP99, 0.001), 2)) " +
             "seal_max_ms=\(format(sealMax, 0)) other_wait_max_ms=\(format(otherWaits.map(\.ms).max() ?? 0, 0)) " +
-            "projector_p99_ms=\(format(percentile(projector, 0.99))) overview_ms=\(format(percentile(overviewTimes, 0.5))) " +
+            "projector_p99_ms=\(withScreens ? format(percentile(projector, 0.99)) : "n/a") overview_ms=\(format(percentile(overviewTimes, 0.5))) " +
             "rss_mb=\(format(rss, 0)) db_mb=\(format(databaseMB, 0)) image_kb_per_page=n/a")
         guard failures.isEmpty else { throw BenchError.failed("some ballots were not acknowledged") }
     }

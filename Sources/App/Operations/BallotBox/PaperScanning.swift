@@ -49,7 +49,7 @@ enum PaperScanning {
               let image = GrayImage(width: width, height: height, pixels: pixels) else {
             throw APIError(.unprocessableEntity, "invalid_image", "图像数据无效：请用评议系统的扫描页面上传（灰度、已压缩）")
         }
-        let sha = SHA256.hash(data: deflated).map { String(format: "%02x", $0) }.joined()
+        let sha = sha256Hex(deflated)
         let roundID = try round.requireID()
         if let earlier = try await PaperScan.listing(roundID: roundID, on: db).filter(\.$sha256 == sha).first() {
             return Outcome(scan: earlier, repeated: true)
