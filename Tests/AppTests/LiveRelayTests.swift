@@ -71,7 +71,7 @@ struct LiveRelayTests: BallotBoxHelpers {
                 }
             }
             let clock = ContinuousClock()
-            var deadline = clock.now + .seconds(20)
+            var deadline = clock.now + .seconds(120)
             while !listening.withLockedValue({ $0 }), clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
 
             for code in [box.codes[0], other.opened.codes[0].code] {
@@ -80,11 +80,11 @@ struct LiveRelayTests: BallotBoxHelpers {
             }
             #expect(heard.withLockedValue { $0 }.isEmpty, "nothing announced before the period ends")
             await gate.open()
-            deadline = clock.now + .seconds(20)
+            deadline = clock.now + .seconds(120)
             while heard.withLockedValue({ $0 }).isEmpty, clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
             // A marker sent once the first notice is in: notices sent alongside it arrive before the marker.
             _ = try await (app.db as! any SQLDatabase).raw("SELECT pg_notify(\(bind: LiveRelay.channel), 'marker')").all()
-            deadline = clock.now + .seconds(20)
+            deadline = clock.now + .seconds(120)
             while !heard.withLockedValue({ $0.contains("marker") }), clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
             let notices = heard.withLockedValue { $0 }.prefix { $0 != "marker" }
             task.cancel()
