@@ -51,7 +51,7 @@ enum LiveScreens {
         guard await hub.beginRefresh(campaignID) else { return }
         repeat {
             if let campaign = (try? await LiveCampaign.find(campaignID, on: app.db)) ?? nil,
-               let meeting = try? await Meeting.query(on: app.db).filter(\.$campaign.$id == campaignID).first(),
+               let meeting = try? await meetingOf(campaignID: campaignID, on: app.db),
                let state = try? await liveStateOf(campaign, meeting, on: app.db), let text = try? jsonText(state) {
                 await hub.broadcast(text, to: campaignID)
             }

@@ -146,7 +146,11 @@ enum MeetingFlow {
 
 /// The campaign's meeting (会议), created with the campaign (`insertCampaign`, the demo, migration `AddMissingMeetings`).
 func meetingOf(_ campaign: Campaign, on db: any Database) async throws -> Meeting {
-    guard let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == campaign.requireID()).first() else {
+    try await meetingOf(campaignID: campaign.requireID(), on: db)
+}
+
+func meetingOf(campaignID: UUID, on db: any Database) async throws -> Meeting {
+    guard let meeting = try await Meeting.query(on: db).filter(\.$campaign.$id == campaignID).first() else {
         throw APIError.notFound("会议")
     }
     return meeting
