@@ -59,7 +59,20 @@ actor LiveHub {
 
     func remove(_ id: UUID, from campaignID: UUID) {
         channels[campaignID]?[id] = nil
-        if channels[campaignID]?.isEmpty == true { channels[campaignID] = nil }
+        if channels[campaignID]?.isEmpty == true {
+            channels[campaignID] = nil
+            snapshots[campaignID] = nil
+        }
+    }
+
+    private var snapshots: [UUID: LiveSnapshot] = [:]
+
+    /// The last whole read of a watched campaign's live state, for burst reads to re-read only its counts.
+    func snapshot(of campaignID: UUID) -> LiveSnapshot? { snapshots[campaignID] }
+
+    func keep(_ snapshot: LiveSnapshot, of campaignID: UUID) {
+        guard channels[campaignID]?.isEmpty == false else { return }
+        snapshots[campaignID] = snapshot
     }
 
     private var pending: Set<UUID> = []

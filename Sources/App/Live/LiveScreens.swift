@@ -40,22 +40,34 @@ enum LiveScreens {
         Task {
             await hub.gatherChanges()
             await hub.releaseCoalesced(campaignID)
-            await readAndSend(campaignID, app: app)
+            await readAndSend(campaignID, counts: true, app: app)
         }
     }
 
     /// Reads a campaign's live state and sends it to this instance's screens; changes that arrive while it reads are
-    /// folded into one more read, so a burst costs at most two.
-    static func readAndSend(_ campaignID: UUID, app: Application) async {
+    /// folded into one more read, so a burst costs at most two. `counts`: only ballots or check-ins changed, so the last
+    /// whole read's snapshot serves with its counts read again (`LiveSnapshot.reread`) while its key holds.
+    static func readAndSend(_ campaignID: UUID, counts: Bool = false, app: Application) async {
         let hub = app.liveHub
         guard await hub.beginRefresh(campaignID) else { return }
         repeat {
-            if let campaign = (try? await LiveCampaign.find(campaignID, on: app.db)) ?? nil,
-               let meeting = try? await meetingOf(campaignID: campaignID, on: app.db),
-               let state = try? await liveStateOf(campaign, meeting, on: app.db), let text = try? jsonText(state) {
+            if let state = await read(campaignID, counts: counts, app: app), let text = try? jsonText(state) {
                 await hub.broadcast(text, to: campaignID)
             }
         } while await hub.endRefresh(campaignID)
+    }
+
+    private static func read(_ campaignID: UUID, counts: Bool, app: Application) async -> LiveStateDTO? {
+        let hub = app.liveHub
+        if counts, let snapshot = await hub.snapshot(of: campaignID),
+           let state = (try? await snapshot.reread(campaignID: campaignID, on: app.db)) ?? nil {
+            return state
+        }
+        guard let campaign = (try? await LiveCampaign.find(campaignID, on: app.db)) ?? nil,
+              let meeting = try? await meetingOf(campaignID: campaignID, on: app.db),
+              let snapshot = try? await LiveSnapshot.read(campaign, meeting, on: app.db) else { return nil }
+        await hub.keep(snapshot, of: campaignID)
+        return snapshot.state
     }
 }
 

@@ -35,7 +35,16 @@ func attendanceOf(_ campaign: Campaign, on db: any Database) async throws -> Att
 }
 
 func attendanceOf(campaignID id: UUID, on db: any Database) async throws -> Attendance {
-    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all()
+    try await attendanceOf(campaignID: id, groups: raterGroupNames(campaignID: id, on: db), on: db)
+}
+
+/// A campaign's rater groups in order, by id and name: what attendance and a round's progress are listed by.
+func raterGroupNames(campaignID id: UUID, on db: any Database) async throws -> [(id: UUID, name: String)] {
+    try await RaterGroup.query(on: db).filter(\.$campaign.$id == id).sort(\.$position).all().map { (id: try $0.requireID(), name: $0.name) }
+}
+
+/// Attendance with the campaign's rater groups already read (`groups` in order).
+func attendanceOf(campaignID id: UUID, groups: [(id: UUID, name: String)], on db: any Database) async throws -> Attendance {
     struct Row: Decodable {
         var role: String
         var rater_group_id: UUID?
@@ -83,22 +92,7 @@ func liveStateOf(_ campaign: Campaign, _ meeting: Meeting, on db: any Database) 
 }
 
 func liveStateOf(_ campaign: LiveCampaign, _ meeting: Meeting, on db: any Database) async throws -> LiveStateDTO {
-    let id = campaign.id
-    let now = Date()
-    let onsite = try await Reportee.query(on: db).filter(\.$campaign.$id == id).filter(\.$mode == .onsite).sort(\.$position).all()
-    let speeches = try await Speech.query(on: db).filter(\.$campaignID == id).all()
-    let speakers = try onsite.map { reportee -> SpeakerDTO in
-        let (speech, clock) = reportee.speech(in: speeches)
-        return SpeakerDTO(reporteeID: try reportee.requireID(), position: reportee.position, name: reportee.name,
-                          unitName: reportee.unitName, title: reportee.title, clock: ClockDTO(clock, now: now),
-                          durationSeconds: clock.spokenSeconds,
-                          commented: speech?.isCommented ?? false, commentSkipped: speech?.commentSkipped ?? false)
-    }
-    return LiveStateDTO(
-        campaignTitle: campaign.title, status: campaign.status.rawValue, agenda: meeting.agenda, currentItem: meeting.currentItem,
-        message: meeting.message, speakers: speakers, currentReporteeID: meeting.currentReporteeID,
-        attendance: AttendanceDTO(try await attendanceOf(campaignID: id, on: db)), round: try await liveRound(campaignID: id, on: db),
-        revision: meeting.revision, serverTimeMs: epochMs(Date()))
+    try await LiveSnapshot.read(campaign, meeting, on: db).state
 }
 
 func meetingDTO(_ campaign: Campaign, _ meeting: Meeting, canChair: Bool, voteURL: String, on db: any Database) async throws -> MeetingDTO {

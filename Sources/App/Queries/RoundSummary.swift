@@ -54,36 +54,41 @@ func returnedCount(_ round: BallotRound, phoneBallots: Int) throws -> Int {
     try round.countedReconciliation()?.returned ?? phoneBallots
 }
 
-/// The latest round, as the projector shows it.
-func liveRound(campaignID: UUID, on db: any Database) async throws -> LiveRoundDTO? {
-    guard let round = try await BallotRound.query(on: db).filter(\.$campaign.$id == campaignID).sort(\.$number, .descending).first() else {
-        return nil
-    }
+/// A round as the projector shows it; `groups` are the campaign's rater groups in order.
+func liveRound(_ round: BallotRound, groups: [(id: UUID, name: String)], on db: any Database) async throws -> LiveRoundDTO {
     let dto = try await roundDTO(round, on: db)
     return LiveRoundDTO(number: round.number, state: round.state.rawValue, stateLabel: round.state.label, issued: dto.issued, received: dto.received,
                         issuedCodes: round.issuedCodes, receivedPhone: dto.receivedElectronic, issuedSheets: round.issuedSheets,
-                        groups: try await groupProgress(round, on: db))
+                        groups: try await groupProgress(round, groups: groups, on: db))
 }
 
 /// Per rater group: codes issued and phone ballots received (what can come back while voting), and paper sets
 /// issued, apart. Counts only.
 func groupProgress(_ round: BallotRound, on db: any Database) async throws -> [LiveGroupProgressDTO] {
+    try await groupProgress(round, groups: raterGroupNames(campaignID: round.$campaign.id, on: db), on: db)
+}
+
+func groupProgress(_ round: BallotRound, groups: [(id: UUID, name: String)], on db: any Database) async throws -> [LiveGroupProgressDTO] {
     let roundID = try round.requireID()
-    struct Row: Decodable { var rater_group_id: UUID; var n: Int }
-    let sql = db as! any SQLDatabase
-    func counts(_ query: SQLQueryString) async throws -> [UUID: Int] {
-        Dictionary(try await sql.raw(query).all(decoding: Row.self).map { ($0.rater_group_id, $0.n) }, uniquingKeysWith: +)
-    }
-    let codes = try await counts("""
+    let codes = try await countsByGroup("""
         SELECT "rater_group_id", COUNT(*) AS "n" FROM "ballot_codes" WHERE "round_id" = \(bind: roundID) GROUP BY "rater_group_id"
-        """)
-    let phones = try await counts("""
-        SELECT "rater_group_id", COUNT(*) AS "n" FROM "ballots" WHERE "round_id" = \(bind: roundID) AND "medium" = 'electronic' GROUP BY "rater_group_id"
-        """)
+        """, on: db)
+    let phones = try await phoneBallotsByGroup(roundID: roundID, on: db)
     let plan = Dictionary(round.sheetPlan.map { ($0.raterGroupID, $0.count) }, uniquingKeysWith: +)
-    let groups = try await RaterGroup.query(on: db).filter(\.$campaign.$id == round.$campaign.id).sort(\.$position).all()
-    return groups.compactMap { group in
-        guard let id = group.id else { return nil }
-        return LiveGroupProgressDTO(name: group.name, issued: codes[id] ?? 0, received: phones[id] ?? 0, paperIssued: plan[id] ?? 0)
+    return groups.map { group in
+        LiveGroupProgressDTO(name: group.name, issued: codes[group.id] ?? 0, received: phones[group.id] ?? 0, paperIssued: plan[group.id] ?? 0)
     }
+}
+
+/// Phone ballots received in a round, per rater group.
+func phoneBallotsByGroup(roundID: UUID, on db: any Database) async throws -> [UUID: Int] {
+    try await countsByGroup("""
+        SELECT "rater_group_id", COUNT(*) AS "n" FROM "ballots" WHERE "round_id" = \(bind: roundID) AND "medium" = 'electronic' GROUP BY "rater_group_id"
+        """, on: db)
+}
+
+private func countsByGroup(_ query: SQLQueryString, on db: any Database) async throws -> [UUID: Int] {
+    struct Row: Decodable { var rater_group_id: UUID; var n: Int }
+    return Dictionary(try await (db as! any SQLDatabase).raw(query).all(decoding: Row.self).map { ($0.rater_group_id, $0.n) },
+                      uniquingKeysWith: +)
 }

@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import PingyiCore
+import SQLKit
+
+/// A campaign's live state as last read whole, kept so that a burst of ballots or check-ins re-reads only the counts
+/// (issue 25: with a hundred meetings the screens' whole reads, eleven queries each, kept the instances' cores busy).
+/// Everything else changes only by a chair's action or a round's step, which move `Key`; the set-up (reportees, rater
+/// groups) can change without moving it, so a snapshot is read whole again after `longestReuse` at the latest.
+struct LiveSnapshot: Sendable {
+    /// What a whole read depends on besides the counts: the meeting's revision (agenda, message, clocks, comments), the
+    /// campaign's title and status, and the latest round and its state.
+    struct Key: Decodable, Equatable, Sendable {
+        var revision: Int
+        var status: String
+        var title: String
+        var round_id: UUID?
+        var round_state: String?
+    }
+
+    var key: Key
+    var readAt: ContinuousClock.Instant
+    var state: LiveStateDTO
+    /// The speakers' clocks, in the state's order: their phase depends on the time of each read.
+    var clocks: [SpeechClock]
+    /// The rater groups in the state's order (attendance and the round's progress).
+    var raterGroups: [(id: UUID, name: String)]
+
+    static let longestReuse = Duration.seconds(5)
+
+    /// The whole read.
+    static func read(_ campaign: LiveCampaign, _ meeting: Meeting, on db: any Database) async throws -> LiveSnapshot {
+        let id = campaign.id
+        let now = Date()
+        let onsite = try await Reportee.query(on: db).filter(\.$campaign.$id == id).filter(\.$mode == .onsite).sort(\.$position).all()
+        let speeches = try await Speech.query(on: db).filter(\.$campaignID == id).all()
+        var clocks: [SpeechClock] = []
+        let speakers = try onsite.map { reportee -> SpeakerDTO in
+            let (speech, clock) = reportee.speech(in: speeches)
+            clocks.append(clock)
+            return SpeakerDTO(reporteeID: try reportee.requireID(), position: reportee.position, name: reportee.name,
+                              unitName: reportee.unitName, title: reportee.title, clock: ClockDTO(clock, now: now),
+                              durationSeconds: clock.spokenSeconds,
+                              commented: speech?.isCommented ?? false, commentSkipped: speech?.commentSkipped ?? false)
+        }
+        let named = try await raterGroupNames(campaignID: id, on: db)
+        let round = try await BallotRound.query(on: db).filter(\.$campaign.$id == id).sort(\.$number, .descending).first()
+        let state = LiveStateDTO(
+            campaignTitle: campaign.title, status: campaign.status.rawValue, agenda: meeting.agenda, currentItem: meeting.currentItem,
+            message: meeting.message, speakers: speakers, currentReporteeID: meeting.currentReporteeID,
+            attendance: AttendanceDTO(try await attendanceOf(campaignID: id, groups: named, on: db)),
+            round: round == nil ? nil : try await liveRound(round!, groups: named, on: db),
+            revision: meeting.revision, serverTimeMs: epochMs(Date()))
+        let key = Key(revision: meeting.revision, status: campaign.status.rawValue, title: campaign.title,
+                      round_id: round?.id, round_state: round?.state.rawValue)
+        return LiveSnapshot(key: key, readAt: .now, state: state, clocks: clocks, raterGroups: named)
+    }
+
+    /// The state with the counts read again (attendance; phone ballots while the round is open), or nil when the
+    /// snapshot is too old or its key has moved, and the state must be read whole.
+    func reread(campaignID id: UUID, on db: any Database) async throws -> LiveStateDTO? {
+        guard ContinuousClock.now - readAt < Self.longestReuse else { return nil }
+        let sql = db as! any SQLDatabase
+        let latestRound = #"FROM "ballot_rounds" r WHERE r."campaign_id" = m."campaign_id" ORDER BY r."number" DESC LIMIT 1"#
+        guard let current = try await sql.raw("""
+            SELECT m."revision", c."status", c."title", (SELECT r."id" \(unsafeRaw: latestRound)) AS "round_id",
+                   (SELECT r."state" \(unsafeRaw: latestRound)) AS "round_state"
+            FROM "meetings" m JOIN "campaigns" c ON c."id" = m."campaign_id" WHERE m."campaign_id" = \(bind: id)
+            """).first(decoding: Key.self), current == key,
+              current.round_state == nil || current.round_state == BallotRoundState.open.rawValue
+        else { return nil }
+        let now = Date()
+        var state = self.state
+        state.attendance = AttendanceDTO(try await attendanceOf(campaignID: id, groups: raterGroups, on: db))
+        if let roundID = key.round_id, var round = state.round {
+            let phones = try await phoneBallotsByGroup(roundID: roundID, on: db)
+            round.receivedPhone = phones.values.reduce(0, +)
+            round.received = round.receivedPhone
+            for (index, group) in raterGroups.enumerated() where index < round.groups.count {
+                round.groups[index].received = phones[group.id] ?? 0
+            }
+            state.round = round
+        }
+        for index in state.speakers.indices where index < clocks.count {
+            state.speakers[index].clock = ClockDTO(clocks[index], now: now)
+        }
+        state.serverTimeMs = epochMs(Date())
+        return state
+    }
+}
