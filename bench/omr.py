@@ -2,7 +2,7 @@
 pen marks, degraded as a scanner and as a phone would, normalized as the browser does and sent through the same
 upload route; every column the server read is compared with the marks drawn. The server is the only reader here.
 
-Four sets of pages, all uploaded to one sealed paper round of this bench's own server:
+Seven sets of pages, all uploaded to one sealed paper round of this bench's own server:
   tuning      e2e/omr_pages.py (fill_page, as_scanner, as_phone): the generator the reader's thresholds were tuned on.
   held-out    bench/omr_heldout.py: an independent generator (its own box finding, pens, marks, stains and captures),
               never used for tuning; its seeds (default 5000) are disjoint from the one sample looked at (1001).
@@ -18,7 +18,12 @@ Four sets of pages, all uploaded to one sealed paper round of this bench's own s
               12001's phone photos, so it is a development set for that).
   held-out-5  bench/omr_heldout5.py: a fifth, written by another helper the same way, favouring what makes a reader
               wrong with certainty (choices struck out or scribbled over, alone or beside another; hesitant dashes;
-              very light pencil); the judge since issue 21's fourth round; seeds default 14000.
+              very light pencil); the judge from issue 21's fourth round to its sixth; seeds default 14000 (its figures per
+              kind of mark were looked at four times, so it is a development set now).
+  held-out-6  bench/omr_heldout6.py: a sixth, written by a helper from the printed forms and the outside test's samples
+              only (it read none of the reader and none of the other generators' marks): voters with habits (a pen and
+              a habitual mark each, some mixing two), the hard cases, paper accidents, scanner and phone captures; the
+              judge since issue 21's seventh round; seeds default 16000 (its author looked at 15000 only).
 
 Prints, per set and capture kind:
   omr <set> <kind>: pages=N columns=C silent_errors=E unsure_pct=P unsure_decidable_pct=D refused_pct=R pages_per_s=X
@@ -57,6 +62,7 @@ import omr_heldout2 as H2  # noqa: E402
 import omr_heldout3 as H3  # noqa: E402
 import omr_heldout4 as H4  # noqa: E402
 import omr_heldout5 as H5  # noqa: E402
+import omr_heldout6 as H6  # noqa: E402
 import omr_pages as O  # noqa: E402
 from browser import Page, make_driver  # noqa: E402
 from conftest import Server  # noqa: E402
@@ -64,7 +70,7 @@ from test_day_without_traps import browser_login  # noqa: E402
 from test_vote_browser import admin_password, api, login  # noqa: E402
 
 KINDS = ("scanner", "phone")
-HELD_OUT = ("held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5")
+HELD_OUT = ("held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5", "held-out-6")
 
 # The tuning generator's printed pages, set before the worker processes fork.
 _TUNING = {}
@@ -119,8 +125,13 @@ def heldout4_pages(folder, n, seed, workers):
 
 
 def heldout5_pages(folder, n, seed, workers):
-    """Both capture kinds of the fifth held-out set (the judge), each ballot drawn once: {kind: pages}."""
+    """Both capture kinds of the fifth held-out set, each ballot drawn once: {kind: pages}."""
     return both_kinds_pages(H5, folder, n, seed, workers)
+
+
+def heldout6_pages(folder, n, seed, workers):
+    """Both capture kinds of the sixth held-out set (the judge), each ballot drawn once: {kind: pages}."""
+    return both_kinds_pages(H6, folder, n, seed, workers)
 
 
 def send_all(server, token, path, pages):
@@ -199,7 +210,8 @@ def main():
     parser.add_argument("--heldout2-seed", type=int, default=H2.DEFAULT_SEED, help="second held-out set seed")
     parser.add_argument("--heldout3-seed", type=int, default=H3.DEFAULT_SEED, help="third held-out set seed")
     parser.add_argument("--heldout4-seed", type=int, default=H4.DEFAULT_SEED, help="fourth held-out set seed")
-    parser.add_argument("--heldout5-seed", type=int, default=H5.DEFAULT_SEED, help="fifth held-out set seed (the judge)")
+    parser.add_argument("--heldout5-seed", type=int, default=H5.DEFAULT_SEED, help="fifth held-out set seed")
+    parser.add_argument("--heldout6-seed", type=int, default=H6.DEFAULT_SEED, help="sixth held-out set seed (the judge)")
     parser.add_argument("--workers", type=int, default=2, help="processes making pages")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="pingyi-omr-")
@@ -237,6 +249,8 @@ def main():
             made[("held-out-4", kind)] = pages
         for kind, pages in heldout5_pages(heldout_dir, args.pages, args.heldout5_seed, args.workers).items():
             made[("held-out-5", kind)] = pages
+        for kind, pages in heldout6_pages(heldout_dir, args.pages, args.heldout6_seed, args.workers).items():
+            made[("held-out-6", kind)] = pages
         print(f"made {sum(len(p) for p in made.values())} pages in {time.time() - start:.0f} s", file=sys.stderr)
 
         results = {}

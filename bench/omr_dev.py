@@ -1,13 +1,13 @@
 """A quick loop for working on the reader without the server in the way (the figures that count are bench/run omr's).
 
   python3 bench/omr_dev.py print DIR            the demo round's printed forms (tuning and held-out templates) into DIR
-  python3 bench/omr_dev.py make DIR SET SEED N  N ballots of SET (tuning | held-out | held-out-2 | held-out-3 | held-out-4 | held-out-5), both
+  python3 bench/omr_dev.py make DIR SET SEED N  N ballots of SET (tuning | held-out | held-out-2 | held-out-3 | held-out-4 | held-out-5 | held-out-6), both
                                                 captures, as the browser sends them (inflated), with their truth
   python3 bench/omr_dev.py score DIR SET [SEED] --reader BIN   reads them with BIN (`pingyi-bench read-pages` or any
                                                 reader taking its --list file) and prints bench/run omr's figures
 
 Keep the seeds used to tune away from the ones judged on: bench/run omr judges held-out seed 5000, held-out-2 seed 7000
-held-out-3 seed 9000, held-out-4 seed 12000 and held-out-5 seed 14000, the judge (see bench/omr.py)."""
+held-out-3 seed 9000, held-out-4 seed 12000, held-out-5 seed 14000 and held-out-6 seed 16000, the judge (see bench/omr.py)."""
 import json
 import multiprocessing
 import os
@@ -75,6 +75,8 @@ def make(folder, name, seed, n):
         made = B.heldout4_pages(templates, n, seed, 2)
     elif name == "held-out-5":
         made = B.heldout5_pages(templates, n, seed, 2)
+    elif name == "held-out-6":
+        made = B.heldout6_pages(templates, n, seed, 2)
     listing = []
     for kind, pages in made.items():
         for i, p in enumerate(pages):

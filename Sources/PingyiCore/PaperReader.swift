@@ -509,8 +509,12 @@ public enum PaperReader {
                 if inside[p] { aboveInside.append(above - variation[p]) }
             }
             if aboveInside.count > PaperMarkRules.peakPoints {
-                aboveInside.sort(by: >)
-                peaks[k] = Double(aboveInside[0..<PaperMarkRules.peakPoints].reduce(0, +)) / Double(PaperMarkRules.peakPoints)
+                // The darkest points only: a selection, not a sort of the whole box (a fifth of the reader's time).
+                // Summed in descending order, as the sort did, so the figure is the same to the last bit.
+                let top = aboveInside.count - PaperMarkRules.peakPoints
+                _ = quickSelect(&aboveInside, top)
+                let darkest = aboveInside[top...].sorted(by: >)
+                peaks[k] = Double(darkest.reduce(0, +)) / Double(PaperMarkRules.peakPoints)
             }
             excess[k] = e
             light[k] = l
