@@ -6,6 +6,23 @@ import PaperPageDrawing
 @Suite struct PaperReaderTests {
     let code = PaperPageCode(campaignTag: PaperPageCode.campaignTag("5A0C-demo"), round: 2, group: 3, form: 1, page: 0)
 
+    /// The darkest points of a box are taken with `quickSelect` (issue 21's speed): it must leave every value before
+    /// its target no larger and every value after it no smaller, ties and repeated values included.
+    @Test func quickSelectPartitionsAroundItsTarget() {
+        var rng = SplitMix64(seed: 21)
+        for trial in 0..<400 {
+            let count = 1 + Int(rng.next() % 300)
+            let levels = trial % 2 == 0 ? 7 : 1_000  // many ties, or few
+            var values = (0..<count).map { _ in Float(rng.next() % UInt64(levels)) / 10 }
+            let sorted = values.sorted()
+            let target = Int(rng.next() % UInt64(count))
+            let picked = PaperReader.quickSelect(&values, target)
+            #expect(picked == sorted[target])
+            #expect(values[..<target].allSatisfy { $0 <= picked } && values[(target + 1)...].allSatisfy { $0 >= picked })
+            #expect(values.sorted() == sorted)
+        }
+    }
+
     @Test func pageCodeRoundTripsAndRejectsAFlippedBit() throws {
         let bits = code.bits
         #expect(bits.count == 48)
