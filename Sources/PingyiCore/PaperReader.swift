@@ -238,6 +238,18 @@ public enum PaperMarkRules {
             && box.faint <= traceFaintShare * mark.faint
     }
 
+    /// A voter marks a page with one pen and one hand: a decided mark far from the page's typical mark — under
+    /// `unlikeInk` or over 1/`unlikeInk` times its ink, or covering `unlikeHeavy` more of its box — is rather a choice
+    /// struck out or scribbled over, a hesitant touch or an erased mark, and goes to people (issue 21's seventh round).
+    /// The typical mark is the median over the page's columns decided with one mark, when there are `typicalMarks`.
+    public static let unlikeInk = 0.3
+    public static let unlikeHeavy = 0.2
+    public static let typicalMarks = 6
+
+    public static func isUnlikeThePage(_ box: PaperReader.BoxInk, typicalInk: Double, typicalHeavy: Double) -> Bool {
+        box.ink < unlikeInk * typicalInk || unlikeInk * box.ink > typicalInk || box.heavy > typicalHeavy + unlikeHeavy
+    }
+
     public static func state(_ score: Double) -> BoxState {
         score >= marked ? .marked : score <= empty ? .empty : .unsure
     }
@@ -871,6 +883,19 @@ public enum PaperReader {
                 if !PaperMarkRules.alike(boxes[marks[0]], boxes[marks[1]]) { symbol = PaperMarkRules.unsure }
             }
             symbols.append(symbol)
+        }
+        // The page's own typical mark: each decided mark is measured against it (`PaperMarkRules.isUnlikeThePage`).
+        let decided = symbols.indices.compactMap { c -> Int? in
+            let grade = Int(symbols[c]) - Int(UInt8(ascii: "1"))
+            return (0..<4).contains(grade) ? c * 4 + grade : nil
+        }
+        if decided.count >= PaperMarkRules.typicalMarks {
+            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+            let typicalInk = median(decided.map { boxes[$0].ink }), typicalHeavy = median(decided.map { boxes[$0].heavy })
+            for k in decided where PaperMarkRules.isUnlikeThePage(boxes[k], typicalInk: typicalInk, typicalHeavy: typicalHeavy) {
+                symbols[k / 4] = PaperMarkRules.unsure
+                states[k] = .unsure
+            }
         }
         return PaperPageReading(rows: geometry.rows, columns: geometry.columns, scores: ink, inkCentres: boxes.map(\.centre),
                                 states: states, symbols: symbols)

@@ -448,6 +448,31 @@ import PaperPageDrawing
         #expect(reading.unsureColumns == [4 * 6 + 2])
     }
 
+    /// Issue 21's seventh round: a decided mark far from the page's typical mark (the voter's own pen and hand) goes to
+    /// people — a circle scribbled over or a hesitant touch among plain circles — while the same heavy mark on a page
+    /// of fills is that voter's mark and is read; with fewer than six decided marks the page has no typical mark.
+    @Test func aMarkUnlikeThePagesOwnMarksGoesToPeople() throws {
+        let geometry = try #require(PaperPageGeometry(rows: 2, columns: 6))
+        func mark(_ ink: Double, heavy: Double) -> PaperReader.BoxInk {
+            PaperReader.BoxInk(ink: ink, faint: ink, core: ink / 3, coverage: 1, heavy: heavy, spread: 2.2,
+                               sectors: Array(repeating: ink / 12, count: 12), centre: PageOffset(dx: 0, dy: 0))
+        }
+        let empty = PaperReader.BoxInk(ink: 0, faint: 0, core: 0, coverage: 0, heavy: 0, spread: 0,
+                                       sectors: Array(repeating: 0, count: 12), centre: PageOffset(dx: 0, dy: 0))
+        func page(_ marks: [PaperReader.BoxInk?]) -> String {
+            var boxes = Array(repeating: empty, count: geometry.rows * geometry.columns * 4)
+            for (column, box) in marks.enumerated() { if let box { boxes[column * 4 + column % 4] = box } }
+            return String(decoding: PaperReader.classify(boxes, geometry: geometry).symbols, as: UTF8.self)
+        }
+        let circle = mark(2.8, heavy: 0.18), scribbled = mark(9.5, heavy: 0.45), touch = mark(0.6, heavy: 0.02)
+        let circles = Array(repeating: Optional(circle), count: 9)
+        #expect(page(circles + [scribbled, touch, nil]) == "123412341??0")
+        #expect(page(circles + [circle, circle, nil]) == "123412341230")
+        let fills = Array(repeating: Optional(mark(9, heavy: 0.42)), count: 9)
+        #expect(page(fills + [scribbled, nil, nil]) == "123412341200")
+        #expect(page(Array(circles.prefix(4)) + [scribbled, nil, nil, nil, nil, nil, nil, nil] ) == "123410000000")
+    }
+
     @Test func twoMarksVoidTheColumnOnlyWhenTheyAreTheSameMarkTwice() {
         func box(_ ink: Double, core: Double, coverage: Double, heavy: Double) -> PaperReader.BoxInk {
             PaperReader.BoxInk(ink: ink, faint: ink, core: core, coverage: coverage, heavy: heavy, spread: 2.5,
