@@ -19,8 +19,12 @@ actor LiveHub {
     /// A test's own wait instead of the clock, so that what it checks does not depend on the machine's speed.
     private nonisolated let gate: (@Sendable () async -> Void)?
 
-    init(gatherChanges gate: (@Sendable () async -> Void)? = nil) {
+    /// How long a snapshot serves burst reads (`LiveSnapshot.longestReuse`; a test on a loaded machine sets more).
+    nonisolated let snapshotReuse: Duration
+
+    init(gatherChanges gate: (@Sendable () async -> Void)? = nil, snapshotReuse: Duration = LiveSnapshot.longestReuse) {
         self.gate = gate
+        self.snapshotReuse = snapshotReuse
     }
 
     /// Burst reads of live state an instance makes at most, all campaigns together (issue 25: a hundred meetings each

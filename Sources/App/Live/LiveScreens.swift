@@ -60,7 +60,7 @@ enum LiveScreens {
     private static func read(_ campaignID: UUID, counts: Bool, app: Application) async -> LiveStateDTO? {
         let hub = app.liveHub
         if counts, let snapshot = await hub.snapshot(of: campaignID),
-           let state = (try? await snapshot.reread(campaignID: campaignID, on: app.db)) ?? nil {
+           let state = (try? await snapshot.reread(campaignID: campaignID, reuse: hub.snapshotReuse, on: app.db)) ?? nil {
             return state
         }
         guard let campaign = (try? await LiveCampaign.find(campaignID, on: app.db)) ?? nil,

@@ -57,9 +57,9 @@ struct LiveSnapshot: Sendable {
     }
 
     /// The state with the counts read again (attendance; phone ballots while the round is open), or nil when the
-    /// snapshot is too old or its key has moved, and the state must be read whole.
-    func reread(campaignID id: UUID, on db: any Database) async throws -> LiveStateDTO? {
-        guard ContinuousClock.now - readAt < Self.longestReuse else { return nil }
+    /// snapshot is older than `reuse` or its key has moved, and the state must be read whole.
+    func reread(campaignID id: UUID, reuse: Duration = longestReuse, on db: any Database) async throws -> LiveStateDTO? {
+        guard ContinuousClock.now - readAt < reuse else { return nil }
         let sql = db as! any SQLDatabase
         let latestRound = #"FROM "ballot_rounds" r WHERE r."campaign_id" = m."campaign_id" ORDER BY r."number" DESC LIMIT 1"#
         guard let current = try await sql.raw("""
