@@ -890,8 +890,8 @@ public enum PaperReader {
             return (0..<4).contains(grade) ? c * 4 + grade : nil
         }
         if decided.count >= PaperMarkRules.typicalMarks {
-            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-            let typicalInk = median(decided.map { boxes[$0].ink }), typicalHeavy = median(decided.map { boxes[$0].heavy })
+            let typicalInk = percentile(decided.map { boxes[$0].ink }, 0.5)
+            let typicalHeavy = percentile(decided.map { boxes[$0].heavy }, 0.5)
             for k in decided where PaperMarkRules.isUnlikeThePage(boxes[k], typicalInk: typicalInk, typicalHeavy: typicalHeavy) {
                 symbols[k / 4] = PaperMarkRules.unsure
                 states[k] = .unsure

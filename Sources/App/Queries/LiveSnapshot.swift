@@ -58,14 +58,15 @@ struct LiveSnapshot: Sendable {
 
     /// The state with the counts read again (attendance; phone ballots while the round is open), or nil when the
     /// snapshot is older than `reuse` or its key has moved, and the state must be read whole.
-    func reread(campaignID id: UUID, reuse: Duration = longestReuse, on db: any Database) async throws -> LiveStateDTO? {
+    func reread(campaignID id: UUID, reuse: Duration, on db: any Database) async throws -> LiveStateDTO? {
         guard ContinuousClock.now - readAt < reuse else { return nil }
         let sql = db as! any SQLDatabase
-        let latestRound = #"FROM "ballot_rounds" r WHERE r."campaign_id" = m."campaign_id" ORDER BY r."number" DESC LIMIT 1"#
         guard let current = try await sql.raw("""
-            SELECT m."revision", c."status", c."title", (SELECT r."id" \(unsafeRaw: latestRound)) AS "round_id",
-                   (SELECT r."state" \(unsafeRaw: latestRound)) AS "round_state"
-            FROM "meetings" m JOIN "campaigns" c ON c."id" = m."campaign_id" WHERE m."campaign_id" = \(bind: id)
+            SELECT m."revision", c."status", c."title", r."id" AS "round_id", r."state" AS "round_state"
+            FROM "meetings" m JOIN "campaigns" c ON c."id" = m."campaign_id"
+            LEFT JOIN "ballot_rounds" r ON r."id" = (SELECT "id" FROM "ballot_rounds" WHERE "campaign_id" = m."campaign_id"
+                                                    ORDER BY "number" DESC LIMIT 1)
+            WHERE m."campaign_id" = \(bind: id)
             """).first(decoding: Key.self), current == key,
               current.round_state == nil || current.round_state == BallotRoundState.open.rawValue
         else { return nil }
