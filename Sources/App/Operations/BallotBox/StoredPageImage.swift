@@ -4,8 +4,9 @@ import PingyiZlib
 
 /// 存档页图: what is kept of a scanned page for the tellers' checks, the scrutineer's sample and disputes. The reading
 /// is made from the full upload first; the page is then kept at eight levels of grey (a scan's paper noise is most of
-/// its bytes; ink, box outlines and corner marks stay plain), raw-deflated like an upload: ~80 KB a page, not ~700 KB,
-/// and never more than `limit`.
+/// its bytes; ink, box outlines and corner marks stay plain), raw-deflated like an upload: ~70–100 KB a page, not
+/// ~700 KB, and never more than `limit`. Deflated as runs (`Z_RLE`): 6–9 ms a page where the best compression took
+/// 0.2–0.6 s, most of an upload's time, for a third more bytes (`bench/omr_dev.py`'s pages, issue 21).
 enum StoredPageImage {
     /// The most a kept page may take (`bench/run omr` prints the mean and the largest).
     static let limit = 150 * 1024
@@ -23,7 +24,7 @@ enum StoredPageImage {
 
     private static func rawDeflate(_ bytes: [UInt8]) -> Data {
         var stream = z_stream()
-        guard deflateInit2_(&stream, 9, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+        guard deflateInit2_(&stream, 6, Z_DEFLATED, -MAX_WBITS, 9, Z_RLE, ZLIB_VERSION,
                             Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return Data() }
         defer { deflateEnd(&stream) }
         var input = bytes
