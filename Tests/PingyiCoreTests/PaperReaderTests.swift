@@ -492,6 +492,16 @@ import PaperPageDrawing
         let fills = Array(repeating: Optional(mark(9, heavy: 0.42)), count: 9)
         #expect(page(fills + [scribbled, nil, nil]) == "123412341200")
         #expect(page(Array(circles.prefix(4)) + [scribbled, nil, nil, nil, nil, nil, nil, nil] ) == "123410000000")
+        // Struck out alone (eighth round): a stroke across most of the box and half again the page's typical ink.
+        func struck(_ ink: Double, strike: Double) -> PaperReader.BoxInk {
+            var box = mark(ink, heavy: 0.2)
+            box.strike = strike
+            return box
+        }
+        #expect(page(circles + [struck(4.2, strike: 0.9), struck(2.8, strike: 0.9), struck(4.2, strike: 0.6)]) == "123412341?34")
+        // Without a typical mark on the page (five marks), the stroke alone does not decide: the sixth round's whole
+        // stroke (`struckThrough`) does, in the box's own state.
+        #expect(page(Array(circles.prefix(4)) + [struck(4.2, strike: 0.9), nil, nil, nil, nil, nil, nil, nil]) == "123410000000")
     }
 
     @Test func twoMarksVoidTheColumnOnlyWhenTheyAreTheSameMarkTwice() {
