@@ -179,8 +179,9 @@ public enum PaperMarkRules {
     /// set it higher. More than that and the box is not sure empty: a circle drawn on the edge, a tick crossing it.
     public static let touchEmpty = 0.04
     /// How far above the page's own empty boxes (their 90th percentile) light ink or ink on the outline may be and
-    /// the box still be like them.
-    public static let quietFactor = 4.0
+    /// the box still be like them. 3, not 4, since issue 21's eighth round: a hesitant touch or an erased mark a
+    /// little above the page's noise is not sure empty (development pages 36 → 32 silent errors, unsure +0.0–0.2 points).
+    public static let quietFactor = 3.0
     /// Points (0.1 mm apart) of a box's darkest ink that make its `peak`: a fifth of a millimetre of a thin line.
     public static let peakPoints = 20
     /// Darkest-ink level (`PaperReader.BoxInk.peak`) that is always noise; a page's own empty boxes may set it higher.
