@@ -256,8 +256,8 @@ public enum PaperMarkRules {
     /// A choice struck out alone: a mark with a line through it is the voter's mark plus a stroke across the box. A
     /// decided mark whose longest shallow stroke crosses `struckMostly` of the box's open columns (`BoxInk.strike`;
     /// the whole box is `struckThrough`, sixth round) and with `struckInk` times the page's typical mark's ink goes to
-    /// people (issue 21's eighth round). Chosen on development pages only: of their 40 silent errors it catches 20 of
-    /// the 26 crossed out alone, for 10 of 7,506 plain marks sent to people.
+    /// people (issue 21's eighth round). Chosen on development pages only: of their 40 silent errors read as a grade,
+    /// it catches 20 of the 29 crossed out alone, for 10 of 7,506 plain marks sent to people.
     public static let struckMostly = 0.85
     public static let struckInk = 1.3
 
