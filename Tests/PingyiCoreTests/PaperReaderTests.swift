@@ -504,6 +504,27 @@ import PaperPageDrawing
         #expect(page(Array(circles.prefix(4)) + [struck(4.2, strike: 0.9), nil, nil, nil, nil, nil, nil, nil]) == "123410000000")
     }
 
+    /// A light circle drawn much larger than its box leaves only arcs near the box's edges: too little ink for a mark,
+    /// but spread around the box. Its column is not a sure 弃权; a speck or a thin stray line of the same ink is.
+    @Test func aColumnWithArcsAroundABoxIsNotASureAbstention() throws {
+        let geometry = try #require(PaperPageGeometry(rows: 1, columns: 6))
+        func trace(spread: Double, breadth: Double) -> PaperReader.BoxInk {
+            var box = PaperReader.BoxInk(ink: 0.05, faint: 0.03, core: 0, coverage: 0.25, heavy: 0, spread: spread,
+                                         sectors: Array(repeating: 0.05 / 12, count: 12), centre: PageOffset(dx: 0, dy: 0))
+            box.breadth = breadth
+            return box
+        }
+        let empty = PaperReader.BoxInk(ink: 0, faint: 0, core: 0, coverage: 0, heavy: 0, spread: 0,
+                                       sectors: Array(repeating: 0, count: 12), centre: PageOffset(dx: 0, dy: 0))
+        var boxes = Array(repeating: empty, count: 24)
+        boxes[0 * 4 + 2] = trace(spread: 3.6, breadth: 2.1)  // arcs around the box
+        boxes[1 * 4 + 1] = trace(spread: 0.4, breadth: 0.2)  // a speck
+        boxes[2 * 4 + 3] = trace(spread: 3.6, breadth: 0.1)  // a thin straight line
+        let reading = PaperReader.classify(boxes, geometry: geometry)
+        #expect(String(decoding: reading.symbols, as: UTF8.self) == "?00000")
+        #expect(reading.states[2] == .unsure && reading.states[5] == .empty)
+    }
+
     @Test func twoMarksVoidTheColumnOnlyWhenTheyAreTheSameMarkTwice() {
         func box(_ ink: Double, core: Double, coverage: Double, heavy: Double) -> PaperReader.BoxInk {
             PaperReader.BoxInk(ink: ink, faint: ink, core: core, coverage: coverage, heavy: heavy, spread: 2.5,
