@@ -180,7 +180,8 @@ public enum PaperMarkRules {
     public static let touchEmpty = 0.04
     /// How far above the page's own empty boxes (their 90th percentile) light ink or ink on the outline may be and
     /// the box still be like them. 3, not 4, since issue 21's eighth round: a hesitant touch or an erased mark a
-    /// little above the page's noise is not sure empty (development pages 36 → 32 silent errors, unsure +0.0–0.2 points).
+    /// little above the page's noise is not sure empty (development pages 36 → 32 silent errors, unsure +0.0–0.2
+    /// points).
     public static let quietFactor = 3.0
     /// Points (0.1 mm apart) of a box's darkest ink that make its `peak`: a fifth of a millimetre of a thin line.
     public static let peakPoints = 20
@@ -673,7 +674,7 @@ public enum PaperReader {
 
     /// For each point (row j, column i) of an m × m grid and each slope, the row at column 0 of the line through the
     /// point at that slope, rounded, plus `offset`: the Hough transforms' votes, worked out once a page instead of
-    /// once for every inked point of every box (they were a fifth of the reader's time).
+    /// once for every inked point of every box (the two transforms were a seventh of the reader's time).
     struct LineStarts {
         let slopeCount: Int
         let starts: [Int32]
@@ -776,7 +777,7 @@ public enum PaperReader {
     /// The `target`-th smallest of `values` (reordered in place).
     static func quickSelect(_ values: inout [Float], _ target: Int) -> Float {
         guard !values.isEmpty else { return 0 }
-        // On the buffer itself: the array's checks were a fifth of the reader's time (the template runs this per point).
+        // The template of empty boxes runs this for every point of a box's grid: a fifth of the reader's time.
         return values.withUnsafeMutableBufferPointer { v in
             var lo = 0, hi = v.count - 1
             while lo < hi {
