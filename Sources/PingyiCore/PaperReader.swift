@@ -676,11 +676,11 @@ public enum PaperReader {
     /// point at that slope, rounded, plus `offset`: the Hough transforms' votes, worked out once a page instead of
     /// once for every inked point of every box (the two transforms were a seventh of the reader's time).
     struct LineStarts {
-        let slopeCount: Int
+        let slopes: [Double]
         let starts: [Int32]
 
         init(slopes: [Double], m: Int, offset: Int) {
-            slopeCount = slopes.count
+            self.slopes = slopes
             var starts = [Int32](repeating: 0, count: m * m * slopes.count)
             for j in 0..<m {
                 for i in 0..<m {
@@ -698,15 +698,15 @@ public enum PaperReader {
         var inked = 0
         for i in 0..<m where (0..<m).contains(where: { excess[$0 * m + i] > 0 }) { inked += 1 }
         guard Double(inked) >= 0.8 * Double(m) else { return nil }
-        // Hough over slopes up to ±0.35: each inked point votes for the line through it at each slope.
-        let slopes = StraightLine.slopes
+        // Hough over the table's slopes (±0.35): each inked point votes for the line through it at each slope.
+        let slopes = table.slopes
         var votes = [[Int]](repeating: [Int](repeating: 0, count: 2 * m), count: slopes.count)
         var columnsSeen = [[UInt64]](repeating: [UInt64](repeating: 0, count: 2 * m * 2), count: slopes.count)
         var any = false
         for j in 0..<m {
             for i in 0..<m where excess[j * m + i] > 0 {
                 any = true
-                let point = (j * m + i) * table.slopeCount
+                let point = (j * m + i) * slopes.count
                 for s in slopes.indices {
                     let start = Int(table.starts[point + s])
                     guard start >= 0, start < 2 * m else { continue }
@@ -737,7 +737,7 @@ public enum PaperReader {
     /// share holding ink on the best line within ±0.7 of the row (35°), 0.5 mm wide, passing within a fifth of the
     /// grid's width of its centre, where a circle or a ring has no ink. A Hough transform over the ink's points.
     static func strikeThrough(_ excess: [Float], m: Int, openColumns: [UInt64], starts table: LineStarts) -> Double {
-        let slopes = strikeSlopes
+        let slopes = table.slopes
         let starts = 3 * m, words = (m + 63) / 64, band = 2
         // For each slope and start row (the line's row at column 0, offset by m), the columns with ink on that line.
         var seen = [UInt64](repeating: 0, count: slopes.count * starts * words)
@@ -745,7 +745,7 @@ public enum PaperReader {
         for j in 0..<m {
             for i in 0..<m where excess[j * m + i] > 0 {
                 any = true
-                let point = (j * m + i) * table.slopeCount
+                let point = (j * m + i) * slopes.count
                 for s in slopes.indices {
                     let start = Int(table.starts[point + s])
                     seen[(s * starts + start) * words + i / 64] |= UInt64(1) << UInt64(i % 64)

@@ -77,6 +77,7 @@ struct ErasedAtRestTests: BallotBoxHelpers {
 
     @Test func sqliteMainFileAndWriteAheadLogKeepNothingErased() async throws {
         try await withSQLiteFile { app, path in
+            func files() -> [Data] { [path, path + "-wal"].compactMap { FileManager.default.contents(atPath: $0) } }
             try await countAndArchive(app, markers: { _, scan, entry, check in
                 var markers = Markers()
                 // A keyed entry's record holds its sheet id and teller id side by side, as text (so does its unique index).
@@ -84,10 +85,10 @@ struct ErasedAtRestTests: BallotBoxHelpers {
                 // The page's row is longer than a page of the file: it runs on over overflow pages, each starting with
                 // a pointer, so its scores may not lie in one piece (they did not once the kept image was deflated as
                 // runs). Every 48-byte piece of them that lies in one piece before the count stands for them.
-                let files = [path, path + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }
+                let bytes = files()
                 let scores = Data(scan.scores.utf8)
                 let pieces = stride(from: 0, to: max(0, scores.count - 48), by: 48).map { Data(scores[$0..<$0 + 48]) }
-                    .filter { piece in files.contains { !$0.ranges(of: piece).isEmpty } }
+                    .filter { piece in bytes.contains { !$0.ranges(of: piece).isEmpty } }
                 #expect(pieces.count * 2 >= scores.count / 48, "most of the scores are in the files before the count")
                 markers.counted += pieces.map { ("machine reading", $0) }
                 // A check's record ends with its kind and the marks read (the marks alone also stand in the ballot).
@@ -96,7 +97,7 @@ struct ErasedAtRestTests: BallotBoxHelpers {
                 markers.archived.append(("page image", try #require(distinctiveWindow(of: image))))
                 return markers
             }, found: { _, markers in
-                let bytes = [path, path + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }
+                let bytes = files()
                 return markers.filter { _, marker in bytes.contains { !$0.ranges(of: marker).isEmpty } }.map(\.0)
             })
         }

@@ -5,6 +5,9 @@ import PaperPageDrawing
 
 @Suite struct PaperReaderTests {
     let code = PaperPageCode(campaignTag: PaperPageCode.campaignTag("5A0C-demo"), round: 2, group: 3, form: 1, page: 0)
+    /// A box with no ink at all, for pages built from measures.
+    static let emptyBox = PaperReader.BoxInk(ink: 0, faint: 0, core: 0, coverage: 0, heavy: 0, spread: 0,
+                                             sectors: Array(repeating: 0, count: 12), centre: PageOffset(dx: 0, dy: 0))
 
     /// The darkest points of a box are taken with `quickSelect` (issue 21's speed): it must leave every value before
     /// its target no larger and every value after it no smaller, ties and repeated values included.
@@ -478,10 +481,8 @@ import PaperPageDrawing
             PaperReader.BoxInk(ink: ink, faint: ink, core: ink / 3, coverage: 1, heavy: heavy, spread: 2.2,
                                sectors: Array(repeating: ink / 12, count: 12), centre: PageOffset(dx: 0, dy: 0))
         }
-        let empty = PaperReader.BoxInk(ink: 0, faint: 0, core: 0, coverage: 0, heavy: 0, spread: 0,
-                                       sectors: Array(repeating: 0, count: 12), centre: PageOffset(dx: 0, dy: 0))
         func page(_ marks: [PaperReader.BoxInk?]) -> String {
-            var boxes = Array(repeating: empty, count: geometry.rows * geometry.columns * 4)
+            var boxes = Array(repeating: Self.emptyBox, count: geometry.rows * geometry.columns * 4)
             for (column, box) in marks.enumerated() { if let box { boxes[column * 4 + column % 4] = box } }
             return String(decoding: PaperReader.classify(boxes, geometry: geometry).symbols, as: UTF8.self)
         }
@@ -514,9 +515,7 @@ import PaperPageDrawing
             box.breadth = breadth
             return box
         }
-        let empty = PaperReader.BoxInk(ink: 0, faint: 0, core: 0, coverage: 0, heavy: 0, spread: 0,
-                                       sectors: Array(repeating: 0, count: 12), centre: PageOffset(dx: 0, dy: 0))
-        var boxes = Array(repeating: empty, count: 24)
+        var boxes = Array(repeating: Self.emptyBox, count: 24)
         boxes[0 * 4 + 2] = trace(spread: 3.6, breadth: 2.1)  // arcs around the box
         boxes[1 * 4 + 1] = trace(spread: 0.4, breadth: 0.2)  // a speck
         boxes[2 * 4 + 3] = trace(spread: 3.6, breadth: 0.1)  // a thin straight line
