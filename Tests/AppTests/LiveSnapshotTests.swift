@@ -79,8 +79,14 @@ struct LiveSnapshotTests: BallotBoxHelpers {
             let counted = try #require(try await snapshot.reread(campaignID: campaignID, reuse: hour, on: app.db))
             #expect(counted.round?.receivedPhone == 1 && counted.agenda == snapshot.state.agenda)
 
+            // While the meeting runs (set-up frozen) a snapshot serves for a minute; before it, 5 s.
             snapshot.readAt = .now - LiveSnapshot.longestReuse
-            #expect(try await snapshot.reread(campaignID: campaignID, reuse: LiveSnapshot.longestReuse, on: app.db) == nil)
+            #expect(try await snapshot.reread(campaignID: campaignID, on: app.db) != nil)
+            snapshot.readAt = .now - LiveSnapshot.longestReuseInMeeting
+            #expect(try await snapshot.reread(campaignID: campaignID, on: app.db) == nil)
+            var preparing = snapshot
+            preparing.key.status = CampaignPhase.preparing.rawValue
+            #expect(preparing.longestReuse() == LiveSnapshot.longestReuse && snapshot.longestReuse() == LiveSnapshot.longestReuseInMeeting)
 
             snapshot = try await wholeRead()
             #expect(try await call(app, .POST, "api/v1/campaigns/\(campaignID)/meeting/message", token: box.world.token(.chair),

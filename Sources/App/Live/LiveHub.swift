@@ -19,23 +19,24 @@ actor LiveHub {
     /// A test's own wait instead of the clock, so that what it checks does not depend on the machine's speed.
     private nonisolated let gate: (@Sendable () async -> Void)?
 
-    /// How long a snapshot serves burst reads (`LiveSnapshot.longestReuse`; a test on a loaded machine sets more).
-    nonisolated let snapshotReuse: Duration
+    /// How long a snapshot serves burst reads: nil for `LiveSnapshot.longestReuse(_:)`'s own; a test on a loaded
+    /// machine sets more.
+    nonisolated let snapshotReuse: Duration?
 
-    init(gatherChanges gate: (@Sendable () async -> Void)? = nil, snapshotReuse: Duration = LiveSnapshot.longestReuse) {
+    init(gatherChanges gate: (@Sendable () async -> Void)? = nil, snapshotReuse: Duration? = nil) {
         self.gate = gate
         self.snapshotReuse = snapshotReuse
     }
 
-    /// Burst reads of live state an instance makes at most, all campaigns together (issue 25: a hundred meetings each
-    /// read four times a second kept two cores busy with screens nobody can read that fast).
+    /// Campaigns' burst reads an instance makes at most a second (issue 25: a hundred meetings each read four times a
+    /// second kept two cores busy with screens nobody can read that fast). The campaigns of a period are read together.
     static let burstReadsPerSecond = 100
 
     /// The shortest wait before a burst read, and the wait before other instances are told of a burst.
     static let quarterSecond = Duration.milliseconds(250)
 
-    /// How long burst changes (ballots, check-ins) of a campaign are gathered into one read: a quarter second, longer
-    /// when this instance watches more campaigns than `burstReadsPerSecond` allows at that pace.
+    /// How long burst changes (ballots, check-ins) are gathered into one read of all the campaigns they touched: a
+    /// quarter second, longer when this instance watches more campaigns than `burstReadsPerSecond` allows at that pace.
     static func gatherPeriod(watchedCampaigns: Int) -> Duration {
         max(quarterSecond, .milliseconds(1000 * watchedCampaigns / burstReadsPerSecond))
     }
@@ -74,21 +75,33 @@ actor LiveHub {
     /// The last whole read of a watched campaign's live state, for burst reads to re-read only its counts.
     func snapshot(of campaignID: UUID) -> LiveSnapshot? { snapshots[campaignID] }
 
+    func snapshots(of campaignIDs: [UUID]) -> [UUID: LiveSnapshot] {
+        campaignIDs.reduce(into: [:]) { found, id in found[id] = snapshots[id] }
+    }
+
     func keep(_ snapshot: LiveSnapshot, of campaignID: UUID) {
         guard channels[campaignID]?.isEmpty == false else { return }
         snapshots[campaignID] = snapshot
     }
 
-    private var pending: Set<UUID> = []
+    private var bursts: Set<UUID> = []
+    private var burstScheduled = false
 
-    /// Claims the right to send the next coalesced update for a campaign: true for the first caller, false for those
-    /// that come while one is already scheduled (their change will be in that update).
-    func claimCoalesced(_ campaignID: UUID) -> Bool {
+    /// Notes a burst change of a watched campaign for the instance's next burst read. True for the first of a period:
+    /// the caller then waits `gatherChanges()` and reads every campaign noted meanwhile at once (`takeBursts()`).
+    func noteBurst(_ campaignID: UUID) -> Bool {
         guard channels[campaignID]?.isEmpty == false else { return false }
-        return pending.insert(campaignID).inserted
+        bursts.insert(campaignID)
+        guard !burstScheduled else { return false }
+        burstScheduled = true
+        return true
     }
 
-    func releaseCoalesced(_ campaignID: UUID) { pending.remove(campaignID) }
+    /// The campaigns noted since the last call; the next note starts a period.
+    func takeBursts() -> [UUID] {
+        defer { bursts = []; burstScheduled = false }
+        return Array(bursts)
+    }
 
     private var announcing: [UUID] = []
     private var announced: Set<UUID> = []

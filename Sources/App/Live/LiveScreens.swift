@@ -33,14 +33,14 @@ enum LiveScreens {
     }
 
     /// This instance's screens of the campaign read once a period however many burst changes arrive, whether made here
-    /// or announced by another instance (issue 25: with meetings voting on two instances each change was read twice).
+    /// or announced by another instance (issue 25: with meetings voting on two instances each change was read twice),
+    /// together with every other campaign changed in the period (`LiveSnapshot.reread`).
     static func readSoon(_ campaignID: UUID, app: Application) async {
         let hub = app.liveHub
-        guard await hub.claimCoalesced(campaignID) else { return }
+        guard await hub.noteBurst(campaignID) else { return }
         Task {
             await hub.gatherChanges()
-            await hub.releaseCoalesced(campaignID)
-            await readAndSend(campaignID, counts: true, app: app)
+            await readCounts(await hub.takeBursts(), app: app)
         }
     }
 
@@ -50,6 +50,32 @@ enum LiveScreens {
     static func readAndSend(_ campaignID: UUID, counts: Bool = false, app: Application) async {
         let hub = app.liveHub
         guard await hub.beginRefresh(campaignID) else { return }
+        await sendUntilSettled(campaignID, counts: counts, app: app)
+    }
+
+    /// The burst reads of a period: the counts of every campaign whose snapshot holds in one batch, the others read
+    /// whole. A campaign already being read gets its read once more instead (`beginRefresh`).
+    private static func readCounts(_ campaignIDs: [UUID], app: Application) async {
+        let hub = app.liveHub
+        var claimed: [UUID] = []
+        for id in campaignIDs where await hub.beginRefresh(id) { claimed.append(id) }
+        guard !claimed.isEmpty else { return }
+        let counted = (try? await LiveSnapshot.reread(await hub.snapshots(of: claimed), reuse: hub.snapshotReuse, on: app.db)) ?? [:]
+        await withTaskGroup(of: Void.self) { group in
+            for id in claimed {
+                guard let state = counted[id] else {
+                    group.addTask { await sendUntilSettled(id, counts: false, app: app) }
+                    continue
+                }
+                if let text = try? jsonText(state) { await hub.broadcast(text, to: id) }
+                if await hub.endRefresh(id) { group.addTask { await sendUntilSettled(id, counts: true, app: app) } }
+            }
+        }
+    }
+
+    /// With the campaign's read claimed (`beginRefresh`): reads and sends until no change came during the read.
+    private static func sendUntilSettled(_ campaignID: UUID, counts: Bool, app: Application) async {
+        let hub = app.liveHub
         repeat {
             if let state = await read(campaignID, counts: counts, app: app), let text = try? jsonText(state) {
                 await hub.broadcast(text, to: campaignID)

@@ -6,7 +6,7 @@ import SQLKit
 /// A campaign's live state as last read whole, kept so that a burst of ballots or check-ins re-reads only the counts
 /// (issue 25: with a hundred meetings the screens' whole reads, eleven queries each, kept the instances' cores busy).
 /// Everything else changes only by a chair's action or a round's step, which move `Key`; the set-up (reportees, rater
-/// groups) can change without moving it, so a snapshot is read whole again after `longestReuse` at the latest.
+/// groups) can change without moving it before the meeting, so a snapshot is read whole again after `longestReuse(_:)`.
 struct LiveSnapshot: Sendable {
     /// What a whole read depends on besides the counts: the meeting's revision (agenda, message, clocks, comments), the
     /// campaign's title and status, and the latest round and its state.
@@ -57,24 +57,58 @@ struct LiveSnapshot: Sendable {
     }
 
     /// The state with the counts read again (attendance; phone ballots while the round is open), or nil when the
-    /// snapshot is older than `reuse` or its key has moved, and the state must be read whole.
-    func reread(campaignID id: UUID, reuse: Duration, on db: any Database) async throws -> LiveStateDTO? {
-        guard ContinuousClock.now - readAt < reuse else { return nil }
-        let sql = db as! any SQLDatabase
-        guard let current = try await sql.raw("""
-            SELECT m."revision", c."status", c."title", r."id" AS "round_id", r."state" AS "round_state"
+    /// snapshot is older than `longestReuse(reuse)` or its key has moved, and the state must be read whole.
+    func reread(campaignID id: UUID, reuse: Duration? = nil, on db: any Database) async throws -> LiveStateDTO? {
+        try await Self.reread([id: self], reuse: reuse, on: db)[id]
+    }
+
+    /// The burst reads of every campaign that changed in a period, in three queries however many there are (issue 25:
+    /// a hundred meetings re-read one by one were three hundred queries a second per instance): whose snapshot still
+    /// holds, with its counts read again. A campaign missing from the answer must be read whole.
+    static func reread(_ snapshots: [UUID: LiveSnapshot], reuse: Duration? = nil, on db: any Database) async throws -> [UUID: LiveStateDTO] {
+        let fresh = snapshots.filter { ContinuousClock.now - $0.value.readAt < $0.value.longestReuse(reuse) }
+        guard !fresh.isEmpty else { return [:] }
+        struct CurrentKey: Decodable {
+            var campaign_id: UUID, revision: Int, status: String, title: String, round_id: UUID?, round_state: String?
+            var key: Key { Key(revision: revision, status: status, title: title, round_id: round_id, round_state: round_state) }
+        }
+        let current = try await (db as! any SQLDatabase).raw("""
+            SELECT m."campaign_id", m."revision", c."status", c."title", r."id" AS "round_id", r."state" AS "round_state"
             FROM "meetings" m JOIN "campaigns" c ON c."id" = m."campaign_id"
             LEFT JOIN "ballot_rounds" r ON r."id" = (SELECT "id" FROM "ballot_rounds" WHERE "campaign_id" = m."campaign_id"
                                                     ORDER BY "number" DESC LIMIT 1)
-            WHERE m."campaign_id" = \(bind: id)
-            """).first(decoding: Key.self), current == key,
-              current.round_state == nil || current.round_state == BallotRoundState.open.rawValue
-        else { return nil }
+            WHERE m."campaign_id" IN \(SQLBind.group(Array(fresh.keys)))
+            """).all(decoding: CurrentKey.self)
+        let holding = current.filter { row in
+            fresh[row.campaign_id]?.key == row.key && (row.round_state == nil || row.round_state == BallotRoundState.open.rawValue)
+        }.compactMap { row in fresh[row.campaign_id].map { (id: row.campaign_id, snapshot: $0) } }
+        guard !holding.isEmpty else { return [:] }
+        let attendance = try await attendanceOf(campaigns: Dictionary(holding.map { ($0.id, $0.snapshot.raterGroups) }, uniquingKeysWith: { a, _ in a }), on: db)
+        let phones = try await phoneBallotsByGroup(rounds: holding.compactMap(\.snapshot.key.round_id), on: db)
         let now = Date()
+        var states: [UUID: LiveStateDTO] = [:]
+        for (id, snapshot) in holding {
+            states[id] = snapshot.counted(attendance: attendance[id] ?? Attendance(rows: [], groups: snapshot.raterGroups),
+                                          phones: snapshot.key.round_id.flatMap { phones[$0] } ?? [:], now: now)
+        }
+        return states
+    }
+
+    /// How long this snapshot serves at most. While the meeting runs the set-up is frozen (`allowsSetupChanges`) and
+    /// every other change moves the key or is read whole (a round's step, codes issued), so only a lost notice could
+    /// leave it stale: a minute. Before it, an edited reportee or rater group moves no key: 5 s. `reuse`, a test's
+    /// override, replaces both.
+    func longestReuse(_ reuse: Duration? = nil) -> Duration {
+        reuse ?? (key.status == CampaignPhase.meeting.rawValue ? Self.longestReuseInMeeting : Self.longestReuse)
+    }
+
+    static let longestReuseInMeeting = Duration.seconds(60)
+
+    /// The state with these counts, and the speakers' clocks at `now`.
+    private func counted(attendance: Attendance, phones: [UUID: Int], now: Date) -> LiveStateDTO {
         var state = self.state
-        state.attendance = AttendanceDTO(try await attendanceOf(campaignID: id, groups: raterGroups, on: db))
-        if let roundID = key.round_id, var round = state.round {
-            let phones = try await phoneBallotsByGroup(roundID: roundID, on: db)
+        state.attendance = AttendanceDTO(attendance)
+        if key.round_id != nil, var round = state.round {
             round.receivedPhone = phones.values.reduce(0, +)
             round.received = round.receivedPhone
             for (index, group) in raterGroups.enumerated() where index < round.groups.count {
@@ -85,7 +119,7 @@ struct LiveSnapshot: Sendable {
         for index in state.speakers.indices where index < clocks.count {
             state.speakers[index].clock = ClockDTO(clocks[index], now: now)
         }
-        state.serverTimeMs = epochMs(Date())
+        state.serverTimeMs = epochMs(now)
         return state
     }
 }

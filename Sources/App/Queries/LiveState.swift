@@ -45,27 +45,43 @@ func raterGroupNames(campaignID id: UUID, on db: any Database) async throws -> [
 
 /// Attendance with the campaign's rater groups already read (`groups` in order).
 func attendanceOf(campaignID id: UUID, groups: [(id: UUID, name: String)], on db: any Database) async throws -> Attendance {
+    try await attendanceOf(campaigns: [id: groups], on: db)[id] ?? Attendance(rows: [], groups: groups)
+}
+
+/// Attendance of several campaigns in one grouped query (the live screens' burst reads, issue 25), each with its rater
+/// groups already read.
+func attendanceOf(campaigns: [UUID: [(id: UUID, name: String)]], on db: any Database) async throws -> [UUID: Attendance] {
+    guard !campaigns.isEmpty else { return [:] }
+    let rows = try await (db as! any SQLDatabase).raw("""
+        SELECT "campaign_id", "role", "rater_group_id", COUNT(*) AS "expected", COUNT("checked_in_at") AS "present"
+        FROM "participants" WHERE "campaign_id" IN \(SQLBind.group(Array(campaigns.keys))) GROUP BY "campaign_id", "role", "rater_group_id"
+        """).all(decoding: Attendance.Row.self)
+    let byCampaign = Dictionary(grouping: rows, by: \.campaign_id)
+    return campaigns.reduce(into: [:]) { $0[$1.key] = Attendance(rows: byCampaign[$1.key] ?? [], groups: $1.value) }
+}
+
+extension Attendance {
+    /// A campaign's participants counted by role and rater group.
     struct Row: Decodable {
+        var campaign_id: UUID
         var role: String
         var rater_group_id: UUID?
         var expected: Int
         var present: Int
     }
-    let sql = db as! any SQLDatabase
-    let rows = try await sql.raw("""
-        SELECT "role", "rater_group_id", COUNT(*) AS "expected", COUNT("checked_in_at") AS "present"
-        FROM "participants" WHERE "campaign_id" = \(bind: id) GROUP BY "role", "rater_group_id"
-        """).all(decoding: Row.self)
-    func total(_ role: ParticipantRole, _ key: KeyPath<Row, Int>) -> Int {
-        rows.filter { $0.role == role.rawValue }.reduce(0) { $0 + $1[keyPath: key] }
+
+    init(rows: [Row], groups: [(id: UUID, name: String)]) {
+        func total(_ role: ParticipantRole, _ key: KeyPath<Row, Int>) -> Int {
+            rows.filter { $0.role == role.rawValue }.reduce(0) { $0 + $1[keyPath: key] }
+        }
+        self.init(
+            groups: groups.map { group in
+                let row = rows.first { $0.role == ParticipantRole.attendee.rawValue && $0.rater_group_id == group.id }
+                return Attendance.Group(name: group.name, expected: row?.expected ?? 0, present: row?.present ?? 0)
+            },
+            observersPresent: total(.observer, \.present), observersExpected: total(.observer, \.expected),
+            guestsPresent: total(.guest, \.present), guestsExpected: total(.guest, \.expected))
     }
-    return Attendance(
-        groups: groups.map { group in
-            let row = rows.first { $0.role == ParticipantRole.attendee.rawValue && $0.rater_group_id == group.id }
-            return Attendance.Group(name: group.name, expected: row?.expected ?? 0, present: row?.present ?? 0)
-        },
-        observersPresent: total(.observer, \.present), observersExpected: total(.observer, \.expected),
-        guestsPresent: total(.guest, \.present), guestsExpected: total(.guest, \.expected))
 }
 
 /// What a live screen shows of the campaign itself. The burst reads fetch only these columns: decoding the whole row

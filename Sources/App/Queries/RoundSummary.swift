@@ -82,9 +82,19 @@ func groupProgress(_ round: BallotRound, groups: [(id: UUID, name: String)], on 
 
 /// Phone ballots received in a round, per rater group.
 func phoneBallotsByGroup(roundID: UUID, on db: any Database) async throws -> [UUID: Int] {
-    try await countsByGroup("""
-        SELECT "rater_group_id", COUNT(*) AS "n" FROM "ballots" WHERE "round_id" = \(bind: roundID) AND "medium" = 'electronic' GROUP BY "rater_group_id"
-        """, on: db)
+    try await phoneBallotsByGroup(rounds: [roundID], on: db)[roundID] ?? [:]
+}
+
+/// Phone ballots received per round and rater group, several rounds in one grouped query (the live screens' burst
+/// reads, issue 25; on PostgreSQL each round's own partition).
+func phoneBallotsByGroup(rounds: [UUID], on db: any Database) async throws -> [UUID: [UUID: Int]] {
+    guard !rounds.isEmpty else { return [:] }
+    struct Row: Decodable { var round_id: UUID; var rater_group_id: UUID; var n: Int }
+    let rows = try await (db as! any SQLDatabase).raw("""
+        SELECT "round_id", "rater_group_id", COUNT(*) AS "n" FROM "ballots"
+        WHERE "round_id" IN \(SQLBind.group(rounds)) AND "medium" = 'electronic' GROUP BY "round_id", "rater_group_id"
+        """).all(decoding: Row.self)
+    return rows.reduce(into: [:]) { $0[$1.round_id, default: [:]][$1.rater_group_id, default: 0] += $1.n }
 }
 
 private func countsByGroup(_ query: SQLQueryString, on db: any Database) async throws -> [UUID: Int] {
