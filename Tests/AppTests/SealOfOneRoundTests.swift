@@ -77,6 +77,58 @@ struct SealOfOneRoundTests: BallotBoxHelpers {
         }
     }
 
+    /// Issue 25: at most two seals or counts run at once in a process; a third waits for a place and then runs, in the
+    /// order they came; a failed one gives its place back.
+    @Test func roundClosingsTakeTurnsTwoAtATime() async throws {
+        let gate = RoundClosingGate(width: 2)
+        let log = Log()
+        // Two hold their places until released; a third (failing) and a fourth come after them.
+        let holders = (0..<2).map { k in
+            Task { try await gate.run { await log.add("start \(k)"); await log.hold(k); await log.add("end \(k)") } }
+        }
+        while await log.entries.count < 2 { await Task.yield() }
+        let failing = Task { try await gate.run { await log.add("start fail"); throw APIError.badRequest("x") } }
+        while await gate.waitingCount < 1 { await Task.yield() }
+        let third = Task { try await gate.run { await log.add("start 2") } }
+        while await gate.waitingCount < 2 { await Task.yield() }
+        let meanwhile = await log.entries
+        #expect(meanwhile.count == 2, "two run at once, the others wait: \(meanwhile)")
+        await log.release(0)
+        _ = try await holders[0].value
+        await #expect(throws: APIError.self) { try await failing.value }
+        await log.release(1)
+        _ = try await holders[1].value
+        _ = try await third.value
+        let entries = await log.entries
+        #expect(entries.firstIndex(of: "start fail")! < entries.firstIndex(of: "start 2")!, "first come, first served: \(entries)")
+        #expect(entries.firstIndex(of: "end 0")! < entries.firstIndex(of: "start fail")!, "\(entries)")
+        #expect(await gate.waitingCount == 0)
+        #expect(await gate.runningCount == 0)
+    }
+
+    /// At the route, on both databases: three meetings seal at the same moment (one waits for a place); every seal is
+    /// answered and every round sealed, and a fourth meeting's voter is acknowledged meanwhile.
+    @Test(arguments: TestDatabase.available)
+    func threeMeetingsSealAtOnce(database: TestDatabase) async throws {
+        try await withApp(database) { app in
+            let box = try await openBox(app, present: 3)
+            let others = [try await secondBox(app, box, present: 3), try await secondBox(app, box, present: 3), try await secondBox(app, box, present: 3)]
+            for round in others.prefix(2) { #expect(try await vote(app, box, code: round.opened.codes[0].code) == .ok) }
+            #expect(try await vote(app, box, code: box.codes[0]) == .ok)
+            let chair = box.world.token(.chair)
+            async let sealFirst = call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: chair)
+            async let sealSecond = call(app, .POST, "\(others[0].base)/\(others[0].opened.round.id)/seal", token: chair)
+            async let sealThird = call(app, .POST, "\(others[1].base)/\(others[1].opened.round.id)/seal", token: chair)
+            async let voter = vote(app, box, code: others[2].opened.codes[0].code)
+            let (first, second, third, voted) = try await (sealFirst, sealSecond, sealThird, voter)
+            #expect([first.status, second.status, third.status] == [.ok, .ok, .ok], "\(first.text) \(second.text) \(third.text)")
+            #expect(voted == .ok)
+            for round in [box.roundID, others[0].opened.round.id, others[1].opened.round.id] {
+                #expect(try await BallotRound.find(round, on: app.db)?.state == .sealed)
+            }
+        }
+    }
+
     /// Two meetings open their rounds at the same moment: each gets its partitions, each round takes ballots.
     @Test func twoRoundsOpenedAtOnceEachGetTheirPartitions() async throws {
         guard TestDatabase.available.contains(.postgres) else { return }
@@ -130,5 +182,24 @@ struct SealOfOneRoundTests: BallotBoxHelpers {
             #expect(reply.status == .ok, "\(reply.text)")
             #expect(try await fileNodes(app, round: box.roundID).isEmpty)
         }
+    }
+}
+
+/// What ran in which order, and places held until the test releases them.
+private actor Log {
+    private(set) var entries: [String] = []
+    private var held: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var released: Set<Int> = []
+
+    func add(_ entry: String) { entries.append(entry) }
+
+    func hold(_ k: Int) async {
+        if released.contains(k) { return }
+        await withCheckedContinuation { held[k] = $0 }
+    }
+
+    func release(_ k: Int) {
+        released.insert(k)
+        held.removeValue(forKey: k)?.resume()
     }
 }

@@ -61,17 +61,24 @@ enum LiveScreens {
         for id in campaignIDs where await hub.beginRefresh(id) { claimed.append(id) }
         guard !claimed.isEmpty else { return }
         let counted = (try? await LiveSnapshot.reread(await hub.snapshots(of: claimed), reuse: hub.snapshotReuse, on: app.db)) ?? [:]
+        var more: [(id: UUID, counts: Bool)] = []
+        for id in claimed {
+            guard let state = counted[id] else { more.append((id, false)); continue }
+            if let text = try? jsonText(state) { await hub.broadcast(text, to: id) }
+            if await hub.endRefresh(id) { more.append((id, true)) }
+        }
+        // A few at a time: the first ballots after a long pause find every snapshot old, and a hundred whole reads at
+        // once (eleven queries each) held the connections the ballots needed (issue 25).
         await withTaskGroup(of: Void.self) { group in
-            for id in claimed {
-                guard let state = counted[id] else {
-                    group.addTask { await sendUntilSettled(id, counts: false, app: app) }
-                    continue
-                }
-                if let text = try? jsonText(state) { await hub.broadcast(text, to: id) }
-                if await hub.endRefresh(id) { group.addTask { await sendUntilSettled(id, counts: true, app: app) } }
+            for (index, read) in more.enumerated() {
+                if index >= wholeReadsAtOnce { await group.next() }
+                group.addTask { await sendUntilSettled(read.id, counts: read.counts, app: app) }
             }
         }
     }
+
+    /// Whole reads a burst read runs at once.
+    static let wholeReadsAtOnce = 2
 
     /// With the campaign's read claimed (`beginRefresh`): reads and sends until no change came during the read.
     private static func sendUntilSettled(_ campaignID: UUID, counts: Bool, app: Application) async {

@@ -54,18 +54,24 @@ enum BallotRounds {
     /// 封箱: no more phone ballots; the round's rows are rewritten so nothing ties a ballot to its code or arrival.
     static func seal(_ round: BallotRound, by actor: Actor, on db: any Database) async throws {
         let roundID = try round.requireID()
-        try await db.writeTransaction { db in
-            try await requireRoundWork(round, on: db)
-            try await claim(roundID, from: .open, to: .sealed, on: db)
-            try await BallotScrub.rewrite(roundID: roundID, on: db)
-            try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "round.seal", summary: "第 \(round.number) 轮封箱")
+        try await RoundClosingGate.shared.run {
+            try await db.writeTransaction { db in
+                try await requireRoundWork(round, on: db)
+                try await claim(roundID, from: .open, to: .sealed, on: db)
+                try await BallotScrub.rewrite(roundID: roundID, on: db)
+                try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "round.seal", summary: "第 \(round.number) 轮封箱")
+            }
+            try await BallotScrub.flush(on: db)
         }
-        try await BallotScrub.flush(on: db)
     }
 
     /// 计票: reconciles each medium against its own issue (codes ↔ phone ballots, sheets ↔ paper). More returned than
     /// issued voids the round, which is kept. The tellers' keyed entries are erased: the ballots remain.
     static func count(_ round: BallotRound, by actor: Actor, on db: any Database) async throws -> RoundReconciliation {
+        try await RoundClosingGate.shared.run { try await countNow(round, by: actor, on: db) }
+    }
+
+    private static func countNow(_ round: BallotRound, by actor: Actor, on db: any Database) async throws -> RoundReconciliation {
         let roundID = try round.requireID()
         let (reconciliation, erasedPaper) = try await db.writeTransaction { db -> (RoundReconciliation, Bool) in
             try await requireRoundWork(round, on: db)
