@@ -49,13 +49,13 @@ actor BallotWriter {
             queue.removeFirst(batch.count)
             let db = database()
             do {
-                let outcomes = try await db.writeTransaction { db in try await Self.apply(batch.map(\.0), on: db) }
+                let outcomes = try await Self.write(batch.map(\.0), on: db)
                 for ((_, continuation), outcome) in zip(batch, outcomes) { continuation.resume(returning: outcome) }
             } catch {
                 // Retry alone, so the error reaches only the ballot that caused it.
                 for (job, continuation) in batch {
                     do {
-                        let outcome = try await db.writeTransaction { db in try await Self.apply([job], on: db) }[0]
+                        let outcome = try await Self.write([job], on: db)[0]
                         continuation.resume(returning: outcome)
                     } catch {
                         continuation.resume(throwing: error)
@@ -66,30 +66,76 @@ actor BallotWriter {
         writing = false
     }
 
-    /// In one transaction: claims the codes that are unused and whose round is open (one conditional UPDATE), then
-    /// stores a ballot and a receipt for each claimed code (one multi-row INSERT each). A code twice in one batch is
-    /// claimed by its first job only.
-    static func apply(_ jobs: [Job], on db: any Database) async throws -> [Outcome] {
-        let sql = db as! any SQLDatabase
+    /// One batch, all or nothing: on PostgreSQL one statement (`claimAndStore`, atomic by itself: one round trip
+    /// instead of five, issue 25), on SQLite one write transaction (`apply`).
+    static func write(_ jobs: [Job], on db: any Database) async throws -> [Outcome] {
+        if (db as? any SQLDatabase)?.dialect.name == "postgresql", !db.inTransaction {
+            return try await claimAndStore(jobs, on: db)
+        }
+        return try await db.writeTransaction { db in try await apply(jobs, on: db) }
+    }
+
+    /// Each code's first job in the batch (a code twice in one batch is claimed by its first job only), by code.
+    private static func firstJobs(_ jobs: [Job]) -> [UUID: Int] {
         var firstJob: [UUID: Int] = [:]
         for (index, job) in jobs.enumerated() where firstJob[job.codeID] == nil { firstJob[job.codeID] = index }
-        let candidates = firstJob.values.sorted().map { jobs[$0] }
+        return firstJob
+    }
+
+    /// The conditional claim both ways share: codes unused and whose round is open get their submission's hash.
+    /// PostgreSQL: the round is held against a concurrent seal, which rewrites the round's rows (see BallotScrub); the
+    /// rounds named by value keep the update to their own partitions (`BallotPartitions`).
+    private static func claim(_ candidates: [Job], dialect: String) -> SQLQueryString {
         var cases = SQLQueryString("CASE \"id\"")
         for job in candidates { cases.appendInterpolation(raw: " WHEN "); cases.appendInterpolation(bind: job.codeID)
             cases.appendInterpolation(raw: " THEN "); cases.appendInterpolation(bind: job.submissionHash) }
         cases.appendInterpolation(raw: " END")
         let ids = SQLList(candidates.map { SQLBind($0.codeID) })
         let rounds = SQLList(Set(candidates.map(\.roundID)).map { SQLBind($0) })
-        struct Claimed: Decodable { var id: UUID }
-        // PostgreSQL: hold the round against a concurrent seal, which rewrites the round's rows (see BallotScrub); the
-        // rounds named by value keep the update to their own partitions (`BallotPartitions`).
-        let roundLock = sql.dialect.name == "sqlite" ? "" : " FOR SHARE"
-        let claimed = Set(try await sql.raw("""
+        let roundLock = dialect == "sqlite" ? "" : " FOR SHARE"
+        return """
             UPDATE "ballot_codes" SET "used" = \(bind: true), "submission_hash" = \(cases)
             WHERE "id" IN (\(ids)) AND "used" = \(bind: false) AND "round_id" IN (\(rounds))
             AND "round_id" IN (SELECT "id" FROM "ballot_rounds" WHERE "id" IN (\(rounds)) AND "state" = \(bind: "open")\(unsafeRaw: roundLock))
             RETURNING "id"
+            """
+    }
+
+    /// PostgreSQL, in one statement: the claim, then a ballot (random id) and a receipt for each claimed code, in a
+    /// random order, as `apply` does in three.
+    static func claimAndStore(_ jobs: [Job], on db: any Database) async throws -> [Outcome] {
+        let sql = db as! any SQLDatabase
+        let firstJob = firstJobs(jobs)
+        let candidates = firstJob.values.sorted().map { jobs[$0] }
+        var rows: [SQLQueryString] = []
+        for (order, job) in candidates.shuffled().enumerated() {
+            rows.append("(\(bind: job.codeID), \(bind: UUID()), \(bind: job.roundID), \(bind: job.raterGroupID), \(bind: job.marks), \(bind: job.receipt), \(bind: order))")
+        }
+        struct Claimed: Decodable { var id: UUID }
+        let claimed = Set(try await sql.raw("""
+            WITH "claimed" AS (\(claim(candidates, dialect: sql.dialect.name))),
+            "jobs" ("code_id", "ballot_id", "round_id", "rater_group_id", "marks", "receipt", "n") AS (VALUES \(SQLList(rows))),
+            "stored" AS (INSERT INTO "ballots" ("id", "round_id", "rater_group_id", "medium", "is_void", "marks")
+                SELECT j."ballot_id", j."round_id", j."rater_group_id", \(bind: BallotMedium.electronic.rawValue), \(bind: false), j."marks"
+                FROM "jobs" j JOIN "claimed" c ON c."id" = j."code_id" ORDER BY j."n"),
+            "receipts" AS (INSERT INTO "ballot_receipts" ("receipt", "round_id")
+                SELECT j."receipt", j."round_id" FROM "jobs" j JOIN "claimed" c ON c."id" = j."code_id" ORDER BY j."n")
+            SELECT "id" FROM "claimed"
             """).all(decoding: Claimed.self).map(\.id))
+        var outcomes = [Outcome](repeating: .notClaimed, count: jobs.count)
+        for (codeID, index) in firstJob where claimed.contains(codeID) { outcomes[index] = .stored }
+        return outcomes
+    }
+
+    /// In one transaction: claims the codes that are unused and whose round is open (one conditional UPDATE), then
+    /// stores a ballot and a receipt for each claimed code (one multi-row INSERT each). A code twice in one batch is
+    /// claimed by its first job only.
+    static func apply(_ jobs: [Job], on db: any Database) async throws -> [Outcome] {
+        let sql = db as! any SQLDatabase
+        let firstJob = firstJobs(jobs)
+        let candidates = firstJob.values.sorted().map { jobs[$0] }
+        struct Claimed: Decodable { var id: UUID }
+        let claimed = Set(try await sql.raw(claim(candidates, dialect: sql.dialect.name)).all(decoding: Claimed.self).map(\.id))
         var outcomes = [Outcome](repeating: .notClaimed, count: jobs.count)
         var stored: [Job] = []
         for (codeID, index) in firstJob where claimed.contains(codeID) {
