@@ -295,7 +295,7 @@ struct BallotBoxPromiseTests: BallotBoxHelpers {
                                    json: ["count": 1]).status == .ok)
             let chair = try #require(try await User.query(on: app.db).filter(\.$username == "chair").first())
             let actor = Actor(user: chair, scope: try await OrgScope.of(chair, on: app.db))
-            let reconciliation = try await BallotRounds.count(stale, by: actor, on: app.db)
+            let reconciliation = try await BallotRounds.count(stale, by: actor, gate: app.roundClosings, on: app.db)
             #expect(reconciliation.isVoid && reconciliation.returned == 4)
             #expect(try await BallotRound.find(box.roundID, on: app.db)?.state == .void)
         }

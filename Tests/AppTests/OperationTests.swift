@@ -260,7 +260,7 @@ struct BallotRoundExtrasOperationTests: BallotBoxHelpers {
                 _ = try await BallotRounds.issueExtraCodes(101, forGroup: group.requireID(), in: round, campaign: box.world.campaign,
                                                            by: chair, on: app.db)
             }
-            try await BallotRounds.seal(round, by: chair, on: app.db)
+            try await BallotRounds.seal(round, by: chair, gate: app.roundClosings, on: app.db)
             // The stale round still says open: the claim refuses it.
             await #expect(throws: APIError.self) {
                 _ = try await BallotRounds.issueExtraCodes(1, forGroup: group.requireID(), in: round, campaign: box.world.campaign,
@@ -279,7 +279,7 @@ struct BallotRoundExtrasOperationTests: BallotBoxHelpers {
             await #expect(throws: APIError.self) {
                 try await BallotRounds.recordExtraSheets(1, in: open, campaign: box.world.campaign, by: chair, on: app.db)
             }
-            try await BallotRounds.seal(open, by: chair, on: app.db)
+            try await BallotRounds.seal(open, by: chair, gate: app.roundClosings, on: app.db)
             let sealed = try #require(try await BallotRound.find(box.roundID, on: app.db))
             try await BallotRounds.recordExtraSheets(3, in: sealed, campaign: box.world.campaign, by: chair, on: app.db)
             #expect(try await BallotRound.find(box.roundID, on: app.db)?.extraSheets == 3)

@@ -77,7 +77,7 @@ struct SealOfOneRoundTests: BallotBoxHelpers {
         }
     }
 
-    /// Issue 25: at most two seals or counts run at once in a process; a third waits for a place and then runs, in the
+    /// Issue 25: a gate of two lets two seals or counts run at once; a third waits for a place and then runs, in the
     /// order they came; a failed one gives its place back.
     @Test func roundClosingsTakeTurnsTwoAtATime() async throws {
         let gate = RoundClosingGate(width: 2)
@@ -106,7 +106,7 @@ struct SealOfOneRoundTests: BallotBoxHelpers {
         #expect(await gate.runningCount == 0)
     }
 
-    /// At the route, on both databases: three meetings seal at the same moment (one waits for a place); every seal is
+    /// At the route, on both databases: three meetings seal at the same moment (they take turns); every seal is
     /// answered and every round sealed, and a fourth meeting's voter is acknowledged meanwhile.
     @Test(arguments: TestDatabase.available)
     func threeMeetingsSealAtOnce(database: TestDatabase) async throws {

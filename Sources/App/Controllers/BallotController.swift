@@ -55,7 +55,7 @@ struct BallotController: RouteCollection {
     @Sendable
     func seal(req: Request) async throws -> RoundDTO {
         let (actor, campaign, round) = try await req.round()
-        try await BallotRounds.seal(round, by: actor, on: req.db)
+        try await BallotRounds.seal(round, by: actor, gate: req.application.roundClosings, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }
@@ -64,7 +64,7 @@ struct BallotController: RouteCollection {
     @Sendable
     func count(req: Request) async throws -> RoundDTO {
         let (actor, campaign, round) = try await req.round()
-        _ = try await BallotRounds.count(round, by: actor, on: req.db)
+        _ = try await BallotRounds.count(round, by: actor, gate: req.application.roundClosings, on: req.db)
         await LiveScreens.refresh(try campaign.requireID(), app: req.application)
         return try await roundDTO(try await reloaded(round, on: req.db), on: req.db)
     }

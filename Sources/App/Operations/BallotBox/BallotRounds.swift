@@ -52,28 +52,25 @@ enum BallotRounds {
     }
 
     /// 封箱: no more phone ballots; the round's rows are rewritten so nothing ties a ballot to its code or arrival.
-    static func seal(_ round: BallotRound, by actor: Actor, on db: any Database) async throws {
+    /// `gate`: the app's seals and counts take turns (`RoundClosingGate`).
+    static func seal(_ round: BallotRound, by actor: Actor, gate: RoundClosingGate, on db: any Database) async throws {
         let roundID = try round.requireID()
-        try await RoundClosingGate.shared.run {
+        try await gate.run {
             try await db.writeTransaction { db in
                 try await requireRoundWork(round, on: db)
                 try await claim(roundID, from: .open, to: .sealed, on: db)
                 try await BallotScrub.rewrite(roundID: roundID, on: db)
                 try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "round.seal", summary: "第 \(round.number) 轮封箱")
             }
-            try await BallotScrub.flush(on: db)
         }
+        try await BallotScrub.flush(on: db)
     }
 
     /// 计票: reconciles each medium against its own issue (codes ↔ phone ballots, sheets ↔ paper). More returned than
     /// issued voids the round, which is kept. The tellers' keyed entries are erased: the ballots remain.
-    static func count(_ round: BallotRound, by actor: Actor, on db: any Database) async throws -> RoundReconciliation {
-        try await RoundClosingGate.shared.run { try await countNow(round, by: actor, on: db) }
-    }
-
-    private static func countNow(_ round: BallotRound, by actor: Actor, on db: any Database) async throws -> RoundReconciliation {
+    static func count(_ round: BallotRound, by actor: Actor, gate: RoundClosingGate, on db: any Database) async throws -> RoundReconciliation {
         let roundID = try round.requireID()
-        let (reconciliation, erasedPaper) = try await db.writeTransaction { db -> (RoundReconciliation, Bool) in
+        let (reconciliation, erasedPaper) = try await gate.run { try await db.writeTransaction { db -> (RoundReconciliation, Bool) in
             try await requireRoundWork(round, on: db)
             try await claim(roundID, from: .sealed, to: .counted, on: db)
             let unresolved = try await PaperSheet.query(on: db).filter(\.$roundID == roundID)
@@ -104,11 +101,14 @@ enum BallotRounds {
             if !reconciliation.isVoid { try await CountedStandings.keep(standings, of: roundID, on: db) }
             let sheetIDs = try await PaperSheet.query(on: db).filter(\.$roundID == roundID).all().compactMap(\.id)
             if !sheetIDs.isEmpty { try await sql.delete(from: PaperEntry.schema).where("sheet_id", .in, sheetIDs).run() }
-            try await BallotScrub.rewrite(roundID: roundID, on: db)
+            // Paper ballots entered since the seal are scrubbed like the phone ones were at the seal. A round without
+            // paper has had no row written since its seal's rewrite: rewriting it again was half the count's work
+            // while twenty meetings closed (issue 25).
+            if !sheetIDs.isEmpty || !scans.isEmpty { try await BallotScrub.rewrite(roundID: roundID, on: db) }
             try await recordAudit(on: db, actor: actor, campaignID: round.$campaign.id, action: "round.count",
                                   summary: "第 \(round.number) 轮计票：\(reconciliation.summary)", after: reconciliation)
             return (reconciliation, !sheetIDs.isEmpty || !scans.isEmpty)
-        }
+        } }
         // A round without paper erased nothing outside its own partitions: no other table is rewritten for it.
         try await BallotScrub.flush(erasedPaper ? BallotScrub.countedTables : BallotScrub.ballotTables, on: db)
         return reconciliation

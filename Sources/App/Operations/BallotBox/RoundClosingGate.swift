@@ -1,8 +1,11 @@
-/// At most `width` seals and counts (封箱, 计票) run at once in this process, the others wait their turn before their
-/// transaction. Each holds a database connection and a core for a second or more: twenty meetings closing together
-/// left the other meetings' ballots waiting behind them (issue 25).
+import Vapor
+
+/// At most `width` seals' and counts' (封箱, 计票) transactions run at once in an app, the others wait their turn
+/// before theirs. Each holds a database connection and a core for a while: twenty meetings closing together left the
+/// other meetings' ballots waiting behind them (issue 25). Two, not one: a seal held up by a lock (a backup's) leaves
+/// the other meetings a way through.
 actor RoundClosingGate {
-    static let shared = RoundClosingGate(width: 2)
+    static let width = 2
 
     private let width: Int
     private var running = 0
@@ -35,5 +38,19 @@ actor RoundClosingGate {
     /// Hands the place straight to the next in line, so a newcomer cannot overtake those waiting.
     private func leave() {
         if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
+extension Application {
+    private struct RoundClosingGateKey: StorageKey {
+        typealias Value = RoundClosingGate
+    }
+
+    /// This app's seals and counts (`RoundClosingGate`).
+    var roundClosings: RoundClosingGate {
+        if let gate = storage[RoundClosingGateKey.self] { return gate }
+        let gate = RoundClosingGate(width: RoundClosingGate.width)
+        storage[RoundClosingGateKey.self] = gate
+        return gate
     }
 }
