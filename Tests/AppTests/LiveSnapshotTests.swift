@@ -79,7 +79,8 @@ struct LiveSnapshotTests: BallotBoxHelpers {
             let counted = try #require(try await snapshot.reread(campaignID: campaignID, reuse: hour, on: app.db))
             #expect(counted.round?.receivedPhone == 1 && counted.agenda == snapshot.state.agenda)
 
-            // While the meeting runs (set-up frozen) a snapshot serves for a minute; before it, 5 s.
+            // While the meeting runs (set-up frozen) a snapshot serves until its key moves (ten minutes at most); before
+            // it, 5 s.
             snapshot.readAt = .now - LiveSnapshot.longestReuse
             #expect(try await snapshot.reread(campaignID: campaignID, on: app.db) != nil)
             snapshot.readAt = .now - LiveSnapshot.longestReuseInMeeting
@@ -91,6 +92,13 @@ struct LiveSnapshotTests: BallotBoxHelpers {
             snapshot = try await wholeRead()
             #expect(try await call(app, .POST, "api/v1/campaigns/\(campaignID)/meeting/message", token: box.world.token(.chair),
                                    json: MessageRequest(text: "休会十分钟")).status == .ok)
+            #expect(try await snapshot.reread(campaignID: campaignID, reuse: hour, on: app.db) == nil)
+
+            // 补发: codes given out later change what the round issued; the snapshot would show the old figure.
+            snapshot = try await wholeRead()
+            let group = try #require(try await RaterGroup.query(on: app.db).filter(\.$campaign.$id == campaignID).sort(\.$position).first())
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/codes", token: box.world.token(.chair),
+                                   json: ExtraCodesRequest(raterGroupID: group.id!, count: 2)).status == .ok)
             #expect(try await snapshot.reread(campaignID: campaignID, reuse: hour, on: app.db) == nil)
 
             snapshot = try await wholeRead()

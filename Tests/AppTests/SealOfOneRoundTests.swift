@@ -129,6 +129,24 @@ struct SealOfOneRoundTests: BallotBoxHelpers {
         }
     }
 
+    /// Issue 25: a count without paper leaves its round's files as the seal rewrote them (nothing was written to the
+    /// round since), so twenty meetings counting at once do not rewrite every round twice.
+    @Test func aCountWithoutPaperDoesNotRewriteTheRoundAgain() async throws {
+        guard TestDatabase.available.contains(.postgres) else { return }
+        try await withApp(.postgres) { app in
+            let box = try await openBox(app, present: 4)
+            for code in box.codes.prefix(3) { #expect(try await vote(app, box, code: code) == .ok) }
+            let opened = try await fileNodes(app, round: box.roundID)
+            #expect(try await call(app, .POST, "\(box.base)/\(box.roundID)/seal", token: box.world.token(.chair)).status == .ok)
+            let sealed = try await fileNodes(app, round: box.roundID)
+            #expect(Set(sealed.values).isDisjoint(with: Set(opened.values)), "the seal rewrote the round")
+            let counted = try await call(app, .POST, "\(box.base)/\(box.roundID)/count", token: box.world.token(.chair))
+            #expect(counted.status == .ok, "\(counted.text)")
+            #expect(try await fileNodes(app, round: box.roundID) == sealed, "the count left the seal's files")
+            #expect(try await Ballot.query(on: app.db).filter(\.$roundID == box.roundID).count() == 3)
+        }
+    }
+
     /// Two meetings open their rounds at the same moment: each gets its partitions, each round takes ballots.
     @Test func twoRoundsOpenedAtOnceEachGetTheirPartitions() async throws {
         guard TestDatabase.available.contains(.postgres) else { return }

@@ -9,13 +9,16 @@ import SQLKit
 /// groups) can change without moving it before the meeting, so a snapshot is read whole again after `longestReuse(_:)`.
 struct LiveSnapshot: Sendable {
     /// What a whole read depends on besides the counts: the meeting's revision (agenda, message, clocks, comments), the
-    /// campaign's title and status, and the latest round and its state.
+    /// campaign's title and status, and the latest round, its state and what it issued (codes and sheets given out
+    /// later, 补发).
     struct Key: Decodable, Equatable, Sendable {
         var revision: Int
         var status: String
         var title: String
         var round_id: UUID?
         var round_state: String?
+        var issued_codes: Int?
+        var issued_sheets: Int?
     }
 
     var key: Key
@@ -52,7 +55,7 @@ struct LiveSnapshot: Sendable {
             round: round == nil ? nil : try await liveRound(round!, groups: named, on: db),
             revision: meeting.revision, serverTimeMs: epochMs(Date()))
         let key = Key(revision: meeting.revision, status: campaign.status.rawValue, title: campaign.title,
-                      round_id: round?.id, round_state: round?.state.rawValue)
+                      round_id: round?.id, round_state: round?.state.rawValue, issued_codes: round?.issuedCodes, issued_sheets: round?.issuedSheets)
         return LiveSnapshot(key: key, readAt: .now, state: state, clocks: clocks, raterGroups: named)
     }
 
@@ -70,10 +73,15 @@ struct LiveSnapshot: Sendable {
         guard !fresh.isEmpty else { return [:] }
         struct CurrentKey: Decodable {
             var campaign_id: UUID, revision: Int, status: String, title: String, round_id: UUID?, round_state: String?
-            var key: Key { Key(revision: revision, status: status, title: title, round_id: round_id, round_state: round_state) }
+            var issued_codes: Int?, issued_sheets: Int?
+            var key: Key {
+                Key(revision: revision, status: status, title: title, round_id: round_id, round_state: round_state,
+                    issued_codes: issued_codes, issued_sheets: issued_sheets)
+            }
         }
         let current = try await (db as! any SQLDatabase).raw("""
-            SELECT m."campaign_id", m."revision", c."status", c."title", r."id" AS "round_id", r."state" AS "round_state"
+            SELECT m."campaign_id", m."revision", c."status", c."title", r."id" AS "round_id", r."state" AS "round_state",
+            r."issued_codes", r."issued_sheets"
             FROM "meetings" m JOIN "campaigns" c ON c."id" = m."campaign_id"
             LEFT JOIN "ballot_rounds" r ON r."id" = (SELECT "id" FROM "ballot_rounds" WHERE "campaign_id" = m."campaign_id"
                                                     ORDER BY "number" DESC LIMIT 1)
@@ -95,14 +103,14 @@ struct LiveSnapshot: Sendable {
     }
 
     /// How long this snapshot serves at most. While the meeting runs the set-up is frozen (`allowsSetupChanges`) and
-    /// every other change moves the key or is read whole (a round's step, codes issued), so only a lost notice could
-    /// leave it stale: a minute. Before it, an edited reportee or rater group moves no key: 5 s. `reuse`, a test's
+    /// everything else a whole read shows moves the key, so it serves until then (ten minutes, should something move
+    /// it unseen). Before the meeting an edited reportee or rater group moves no key: 5 s. `reuse`, a test's
     /// override, replaces both.
     func longestReuse(_ reuse: Duration? = nil) -> Duration {
         reuse ?? (key.status == CampaignPhase.meeting.rawValue ? Self.longestReuseInMeeting : Self.longestReuse)
     }
 
-    static let longestReuseInMeeting = Duration.seconds(60)
+    static let longestReuseInMeeting = Duration.seconds(600)
 
     /// The state with these counts, and the speakers' clocks at `now`.
     private func counted(attendance: Attendance, phones: [UUID: Int], now: Date) -> LiveStateDTO {
