@@ -30,9 +30,12 @@ struct LiveSnapshotTests: BallotBoxHelpers {
                 try await inbox.wait { await $0.states(0).contains { $0.round?.receivedPhone == index + 1 } }
                 return try #require(await inbox.states(0).first { $0.round?.receivedPhone == index + 1 })
             }
+            // The screen's first state was read whole and kept: the first ballot re-reads only counts.
+            let connected = try #require(await app.liveHub.snapshot(of: campaignID))
             let first = try await voteAndSee(0)
             #expect(first.round?.received == 1 && first.round?.groups.map(\.received).reduce(0, +) == 1)
             let whole = try #require(await app.liveHub.snapshot(of: campaignID))
+            #expect(whole.readAt == connected.readAt, "the first ballot's state came from the snapshot kept at the connection")
 
             let second = try await voteAndSee(1)
             #expect(second.round?.received == 2 && second.round?.groups.map(\.received).reduce(0, +) == 2)

@@ -135,8 +135,10 @@ struct MeetingController: RouteCollection {
         }
         let hub = req.application.liveHub
         let id = await hub.add(socket, to: campaignID)
-        if let state = try? await liveStateOf(campaign, meeting, on: req.db), let text = try? jsonText(state) {
-            try? await socket.send(text)
+        // Read whole and kept, so the meeting's first ballots re-read only counts (`LiveSnapshot`).
+        if let snapshot = try? await LiveSnapshot.read(LiveCampaign(campaign), meeting, on: req.db) {
+            await hub.keep(snapshot, of: campaignID)
+            if let text = try? jsonText(snapshot.state) { try? await socket.send(text) }
         }
         // A heartbeat with the server's time keeps proxies from closing the socket and screens' clocks in step.
         let tick = socket.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { _ in
