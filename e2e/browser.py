@@ -4,7 +4,7 @@ import shutil
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -34,6 +34,22 @@ def make_driver(width=1280, height=900, extra_args=()):
     return driver
 
 
+class LookAgainWait(WebDriverWait):
+    """Chromium answers a question about an element of a document that a navigation is replacing with "Node with given
+    id does not belong to the document" (an unknown error, not a stale reference): a wait looks again, as for a stale
+    one (a fresh-clone CI run failed on it once, reading the new ledger item's state right after its form was saved)."""
+
+    def until(self, method, message=""):
+        def look(driver):
+            try:
+                return method(driver)
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return False
+                raise
+        return super().until(look, message)
+
+
 class Page:
     """Small helpers with waits, so a failure names the step and the element it waited for."""
 
@@ -42,7 +58,7 @@ class Page:
         self.base = base_url
         # Live pages redraw their parts (the console's box actions on every count): an element found a moment ago
         # can be gone, so a wait looks again rather than fail on a stale reference.
-        self.wait = WebDriverWait(driver, 15, ignored_exceptions=[StaleElementReferenceException])
+        self.wait = LookAgainWait(driver, 15, ignored_exceptions=[StaleElementReferenceException])
 
     def open(self, path):
         self.driver.get(self.base + path)
