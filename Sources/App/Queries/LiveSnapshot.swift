@@ -71,14 +71,7 @@ struct LiveSnapshot: Sendable {
     static func reread(_ snapshots: [UUID: LiveSnapshot], reuse: Duration? = nil, on db: any Database) async throws -> [UUID: LiveStateDTO] {
         let fresh = snapshots.filter { ContinuousClock.now - $0.value.readAt < $0.value.longestReuse(reuse) }
         guard !fresh.isEmpty else { return [:] }
-        struct CurrentKey: Decodable {
-            var campaign_id: UUID, revision: Int, status: String, title: String, round_id: UUID?, round_state: String?
-            var issued_codes: Int?, issued_sheets: Int?
-            var key: Key {
-                Key(revision: revision, status: status, title: title, round_id: round_id, round_state: round_state,
-                    issued_codes: issued_codes, issued_sheets: issued_sheets)
-            }
-        }
+        // Each meeting's key as it is now, with the campaign it belongs to.
         let current = try await (db as! any SQLDatabase).raw("""
             SELECT m."campaign_id", m."revision", c."status", c."title", r."id" AS "round_id", r."state" AS "round_state",
             r."issued_codes", r."issued_sheets"
@@ -86,9 +79,9 @@ struct LiveSnapshot: Sendable {
             LEFT JOIN "ballot_rounds" r ON r."id" = (SELECT "id" FROM "ballot_rounds" WHERE "campaign_id" = m."campaign_id"
                                                     ORDER BY "number" DESC LIMIT 1)
             WHERE m."campaign_id" IN \(SQLBind.group(Array(fresh.keys)))
-            """).all(decoding: CurrentKey.self)
+            """).all().map { row in (campaign_id: try row.decode(column: "campaign_id", as: UUID.self), key: try row.decode(model: Key.self)) }
         let holding = current.filter { row in
-            fresh[row.campaign_id]?.key == row.key && (row.round_state == nil || row.round_state == BallotRoundState.open.rawValue)
+            fresh[row.campaign_id]?.key == row.key && (row.key.round_state == nil || row.key.round_state == BallotRoundState.open.rawValue)
         }.compactMap { row in fresh[row.campaign_id].map { (id: row.campaign_id, snapshot: $0) } }
         guard !holding.isEmpty else { return [:] }
         let attendance = try await attendanceOf(campaigns: Dictionary(holding.map { ($0.id, $0.snapshot.raterGroups) }, uniquingKeysWith: { a, _ in a }), on: db)
